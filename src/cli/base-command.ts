@@ -1,0 +1,72 @@
+import { Command, Flags, Errors } from '@oclif/core';
+import { isSchemaformError } from '../errors.js';
+import { connect, type Connection } from './connect.js';
+import { createProgress, type Progress } from './progress.js';
+import { colorEnabled, makeStyle, type Style } from './style.js';
+
+/**
+ * What every command shares: --json, the database flag, progress, and the
+ * rule that a user-facing error is printed as message, details and hint,
+ * exit 1, never a stack trace.
+ */
+export abstract class BaseCommand extends Command {
+  static override enableJsonFlag = true;
+
+  static databaseFlags = {
+    'database-url': Flags.string({
+      summary: 'PostgreSQL connection URL. Defaults to DATABASE_URL, else the embedded database in .schema/.',
+      helpValue: 'URL',
+    }),
+  };
+
+  protected style: Style = makeStyle(colorEnabled());
+  private connection?: Connection;
+  private progressHandle?: Progress;
+
+  protected async progress(): Promise<Progress> {
+    this.progressHandle ??= await createProgress({ quiet: this.jsonEnabled() });
+    return this.progressHandle;
+  }
+
+  protected async database(url: string | undefined) {
+    this.connection ??= await connect(url);
+    if (!this.jsonEnabled()) process.stderr.write(this.style.dim(this.connection.announcement) + '\n');
+    return this.connection.db;
+  }
+
+  /** Human output on stdout; suppressed under --json, where only the result is printed. */
+  protected say(text: string) {
+    if (!this.jsonEnabled()) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    this.progressHandle?.stop();
+    await this.connection?.close().catch(() => undefined);
+    return super.finally(error);
+  }
+
+  protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
+    this.progressHandle?.stop();
+    if (isSchemaformError(error)) {
+      const lines = [error.message, ...error.details.map((d) => `  ${d}`)];
+      if (error.hint) lines.push(`hint: ${error.hint}`);
+      if (this.jsonEnabled()) {
+        this.logJson({ error: { name: error.name, message: error.message, details: error.details, hint: error.hint ?? null } });
+        this.exit(1);
+      }
+      throw new Errors.CLIError(lines.join('\n'), { exit: 1 });
+    }
+    const pgError = error as Error & { severity?: string; code?: string; detail?: string };
+    if (pgError.severity && pgError.code) {
+      // The server refused something outside any plan step (permissions, a dropped connection...).
+      throw new Errors.CLIError(`PostgreSQL said: ${pgError.message}${pgError.detail ? `\n  detail: ${pgError.detail}` : ''}\nNothing was changed.`, { exit: 1 });
+    }
+    return super.catch(error);
+  }
+
+  /** Print a result for --json and leave with a specific exit code. */
+  protected finish(result: unknown, exitCode: number): never {
+    if (this.jsonEnabled()) this.logJson(result);
+    this.exit(exitCode);
+  }
+}

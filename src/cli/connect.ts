@@ -1,0 +1,63 @@
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Database } from '../db/database.js';
+import { SchemaformError } from '../errors.js';
+
+export const EMBEDDED_DIR = '.schema';
+
+export interface Connection {
+  db: Database;
+  /** One line saying which database this is, for people. */
+  announcement: string;
+  close(): Promise<void>;
+}
+
+/**
+ * --database-url, else DATABASE_URL, else the embedded database under
+ * .schema/ in the working directory. The embedded engine is single-process,
+ * so a lock file keeps two commands from opening it at once.
+ */
+export async function connect(databaseUrl: string | undefined): Promise<Connection> {
+  const url = databaseUrl ?? process.env.DATABASE_URL;
+  if (url) {
+    const { connectServer } = await import('../db/server.js');
+    const db = await connectServer(url);
+    return { db, announcement: `Using ${db.description}`, close: () => db.close() };
+  }
+  const dir = resolve(EMBEDDED_DIR);
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, 'lock');
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new SchemaformError(`the embedded database in ${EMBEDDED_DIR}/ is in use by process ${pid}; nothing was changed`, {
+        hint: 'Wait for that command to finish. The embedded database serves one command at a time; use DATABASE_URL for a server.',
+      });
+    }
+  }
+  writeFileSync(lock, String(process.pid));
+  const { openEmbedded } = await import('../db/embedded.js');
+  try {
+    const db = await openEmbedded(join(dir, 'pgdata'));
+    return {
+      db,
+      announcement: `Using the embedded PostgreSQL in ${EMBEDDED_DIR}/ (set DATABASE_URL or --database-url to use a server)`,
+      async close() {
+        await db.close();
+        rmSync(lock, { force: true });
+      },
+    };
+  } catch (e) {
+    rmSync(lock, { force: true });
+    throw e;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

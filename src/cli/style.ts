@@ -1,0 +1,22 @@
+/** ANSI styling that switches itself off for pipes, CI logs and NO_COLOR. */
+export function colorEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
+  return Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+}
+
+export interface Style {
+  green(s: string): string;
+  yellow(s: string): string;
+  red(s: string): string;
+  bold(s: string): string;
+  dim(s: string): string;
+}
+
+const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
+
+export function makeStyle(enabled: boolean): Style {
+  if (!enabled) {
+    const id = (s: string) => s;
+    return { green: id, yellow: id, red: id, bold: id, dim: id };
+  }
+  return { green: wrap(32, 39), yellow: wrap(33, 39), red: wrap(31, 39), bold: wrap(1, 22), dim: wrap(2, 22) };
+}

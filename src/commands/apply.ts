@@ -1,0 +1,45 @@
+import { Args, Flags } from '@oclif/core';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { applyPlan } from '../apply/apply.js';
+import { BaseCommand } from '../cli/base-command.js';
+import { readPlanFile } from '../plan/plan-file.js';
+
+export default class Apply extends BaseCommand {
+  static override summary = 'Execute a saved plan, exactly as reviewed';
+  static override description = `Refuses, changing nothing, when the plan was edited, was made for another database, is stale (the database changed since), or destroys data without --allow-destructive.
+Holds an advisory lock for the whole apply: a second concurrent apply fails at once and names the holder.
+All steps run in one transaction with a lock timeout; on any error everything is rolled back. Data that a step destroys is backed up first, and the resulting state is recorded as a snapshot in the database and under state/.`;
+  static override examples = ['<%= config.bin %> apply plans/20261124T101500Z-a1b2c3.plan.json', '<%= config.bin %> apply PLAN --allow-destructive --lock-timeout 3s'];
+  static override args = { plan: Args.string({ description: 'Plan file written by `schema plan` or `schema rollback`', required: true }) };
+  static override flags = {
+    ...BaseCommand.databaseFlags,
+    'allow-destructive': Flags.boolean({ summary: 'Run data-loss steps (their data is backed up first).' }),
+    'lock-timeout': Flags.string({ summary: 'Longest wait for a table lock per statement.', default: '10s' }),
+    'state-dir': Flags.string({ summary: 'Where to write the snapshot file.', default: 'state' }),
+  };
+
+  async run() {
+    const { args, flags } = await this.parse(Apply);
+    const plan = await readPlanFile(args.plan);
+    const db = await this.database(flags['database-url']);
+    const progress = await this.progress();
+    progress.phase('checking the plan against the database');
+    const total = plan.steps.length;
+    const result = await applyPlan(db, plan, {
+      allowDestructive: flags['allow-destructive'],
+      lockTimeout: flags['lock-timeout'],
+      onStep: (e) => {
+        if (e.type === 'start') progress.phase(`[${e.step.index}/${total}] ${e.step.description}`);
+        else progress.succeed(`[${e.step.index}/${total}] ${e.step.description} (${(e.ms / 1000).toFixed(2)}s)`);
+      },
+    });
+    await mkdir(flags['state-dir'], { recursive: true });
+    const stateFile = join(flags['state-dir'], `${String(result.snapshot.id).padStart(4, '0')}-${plan.id}.json`);
+    await writeFile(stateFile, JSON.stringify(result.snapshot, null, 2) + '\n');
+    progress.succeed(`applied ${total} step(s)`);
+    this.say(this.style.green(`Apply complete: ${total} step(s). Snapshot ${result.snapshot.id} recorded (${stateFile}).`)
+      + (plan.kind === 'migrate' && total ? `\nTo undo: schema rollback, then schema apply the plan it writes.` : ''));
+    return { planId: plan.id, snapshotId: result.snapshot.id, stateFile, steps: result.steps };
+  }
+}

@@ -1,0 +1,23 @@
+import Apply from './apply.js';
+import Drift from './drift.js';
+import Init from './init.js';
+import Inspect from './inspect.js';
+import Plan from './plan.js';
+import Rollback from './rollback.js';
+import Show from './show.js';
+import StateList from './state/list.js';
+import StateShow from './state/show.js';
+import Validate from './validate.js';
+
+export const COMMANDS = {
+  apply: Apply,
+  drift: Drift,
+  init: Init,
+  inspect: Inspect,
+  plan: Plan,
+  rollback: Rollback,
+  show: Show,
+  'state:list': StateList,
+  'state:show': StateShow,
+  validate: Validate,
+};

@@ -1,0 +1,30 @@
+import { Flags } from '@oclif/core';
+import { writeFile } from 'node:fs/promises';
+import { BaseCommand } from '../cli/base-command.js';
+import { introspect } from '../introspect/introspect.js';
+import { modelToYaml } from '../yaml/from-model.js';
+
+export default class Inspect extends BaseCommand {
+  static override summary = 'Write the live database schema as a schema file';
+  static override description = 'The output validates and plans to no changes against the same database. Every schema but the system ones and schemaform\'s own is included.';
+  static override examples = ['<%= config.bin %> inspect -o schema.yaml', 'DATABASE_URL=postgres://... <%= config.bin %> inspect --schema public'];
+  static override flags = {
+    ...BaseCommand.databaseFlags,
+    output: Flags.string({ char: 'o', summary: 'Write here instead of standard output.' }),
+    schema: Flags.string({ summary: 'Only this schema (repeatable).', multiple: true }),
+  };
+
+  async run() {
+    const { flags } = await this.parse(Inspect);
+    const db = await this.database(flags['database-url']);
+    const { model } = await introspect(db, { schemas: flags.schema });
+    const yaml = modelToYaml(model);
+    if (flags.output) {
+      await writeFile(flags.output, yaml);
+      this.say(`Wrote ${flags.output}.`);
+    } else if (!this.jsonEnabled()) {
+      process.stdout.write(yaml);
+    }
+    return { output: flags.output ?? null, yaml, model };
+  }
+}

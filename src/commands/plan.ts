@@ -1,0 +1,49 @@
+import { Flags } from '@oclif/core';
+import { join } from 'node:path';
+import { BaseCommand } from '../cli/base-command.js';
+import { formatPlanText } from '../plan/format-text.js';
+import { writePlanFile } from '../plan/plan-file.js';
+import { summarizePlan } from '../plan/summary.js';
+import { createPlan } from '../workflow/plan.js';
+import { loadSchema } from '../yaml/load.js';
+
+export default class Plan extends BaseCommand {
+  static override summary = 'Compare the schema file with the database and write a plan';
+  static override description = 'Reads the YAML, reads the live database, and writes every step with its SQL and hazards to a plan file for review. Changes nothing.';
+  static override examples = [
+    '<%= config.bin %> plan',
+    '<%= config.bin %> plan -f db/ -o plans/add-invoices.plan.json',
+    '<%= config.bin %> plan --detailed-exitcode   # exit 2 when there are changes',
+  ];
+  static override flags = {
+    ...BaseCommand.databaseFlags,
+    file: Flags.string({ char: 'f', summary: 'Schema file, or a directory of .yaml files.', default: 'schema.yaml' }),
+    output: Flags.string({ char: 'o', summary: 'Plan file to write. Default: plans/<UTC timestamp>-<id>.plan.json' }),
+    'detailed-exitcode': Flags.boolean({ summary: 'Exit 0 when there is nothing to do, 2 when the plan has steps.' }),
+    'allow-destructive': Flags.boolean({ summary: 'Record in the plan that its data-loss steps are intended.' }),
+    'show-sql': Flags.boolean({ summary: 'Print every statement under its step.' }),
+  };
+
+  async run() {
+    const { flags } = await this.parse(Plan);
+    const progress = await this.progress();
+    progress.phase('loading the schema file');
+    const { model } = await loadSchema(flags.file);
+    const db = await this.database(flags['database-url']);
+    const plan = await createPlan(db, model, { allowDestructive: flags['allow-destructive'], onPhase: (p) => progress.phase(p) });
+    const path = flags.output ?? join('plans', `${plan.id}.plan.json`);
+    const empty = plan.steps.length === 0;
+    if (!empty || flags.output) await writePlanFile(path, plan);
+    progress.succeed(empty ? 'planned: no changes' : `planned ${plan.steps.length} step(s)`);
+    this.say(formatPlanText(plan, this.style, { planPath: empty && !flags.output ? undefined : path, showSql: flags['show-sql'] }));
+    const { counts } = summarizePlan(plan);
+    const result = {
+      planFile: empty && !flags.output ? null : path,
+      id: plan.id,
+      changes: counts,
+      steps: plan.steps.map((s) => ({ index: s.index, description: s.description, sql: s.sql, hazards: s.hazards })),
+    };
+    if (flags['detailed-exitcode'] && !empty) this.finish(result, 2);
+    return result;
+  }
+}

@@ -1,0 +1,27 @@
+import { Flags } from '@oclif/core';
+import { join } from 'node:path';
+import { BaseCommand } from '../cli/base-command.js';
+import { formatPlanText } from '../plan/format-text.js';
+import { writePlanFile } from '../plan/plan-file.js';
+import { planRollback } from '../rollback/rollback.js';
+
+export default class Rollback extends BaseCommand {
+  static override summary = 'Plan the way back to an earlier snapshot';
+  static override description = 'Writes a plan that returns the schema to the snapshot and restores rows and values that later applies backed up before destroying them. Run it with `schema apply`. Needs only the database URL: history and backups live in the database.';
+  static override examples = ['<%= config.bin %> rollback', '<%= config.bin %> rollback --to 3 -o plans/undo.plan.json'];
+  static override flags = {
+    ...BaseCommand.databaseFlags,
+    to: Flags.integer({ summary: 'Snapshot id to return to. Default: the one before the latest apply.' }),
+    output: Flags.string({ char: 'o', summary: 'Plan file to write. Default: plans/<id>.rollback.plan.json' }),
+  };
+
+  async run() {
+    const { flags } = await this.parse(Rollback);
+    const db = await this.database(flags['database-url']);
+    const plan = await planRollback(db, { to: flags.to });
+    const path = flags.output ?? join('plans', `${plan.id}.rollback.plan.json`);
+    await writePlanFile(path, plan);
+    this.say(formatPlanText(plan, this.style, { planPath: path }));
+    return { planFile: path, id: plan.id, rollbackTo: plan.rollbackTo, steps: plan.steps.map((s) => ({ index: s.index, description: s.description, hazards: s.hazards })) };
+  }
+}

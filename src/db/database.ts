@@ -1,0 +1,25 @@
+/**
+ * The only thing the core needs from a database: run SQL, get rows back.
+ * Both a PostgreSQL server (node-postgres) and the embedded PGlite engine
+ * implement it, so every command works the same against either.
+ */
+export interface Database {
+  /** One statement with bind parameters. */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** A script of statements without parameters, in one round trip. */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+  /** Shown to people: never contains a password. */
+  readonly description: string;
+}
+
+/** Display form of a connection URL with any password replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '****';
+    return u.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':****@');
+  }
+}

@@ -1,0 +1,30 @@
+import pg from 'pg';
+import { SchemaformError } from '../errors.js';
+import { redactUrl, type Database } from './database.js';
+
+export async function connectServer(url: string): Promise<Database> {
+  const client = new pg.Client({ connectionString: url, application_name: 'schemaform' });
+  try {
+    await client.connect();
+  } catch (e) {
+    await client.end().catch(() => undefined);
+    throw new SchemaformError(`could not connect to ${redactUrl(url)}: ${(e as Error).message}`, {
+      hint: 'Check --database-url / DATABASE_URL, or unset both to use the embedded database under .schema/.',
+    });
+  }
+  // A failed query must not leave an error event unhandled and kill the process.
+  client.on('error', () => undefined);
+  return {
+    description: redactUrl(url),
+    async query<T>(sql: string, params: readonly unknown[] = []) {
+      const result = await client.query(sql, params as unknown[]);
+      return result.rows as T[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+    async close() {
+      await client.end();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import type {
+  Column, Constraint, EnumType, Extension, Index, Sequence, Table,
+} from '../model/types.js';
+
+/**
+ * The change vocabulary: one variant per operation. The differ produces
+ * these, the planner orders and renders them; a `switch` over `kind` with a
+ * `never` default keeps every consumer exhaustive.
+ */
+export type Change =
+  | { kind: 'create-schema'; schema: string; comment?: string }
+  | { kind: 'drop-schema'; schema: string }
+  | { kind: 'set-schema-comment'; schema: string; comment?: string }
+  | { kind: 'create-extension'; extension: Extension }
+  | { kind: 'drop-extension'; extension: Extension }
+  | { kind: 'alter-extension'; from: Extension; to: Extension }
+  | { kind: 'create-enum'; schema: string; enum: EnumType }
+  | { kind: 'drop-enum'; schema: string; enum: EnumType }
+  | { kind: 'add-enum-value'; schema: string; enum: string; value: string; before?: string; after?: string }
+  | { kind: 'set-enum-comment'; schema: string; enum: string; comment?: string }
+  | { kind: 'create-sequence'; schema: string; sequence: Sequence }
+  | { kind: 'drop-sequence'; schema: string; sequence: Sequence }
+  | { kind: 'alter-sequence'; schema: string; from: Sequence; to: Sequence }
+  | { kind: 'create-table'; schema: string; table: Table }
+  | { kind: 'drop-table'; schema: string; table: Table }
+  | { kind: 'rename-table'; schema: string; from: string; to: string }
+  | { kind: 'set-table-comment'; schema: string; table: string; comment?: string }
+  | { kind: 'add-column'; schema: string; table: string; column: Column; deferNotNull?: boolean }
+  | { kind: 'drop-column'; schema: string; table: string; column: Column; key?: KeyColumn[] }
+  | { kind: 'rename-column'; schema: string; table: string; from: string; to: string }
+  | { kind: 'alter-column'; schema: string; table: string; from: Column; to: Column; aspects: ColumnAspect[]; key?: KeyColumn[]; afterRestore?: boolean }
+  | { kind: 'add-constraint'; schema: string; table: string; constraint: Constraint }
+  | { kind: 'drop-constraint'; schema: string; table: string; constraint: Constraint }
+  | { kind: 'create-index'; schema: string; table: string; index: Index }
+  | { kind: 'drop-index'; schema: string; table: string; index: Index }
+  | { kind: 'rename-index'; schema: string; table: string; from: string; to: string }
+  | { kind: 'set-index-comment'; schema: string; table: string; index: string; comment?: string }
+  | { kind: 'rename-constraint'; schema: string; table: string; from: string; to: string }
+  | { kind: 'recreate-enum'; schema: string; from: EnumType; to: EnumType; columns: EnumColumnUse[] }
+  | RestoreChange;
+
+/** Rollback only: put backed-up data back after the object is recreated. */
+export type RestoreChange =
+  | { kind: 'restore-table'; schema: string; table: Table; backup: BackupRef }
+  | { kind: 'restore-column'; schema: string; table: string; column: Column; key: KeyColumn[]; backup: BackupRef };
+
+export interface KeyColumn {
+  name: string;
+  type: string;
+}
+
+export interface BackupRef {
+  /** Table in the tool's schema holding the saved rows, values cast to text. */
+  relation: string;
+  columns: string[];
+  takenBy: string;
+}
+
+/** A column whose type is (an array of) an enum being recreated. */
+export interface EnumColumnUse {
+  schema: string;
+  table: string;
+  column: string;
+  type: string;
+  default?: string;
+}
+
+export type ColumnAspect = 'type' | 'default' | 'not-null' | 'identity' | 'generated' | 'collation' | 'comment';
+
+export type ChangeKind = Change['kind'];
+
+/** The object a change acts on, for grouping in the plan's rendering. */
+export interface ObjectRef {
+  type: 'schema' | 'extension' | 'enum' | 'sequence' | 'table';
+  schema?: string;
+  name: string;
+}
+
+export function objectOf(change: Change): ObjectRef {
+  switch (change.kind) {
+    case 'create-schema':
+    case 'drop-schema':
+    case 'set-schema-comment':
+      return { type: 'schema', name: change.schema };
+    case 'create-extension':
+    case 'drop-extension':
+      return { type: 'extension', name: change.extension.name };
+    case 'alter-extension':
+      return { type: 'extension', name: change.to.name };
+    case 'create-enum':
+    case 'drop-enum':
+      return { type: 'enum', schema: change.schema, name: change.enum.name };
+    case 'recreate-enum':
+      return { type: 'enum', schema: change.schema, name: change.to.name };
+    case 'add-enum-value':
+    case 'set-enum-comment':
+      return { type: 'enum', schema: change.schema, name: change.enum };
+    case 'create-sequence':
+    case 'drop-sequence':
+      return { type: 'sequence', schema: change.schema, name: change.sequence.name };
+    case 'alter-sequence':
+      return { type: 'sequence', schema: change.schema, name: change.to.name };
+    case 'create-table':
+    case 'drop-table':
+    case 'restore-table':
+      return { type: 'table', schema: change.schema, name: change.table.name };
+    case 'rename-table':
+      return { type: 'table', schema: change.schema, name: change.to };
+    default:
+      return { type: 'table', schema: change.schema, name: change.table };
+  }
+}
+
+export function describeObject(ref: ObjectRef): string {
+  return ref.schema === undefined ? `${ref.type} ${ref.name}` : `${ref.type} ${ref.schema}.${ref.name}`;
+}
+
+/** Create, change or destroy: the symbol a reviewer sees beside the object. */
+export function actionOf(change: Change): 'create' | 'update' | 'delete' {
+  switch (change.kind) {
+    case 'create-schema':
+    case 'create-extension':
+    case 'create-enum':
+    case 'create-sequence':
+    case 'create-table':
+      return 'create';
+    case 'drop-schema':
+    case 'drop-extension':
+    case 'drop-enum':
+    case 'drop-sequence':
+    case 'drop-table':
+      return 'delete';
+    default:
+      return 'update';
+  }
+}

@@ -1,0 +1,152 @@
+import type { ColumnAspect, Change } from './changes.js';
+import type { Column, Constraint, Identity, Index, Table } from '../model/types.js';
+import { stableStringify } from '../model/canonical.js';
+
+const same = (a: unknown, b: unknown) => stableStringify(a) === stableStringify(b);
+
+/** The constraints of a table as one list, each tagged with its type. */
+export function constraintsOf(table: Table): Constraint[] {
+  return [
+    ...(table.primaryKey ? [{ type: 'primary-key' as const, ...table.primaryKey }] : []),
+    ...table.uniques.map((u) => ({ type: 'unique' as const, ...u })),
+    ...table.checks.map((c) => ({ type: 'check' as const, ...c })),
+    ...table.foreignKeys.map((f) => ({ type: 'foreign-key' as const, ...f })),
+  ];
+}
+
+function withoutName<T extends { name: string }>(x: T): Omit<T, 'name'> {
+  const { name: _name, ...rest } = x;
+  return rest;
+}
+
+function identityEqual(a: Identity | undefined, b: Identity | undefined): boolean {
+  return same(a, b);
+}
+
+/** What differs between two versions of one column. */
+export function columnAspects(from: Column, to: Column): ColumnAspect[] {
+  const aspects: ColumnAspect[] = [];
+  if (from.type !== to.type) aspects.push('type');
+  if (from.collation !== to.collation) aspects.push('collation');
+  if (from.generated !== to.generated) aspects.push('generated');
+  if (!identityEqual(from.identity, to.identity)) aspects.push('identity');
+  if (from.default !== to.default && to.generated === undefined) aspects.push('default');
+  if (from.notNull !== to.notNull) aspects.push('not-null');
+  if (from.comment !== to.comment) aspects.push('comment');
+  return aspects;
+}
+
+/**
+ * Pair up removed and added items that differ only by name: renaming a
+ * constraint or index is instant and keeps dependent objects, where drop +
+ * create would rebuild an index or revalidate every row.
+ */
+function pairRenames<T extends { name: string }>(removed: T[], added: T[]): { renames: Array<[T, T]>; removed: T[]; added: T[] } {
+  const renames: Array<[T, T]> = [];
+  const left = [...added];
+  const stillRemoved: T[] = [];
+  for (const r of removed) {
+    const shape = stableStringify(withoutName(r));
+    const i = left.findIndex((a) => stableStringify(withoutName(a)) === shape);
+    if (i >= 0) renames.push([r, left.splice(i, 1)[0]!]);
+    else stillRemoved.push(r);
+  }
+  return { renames, removed: stillRemoved, added: left };
+}
+
+/**
+ * Changes that turn `from` into `to` for one table that exists on both sides
+ * (after any rename). `from` uses the live names; the table name used in the
+ * changes is the new one.
+ */
+export function diffTable(schema: string, from: Table, to: Table): Change[] {
+  const changes: Change[] = [];
+  const table = to.name;
+  if (from.comment !== to.comment) changes.push({ kind: 'set-table-comment', schema, table, comment: to.comment });
+
+  const fromColumns = new Map(from.columns.map((c) => [c.name, c]));
+  const matched = new Set<string>();
+  // Backups of a column's values are keyed by the primary key as it is now.
+  const key = from.primaryKey?.columns.map((name) => ({ name, type: from.columns.find((c) => c.name === name)!.type }));
+  for (const column of to.columns) {
+    let previous = fromColumns.get(column.name);
+    if (!previous && column.renamedFrom && fromColumns.has(column.renamedFrom)) {
+      previous = fromColumns.get(column.renamedFrom)!;
+      changes.push({ kind: 'rename-column', schema, table, from: previous.name, to: column.name });
+    }
+    if (!previous) {
+      changes.push({ kind: 'add-column', schema, table, column });
+      continue;
+    }
+    matched.add(previous.name);
+    const aspects = columnAspects(previous, column);
+    if (aspects.length) {
+      changes.push({ kind: 'alter-column', schema, table, from: { ...previous, name: column.name }, to: column, aspects, ...(key && { key }) });
+    }
+  }
+  for (const column of from.columns) {
+    if (!matched.has(column.name)) changes.push({ kind: 'drop-column', schema, table, column, ...(key && { key }) });
+  }
+
+  changes.push(...diffConstraints(schema, table, constraintsOf(from), constraintsOf(to)));
+  changes.push(...diffIndexes(schema, table, from.indexes, to.indexes));
+  return changes;
+}
+
+interface KeyedDiff<T> {
+  renames: Array<[T, T]>;
+  removed: T[];
+  added: T[];
+  /** Present on both sides, equal but for what `ignore` strips (e.g. a comment). */
+  retouched: Array<[T, T]>;
+}
+
+/**
+ * Match two lists by name. Changed items become remove + add (constraints
+ * and indexes cannot be altered in place); then removes and adds with the
+ * same definition under another name become renames.
+ */
+function diffKeyed<T extends { name: string }>(from: T[], to: T[], ignore: (x: T) => unknown = (x) => x): KeyedDiff<T> {
+  const byName = new Map(from.map((x) => [x.name, x]));
+  const toNames = new Set(to.map((x) => x.name));
+  const removed: T[] = [];
+  const added: T[] = [];
+  const retouched: Array<[T, T]> = [];
+  for (const item of to) {
+    const previous = byName.get(item.name);
+    if (!previous) added.push(item);
+    else if (!same(ignore(previous), ignore(item))) {
+      removed.push(previous);
+      added.push(item);
+    } else if (!same(previous, item)) retouched.push([previous, item]);
+  }
+  for (const x of from) if (!toNames.has(x.name)) removed.push(x);
+  const paired = pairRenames(removed.filter((r) => !toNames.has(r.name)), added.filter((a) => !byName.has(a.name)));
+  const renamedAway = new Set(paired.renames.map(([a]) => a.name));
+  const renamedTo = new Set(paired.renames.map(([, b]) => b.name));
+  return {
+    renames: paired.renames,
+    removed: removed.filter((x) => !renamedAway.has(x.name)),
+    added: added.filter((x) => !renamedTo.has(x.name)),
+    retouched,
+  };
+}
+
+function diffConstraints(schema: string, table: string, from: Constraint[], to: Constraint[]): Change[] {
+  const d = diffKeyed(from, to);
+  return [
+    ...d.renames.map(([a, b]): Change => ({ kind: 'rename-constraint', schema, table, from: a.name, to: b.name })),
+    ...d.removed.map((constraint): Change => ({ kind: 'drop-constraint', schema, table, constraint })),
+    ...d.added.map((constraint): Change => ({ kind: 'add-constraint', schema, table, constraint })),
+  ];
+}
+
+function diffIndexes(schema: string, table: string, from: Index[], to: Index[]): Change[] {
+  const d = diffKeyed(from, to, (i) => ({ ...i, comment: undefined }));
+  return [
+    ...d.renames.map(([a, b]): Change => ({ kind: 'rename-index', schema, table, from: a.name, to: b.name })),
+    ...d.retouched.map(([, i]): Change => ({ kind: 'set-index-comment', schema, table, index: i.name, comment: i.comment })),
+    ...d.removed.map((index): Change => ({ kind: 'drop-index', schema, table, index })),
+    ...d.added.map((index): Change => ({ kind: 'create-index', schema, table, index })),
+  ];
+}

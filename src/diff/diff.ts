@@ -1,0 +1,167 @@
+import type { Change, EnumColumnUse } from './changes.js';
+import type { EnumType, Extension, Model, Schema, Sequence, Table } from '../model/types.js';
+import { emptySchema } from '../model/types.js';
+import { stableStringify } from '../model/canonical.js';
+import { displayUserType } from '../normalize/type-names.js';
+import { constraintsOf, diffTable } from './diff-table.js';
+
+const same = (a: unknown, b: unknown) => stableStringify(a) === stableStringify(b);
+
+/**
+ * Pure: the changes that turn `from` (usually the live database) into `to`
+ * (usually the desired schema). Deterministic: the same inputs give the same
+ * list in the same order. Ordering for execution is the planner's job.
+ */
+export function diffModels(from: Model, to: Model): Change[] {
+  const changes: Change[] = [];
+  changes.push(...diffExtensions(from.extensions, to.extensions));
+  const fromSchemas = new Map(from.schemas.map((s) => [s.name, s]));
+  const toNames = new Set(to.schemas.map((s) => s.name));
+  for (const schema of to.schemas) {
+    const previous = fromSchemas.get(schema.name);
+    if (!previous) {
+      changes.push({ kind: 'create-schema', schema: schema.name, ...(schema.comment !== undefined && { comment: schema.comment }) });
+    } else if (schema.comment !== undefined && previous.comment !== schema.comment) {
+      // Schemas come with comments of their own (public's "standard public
+      // schema"), so a schema's comment is only managed when the file sets one.
+      changes.push({ kind: 'set-schema-comment', schema: schema.name, comment: schema.comment });
+    }
+    changes.push(...diffSchema(previous ?? emptySchema(schema.name), schema, from));
+  }
+  for (const schema of from.schemas) {
+    if (toNames.has(schema.name)) continue;
+    changes.push(...diffSchema(schema, emptySchema(schema.name), from));
+    changes.push({ kind: 'drop-schema', schema: schema.name });
+  }
+  return changes;
+}
+
+function diffExtensions(from: Extension[], to: Extension[]): Change[] {
+  const changes: Change[] = [];
+  const byName = new Map(from.map((e) => [e.name, e]));
+  for (const ext of to) {
+    const previous = byName.get(ext.name);
+    if (!previous) changes.push({ kind: 'create-extension', extension: ext });
+    // Unstated schema or version means "whatever is installed is fine".
+    else if ((ext.version !== undefined && ext.version !== previous.version) || (ext.schema !== undefined && ext.schema !== previous.schema)) {
+      changes.push({ kind: 'alter-extension', from: previous, to: ext });
+    }
+  }
+  const toNames = new Set(to.map((e) => e.name));
+  for (const ext of from) if (!toNames.has(ext.name)) changes.push({ kind: 'drop-extension', extension: ext });
+  return changes;
+}
+
+function diffSchema(from: Schema, to: Schema, fromModel: Model): Change[] {
+  const schema = to.name;
+  const changes: Change[] = [];
+
+  const fromEnums = new Map(from.enums.map((e) => [e.name, e]));
+  for (const e of to.enums) {
+    const previous = fromEnums.get(e.name);
+    if (!previous) changes.push({ kind: 'create-enum', schema, enum: e });
+    else changes.push(...diffEnum(schema, previous, e, fromModel));
+  }
+  const toEnums = new Set(to.enums.map((e) => e.name));
+  for (const e of from.enums) if (!toEnums.has(e.name)) changes.push({ kind: 'drop-enum', schema, enum: e });
+
+  const fromSequences = new Map(from.sequences.map((s) => [s.name, s]));
+  for (const seq of to.sequences) {
+    const previous = fromSequences.get(seq.name);
+    if (!previous) changes.push({ kind: 'create-sequence', schema, sequence: seq });
+    else if (!sameSequence(previous, seq)) changes.push({ kind: 'alter-sequence', schema, from: previous, to: seq });
+  }
+  const toSequences = new Set(to.sequences.map((s) => s.name));
+  for (const seq of from.sequences) if (!toSequences.has(seq.name)) changes.push({ kind: 'drop-sequence', schema, sequence: seq });
+
+  changes.push(...diffTables(schema, from.tables, to.tables));
+  return changes;
+}
+
+function sameSequence(a: Sequence, b: Sequence): boolean {
+  return same(a, b);
+}
+
+function diffTables(schema: string, from: Table[], to: Table[]): Change[] {
+  const changes: Change[] = [];
+  const byName = new Map(from.map((t) => [t.name, t]));
+  const matched = new Set<string>();
+  for (const table of to) {
+    let previous = byName.get(table.name);
+    if (!previous && table.renamedFrom && byName.has(table.renamedFrom)) {
+      previous = byName.get(table.renamedFrom)!;
+      changes.push({ kind: 'rename-table', schema, from: previous.name, to: table.name });
+    }
+    if (!previous) {
+      // Indexes and foreign keys of a new table are separate changes so the
+      // planner can add them once every table they reference exists.
+      changes.push({ kind: 'create-table', schema, table: { ...table, foreignKeys: [], indexes: [] } });
+      for (const fk of table.foreignKeys) changes.push({ kind: 'add-constraint', schema, table: table.name, constraint: { type: 'foreign-key', ...fk } });
+      for (const index of table.indexes) changes.push({ kind: 'create-index', schema, table: table.name, index });
+      continue;
+    }
+    matched.add(previous.name);
+    changes.push(...diffTable(schema, { ...previous, name: table.name }, table));
+  }
+  const dropped = from.filter((t) => !matched.has(t.name));
+  const droppedNames = new Set(dropped.map((t) => t.name));
+  for (const table of dropped) {
+    // Foreign keys between tables that are all going away are removed first,
+    // so the tables can then be dropped in any order.
+    for (const c of constraintsOf(table)) {
+      if (c.type === 'foreign-key' && c.references.schema === schema && droppedNames.has(c.references.table) && c.references.table !== table.name) {
+        changes.push({ kind: 'drop-constraint', schema, table: table.name, constraint: c });
+      }
+    }
+    changes.push({ kind: 'drop-table', schema, table });
+  }
+  return changes;
+}
+
+/**
+ * Appending values (anywhere) is done in place with ADD VALUE. Removing or
+ * reordering values needs a new type and every column using it converted.
+ */
+function diffEnum(schema: string, from: EnumType, to: EnumType, fromModel: Model): Change[] {
+  const changes: Change[] = [];
+  if (isSubsequence(from.values, to.values)) {
+    const present = new Set(from.values);
+    to.values.forEach((value, i) => {
+      if (present.has(value)) return;
+      // Anchor on the neighbour in the file so the server's order matches it.
+      const change: Change = { kind: 'add-enum-value', schema, enum: to.name, value };
+      if (i > 0) change.after = to.values[i - 1];
+      else {
+        const firstExisting = to.values.find((v) => present.has(v));
+        if (firstExisting !== undefined) change.before = firstExisting;
+      }
+      changes.push(change);
+      present.add(value);
+    });
+  } else {
+    changes.push({ kind: 'recreate-enum', schema, from, to, columns: enumUses(fromModel, schema, from.name) });
+  }
+  if (from.comment !== to.comment) changes.push({ kind: 'set-enum-comment', schema, enum: to.name, comment: to.comment });
+  return changes;
+}
+
+function isSubsequence(small: string[], large: string[]): boolean {
+  let i = 0;
+  for (const v of large) if (i < small.length && small[i] === v) i++;
+  return i === small.length;
+}
+
+function enumUses(model: Model, schema: string, name: string): EnumColumnUse[] {
+  const display = displayUserType(schema, name);
+  const uses: EnumColumnUse[] = [];
+  for (const s of model.schemas) {
+    for (const t of s.tables) {
+      for (const c of t.columns) {
+        if (c.type === display || c.type.startsWith(display + '[')) {
+          uses.push({ schema: s.name, table: t.name, column: c.name, type: c.type, ...(c.default !== undefined && { default: c.default }) });
+        }
+      }
+    }
+  }
+  return uses;
+}

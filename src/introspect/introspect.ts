@@ -1,0 +1,185 @@
+import type { Database } from '../db/database.js';
+import type {
+  Column, Extension, ForeignKey, Index, IndexKey, MatchType, Model, ReferentialAction, Schema, Table,
+} from '../model/types.js';
+import { emptySchema } from '../model/types.js';
+import { sortModel } from '../model/canonical.js';
+import {
+  columnsQuery, constraintsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
+  sequencesQuery, serverQuery, tablesQuery,
+} from './queries.js';
+
+/** The tool's own schema: state and backups. Never part of a diff. */
+export const TOOL_SCHEMA = 'schemaform';
+
+export interface ServerInfo {
+  versionNum: number;
+  database: string;
+  systemIdentifier: string;
+}
+
+export interface Introspection {
+  model: Model;
+  /** Planner statistics (reltuples), keyed "schema.table"; -1 when never analysed. */
+  rowEstimates: Map<string, number>;
+}
+
+export interface IntrospectOptions {
+  /** Schemas to read; undefined reads every user schema except the tool's own. */
+  schemas?: string[];
+}
+
+export async function serverInfo(db: Database): Promise<ServerInfo> {
+  const [row] = await db.query<{ version_num: number; database: string; system_identifier: string }>(serverQuery);
+  return { versionNum: Number(row!.version_num), database: row!.database, systemIdentifier: row!.system_identifier };
+}
+
+/**
+ * Read the live schema into the model with a fixed number of catalog
+ * queries. Expressions and types come back as PostgreSQL prints them with
+ * search_path = public, the canonical form the rest of the tool compares.
+ */
+export async function introspect(db: Database, options: IntrospectOptions = {}, server?: ServerInfo): Promise<Introspection> {
+  const info = server ?? (await serverInfo(db));
+  await db.query(`SELECT pg_catalog.set_config('search_path', 'public', false)`);
+  const params = [options.schemas ?? null, TOOL_SCHEMA];
+  const schemaRows = await db.query<{ name: string; comment: string | null }>(schemasQuery, params);
+  const extensionRows = await db.query<{ name: string; schema: string; version: string }>(extensionsQuery);
+  const enumRows = await db.query<EnumRow>(enumsQuery, params);
+  const sequenceRows = await db.query<SequenceRow>(sequencesQuery, params);
+  const tableRows = await db.query<TableRow>(tablesQuery, params);
+  const columnRows = await db.query<ColumnRow>(columnsQuery, params);
+  const constraintRows = await db.query<ConstraintRow>(constraintsQuery(info.versionNum), params);
+  const indexRows = await db.query<IndexRow>(indexesQuery(info.versionNum), params);
+
+  const schemas = new Map<string, Schema>();
+  for (const r of schemaRows) {
+    const s = emptySchema(r.name);
+    if (r.comment !== null) s.comment = r.comment;
+    schemas.set(r.name, s);
+  }
+  const schemaOf = (name: string) => schemas.get(name);
+
+  for (const r of enumRows) {
+    schemaOf(r.schema)?.enums.push({ name: r.name, values: r.values ?? [], ...(r.comment !== null && { comment: r.comment }) });
+  }
+  for (const r of sequenceRows) {
+    schemaOf(r.schema)?.sequences.push({
+      name: r.name, dataType: r.data_type, start: r.start, increment: r.increment, minValue: r.min_value,
+      maxValue: r.max_value, cache: r.cache, cycle: r.cycle,
+      ...(r.owned_table !== null && r.owned_column !== null && { ownedBy: { table: r.owned_table, column: r.owned_column } }),
+      ...(r.comment !== null && { comment: r.comment }),
+    });
+  }
+
+  const tables = new Map<string, Table>();
+  const rowEstimates = new Map<string, number>();
+  for (const r of tableRows) {
+    const table: Table = { name: r.name, columns: [], uniques: [], checks: [], foreignKeys: [], indexes: [] };
+    if (r.comment !== null) table.comment = r.comment;
+    schemaOf(r.schema)?.tables.push(table);
+    tables.set(key(r.schema, r.name), table);
+    rowEstimates.set(`${r.schema}.${r.name}`, Number(r.row_estimate));
+  }
+  for (const r of columnRows) tables.get(key(r.schema, r.table_name))?.columns.push(toColumn(r));
+  for (const r of constraintRows) addConstraint(tables.get(key(r.schema, r.table_name)), r);
+  for (const r of indexRows) tables.get(key(r.schema, r.table_name))?.indexes.push(toIndex(r));
+
+  const extensions: Extension[] = extensionRows.map((r) => ({ name: r.name, schema: r.schema, version: r.version }));
+  return { model: sortModel({ extensions, schemas: [...schemas.values()] }), rowEstimates };
+}
+
+const key = (schema: string, name: string) => `${schema}\u0000${name}`;
+
+interface EnumRow { schema: string; name: string; comment: string | null; values: string[] | null }
+interface SequenceRow {
+  schema: string; name: string; data_type: string; start: string; increment: string; min_value: string;
+  max_value: string; cache: string; cycle: boolean; comment: string | null; owned_table: string | null; owned_column: string | null;
+}
+interface TableRow { schema: string; name: string; comment: string | null; row_estimate: number }
+interface ColumnRow {
+  schema: string; table_name: string; name: string; type: string; not_null: boolean; default: string | null;
+  generated: string | null; identity: string; collation: string | null; comment: string | null;
+  seq_type: string | null; seq_start: string | null; seq_increment: string | null; seq_min: string | null;
+  seq_max: string | null; seq_cache: string | null; seq_cycle: boolean | null;
+}
+interface ConstraintRow {
+  schema: string; table_name: string; name: string; type: 'p' | 'u' | 'c' | 'f'; columns: string[] | null;
+  ref_schema: string | null; ref_table: string | null; ref_columns: string[] | null;
+  on_update: string; on_delete: string; match: string; deferrable: boolean; deferred: boolean;
+  no_inherit: boolean; expression: string | null; nulls_not_distinct: boolean;
+}
+interface IndexRow {
+  schema: string; table_name: string; name: string; unique: boolean; method: string; where: string | null;
+  nulls_not_distinct: boolean; comment: string | null;
+  keys: Array<{ column: string | null; expression: string | null; option: number; opclass: string | null; included: boolean }>;
+}
+
+function toColumn(r: ColumnRow): Column {
+  const column: Column = { name: r.name, type: r.type, notNull: r.not_null };
+  if (r.default !== null) column.default = r.default;
+  if (r.generated !== null) column.generated = r.generated;
+  if (r.identity === 'a' || r.identity === 'd') {
+    column.identity = {
+      kind: r.identity === 'a' ? 'always' : 'by default',
+      dataType: r.seq_type ?? 'bigint', start: r.seq_start ?? '1', increment: r.seq_increment ?? '1',
+      minValue: r.seq_min ?? '1', maxValue: r.seq_max ?? '', cache: r.seq_cache ?? '1', cycle: r.seq_cycle ?? false,
+    };
+  }
+  if (r.collation !== null) column.collation = r.collation;
+  if (r.comment !== null) column.comment = r.comment;
+  return column;
+}
+
+const actions: Record<string, ReferentialAction> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
+const matches: Record<string, MatchType> = { s: 'simple', f: 'full' };
+
+function addConstraint(table: Table | undefined, r: ConstraintRow) {
+  if (!table) return;
+  const columns = r.columns ?? [];
+  switch (r.type) {
+    case 'p':
+      table.primaryKey = { name: r.name, columns };
+      break;
+    case 'u':
+      table.uniques.push({ name: r.name, columns, nullsNotDistinct: r.nulls_not_distinct, deferrable: r.deferrable, initiallyDeferred: r.deferred });
+      break;
+    case 'c':
+      table.checks.push({ name: r.name, expression: r.expression ?? '', noInherit: r.no_inherit });
+      break;
+    case 'f': {
+      const fk: ForeignKey = {
+        name: r.name, columns,
+        references: { schema: r.ref_schema!, table: r.ref_table!, columns: r.ref_columns ?? [] },
+        onDelete: actions[r.on_delete] ?? 'no action', onUpdate: actions[r.on_update] ?? 'no action',
+        match: matches[r.match] ?? 'simple', deferrable: r.deferrable, initiallyDeferred: r.deferred,
+      };
+      table.foreignKeys.push(fk);
+      break;
+    }
+  }
+}
+
+function toIndex(r: IndexRow): Index {
+  const keys: IndexKey[] = [];
+  const include: string[] = [];
+  for (const k of r.keys) {
+    if (k.included) {
+      include.push(k.column!);
+      continue;
+    }
+    // indoption bit 0: DESC; bit 1: NULLS FIRST.
+    const descending = (k.option & 1) !== 0;
+    const nullsFirst = (k.option & 2) !== 0;
+    const key: IndexKey = k.column !== null ? { column: k.column, descending } : { expression: k.expression!, descending };
+    if (k.opclass !== null) key.opclass = k.opclass;
+    if (nullsFirst !== descending) key.nullsFirst = nullsFirst;
+    keys.push(key);
+  }
+  return {
+    name: r.name, unique: r.unique, method: r.method, keys, include,
+    ...(r.where !== null && { where: r.where }),
+    nullsNotDistinct: r.nulls_not_distinct,
+    ...(r.comment !== null && { comment: r.comment }),
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * Every catalog query the introspector runs: one per object kind, each
+ * returning that kind for all schemas in scope at once, so the number of
+ * round trips does not grow with the number of tables.
+ *
+ * $1 is the list of schema names in scope, or NULL for "every user schema"
+ * (which leaves out the system schemas and $2, the tool's own schema).
+ * Objects that belong to an extension are the extension's business and are
+ * left out everywhere.
+ */
+
+const scope = `
+  scope AS (
+    SELECT oid, nspname FROM pg_catalog.pg_namespace
+    WHERE CASE WHEN $1::text[] IS NULL
+      THEN nspname !~ '^pg_' AND nspname <> 'information_schema' AND nspname <> $2::text
+      ELSE nspname = ANY($1::text[]) END
+  ),
+  extension_members AS (
+    SELECT classid, objid FROM pg_catalog.pg_depend WHERE deptype = 'e'
+  )`;
+
+export const schemasQuery = `
+WITH ${scope}
+SELECT n.nspname AS name, pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment
+FROM scope n
+WHERE NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_namespace'::regclass AND m.objid = n.oid)
+ORDER BY 1`;
+
+export const extensionsQuery = `
+SELECT e.extname AS name, n.nspname AS schema, e.extversion AS version
+FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname <> 'plpgsql'
+ORDER BY 1`;
+
+export const enumsQuery = `
+WITH ${scope}
+SELECT n.nspname AS schema, t.typname AS name, pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
+  (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) AS values
+FROM pg_catalog.pg_type t JOIN scope n ON n.oid = t.typnamespace
+WHERE t.typtype = 'e'
+  AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
+ORDER BY 1, 2`;
+
+export const sequencesQuery = `
+WITH ${scope}
+SELECT n.nspname AS schema, c.relname AS name, pg_catalog.format_type(s.seqtypid, NULL) AS data_type,
+  s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min_value,
+  s.seqmax::text AS max_value, s.seqcache::text AS cache, s.seqcycle AS cycle,
+  pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
+  owner.relname AS owned_table, a.attname AS owned_column
+FROM pg_catalog.pg_class c
+JOIN scope n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
+LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+  AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+LEFT JOIN pg_catalog.pg_class owner ON owner.oid = d.refobjid
+LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+WHERE c.relkind = 'S' AND (d.deptype IS NULL OR d.deptype = 'a')
+  AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
+ORDER BY 1, 2`;
+
+export const tablesQuery = `
+WITH ${scope}
+SELECT n.nspname AS schema, c.relname AS name, pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
+  c.reltuples::float8 AS row_estimate
+FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p')
+  AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
+ORDER BY 1, 2`;
+
+export const columnsQuery = `
+WITH ${scope}
+SELECT n.nspname AS schema, c.relname AS table_name, a.attname AS name,
+  pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
+  CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid, true) END AS "default",
+  CASE WHEN a.attgenerated = 's' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid, true) END AS generated,
+  a.attidentity AS identity,
+  CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN co.collname END AS collation,
+  pg_catalog.col_description(c.oid, a.attnum) AS comment,
+  pg_catalog.format_type(s.seqtypid, NULL) AS seq_type, s.seqstart::text AS seq_start,
+  s.seqincrement::text AS seq_increment, s.seqmin::text AS seq_min, s.seqmax::text AS seq_max,
+  s.seqcache::text AS seq_cache, s.seqcycle AS seq_cycle
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN scope n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
+LEFT JOIN pg_catalog.pg_depend d ON a.attidentity <> '' AND d.refclassid = 'pg_class'::regclass
+  AND d.refobjid = c.oid AND d.refobjsubid = a.attnum AND d.classid = 'pg_class'::regclass AND d.deptype = 'i'
+LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = d.objid
+WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
+  AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
+ORDER BY 1, 2, a.attnum`;
+
+/** Primary keys, uniques, checks and foreign keys. NOT NULL rows (PostgreSQL 18+) are columns' business. */
+export function constraintsQuery(serverVersion: number): string {
+  const nullsNotDistinct = serverVersion >= 150000
+    ? `COALESCE((SELECT x.indnullsnotdistinct FROM pg_catalog.pg_index x WHERE x.indexrelid = con.conindid AND con.contype = 'u'), false)`
+    : 'false';
+  return `
+WITH ${scope}
+SELECT n.nspname AS schema, c.relname AS table_name, con.conname AS name, con.contype AS type,
+  (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+     JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum) AS columns,
+  fn.nspname AS ref_schema, fc.relname AS ref_table,
+  (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+     JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum) AS ref_columns,
+  con.confupdtype AS on_update, con.confdeltype AS on_delete, con.confmatchtype AS match,
+  con.condeferrable AS deferrable, con.condeferred AS deferred, con.connoinherit AS no_inherit,
+  CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) END AS expression,
+  ${nullsNotDistinct} AS nulls_not_distinct
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN scope n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
+LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
+WHERE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind IN ('r', 'p')
+  AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
+ORDER BY 1, 2, 3`;
+}
+
+/** Indexes that do not back a primary key, unique or exclusion constraint. */
+export function indexesQuery(serverVersion: number): string {
+  const nullsNotDistinct = serverVersion >= 150000 ? 'x.indnullsnotdistinct' : 'false';
+  return `
+WITH ${scope}
+SELECT n.nspname AS schema, c.relname AS table_name, i.relname AS name, x.indisunique AS "unique",
+  am.amname AS method, pg_catalog.pg_get_expr(x.indpred, x.indrelid, true) AS "where",
+  ${nullsNotDistinct} AS nulls_not_distinct, pg_catalog.obj_description(i.oid, 'pg_class') AS comment,
+  (SELECT json_agg(json_build_object(
+      'column', CASE WHEN k.attnum <> 0 THEN a.attname END,
+      'expression', CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(x.indexrelid, k.ord::int, true) END,
+      'option', (x.indoption::int2[])[k.ord - 1],
+      'opclass', CASE WHEN NOT oc.opcdefault THEN
+        CASE WHEN ocn.nspname = 'pg_catalog' THEN quote_ident(oc.opcname) ELSE quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname) END END,
+      'included', k.ord > x.indnkeyatts) ORDER BY k.ord)
+   FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+   LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+   LEFT JOIN pg_catalog.pg_opclass oc ON k.ord <= x.indnkeyatts AND oc.oid = (x.indclass::oid[])[k.ord - 1]
+   LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace) AS keys
+FROM pg_catalog.pg_index x
+JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
+JOIN scope n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_am am ON am.oid = i.relam
+WHERE c.relkind IN ('r', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+                  WHERE con.conindid = x.indexrelid AND con.conrelid = x.indrelid AND con.contype IN ('p', 'u', 'x'))
+  AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
+ORDER BY 1, 2, 3`;
+}
+
+export const serverQuery = `
+SELECT current_setting('server_version_num')::int AS version_num,
+  current_database() AS database,
+  (SELECT system_identifier::text FROM pg_catalog.pg_control_system()) AS system_identifier`;

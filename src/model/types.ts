@@ -1,0 +1,158 @@
+/**
+ * The schema model: the one representation both the YAML loader and the
+ * introspector produce. Everything downstream (differ, planner, state) speaks
+ * only this vocabulary, so it must stay plain JSON-serialisable data.
+ *
+ * Lists are used instead of name-keyed maps where order carries meaning
+ * (columns, enum values, index keys); elsewhere lists are kept sorted by name
+ * so that two equal schemas serialise identically.
+ */
+
+export interface Model {
+  extensions: Extension[];
+  schemas: Schema[];
+}
+
+export interface Extension {
+  name: string;
+  /** Schema the extension's objects live in; omitted means the server's choice. */
+  schema?: string;
+  version?: string;
+}
+
+export interface Schema {
+  name: string;
+  comment?: string;
+  enums: EnumType[];
+  sequences: Sequence[];
+  tables: Table[];
+}
+
+export interface EnumType {
+  name: string;
+  values: string[];
+  comment?: string;
+}
+
+export interface SequenceOptions {
+  /** bigint, integer or smallint */
+  dataType: string;
+  /** Numbers are kept as decimal strings: sequences are 64-bit. */
+  start: string;
+  increment: string;
+  minValue: string;
+  maxValue: string;
+  cache: string;
+  cycle: boolean;
+}
+
+export interface Sequence extends SequenceOptions {
+  name: string;
+  ownedBy?: { table: string; column: string };
+  comment?: string;
+}
+
+export type IdentityKind = 'always' | 'by default';
+
+export interface Identity extends SequenceOptions {
+  kind: IdentityKind;
+}
+
+export interface Column {
+  name: string;
+  /** As PostgreSQL's format_type prints it once normalised. */
+  type: string;
+  notNull: boolean;
+  default?: string;
+  identity?: Identity;
+  /** Expression of a STORED generated column. */
+  generated?: string;
+  collation?: string;
+  comment?: string;
+  /** Desired side only: the column's previous name. */
+  renamedFrom?: string;
+  /** Desired side only: USING expression for a type change. */
+  using?: string;
+}
+
+export interface PrimaryKey {
+  name: string;
+  columns: string[];
+}
+
+export interface UniqueConstraint {
+  name: string;
+  columns: string[];
+  nullsNotDistinct: boolean;
+  deferrable: boolean;
+  initiallyDeferred: boolean;
+}
+
+export interface CheckConstraint {
+  name: string;
+  expression: string;
+  noInherit: boolean;
+}
+
+export type ReferentialAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
+export type MatchType = 'simple' | 'full';
+
+export interface ForeignKey {
+  name: string;
+  columns: string[];
+  references: { schema: string; table: string; columns: string[] };
+  onDelete: ReferentialAction;
+  onUpdate: ReferentialAction;
+  match: MatchType;
+  deferrable: boolean;
+  initiallyDeferred: boolean;
+}
+
+export interface IndexKey {
+  /** Exactly one of column and expression is set. */
+  column?: string;
+  expression?: string;
+  /** Only when not the default operator class for the key's type. */
+  opclass?: string;
+  descending: boolean;
+  /** Only when not the default for the direction (NULLS LAST for ASC, FIRST for DESC). */
+  nullsFirst?: boolean;
+}
+
+export interface Index {
+  name: string;
+  unique: boolean;
+  method: string;
+  keys: IndexKey[];
+  include: string[];
+  where?: string;
+  nullsNotDistinct: boolean;
+  comment?: string;
+}
+
+export interface Table {
+  name: string;
+  comment?: string;
+  /** Desired side only: the table's previous name in the same schema. */
+  renamedFrom?: string;
+  columns: Column[];
+  primaryKey?: PrimaryKey;
+  uniques: UniqueConstraint[];
+  checks: CheckConstraint[];
+  foreignKeys: ForeignKey[];
+  indexes: Index[];
+}
+
+export type Constraint =
+  | ({ type: 'primary-key' } & PrimaryKey)
+  | ({ type: 'unique' } & UniqueConstraint)
+  | ({ type: 'check' } & CheckConstraint)
+  | ({ type: 'foreign-key' } & ForeignKey);
+
+export function emptyModel(): Model {
+  return { extensions: [], schemas: [] };
+}
+
+export function emptySchema(name: string): Schema {
+  return { name, enums: [], sequences: [], tables: [] };
+}

@@ -1,0 +1,135 @@
+import type { Database } from '../db/database.js';
+import { diffModels } from '../diff/diff.js';
+import { introspect, type ServerInfo } from '../introspect/introspect.js';
+import type { Column, Index, Model, Table } from '../model/types.js';
+import { renderChange } from '../plan/render.js';
+import { columnDefinition, constraintDefinition, indexDefinition } from '../plan/sql-fragments.js';
+import { quoteIdent } from '../sql/quote.js';
+
+/**
+ * Make the desired model speak PostgreSQL's dialect of itself.
+ *
+ * People write `int`, `'pending'` or `now()`; the catalog says `integer`,
+ * `'pending'::order_status`, `now()`. Comparing text would report changes
+ * forever. So for every existing table whose desired types or expressions
+ * are spelled differently from the live ones, the desired definition is
+ * built as a temporary table inside a transaction that is always rolled
+ * back, read back with the same introspector, and its spelling adopted.
+ * Only differing tables are probed: a no-change plan costs no round trip.
+ */
+export async function normalizeDesired(db: Database, desired: Model, live: Model, server: ServerInfo): Promise<Model> {
+  const liveTables = new Map<string, Table>();
+  for (const s of live.schemas) for (const t of s.tables) liveTables.set(`${s.name}\u0000${t.name}`, t);
+
+  const probes: Array<{ schema: string; table: Table }> = [];
+  for (const s of desired.schemas) {
+    for (const t of s.tables) {
+      const current = liveTables.get(`${s.name}\u0000${t.name}`) ?? (t.renamedFrom ? liveTables.get(`${s.name}\u0000${t.renamedFrom}`) : undefined);
+      if (current && spelledDifferently(t, current)) probes.push({ schema: s.name, table: t });
+    }
+  }
+  if (probes.length === 0) return desired;
+
+  const normalized = new Map<Table, Table>();
+  await db.exec('BEGIN');
+  try {
+    await createPrerequisites(db, desired, live, server);
+    const probed: Array<{ probeName: string; original: Table }> = [];
+    for (const [i, { schema, table }] of probes.entries()) {
+      const probeName = `schemaform_probe_${i}`;
+      await db.exec('SAVEPOINT probe');
+      try {
+        await db.exec(probeScript(schema, probeName, table));
+        await db.exec('RELEASE SAVEPOINT probe');
+        probed.push({ probeName, original: table });
+      } catch {
+        // The definition does not build here (e.g. it needs a value added to
+        // an enum by this very plan): keep the text; apply will tell.
+        await db.exec('ROLLBACK TO SAVEPOINT probe');
+      }
+    }
+    if (probed.length) {
+      // The session's temporary schema exists once it holds something.
+      const [{ name: tempSchema }] = (await db.query<{ name: string }>(
+        'SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE oid = pg_catalog.pg_my_temp_schema()',
+      )) as [{ name: string }];
+      const { model } = await introspect(db, { schemas: [tempSchema] }, server);
+      const byName = new Map((model.schemas[0]?.tables ?? []).map((t) => [t.name, t]));
+      for (const { probeName, original } of probed) {
+        const result = byName.get(probeName);
+        if (result) normalized.set(original, adoptSpelling(original, result));
+      }
+    }
+  } finally {
+    await db.exec('ROLLBACK');
+  }
+  return {
+    ...desired,
+    schemas: desired.schemas.map((s) => ({ ...s, tables: s.tables.map((t) => normalized.get(t) ?? t) })),
+  };
+}
+
+function spelledDifferently(desired: Table, live: Table): boolean {
+  const liveColumns = new Map(live.columns.map((c) => [c.name, c]));
+  for (const c of desired.columns) {
+    const l = liveColumns.get(c.name) ?? (c.renamedFrom ? liveColumns.get(c.renamedFrom) : undefined);
+    if (l && (l.type !== c.type || l.default !== c.default || l.generated !== c.generated)) return true;
+  }
+  const liveChecks = new Map(live.checks.map((c) => [c.name, c.expression]));
+  if (desired.checks.some((c) => liveChecks.has(c.name) && liveChecks.get(c.name) !== c.expression)) return true;
+  const liveIndexes = new Map(live.indexes.map((i) => [i.name, i]));
+  return desired.indexes.some((i) => {
+    const l = liveIndexes.get(i.name);
+    return l !== undefined && (l.where !== i.where || JSON.stringify(l.keys) !== JSON.stringify(i.keys));
+  });
+}
+
+/** Types and sequences the desired tables may use that do not exist yet. */
+async function createPrerequisites(db: Database, desired: Model, live: Model, server: ServerInfo) {
+  const needed = diffModels(live, desired).filter((c) =>
+    c.kind === 'create-schema' || c.kind === 'create-extension' || c.kind === 'create-enum' || c.kind === 'create-sequence');
+  for (const change of needed) {
+    const sql = renderChange(change.kind === 'create-sequence' ? { ...change, sequence: { ...change.sequence, ownedBy: undefined } } : change, { serverVersion: server.versionNum });
+    await db.exec('SAVEPOINT prerequisite');
+    try {
+      await db.exec(sql.join(';\n'));
+      await db.exec('RELEASE SAVEPOINT prerequisite');
+    } catch {
+      await db.exec('ROLLBACK TO SAVEPOINT prerequisite');
+    }
+  }
+}
+
+function probeScript(schema: string, probeName: string, table: Table): string {
+  const columns = table.columns.map((c: Column) => columnDefinition({ ...c, identity: undefined, notNull: false, comment: undefined }));
+  const checks = table.checks.map((c) => constraintDefinition({ type: 'check', ...c, name: c.name }));
+  const indexes = table.indexes.map((index: Index, j) => indexDefinition('pg_temp', probeName, { ...index, name: `${probeName}_${j}` }));
+  return [
+    `SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')}`,
+    `CREATE TEMP TABLE ${quoteIdent(probeName)} (${[...columns, ...checks].join(', ')}) ON COMMIT DROP`,
+    ...indexes,
+  ].join(';\n');
+}
+
+function adoptSpelling(original: Table, probe: Table): Table {
+  const probeColumns = new Map(probe.columns.map((c) => [c.name, c]));
+  const probeChecks = new Map(probe.checks.map((c) => [c.name, c]));
+  const indexName = (j: number) => `schemaform_probe_${probe.name.slice('schemaform_probe_'.length)}_${j}`;
+  const probeIndexes = new Map(probe.indexes.map((i) => [i.name, i]));
+  return {
+    ...original,
+    columns: original.columns.map((c) => {
+      const p = probeColumns.get(c.name);
+      if (!p) return c;
+      const out: Column = { ...c, type: p.type };
+      if (c.default !== undefined && p.default !== undefined) out.default = p.default;
+      if (c.generated !== undefined && p.generated !== undefined) out.generated = p.generated;
+      return out;
+    }),
+    checks: original.checks.map((c) => ({ ...c, expression: probeChecks.get(c.name)?.expression ?? c.expression })),
+    indexes: original.indexes.map((index, j) => {
+      const p = probeIndexes.get(indexName(j));
+      return p ? { ...index, keys: p.keys, ...(p.where !== undefined && { where: p.where }) } : index;
+    }),
+  };
+}

@@ -1,0 +1,105 @@
+import type { Change } from '../diff/changes.js';
+import { actionOf, describeObject, objectOf } from '../diff/changes.js';
+import { fingerprint } from '../model/canonical.js';
+import type { Model } from '../model/types.js';
+import { hazardsOf } from './hazards.js';
+import { backupFor } from './backups.js';
+import { orderChanges } from './order.js';
+import { renderChange } from './render.js';
+import { planChecksum } from './checksum.js';
+import type { Plan, PlanStep, PlanTarget } from './types.js';
+
+export interface BuildPlanInput {
+  id: string;
+  createdAt: string;
+  toolVersion: string;
+  kind: Plan['kind'];
+  target: PlanTarget;
+  scope: Plan['scope'];
+  source: { model: Model; snapshotId: number | null; rowEstimates: Map<string, number> };
+  desired: Model;
+  changes: Change[];
+  allowDestructive: boolean;
+  rollbackTo?: number;
+}
+
+/** Order, render and annotate changes into a plan. Pure: id and clock come in. */
+export function buildPlan(input: BuildPlanInput): Plan {
+  const ordered = orderChanges(input.changes);
+  const newTables = new Set(ordered.flatMap((c) => (c.kind === 'create-table' ? [`${c.schema}.${c.table.name}`] : [])));
+  const ctx = { rowEstimates: input.source.rowEstimates, newTables };
+  const backupPrefix = `backup_${input.id.replace(/[^a-z0-9]/gi, '').slice(0, 12)}`;
+  const steps: PlanStep[] = ordered.map((change, i) => {
+    const object = objectOf(change);
+    const schema = object.schema ?? ('schema' in change && typeof change.schema === 'string' ? change.schema : undefined);
+    const backup = backupFor(change, `${backupPrefix}_${i + 1}`);
+    return {
+      index: i + 1,
+      description: describeChange(change),
+      object,
+      action: actionOf(change),
+      change,
+      sql: renderChange(change, { serverVersion: input.target.serverVersion }),
+      transactional: true,
+      searchPath: schema && schema !== 'public' ? [schema, 'public'] : ['public'],
+      hazards: hazardsOf(change, ctx),
+      ...(backup && { backup }),
+    };
+  });
+  const summary = { create: 0, update: 0, delete: 0 };
+  for (const s of steps) summary[s.action]++;
+  const plan: Omit<Plan, 'checksum'> = {
+    formatVersion: 1,
+    id: input.id,
+    kind: input.kind,
+    createdAt: input.createdAt,
+    toolVersion: input.toolVersion,
+    target: input.target,
+    scope: input.scope,
+    source: { fingerprint: fingerprint(input.source.model), snapshotId: input.source.snapshotId, model: input.source.model },
+    desired: { fingerprint: fingerprint(input.desired), model: input.desired },
+    allowDestructive: input.allowDestructive,
+    ...(input.rollbackTo !== undefined && { rollbackTo: input.rollbackTo }),
+    summary,
+    steps,
+  };
+  return { ...plan, checksum: planChecksum(plan) };
+}
+
+export function hasDataLoss(plan: Plan): boolean {
+  return plan.steps.some((s) => s.hazards.some((h) => h.code === 'data-loss'));
+}
+
+/** One line a reviewer reads: what happens to which object. */
+export function describeChange(change: Change): string {
+  const object = describeObject(objectOf(change));
+  switch (change.kind) {
+    case 'create-schema': case 'create-extension': case 'create-enum': case 'create-sequence': case 'create-table':
+      return `create ${object}`;
+    case 'drop-schema': case 'drop-extension': case 'drop-enum': case 'drop-sequence': case 'drop-table':
+      return `drop ${object}`;
+    case 'alter-extension': return `update ${object}`;
+    case 'set-schema-comment': case 'set-enum-comment': case 'set-table-comment': return `set comment on ${object}`;
+    case 'add-enum-value': return `add value '${change.value}' to ${object}`;
+    case 'recreate-enum': return `recreate ${object} with values (${change.to.values.join(', ')})`;
+    case 'alter-sequence': return `alter ${object}`;
+    case 'rename-table': return `rename table ${change.schema}.${change.from} to ${change.to}`;
+    case 'add-column': return `add column ${change.column.name} to ${object}`;
+    case 'drop-column': return `drop column ${change.column.name} from ${object}`;
+    case 'rename-column': return `rename column ${change.from} to ${change.to} in ${object}`;
+    case 'alter-column': return `alter column ${change.to.name} of ${object} (${change.aspects.join(', ')})`;
+    case 'add-constraint': return `add ${change.constraint.type} ${change.constraint.name} to ${object}`;
+    case 'drop-constraint': return `drop ${change.constraint.type} ${change.constraint.name} from ${object}`;
+    case 'rename-constraint': return `rename constraint ${change.from} to ${change.to} on ${object}`;
+    case 'create-index': return `create index ${change.index.name} on ${object}`;
+    case 'drop-index': return `drop index ${change.index.name} from ${object}`;
+    case 'rename-index': return `rename index ${change.from} to ${change.to} on ${object}`;
+    case 'set-index-comment': return `set comment on index ${change.index} of ${object}`;
+    case 'restore-table': return `restore rows of ${object} from backup`;
+    case 'restore-column': return `restore values of column ${change.column.name} in ${object} from backup`;
+    default: {
+      const unreachable: never = change;
+      throw new Error(`undescribed change ${JSON.stringify(unreachable)}`);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import type { ObjectRef } from '../diff/changes.js';
+import type { Model } from '../model/types.js';
+import { qualify, quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { constraintDefinition, createTableStatements, indexDefinition, sequenceOptionClauses } from './sql-fragments.js';
+
+/**
+ * The full SQL definition of one object as it stands in a model: what a
+ * reviewer diffs to see what a change does to it. Undefined if absent.
+ */
+export function definitionOf(model: Model, ref: ObjectRef): string | undefined {
+  if (ref.type === 'extension') {
+    const e = model.extensions.find((x) => x.name === ref.name);
+    return e && `CREATE EXTENSION ${quoteIdent(e.name)}${e.schema ? ` SCHEMA ${quoteIdent(e.schema)}` : ''}${e.version ? ` VERSION ${quoteLiteral(e.version)}` : ''};\n`;
+  }
+  const schema = model.schemas.find((s) => s.name === (ref.schema ?? ref.name));
+  if (!schema) return undefined;
+  switch (ref.type) {
+    case 'schema':
+      return `CREATE SCHEMA ${quoteIdent(schema.name)};\n`;
+    case 'enum': {
+      const e = schema.enums.find((x) => x.name === ref.name);
+      return e && `CREATE TYPE ${qualify(schema.name, e.name)} AS ENUM (\n${e.values.map((v) => `  ${quoteLiteral(v)}`).join(',\n')}\n);\n`;
+    }
+    case 'sequence': {
+      const s = schema.sequences.find((x) => x.name === ref.name);
+      return s && `CREATE SEQUENCE ${qualify(schema.name, s.name)} ${sequenceOptionClauses(s, true).join(' ')};\n`;
+    }
+    case 'table': {
+      const t = schema.tables.find((x) => x.name === ref.name);
+      if (!t) return undefined;
+      return [
+        ...createTableStatements(schema.name, t),
+        ...t.foreignKeys.map((fk) => `ALTER TABLE ${qualify(schema.name, t.name)} ADD ${constraintDefinition({ type: 'foreign-key', ...fk })}`),
+        ...t.indexes.map((i) => indexDefinition(schema.name, t.name, i)),
+      ].map((s) => s + ';\n').join('');
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import type { Plan } from './types.js';
+import { countsLine, summarizePlan } from './summary.js';
+
+const symbol = { create: '+', update: '~', delete: '-' } as const;
+
+/** A plan as a pull-request comment: summary, hazards table, per-object SQL and diffs. */
+export function formatPlanMarkdown(plan: Plan): string {
+  const { objects, counts } = summarizePlan(plan);
+  const out: string[] = [];
+  out.push(`### schemaform ${plan.kind === 'rollback' ? `rollback to snapshot ${plan.rollbackTo}` : 'plan'} \`${plan.id}\``, '');
+  out.push(`Database \`${plan.target.database}\` · ${countsLine(counts)}`, '');
+  if (objects.length === 0) return out.concat('No changes.', '').join('\n');
+  const hazards = objects.flatMap((o) => o.hazards);
+  if (hazards.length) {
+    out.push('| | Hazard | Severity | Step | Detail |', '| --- | --- | --- | --- | --- |');
+    for (const h of hazards) out.push(`| ${h.severity === 'high' ? '🛑' : h.severity === 'medium' ? '⚠️' : 'ℹ️'} | \`${h.code}\` | ${h.severity} | ${h.step} | ${h.message.replaceAll('|', '\\|')} |`);
+    out.push('');
+  }
+  for (const o of objects) {
+    out.push(`<details><summary><code>${symbol[o.action]}</code> ${o.label}</summary>`, '');
+    out.push('```sql');
+    for (const s of o.steps) out.push(`-- ${s.index}. ${s.description}`, ...s.sql.map((q) => `${q};`));
+    out.push('```');
+    if (o.patch) out.push('', '```diff', o.patch, '```');
+    out.push('', '</details>', '');
+  }
+  return out.join('\n');
+}

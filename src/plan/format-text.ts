@@ -1,0 +1,48 @@
+import type { Style } from '../cli/style.js';
+import type { Plan } from './types.js';
+import { countsLine, summarizePlan } from './summary.js';
+
+const symbol = { create: '+', update: '~', delete: '-' } as const;
+
+/** The terminal rendering of a plan, in the spirit of `terraform plan`. */
+export function formatPlanText(plan: Plan, style: Style, options: { planPath?: string; showSql?: boolean } = {}): string {
+  const { objects, counts } = summarizePlan(plan);
+  const paint = { create: style.green, update: style.yellow, delete: style.red } as const;
+  const lines: string[] = [];
+  const what = plan.kind === 'rollback' ? `rollback to snapshot ${plan.rollbackTo}` : 'plan';
+  lines.push(style.bold(`schemaform ${what} ${plan.id}`) + style.dim(` for database "${plan.target.database}" (server ${plan.target.systemIdentifier})`));
+  if (objects.length === 0) {
+    lines.push('', style.green('No changes. The database matches the schema.'));
+    return lines.join('\n') + '\n';
+  }
+  lines.push('');
+  for (const o of objects) {
+    lines.push(paint[o.action](`  ${symbol[o.action]} ${o.label}`));
+    for (const step of o.steps) {
+      lines.push(`      ${style.dim(`${String(step.index).padStart(3)}.`)} ${step.description}`);
+      if (options.showSql) for (const sql of step.sql) lines.push(style.dim(sql.split('\n').map((l) => `           ${l}`).join('\n')));
+    }
+    if (o.patch) {
+      lines.push(o.patch.split('\n').map((l) => {
+        const text = `      ${l}`;
+        return l.startsWith('+') ? style.green(text) : l.startsWith('-') ? style.red(text) : style.dim(text);
+      }).join('\n'));
+    }
+  }
+  const hazards = objects.flatMap((o) => o.hazards);
+  if (hazards.length) {
+    lines.push('', style.bold('Hazards:'));
+    const order = { high: 0, medium: 1, low: 2 } as const;
+    for (const h of [...hazards].sort((a, b) => order[a.severity] - order[b.severity] || a.step - b.step)) {
+      const tag = `${h.code} (${h.severity})`;
+      const painted = h.severity === 'high' ? style.red(style.bold(`  ! ${tag}`)) : h.severity === 'medium' ? style.yellow(`  ! ${tag}`) : style.dim(`  · ${tag}`);
+      lines.push(`${painted} step ${h.step}: ${h.message}`);
+    }
+  }
+  lines.push('', style.bold(countsLine(counts)));
+  if (options.planPath) {
+    const destructive = hazards.some((h) => h.code === 'data-loss') && !plan.allowDestructive;
+    lines.push(`Saved to ${options.planPath}. Review it, then run:`, `  schema apply ${options.planPath}${destructive ? ' --allow-destructive' : ''}`);
+  }
+  return lines.join('\n') + '\n';
+}

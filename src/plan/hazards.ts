@@ -1,0 +1,155 @@
+import type { Change } from '../diff/changes.js';
+import { describeObject, objectOf } from '../diff/changes.js';
+import type { Column } from '../model/types.js';
+import type { Hazard } from './types.js';
+
+export interface HazardContext {
+  /** Planner statistics for existing tables ("schema.table" → rows; -1 unknown). */
+  rowEstimates: Map<string, number>;
+  /** Tables this plan creates: work on them touches no rows and blocks nobody. */
+  newTables: Set<string>;
+}
+
+const rows = (ctx: HazardContext, schema: string, table: string) => {
+  const n = ctx.rowEstimates.get(`${schema}.${table}`);
+  return n === undefined || n < 0 ? 'an unknown number of rows' : `~${Math.round(n).toLocaleString('en-US')} rows`;
+};
+
+/**
+ * Type changes PostgreSQL performs without touching rows and without any
+ * value changing. Everything else rewrites the table and may convert values.
+ */
+export function isLosslessWidening(from: string, to: string): boolean {
+  if (from === to) return true;
+  const varchar = /^character varying(?:\((\d+)\))?$/;
+  const f = varchar.exec(from);
+  const t = varchar.exec(to);
+  if (f && t) return t[1] === undefined || (f[1] !== undefined && Number(t[1]) >= Number(f[1]));
+  if (f && to === 'text') return true;
+  if (from === 'character varying' && to === 'text') return true;
+  const numeric = /^numeric(?:\((\d+),(\d+)\))?$/;
+  const nf = numeric.exec(from);
+  const nt = numeric.exec(to);
+  if (nf && nt) return nt[1] === undefined || (nf[1] !== undefined && nf[2] === nt[2] && Number(nt[1]) >= Number(nf[1]));
+  return false;
+}
+
+/** Conversions that keep every value, though some still rewrite the table. */
+export function isValuePreserving(from: string, to: string): boolean {
+  if (isLosslessWidening(from, to)) return true;
+  // Every value has a text form, and it is what a rollback would cast back.
+  if (to === 'text' || to === 'character varying') return true;
+  const integers = ['smallint', 'integer', 'bigint'];
+  if (integers.includes(from) && (integers.indexOf(to) > integers.indexOf(from) || to === 'numeric')) return true;
+  return (from === 'real' && to === 'double precision') || (from === 'timestamp without time zone' && to === 'timestamp with time zone');
+}
+
+function columnAddHazards(schema: string, table: string, column: Column, ctx: HazardContext, deferNotNull = false): Hazard[] {
+  const name = `${schema}.${table}.${column.name}`;
+  const out: Hazard[] = [];
+  if (column.identity || column.generated !== undefined) {
+    out.push({ code: 'table-rewrite', severity: 'high', message: `Adding ${column.identity ? 'identity' : 'generated'} column ${name} rewrites ${schema}.${table} (${rows(ctx, schema, table)}) under an ACCESS EXCLUSIVE lock` });
+  } else if (column.default !== undefined && /\b(random|gen_random_uuid|uuid_generate_v\d|clock_timestamp|nextval|timeofday)\s*\(/i.test(column.default)) {
+    out.push({ code: 'table-rewrite', severity: 'high', message: `Default of ${name} is volatile, so adding it rewrites ${schema}.${table} (${rows(ctx, schema, table)})` });
+  }
+  if (column.notNull && column.default === undefined && !column.identity && column.generated === undefined && !deferNotNull) {
+    out.push({ code: 'may-fail', severity: 'medium', message: `${name} is NOT NULL without a default: fails if ${schema}.${table} has any rows` });
+  }
+  return out;
+}
+
+/** What a reviewer must know before this change runs. Pure. */
+export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
+  const object = describeObject(objectOf(change));
+  if ('table' in change && typeof change.table === 'string' && ctx.newTables.has(`${change.schema}.${change.table}`)) return [];
+  switch (change.kind) {
+    case 'drop-table':
+      return [{ code: 'data-loss', severity: 'high', message: `Drops table ${change.schema}.${change.table.name} and its ${rows(ctx, change.schema, change.table.name)}; they are backed up for rollback` }];
+    case 'drop-column': {
+      const where = `${change.schema}.${change.table}.${change.column.name}`;
+      return [{
+        code: 'data-loss', severity: 'high',
+        message: change.key
+          ? `Drops column ${where} and its values (${rows(ctx, change.schema, change.table)}); they are backed up for rollback`
+          : `Drops column ${where} and its values (${rows(ctx, change.schema, change.table)}); ${change.schema}.${change.table} has no primary key, so rollback cannot put the values back`,
+      }];
+    }
+    case 'drop-schema':
+      return [{ code: 'breaking-change', severity: 'medium', message: `Drops schema ${change.schema}` }];
+    case 'drop-extension':
+      return [{ code: 'may-fail', severity: 'medium', message: `Drops extension ${change.extension.name}; fails if anything still uses its types or functions` }];
+    case 'drop-sequence':
+      return [{ code: 'data-loss', severity: 'medium', message: `Drops sequence ${change.schema}.${change.sequence.name}; its current value is lost (rollback recreates it at its start value)` }];
+    case 'drop-enum':
+      return [{ code: 'breaking-change', severity: 'low', message: `Drops type ${change.schema}.${change.enum.name}` }];
+    case 'recreate-enum': {
+      const removed = change.from.values.filter((v) => !change.to.values.includes(v));
+      const tables = [...new Set(change.columns.map((u) => `${u.schema}.${u.table}`))];
+      return [
+        ...(removed.length ? [{ code: 'may-fail' as const, severity: 'high' as const, message: `Removes value(s) ${removed.join(', ')} from ${object}: fails if any row still uses them` }] : []),
+        ...(tables.length ? [{ code: 'table-rewrite' as const, severity: 'high' as const, message: `Converting ${object} rewrites ${tables.join(', ')} under an ACCESS EXCLUSIVE lock` }] : []),
+      ];
+    }
+    case 'rename-table':
+      return [{ code: 'breaking-change', severity: 'high', message: `Renames table ${change.schema}.${change.from} to ${change.to}: code using the old name fails` }];
+    case 'rename-column':
+      return [{ code: 'breaking-change', severity: 'high', message: `Renames column ${change.schema}.${change.table}.${change.from} to ${change.to}: code using the old name fails` }];
+    case 'add-column':
+      return columnAddHazards(change.schema, change.table, change.column, ctx, change.deferNotNull);
+    case 'alter-column':
+      return alterColumnHazards(change, ctx);
+    case 'add-constraint': {
+      const c = change.constraint;
+      const where = `${change.schema}.${change.table}`;
+      const scan: Hazard = { code: 'full-scan', severity: 'medium', message: `Adding ${c.type} ${c.name} reads every row of ${where} (${rows(ctx, change.schema, change.table)})` };
+      const lock: Hazard = c.type === 'foreign-key'
+        ? { code: 'blocking-lock', severity: 'medium', message: `Adding foreign key ${c.name} blocks writes to ${where} and ${c.references.schema}.${c.references.table} while it validates` }
+        : { code: 'blocking-lock', severity: 'high', message: `Adding ${c.type} ${c.name} holds an ACCESS EXCLUSIVE lock on ${where} while it ${c.type === 'check' ? 'validates' : 'builds its index'}` };
+      const fail: Hazard = { code: 'may-fail', severity: 'medium', message: `Adding ${c.type} ${c.name} fails if existing rows of ${where} violate it` };
+      return [scan, lock, fail];
+    }
+    case 'create-index': {
+      const i = change.index;
+      return [
+        { code: 'blocking-lock', severity: 'medium', message: `Building index ${change.schema}.${i.name} blocks writes to ${change.schema}.${change.table} (${rows(ctx, change.schema, change.table)}) until it finishes` },
+        ...(i.unique ? [{ code: 'may-fail' as const, severity: 'medium' as const, message: `Unique index ${change.schema}.${i.name} fails if ${change.schema}.${change.table} has duplicate rows` }] : []),
+      ];
+    }
+    case 'drop-index':
+      return [{ code: 'breaking-change', severity: 'low', message: `Drops index ${change.schema}.${change.index.name}: queries that used it may slow down` }];
+    case 'restore-table':
+      return [{ code: 'full-scan', severity: 'low', message: `Reinserts ${change.table.name}'s backed-up rows into ${change.schema}.${change.table.name}` }];
+    case 'restore-column':
+      return [{ code: 'full-scan', severity: 'low', message: `Writes backed-up values back into ${change.schema}.${change.table}.${change.column.name}` }];
+    default:
+      return [];
+  }
+}
+
+function alterColumnHazards(change: Extract<Change, { kind: 'alter-column' }>, ctx: HazardContext): Hazard[] {
+  const { from, to, schema, table } = change;
+  const where = `${schema}.${table}.${to.name}`;
+  const out: Hazard[] = [];
+  const has = (a: string) => change.aspects.includes(a as never);
+  if (has('type') || has('collation')) {
+    if (!isLosslessWidening(from.type, to.type) || has('collation')) {
+      out.push({ code: 'table-rewrite', severity: 'high', message: `Changing ${where} from ${from.type} to ${to.type} rewrites ${schema}.${table} (${rows(ctx, schema, table)}) under an ACCESS EXCLUSIVE lock` });
+      out.push({ code: 'may-fail', severity: 'medium', message: `Converting ${where} to ${to.type} fails if a value does not convert${to.using ? '' : ' implicitly (add `using:` to say how)'}` });
+    }
+    if (!isValuePreserving(from.type, to.type)) {
+      out.push({ code: 'data-loss', severity: 'high', message: `Converting ${where} from ${from.type} to ${to.type} may change values; the old values are backed up for rollback` });
+    }
+  }
+  if (has('generated')) {
+    out.push({ code: 'table-rewrite', severity: 'high', message: `Changing the generation of ${where} rewrites ${schema}.${table}` });
+    if (from.generated === undefined) out.push({ code: 'data-loss', severity: 'high', message: `${where} becomes generated: its stored values are replaced; they are backed up for rollback` });
+  }
+  if (has('not-null') && to.notNull) {
+    out.push({ code: 'full-scan', severity: 'medium', message: `SET NOT NULL on ${where} reads every row of ${schema}.${table} (${rows(ctx, schema, table)}) under an ACCESS EXCLUSIVE lock` });
+    out.push({ code: 'may-fail', severity: 'medium', message: `SET NOT NULL on ${where} fails if any row holds NULL` });
+  }
+  if (has('identity') && to.identity && !from.identity) {
+    out.push({ code: 'blocking-lock', severity: 'medium', message: `Adding identity to ${where} takes an ACCESS EXCLUSIVE lock on ${schema}.${table}` });
+  }
+  return out;
+}

@@ -1,0 +1,62 @@
+import type { Change } from '../diff/changes.js';
+
+/**
+ * Execution order as phases. Within a phase the differ's deterministic order
+ * is kept (a stable sort), so equal inputs always give equal plans.
+ *
+ * The phases encode the dependencies between kinds: containers before their
+ * contents, renames before anything that uses the new names, constraints and
+ * indexes dropped before the columns they cover, foreign keys added only when
+ * every table and key they point at exists, and drops of whole objects last.
+ */
+export function phaseOf(change: Change): number {
+  switch (change.kind) {
+    case 'create-schema': return 0;
+    case 'set-schema-comment': return 0;
+    case 'create-extension': case 'alter-extension': return 1;
+    case 'create-enum': case 'add-enum-value': case 'set-enum-comment': return 2;
+    case 'create-sequence': return 2;
+    case 'rename-table': return 3;
+    case 'rename-column': case 'rename-constraint': case 'rename-index': return 4;
+    case 'drop-constraint': return change.constraint.type === 'foreign-key' ? 5 : 6;
+    case 'drop-index': return 6;
+    case 'recreate-enum': return 7;
+    case 'create-table': return 8;
+    case 'add-column': return 9;
+    // A NOT NULL that waits for restored values runs after the restore.
+    case 'alter-column': return change.afterRestore ? 12.5 : 10;
+    case 'set-table-comment': case 'set-index-comment': return 10;
+    case 'drop-column': return 11;
+    case 'restore-table': case 'restore-column': return 12;
+    case 'add-constraint': return change.constraint.type === 'foreign-key' ? 15 : 13;
+    case 'create-index': return 14;
+    case 'alter-sequence': return 16;
+    case 'drop-table': return 17;
+    case 'drop-sequence': return 18;
+    case 'drop-enum': return 19;
+    case 'drop-extension': return 20;
+    case 'drop-schema': return 21;
+    default: {
+      const unreachable: never = change;
+      throw new Error(`no phase for ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/** Split changes that must happen in two places in the order. */
+function expand(change: Change): Change[] {
+  // OWNED BY needs the owning column, which may be created later in the plan.
+  if (change.kind === 'create-sequence' && change.sequence.ownedBy) {
+    const { ownedBy: _owner, ...unowned } = change.sequence;
+    return [{ ...change, sequence: unowned }, { kind: 'alter-sequence', schema: change.schema, from: unowned, to: change.sequence }];
+  }
+  return [change];
+}
+
+export function orderChanges(changes: Change[]): Change[] {
+  return changes
+    .flatMap(expand)
+    .map((change, i) => ({ change, i, phase: phaseOf(change) }))
+    .sort((a, b) => a.phase - b.phase || a.i - b.i)
+    .map((x) => x.change);
+}

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { PlanRefusedError, SchemaformError } from '../errors.js';
+import { jsonSchemaPath } from '../paths.js';
+import { planChecksum } from './checksum.js';
+import type { Plan } from './types.js';
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: false, strict: false }).compile(JSON.parse(readFileSync(jsonSchemaPath('plan.schema.json'), 'utf8')));
+  return compiled;
+}
+
+export async function writePlanFile(path: string, plan: Plan): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, JSON.stringify(plan, null, 2) + '\n');
+}
+
+/**
+ * Read a plan and prove it is the one that was reviewed: it must match the
+ * plan format and its checksum must match its content.
+ */
+export async function readPlanFile(path: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new SchemaformError(`plan file not found: ${path}`, { hint: 'Run `schema plan` first; it prints the path of the plan it writes.' });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new PlanRefusedError('invalid', `${path} is not valid JSON: ${(e as Error).message}`, { hint: 'Plan files are written by `schema plan`; make a new one rather than editing it.' });
+  }
+  const validate = validator();
+  if (!validate(data)) {
+    const e = validate.errors![0]!;
+    throw new PlanRefusedError('invalid', `${path} is not a schemaform plan: ${e.instancePath || 'the document'} ${e.message}`, { hint: 'Make a new plan with `schema plan`.' });
+  }
+  const plan = data as Plan;
+  if (planChecksum(plan) !== plan.checksum) {
+    throw new PlanRefusedError('edited', `${path} was changed after it was planned (checksum mismatch); refusing to apply it`, {
+      hint: 'Plans must be applied exactly as reviewed. Change schema.yaml instead and run `schema plan` again.',
+    });
+  }
+  return plan;
+}

@@ -1,0 +1,221 @@
+import type { Change, EnumColumnUse } from '../diff/changes.js';
+import type { Column, Table } from '../model/types.js';
+import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
+import { TOOL_SCHEMA } from '../introspect/introspect.js';
+import {
+  columnDefinition, commentOn, constraintDefinition, createTableStatements, identityClause, indexDefinition,
+  sequenceOptionClauses,
+} from './sql-fragments.js';
+
+export interface RenderContext {
+  serverVersion: number;
+}
+
+/** The statements that carry out one change, in order. */
+export function renderChange(change: Change, ctx: RenderContext): string[] {
+  switch (change.kind) {
+    case 'create-schema':
+      return [`CREATE SCHEMA ${quoteIdent(change.schema)}`, ...(change.comment !== undefined ? [commentOn(`SCHEMA ${quoteIdent(change.schema)}`, change.comment)] : [])];
+    case 'drop-schema':
+      return [`DROP SCHEMA ${quoteIdent(change.schema)}`];
+    case 'set-schema-comment':
+      return [commentOn(`SCHEMA ${quoteIdent(change.schema)}`, change.comment)];
+    case 'create-extension': {
+      const e = change.extension;
+      return [`CREATE EXTENSION ${quoteIdent(e.name)}${e.schema ? ` SCHEMA ${quoteIdent(e.schema)}` : ''}${e.version ? ` VERSION ${quoteLiteral(e.version)}` : ''}`];
+    }
+    case 'drop-extension':
+      return [`DROP EXTENSION ${quoteIdent(change.extension.name)}`];
+    case 'alter-extension': {
+      const out: string[] = [];
+      if (change.to.version !== undefined && change.to.version !== change.from.version) out.push(`ALTER EXTENSION ${quoteIdent(change.to.name)} UPDATE TO ${quoteLiteral(change.to.version)}`);
+      if (change.to.schema !== undefined && change.to.schema !== change.from.schema) out.push(`ALTER EXTENSION ${quoteIdent(change.to.name)} SET SCHEMA ${quoteIdent(change.to.schema)}`);
+      return out;
+    }
+    case 'create-enum': {
+      const name = qualify(change.schema, change.enum.name);
+      return [
+        `CREATE TYPE ${name} AS ENUM (${change.enum.values.map(quoteLiteral).join(', ')})`,
+        ...(change.enum.comment !== undefined ? [commentOn(`TYPE ${name}`, change.enum.comment)] : []),
+      ];
+    }
+    case 'drop-enum':
+      return [`DROP TYPE ${qualify(change.schema, change.enum.name)}`];
+    case 'add-enum-value': {
+      const anchor = change.before !== undefined ? ` BEFORE ${quoteLiteral(change.before)}` : change.after !== undefined ? ` AFTER ${quoteLiteral(change.after)}` : '';
+      return [`ALTER TYPE ${qualify(change.schema, change.enum)} ADD VALUE ${quoteLiteral(change.value)}${anchor}`];
+    }
+    case 'set-enum-comment':
+      return [commentOn(`TYPE ${qualify(change.schema, change.enum)}`, change.comment)];
+    case 'recreate-enum':
+      return recreateEnum(change.schema, change.to.name, change.to.values, change.columns);
+    case 'create-sequence': {
+      const s = change.sequence;
+      const name = qualify(change.schema, s.name);
+      const options = sequenceOptionClauses(s, true);
+      return [
+        `CREATE SEQUENCE ${name}${options.length ? ' ' + options.join(' ') : ''}`,
+        ...(s.comment !== undefined ? [commentOn(`SEQUENCE ${name}`, s.comment)] : []),
+      ];
+    }
+    case 'drop-sequence':
+      return [`DROP SEQUENCE ${qualify(change.schema, change.sequence.name)}`];
+    case 'alter-sequence': {
+      const name = qualify(change.schema, change.to.name);
+      const out: string[] = [];
+      const options = ['dataType', 'start', 'increment', 'minValue', 'maxValue', 'cache', 'cycle'] as const;
+      if (options.some((o) => change.from[o] !== change.to[o])) {
+        const t = change.to;
+        out.push(`ALTER SEQUENCE ${name} AS ${t.dataType} INCREMENT BY ${t.increment} MINVALUE ${t.minValue} MAXVALUE ${t.maxValue} START WITH ${t.start} CACHE ${t.cache} ${t.cycle ? 'CYCLE' : 'NO CYCLE'}`);
+      }
+      if (JSON.stringify(change.from.ownedBy) !== JSON.stringify(change.to.ownedBy)) {
+        const owner = change.to.ownedBy;
+        out.push(`ALTER SEQUENCE ${name} OWNED BY ${owner ? `${qualify(change.schema, owner.table)}.${quoteIdent(owner.column)}` : 'NONE'}`);
+      }
+      if (change.from.comment !== change.to.comment) out.push(commentOn(`SEQUENCE ${name}`, change.to.comment));
+      return out;
+    }
+    case 'create-table':
+      return createTableStatements(change.schema, change.table);
+    case 'drop-table':
+      return [`DROP TABLE ${qualify(change.schema, change.table.name)}`];
+    case 'rename-table':
+      return [`ALTER TABLE ${qualify(change.schema, change.from)} RENAME TO ${quoteIdent(change.to)}`];
+    case 'set-table-comment':
+      return [commentOn(`TABLE ${qualify(change.schema, change.table)}`, change.comment)];
+    case 'add-column': {
+      const table = qualify(change.schema, change.table);
+      return [
+        `ALTER TABLE ${table} ADD COLUMN ${columnDefinition(change.column, { withNotNull: !change.deferNotNull })}`,
+        ...(change.column.comment !== undefined ? [commentOn(`COLUMN ${table}.${quoteIdent(change.column.name)}`, change.column.comment)] : []),
+      ];
+    }
+    case 'drop-column':
+      return [`ALTER TABLE ${qualify(change.schema, change.table)} DROP COLUMN ${quoteIdent(change.column.name)}`];
+    case 'rename-column':
+      return [`ALTER TABLE ${qualify(change.schema, change.table)} RENAME COLUMN ${quoteIdent(change.from)} TO ${quoteIdent(change.to)}`];
+    case 'alter-column':
+      return alterColumn(change.schema, change.table, change.from, change.to, change.aspects, ctx);
+    case 'add-constraint':
+      return [`ALTER TABLE ${qualify(change.schema, change.table)} ADD ${constraintDefinition(change.constraint)}`];
+    case 'drop-constraint':
+      return [`ALTER TABLE ${qualify(change.schema, change.table)} DROP CONSTRAINT ${quoteIdent(change.constraint.name)}`];
+    case 'rename-constraint':
+      return [`ALTER TABLE ${qualify(change.schema, change.table)} RENAME CONSTRAINT ${quoteIdent(change.from)} TO ${quoteIdent(change.to)}`];
+    case 'create-index':
+      return [
+        indexDefinition(change.schema, change.table, change.index),
+        ...(change.index.comment !== undefined ? [commentOn(`INDEX ${qualify(change.schema, change.index.name)}`, change.index.comment)] : []),
+      ];
+    case 'drop-index':
+      return [`DROP INDEX ${qualify(change.schema, change.index.name)}`];
+    case 'rename-index':
+      return [`ALTER INDEX ${qualify(change.schema, change.from)} RENAME TO ${quoteIdent(change.to)}`];
+    case 'set-index-comment':
+      return [commentOn(`INDEX ${qualify(change.schema, change.index)}`, change.comment)];
+    case 'restore-table':
+      return restoreTable(change.schema, change.table, change.backup.relation, change.backup.columns);
+    case 'restore-column': {
+      const t = qualify(change.schema, change.table);
+      const b = qualify(TOOL_SCHEMA, change.backup.relation);
+      const match = change.key.map((k) => `t.${quoteIdent(k.name)} = b.${quoteIdent(k.name)}::${k.type}`).join(' AND ');
+      return [`UPDATE ${t} AS t SET ${quoteIdent(change.column.name)} = b.${quoteIdent(change.column.name)}::${change.column.type} FROM ${b} AS b WHERE ${match}`];
+    }
+    default: {
+      const unreachable: never = change;
+      throw new Error(`no renderer for ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function alterColumn(schema: string, tableName: string, from: Column, to: Column, aspects: string[], ctx: RenderContext): string[] {
+  const table = qualify(schema, tableName);
+  const col = quoteIdent(to.name);
+  const alter = (action: string) => `ALTER TABLE ${table} ALTER COLUMN ${col} ${action}`;
+  const has = (a: string) => aspects.includes(a);
+  const out: string[] = [];
+
+  if (has('generated')) {
+    if (from.generated !== undefined && to.generated === undefined) out.push(alter('DROP EXPRESSION'));
+    else if (from.generated !== undefined && to.generated !== undefined && ctx.serverVersion >= 170000) out.push(alter(`SET EXPRESSION AS (${to.generated})`));
+    else {
+      // No in-place way: the column is rebuilt from its new definition.
+      out.push(`ALTER TABLE ${table} DROP COLUMN ${col}`, `ALTER TABLE ${table} ADD COLUMN ${columnDefinition(to)}`);
+      if (to.comment !== undefined) out.push(commentOn(`COLUMN ${table}.${col}`, to.comment));
+      return out;
+    }
+  }
+  const typeChanges = has('type') || has('collation');
+  if (typeChanges && from.default !== undefined) out.push(alter('DROP DEFAULT'));
+  else if (has('default') && to.default === undefined) out.push(alter('DROP DEFAULT'));
+  if (has('identity') && from.identity && !to.identity) out.push(alter('DROP IDENTITY'));
+  if (typeChanges) {
+    const collate = to.collation !== undefined ? ` COLLATE ${quoteIdent(to.collation)}` : '';
+    out.push(alter(`TYPE ${to.type}${collate}${to.using !== undefined ? ` USING ${to.using}` : ''}`));
+  }
+  if (has('not-null') && to.notNull) out.push(alter('SET NOT NULL'));
+  if (has('identity') && to.identity) {
+    if (!from.identity) out.push(alter(`ADD ${identityClause(to)}`));
+    else {
+      const sets: string[] = [];
+      if (from.identity.kind !== to.identity.kind) sets.push(`SET GENERATED ${to.identity.kind === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
+      const f = from.identity;
+      const t = to.identity;
+      if (f.dataType !== t.dataType && !typeChanges) sets.push(`SET AS ${t.dataType}`);
+      if (f.increment !== t.increment) sets.push(`SET INCREMENT BY ${t.increment}`);
+      if (f.minValue !== t.minValue) sets.push(`SET MINVALUE ${t.minValue}`);
+      if (f.maxValue !== t.maxValue) sets.push(`SET MAXVALUE ${t.maxValue}`);
+      if (f.start !== t.start) sets.push(`SET START WITH ${t.start}`);
+      if (f.cache !== t.cache) sets.push(`SET CACHE ${t.cache}`);
+      if (f.cycle !== t.cycle) sets.push(t.cycle ? 'SET CYCLE' : 'SET NO CYCLE');
+      if (sets.length) out.push(alter(sets.join(' ')));
+    }
+  }
+  if (to.default !== undefined && (has('default') || (typeChanges && from.default !== undefined))) out.push(alter(`SET DEFAULT ${to.default}`));
+  if (has('not-null') && !to.notNull) out.push(alter('DROP NOT NULL'));
+  if (has('comment')) out.push(commentOn(`COLUMN ${table}.${col}`, to.comment));
+  return out;
+}
+
+/**
+ * A value cannot be removed from an enum in place: build the new type beside
+ * the old one, convert every column through text, then drop the old type.
+ */
+function recreateEnum(schema: string, name: string, values: string[], uses: EnumColumnUse[]): string[] {
+  const type = qualify(schema, name);
+  const oldName = truncateIdentifier(`${name}__schemaform_old`);
+  const out = [
+    `ALTER TYPE ${type} RENAME TO ${quoteIdent(oldName)}`,
+    `CREATE TYPE ${type} AS ENUM (${values.map(quoteLiteral).join(', ')})`,
+  ];
+  for (const use of uses) {
+    const t = qualify(use.schema, use.table);
+    const c = quoteIdent(use.column);
+    const arrayDims = use.type.includes('[') ? '[]' : '';
+    if (use.default !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT`);
+    out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${type}${arrayDims} USING ${c}::text${arrayDims}::${type}${arrayDims}`);
+    if (use.default !== undefined) {
+      out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${use.default.replace(/::[^:]+$/, '')}::${type}${arrayDims}`);
+    }
+  }
+  out.push(`DROP TYPE ${qualify(schema, oldName)}`);
+  return out;
+}
+
+function restoreTable(schema: string, table: Table, relation: string, saved: string[]): string[] {
+  const target = qualify(schema, table.name);
+  const columns = table.columns.filter((c) => c.generated === undefined && saved.includes(c.name));
+  const b = qualify(TOOL_SCHEMA, relation);
+  const out = [
+    `INSERT INTO ${target} (${quoteList(columns.map((c) => c.name))}) OVERRIDING SYSTEM VALUE SELECT ${columns.map((c) => `b.${quoteIdent(c.name)}::${c.type}`).join(', ')} FROM ${b} AS b`,
+  ];
+  // Identity sequences restart past the restored keys, or the next insert collides.
+  for (const c of table.columns.filter((c) => c.identity)) {
+    const col = quoteIdent(c.name);
+    out.push(
+      `SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(${quoteLiteral(target)}, ${quoteLiteral(c.name)}), ` +
+        `COALESCE((SELECT max(${col}) FROM ${target}), ${c.identity!.start}), (SELECT max(${col}) FROM ${target}) IS NOT NULL)`,
+    );
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+import type { Column, Constraint, Index, IndexKey, SequenceOptions, Table } from '../model/types.js';
+import { completeSequenceOptions } from '../model/sequence-defaults.js';
+import { qualify, quoteIdent, quoteList, quoteLiteral } from '../sql/quote.js';
+
+/**
+ * SQL text for the pieces of a definition. Identifiers always go through
+ * quoteIdent; types and expressions are SQL the user (or the server) wrote
+ * and are inserted as they are.
+ */
+
+/** Sequence options that differ from what CREATE SEQUENCE would pick anyway. */
+export function sequenceOptionClauses(options: SequenceOptions, includeType: boolean): string[] {
+  const defaults = completeSequenceOptions({ dataType: options.dataType, increment: options.increment });
+  const clauses: string[] = [];
+  if (includeType && options.dataType !== 'bigint') clauses.push(`AS ${options.dataType}`);
+  if (options.increment !== '1') clauses.push(`INCREMENT BY ${options.increment}`);
+  if (options.minValue !== defaults.minValue) clauses.push(`MINVALUE ${options.minValue}`);
+  if (options.maxValue !== defaults.maxValue) clauses.push(`MAXVALUE ${options.maxValue}`);
+  const startDefault = options.increment.startsWith('-') ? options.maxValue : options.minValue;
+  if (options.start !== startDefault) clauses.push(`START WITH ${options.start}`);
+  if (options.cache !== '1') clauses.push(`CACHE ${options.cache}`);
+  if (options.cycle) clauses.push('CYCLE');
+  return clauses;
+}
+
+export function identityClause(column: Column): string {
+  const identity = column.identity!;
+  const options = sequenceOptionClauses(identity, false);
+  return `GENERATED ${identity.kind === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${options.length ? ` (${options.join(' ')})` : ''}`;
+}
+
+export function columnDefinition(column: Column, options: { withNotNull?: boolean } = {}): string {
+  const parts = [quoteIdent(column.name), column.type];
+  if (column.collation !== undefined) parts.push(`COLLATE ${quoteIdent(column.collation)}`);
+  if (column.generated !== undefined) parts.push(`GENERATED ALWAYS AS (${column.generated}) STORED`);
+  if (column.identity) parts.push(identityClause(column));
+  if (column.default !== undefined) parts.push(`DEFAULT ${column.default}`);
+  if (column.notNull && options.withNotNull !== false) parts.push('NOT NULL');
+  return parts.join(' ');
+}
+
+const actionSql = (a: string) => a.toUpperCase();
+
+export function constraintDefinition(c: Constraint): string {
+  const head = `CONSTRAINT ${quoteIdent(c.name)}`;
+  switch (c.type) {
+    case 'primary-key':
+      return `${head} PRIMARY KEY (${quoteList(c.columns)})`;
+    case 'unique':
+      return `${head} UNIQUE${c.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${quoteList(c.columns)})${deferral(c)}`;
+    case 'check':
+      return `${head} CHECK (${c.expression})${c.noInherit ? ' NO INHERIT' : ''}`;
+    case 'foreign-key': {
+      const parts = [
+        `${head} FOREIGN KEY (${quoteList(c.columns)}) REFERENCES ${qualify(c.references.schema, c.references.table)} (${quoteList(c.references.columns)})`,
+      ];
+      if (c.match === 'full') parts.push('MATCH FULL');
+      if (c.onUpdate !== 'no action') parts.push(`ON UPDATE ${actionSql(c.onUpdate)}`);
+      if (c.onDelete !== 'no action') parts.push(`ON DELETE ${actionSql(c.onDelete)}`);
+      return parts.join(' ') + deferral(c);
+    }
+  }
+}
+
+function deferral(c: { deferrable: boolean; initiallyDeferred: boolean }): string {
+  if (!c.deferrable) return '';
+  return c.initiallyDeferred ? ' DEFERRABLE INITIALLY DEFERRED' : ' DEFERRABLE';
+}
+
+function indexKey(key: IndexKey): string {
+  const parts = [key.column !== undefined ? quoteIdent(key.column) : `(${key.expression})`];
+  if (key.opclass) parts.push(key.opclass);
+  if (key.descending) parts.push('DESC');
+  if (key.nullsFirst !== undefined) parts.push(key.nullsFirst ? 'NULLS FIRST' : 'NULLS LAST');
+  return parts.join(' ');
+}
+
+export function indexDefinition(schema: string, table: string, index: Index): string {
+  const parts = [`CREATE${index.unique ? ' UNIQUE' : ''} INDEX ${quoteIdent(index.name)} ON ${qualify(schema, table)}`];
+  if (index.method !== 'btree') parts.push(`USING ${index.method}`);
+  parts.push(`(${index.keys.map(indexKey).join(', ')})`);
+  if (index.include.length) parts.push(`INCLUDE (${quoteList(index.include)})`);
+  if (index.nullsNotDistinct) parts.push('NULLS NOT DISTINCT');
+  if (index.where !== undefined) parts.push(`WHERE ${index.where}`);
+  return parts.join(' ');
+}
+
+export function commentOn(target: string, comment: string | undefined): string {
+  return `COMMENT ON ${target} IS ${comment === undefined ? 'NULL' : quoteLiteral(comment)}`;
+}
+
+/** CREATE TABLE with columns, primary key, uniques and checks; comments follow. */
+export function createTableStatements(schema: string, table: Table, options: { withoutNotNull?: Set<string> } = {}): string[] {
+  const lines = [
+    ...table.columns.map((c) => columnDefinition(c, { withNotNull: !options.withoutNotNull?.has(c.name) })),
+    ...(table.primaryKey ? [constraintDefinition({ type: 'primary-key', ...table.primaryKey })] : []),
+    ...table.uniques.map((u) => constraintDefinition({ type: 'unique', ...u })),
+    ...table.checks.map((c) => constraintDefinition({ type: 'check', ...c })),
+  ];
+  const name = qualify(schema, table.name);
+  return [
+    `CREATE TABLE ${name} (\n  ${lines.join(',\n  ')}\n)`,
+    ...(table.comment !== undefined ? [commentOn(`TABLE ${name}`, table.comment)] : []),
+    ...table.columns.filter((c) => c.comment !== undefined).map((c) => commentOn(`COLUMN ${name}.${quoteIdent(c.name)}`, c.comment)),
+  ];
+}

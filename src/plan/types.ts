@@ -1,0 +1,67 @@
+import type { Change, KeyColumn, ObjectRef } from '../diff/changes.js';
+import type { Model } from '../model/types.js';
+
+export const HAZARD_CODES = [
+  'data-loss', 'table-rewrite', 'blocking-lock', 'full-scan', 'may-fail', 'breaking-change', 'non-transactional',
+] as const;
+export type HazardCode = (typeof HAZARD_CODES)[number];
+export type Severity = 'high' | 'medium' | 'low';
+
+export interface Hazard {
+  code: HazardCode;
+  severity: Severity;
+  /** A sentence naming the object, e.g. "Drops table public.users (~1,200 rows)". */
+  message: string;
+}
+
+/** Saves what a step destroys, in the tool's schema, in the same transaction. */
+export interface BackupSpec {
+  relation: string;
+  kind: 'table' | 'column';
+  schema: string;
+  table: string;
+  column?: string;
+  /** Saved columns, values cast to text so the copy outlives the types. */
+  columns: string[];
+  key?: KeyColumn[];
+  sql: string;
+}
+
+export interface PlanStep {
+  index: number;
+  description: string;
+  object: ObjectRef;
+  action: 'create' | 'update' | 'delete';
+  change: Change;
+  sql: string[];
+  /** False for statements PostgreSQL refuses inside a transaction block. */
+  transactional: boolean;
+  /** Unqualified names in types and expressions resolve here. */
+  searchPath: string[];
+  hazards: Hazard[];
+  backup?: BackupSpec;
+}
+
+export interface PlanTarget {
+  systemIdentifier: string;
+  database: string;
+  serverVersion: number;
+}
+
+export interface Plan {
+  formatVersion: 1;
+  id: string;
+  kind: 'migrate' | 'rollback';
+  createdAt: string;
+  toolVersion: string;
+  target: PlanTarget;
+  /** Schemas and extensions this plan manages; apply re-reads exactly these. */
+  scope: { schemas: string[]; extensions: string[] };
+  source: { fingerprint: string; snapshotId: number | null; model: Model };
+  desired: { fingerprint: string; model: Model };
+  allowDestructive: boolean;
+  rollbackTo?: number;
+  summary: { create: number; update: number; delete: number };
+  steps: PlanStep[];
+  checksum: string;
+}

@@ -1,0 +1,153 @@
+import type { Database } from '../db/database.js';
+import { TOOL_SCHEMA } from '../introspect/introspect.js';
+import type { Model } from '../model/types.js';
+import { qualify, quoteIdent } from '../sql/quote.js';
+import type { KeyColumn } from '../diff/changes.js';
+
+/**
+ * Snapshot history and backups live in the target database itself, in the
+ * tool's own schema, written in the same transaction as the change they
+ * describe: any machine with the database URL sees the same history, and a
+ * failed apply leaves no record of changes that did not happen.
+ */
+
+export interface RenameEvent {
+  kind: 'table' | 'column';
+  schema: string;
+  /** For column renames: the table's name when the rename ran. */
+  table?: string;
+  from: string;
+  to: string;
+}
+
+export interface Snapshot {
+  id: number;
+  createdAt: string;
+  planId: string | null;
+  kind: 'baseline' | 'migrate' | 'rollback';
+  parentId: number | null;
+  fingerprint: string;
+  scope: { schemas: string[]; extensions: string[] };
+  model: Model;
+  renames: RenameEvent[];
+  appliedBy: string;
+  toolVersion: string;
+}
+
+export interface BackupRecord {
+  relation: string;
+  snapshotId: number;
+  planId: string;
+  step: number;
+  kind: 'table' | 'column';
+  schema: string;
+  table: string;
+  column: string | null;
+  columns: string[];
+  key: KeyColumn[] | null;
+}
+
+const t = (name: string) => qualify(TOOL_SCHEMA, name);
+
+export const STATE_DDL = `
+CREATE SCHEMA IF NOT EXISTS ${quoteIdent(TOOL_SCHEMA)};
+CREATE TABLE IF NOT EXISTS ${t('snapshots')} (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  plan_id text,
+  kind text NOT NULL CHECK (kind IN ('baseline', 'migrate', 'rollback')),
+  parent_id bigint REFERENCES ${t('snapshots')} (id),
+  fingerprint text NOT NULL,
+  scope jsonb NOT NULL,
+  model jsonb NOT NULL,
+  renames jsonb NOT NULL DEFAULT '[]',
+  applied_by text NOT NULL DEFAULT current_user,
+  tool_version text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ${t('backups')} (
+  relation text PRIMARY KEY,
+  snapshot_id bigint NOT NULL REFERENCES ${t('snapshots')} (id),
+  plan_id text NOT NULL,
+  step integer NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('table', 'column')),
+  schema_name text NOT NULL,
+  table_name text NOT NULL,
+  column_name text,
+  columns jsonb NOT NULL,
+  key jsonb,
+  created_at timestamptz NOT NULL DEFAULT now()
+)`;
+
+export async function stateExists(db: Database): Promise<boolean> {
+  const rows = await db.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [t('snapshots')]);
+  return rows[0]?.present === true;
+}
+
+export async function ensureStateSchema(db: Database): Promise<void> {
+  if (!(await stateExists(db))) await db.exec(STATE_DDL);
+}
+
+interface SnapshotRow {
+  id: string | number; created_at: string | Date; plan_id: string | null; kind: Snapshot['kind'];
+  parent_id: string | number | null; fingerprint: string; scope: Snapshot['scope']; model: Model;
+  renames: RenameEvent[]; applied_by: string; tool_version: string;
+}
+
+function toSnapshot(r: SnapshotRow): Snapshot {
+  return {
+    id: Number(r.id), createdAt: new Date(r.created_at).toISOString(), planId: r.plan_id, kind: r.kind,
+    parentId: r.parent_id === null ? null : Number(r.parent_id), fingerprint: r.fingerprint, scope: r.scope,
+    model: r.model, renames: r.renames, appliedBy: r.applied_by, toolVersion: r.tool_version,
+  };
+}
+
+const snapshotColumns = `id, created_at, plan_id, kind, parent_id, fingerprint, scope, model, renames, applied_by, tool_version`;
+
+export async function latestSnapshot(db: Database): Promise<Snapshot | undefined> {
+  if (!(await stateExists(db))) return undefined;
+  const rows = await db.query<SnapshotRow>(`SELECT ${snapshotColumns} FROM ${t('snapshots')} ORDER BY id DESC LIMIT 1`);
+  return rows[0] && toSnapshot(rows[0]);
+}
+
+export async function getSnapshot(db: Database, id: number): Promise<Snapshot | undefined> {
+  if (!(await stateExists(db))) return undefined;
+  const rows = await db.query<SnapshotRow>(`SELECT ${snapshotColumns} FROM ${t('snapshots')} WHERE id = $1`, [id]);
+  return rows[0] && toSnapshot(rows[0]);
+}
+
+export async function listSnapshots(db: Database): Promise<Snapshot[]> {
+  if (!(await stateExists(db))) return [];
+  const rows = await db.query<SnapshotRow>(`SELECT ${snapshotColumns} FROM ${t('snapshots')} ORDER BY id`);
+  return rows.map(toSnapshot);
+}
+
+export async function insertSnapshot(db: Database, s: Omit<Snapshot, 'id' | 'createdAt' | 'appliedBy'>): Promise<Snapshot> {
+  const rows = await db.query<SnapshotRow>(
+    `INSERT INTO ${t('snapshots')} (plan_id, kind, parent_id, fingerprint, scope, model, renames, tool_version)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8) RETURNING ${snapshotColumns}`,
+    [s.planId, s.kind, s.parentId, s.fingerprint, JSON.stringify(s.scope), JSON.stringify(s.model), JSON.stringify(s.renames), s.toolVersion],
+  );
+  return toSnapshot(rows[0]!);
+}
+
+export async function insertBackup(db: Database, b: BackupRecord): Promise<void> {
+  await db.query(
+    `INSERT INTO ${t('backups')} (relation, snapshot_id, plan_id, step, kind, schema_name, table_name, column_name, columns, key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb)`,
+    [b.relation, b.snapshotId, b.planId, b.step, b.kind, b.schema, b.table, b.column, JSON.stringify(b.columns), b.key === null ? null : JSON.stringify(b.key)],
+  );
+}
+
+/** Backups taken by applies that produced the given snapshots, oldest first. */
+export async function backupsTakenBy(db: Database, snapshotIds: number[]): Promise<BackupRecord[]> {
+  if (snapshotIds.length === 0 || !(await stateExists(db))) return [];
+  const rows = await db.query<{
+    relation: string; snapshot_id: string | number; plan_id: string; step: number; kind: 'table' | 'column';
+    schema_name: string; table_name: string; column_name: string | null; columns: string[]; key: KeyColumn[] | null;
+  }>(`SELECT relation, snapshot_id, plan_id, step, kind, schema_name, table_name, column_name, columns, key
+      FROM ${t('backups')} WHERE snapshot_id = ANY($1::bigint[]) ORDER BY snapshot_id, step`, [snapshotIds]);
+  return rows.map((r) => ({
+    relation: r.relation, snapshotId: Number(r.snapshot_id), planId: r.plan_id, step: r.step, kind: r.kind,
+    schema: r.schema_name, table: r.table_name, column: r.column_name, columns: r.columns, key: r.key,
+  }));
+}

@@ -1,0 +1,111 @@
+import type { Model, Schema, Table } from '../model/types.js';
+import { identifierBytes, MAX_IDENTIFIER_BYTES } from '../sql/quote.js';
+
+export interface ModelProblem {
+  /** Path into the YAML document, e.g. ['schemas', 'public', 'tables', 'users', 'indexes', 'x']. */
+  path: string[];
+  message: string;
+}
+
+const integerTypes = new Set(['smallint', 'integer', 'bigint']);
+const serialTypes = /^(small|big)?serial[248]?$/i;
+
+/**
+ * Checks JSON Schema cannot express: references between objects, PostgreSQL's
+ * naming rules. Pure; each problem says where it is and what would fix it.
+ */
+export function checkModel(model: Model): ModelProblem[] {
+  const problems: ModelProblem[] = [];
+  const tables = new Map<string, Table>();
+  for (const s of model.schemas) for (const t of s.tables) tables.set(`${s.name}\u0000${t.name}`, t);
+  for (const schema of model.schemas) checkSchema(schema, tables, problems);
+  return problems;
+}
+
+function checkName(name: string, path: string[], problems: ModelProblem[]) {
+  if (identifierBytes(name) > MAX_IDENTIFIER_BYTES) {
+    problems.push({ path, message: `name "${name}" is ${identifierBytes(name)} bytes; PostgreSQL truncates names to ${MAX_IDENTIFIER_BYTES} bytes, so shorten it` });
+  }
+}
+
+function checkSchema(schema: Schema, tables: Map<string, Table>, problems: ModelProblem[]) {
+  const base = ['schemas', schema.name];
+  checkName(schema.name, base, problems);
+  // Tables, sequences, indexes and the indexes behind primary keys and unique
+  // constraints all live in pg_class: one namespace per schema.
+  const relations = new Map<string, string>();
+  const claim = (name: string, what: string, path: string[]) => {
+    const previous = relations.get(name);
+    if (previous) problems.push({ path, message: `${what} "${name}" has the same name as ${previous} in schema "${schema.name}"; relation names must be unique per schema` });
+    else relations.set(name, `${what} "${name}"`);
+  };
+  for (const e of schema.enums) checkName(e.name, [...base, 'enums', e.name], problems);
+  for (const seq of schema.sequences) {
+    const path = [...base, 'sequences', seq.name];
+    checkName(seq.name, path, problems);
+    claim(seq.name, 'sequence', path);
+    if (seq.ownedBy) {
+      const owner = tables.get(`${schema.name}\u0000${seq.ownedBy.table}`);
+      if (!owner) problems.push({ path: [...path, 'ownedBy'], message: `ownedBy names table "${seq.ownedBy.table}", which is not in schema "${schema.name}"` });
+      else if (!owner.columns.some((c) => c.name === seq.ownedBy!.column)) problems.push({ path: [...path, 'ownedBy'], message: `ownedBy names column "${seq.ownedBy.column}", which table "${owner.name}" does not have` });
+    }
+  }
+  for (const table of schema.tables) {
+    const path = [...base, 'tables', table.name];
+    checkName(table.name, path, problems);
+    claim(table.name, 'table', path);
+    if (table.renamedFrom && schema.tables.some((t) => t.name === table.renamedFrom)) {
+      problems.push({ path: [...path, 'renamedFrom'], message: `renamedFrom "${table.renamedFrom}" is also declared as a table; remove renamedFrom or the old table` });
+    }
+    checkTable(table, tables, path, problems);
+    if (table.primaryKey) claim(table.primaryKey.name, 'primary key', [...path, 'primaryKey']);
+    for (const u of table.uniques) claim(u.name, 'unique constraint', [...path, 'unique', u.name]);
+    for (const i of table.indexes) claim(i.name, 'index', [...path, 'indexes', i.name]);
+  }
+}
+
+function checkTable(table: Table, tables: Map<string, Table>, path: string[], problems: ModelProblem[]) {
+  const columns = new Set(table.columns.map((c) => c.name));
+  const needColumns = (names: string[], where: string[], what: string) => {
+    for (const n of names) {
+      if (!columns.has(n)) problems.push({ path: where, message: `${what} uses column "${n}", which table "${table.name}" does not have (columns: ${[...columns].join(', ')})` });
+    }
+  };
+  for (const c of table.columns) {
+    const cpath = [...path, 'columns', c.name];
+    checkName(c.name, cpath, problems);
+    if (serialTypes.test(c.type)) {
+      problems.push({ path: [...cpath, 'type'], message: `type "${c.type}" creates a hidden sequence that would show as drift; write type: ${c.type.toLowerCase().startsWith('big') ? 'bigint' : c.type.toLowerCase().startsWith('small') ? 'smallint' : 'integer'} with identity: by default` });
+    }
+    if (c.identity && !integerTypes.has(c.type)) problems.push({ path: [...cpath, 'identity'], message: `identity needs an integer type (smallint, integer or bigint), not "${c.type}"` });
+    if (c.identity && c.default !== undefined) problems.push({ path: [...cpath, 'default'], message: 'a column cannot have both identity and default; remove one' });
+    if (c.generated !== undefined && (c.default !== undefined || c.identity)) problems.push({ path: [...cpath, 'generated'], message: 'a generated column cannot also have a default or identity' });
+    if (c.renamedFrom && columns.has(c.renamedFrom)) problems.push({ path: [...cpath, 'renamedFrom'], message: `renamedFrom "${c.renamedFrom}" is also declared as a column; remove renamedFrom or the old column` });
+  }
+  if (table.primaryKey) needColumns(table.primaryKey.columns, [...path, 'primaryKey'], 'primary key');
+  for (const u of table.uniques) { checkName(u.name, [...path, 'unique', u.name], problems); needColumns(u.columns, [...path, 'unique', u.name], `unique constraint "${u.name}"`); }
+  for (const c of table.checks) checkName(c.name, [...path, 'checks', c.name], problems);
+  for (const i of table.indexes) {
+    const ipath = [...path, 'indexes', i.name];
+    checkName(i.name, ipath, problems);
+    needColumns(i.keys.flatMap((k) => (k.column === undefined ? [] : [k.column])), ipath, `index "${i.name}"`);
+    needColumns(i.include, [...ipath, 'include'], `index "${i.name}" include`);
+  }
+  for (const fk of table.foreignKeys) {
+    const fpath = [...path, 'foreignKeys', fk.name];
+    checkName(fk.name, fpath, problems);
+    needColumns(fk.columns, fpath, `foreign key "${fk.name}"`);
+    const target = tables.get(`${fk.references.schema}\u0000${fk.references.table}`);
+    if (!target) {
+      problems.push({ path: [...fpath, 'references'], message: `foreign key "${fk.name}" references table "${fk.references.schema}.${fk.references.table}", which the schema does not declare` });
+      continue;
+    }
+    if (fk.references.columns.length !== fk.columns.length) {
+      problems.push({ path: [...fpath, 'references'], message: `foreign key "${fk.name}" has ${fk.columns.length} column(s) but references ${fk.references.columns.length}` });
+    }
+    const targetColumns = new Set(target.columns.map((c) => c.name));
+    for (const n of fk.references.columns) {
+      if (!targetColumns.has(n)) problems.push({ path: [...fpath, 'references'], message: `foreign key "${fk.name}" references column "${n}", which table "${target.name}" does not have` });
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../db/database.js';
+import type { Change } from '../diff/changes.js';
+import { SchemaformError } from '../errors.js';
+import { diffModels } from '../diff/diff.js';
+import { introspect, serverInfo } from '../introspect/introspect.js';
+import type { Model } from '../model/types.js';
+import { normalizeDesired } from '../normalize/probe.js';
+import { buildPlan } from '../plan/build.js';
+import type { Plan } from '../plan/types.js';
+import { toolVersion } from '../paths.js';
+import { latestSnapshot } from '../state/store.js';
+import { managedScope, restrictToScope } from './scope.js';
+
+export interface CreatePlanOptions {
+  allowDestructive?: boolean;
+  /** Injected for reproducible tests. */
+  now?: () => Date;
+  newId?: () => string;
+  onPhase?: (phase: string) => void;
+}
+
+export function newPlanId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Read the live database and plan the way to `desired`. Changes nothing. */
+export async function createPlan(db: Database, desired: Model, options: CreatePlanOptions = {}): Promise<Plan> {
+  const now = (options.now ?? (() => new Date()))();
+  const phase = options.onPhase ?? (() => undefined);
+  phase('reading the database');
+  const server = await serverInfo(db);
+  const latest = await latestSnapshot(db);
+  const scope = managedScope(desired, latest);
+  const live = await introspect(db, { schemas: scope.schemas }, server);
+  const source = restrictToScope(live.model, scope);
+  phase('normalising expressions');
+  const normalized = await normalizeDesired(db, desired, source, server);
+  phase('planning');
+  const changes = diffModels(source, normalized);
+  await requireAvailableExtensions(db, changes);
+  return buildPlan({
+    id: options.newId?.() ?? newPlanId(now),
+    createdAt: now.toISOString(),
+    toolVersion,
+    kind: 'migrate',
+    target: { systemIdentifier: server.systemIdentifier, database: server.database, serverVersion: server.versionNum },
+    scope,
+    source: { model: source, snapshotId: latest?.id ?? null, rowEstimates: live.rowEstimates },
+    desired: normalized,
+    changes,
+    allowDestructive: options.allowDestructive ?? false,
+  });
+}
+
+/** Fail at plan time, not halfway through apply, when the server lacks an extension. */
+async function requireAvailableExtensions(db: Database, changes: Change[]) {
+  const wanted = changes.flatMap((c) => (c.kind === 'create-extension' ? [c.extension.name] : []));
+  if (wanted.length === 0) return;
+  const rows = await db.query<{ name: string }>('SELECT name FROM pg_catalog.pg_available_extensions ORDER BY name');
+  const available = new Set(rows.map((r) => r.name));
+  const missing = wanted.filter((w) => !available.has(w));
+  if (missing.length) {
+    throw new SchemaformError(`extension(s) ${missing.join(', ')} are not available on this server`, {
+      details: [`available: ${[...available].join(', ')}`],
+      hint: 'Install the extension on the database server (e.g. the postgresql-contrib package), or remove it from the schema file.',
+    });
+  }
+}

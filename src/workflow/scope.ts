@@ -1,0 +1,26 @@
+import type { Model } from '../model/types.js';
+import type { Snapshot } from '../state/store.js';
+
+export interface Scope {
+  schemas: string[];
+  extensions: string[];
+}
+
+/**
+ * What a plan may touch: everything the desired schema declares, plus
+ * everything schemaform managed at the last apply (so removing an object from
+ * the file drops it). Schemas and extensions never declared are left alone.
+ */
+export function managedScope(desired: Model, latest: Snapshot | undefined): Scope {
+  const schemas = new Set(desired.schemas.map((s) => s.name));
+  const extensions = new Set(desired.extensions.map((e) => e.name));
+  for (const s of latest?.scope.schemas ?? []) schemas.add(s);
+  for (const e of latest?.scope.extensions ?? []) extensions.add(e);
+  return { schemas: [...schemas].sort(), extensions: [...extensions].sort() };
+}
+
+/** The introspected model restricted to the extensions in scope. */
+export function restrictToScope(model: Model, scope: Scope): Model {
+  const extensions = new Set(scope.extensions);
+  return { ...model, extensions: model.extensions.filter((e) => extensions.has(e.name)) };
+}

@@ -1,0 +1,112 @@
+import { stringify } from 'yaml';
+import type { Column, Index, Model, Sequence, SequenceOptions, Table } from '../model/types.js';
+import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
+import { defaultPrimaryKeyName } from '../model/names.js';
+
+/**
+ * The model as a schema file, leaving out whatever the loader would fill in
+ * anyway, so inspected YAML reads like something a person wrote and loads
+ * back into the same model.
+ */
+export function modelToYaml(model: Model, schemaRef = './schemas/schema.json'): string {
+  const doc: Record<string, unknown> = {};
+  if (model.extensions.length) {
+    doc.extensions = model.extensions.map((e) => (e.schema || e.version ? { name: e.name, ...(e.schema && { schema: e.schema }), ...(e.version && { version: e.version }) } : e.name));
+  }
+  doc.schemas = Object.fromEntries(model.schemas.map((s) => [s.name, {
+    ...(s.comment !== undefined && { comment: s.comment }),
+    ...(s.enums.length && { enums: Object.fromEntries(s.enums.map((e) => [e.name, e.comment !== undefined ? { values: e.values, comment: e.comment } : e.values])) }),
+    ...(s.sequences.length && { sequences: Object.fromEntries(s.sequences.map((q) => [q.name, sequenceToRaw(q)])) }),
+    ...(s.tables.length && { tables: Object.fromEntries(s.tables.map((t) => [t.name, tableToRaw(s.name, t)])) }),
+  }]));
+  return `# yaml-language-server: $schema=${schemaRef}\n` + stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+function nonDefaultOptions(o: SequenceOptions, dataTypeDefault: string): Record<string, unknown> {
+  const d = completeSequenceOptions({ dataType: o.dataType, increment: o.increment });
+  return {
+    ...(o.dataType !== dataTypeDefault && { type: o.dataType }),
+    ...(o.start !== (o.increment.startsWith('-') ? o.maxValue : o.minValue) && { start: o.start }),
+    ...(o.increment !== '1' && { increment: o.increment }),
+    ...(o.minValue !== d.minValue && { minValue: o.minValue }),
+    ...(o.maxValue !== d.maxValue && { maxValue: o.maxValue }),
+    ...(o.cache !== '1' && { cache: o.cache }),
+    ...(o.cycle && { cycle: true }),
+  };
+}
+
+function sequenceToRaw(s: Sequence) {
+  const raw = { ...nonDefaultOptions(s, 'bigint'), ...(s.ownedBy && { ownedBy: s.ownedBy }), ...(s.comment !== undefined && { comment: s.comment }) };
+  return Object.keys(raw).length ? raw : null;
+}
+
+function columnToRaw(c: Column, inPrimaryKey: boolean) {
+  const raw: Record<string, unknown> = { type: c.type };
+  if (c.notNull && !c.identity && !inPrimaryKey) raw.notNull = true;
+  if (c.default !== undefined) raw.default = c.default;
+  if (c.identity) {
+    const options = nonDefaultOptions(c.identity, identityDataType(c.type));
+    raw.identity = Object.keys(options).length ? { kind: c.identity.kind, ...options } : c.identity.kind;
+  }
+  if (c.generated !== undefined) raw.generated = c.generated;
+  if (c.collation !== undefined) raw.collation = c.collation;
+  if (c.comment !== undefined) raw.comment = c.comment;
+  return raw;
+}
+
+function indexToRaw(i: Index) {
+  const plainColumns = i.keys.every((k) => k.column !== undefined && !k.descending && k.opclass === undefined && k.nullsFirst === undefined);
+  const plainExpressions = i.keys.every((k) => k.expression !== undefined && !k.descending && k.opclass === undefined && k.nullsFirst === undefined);
+  return {
+    ...(plainColumns ? { columns: i.keys.map((k) => k.column) }
+      : plainExpressions ? { expressions: i.keys.map((k) => k.expression) }
+        : {
+          keys: i.keys.map((k) => ({
+            ...(k.column !== undefined ? { column: k.column } : { expression: k.expression }),
+            ...(k.opclass !== undefined && { opclass: k.opclass }),
+            ...(k.descending && { order: 'desc' }),
+            ...(k.nullsFirst !== undefined && { nulls: k.nullsFirst ? 'first' : 'last' }),
+          })),
+        }),
+    ...(i.unique && { unique: true }),
+    ...(i.method !== 'btree' && { method: i.method }),
+    ...(i.include.length && { include: i.include }),
+    ...(i.where !== undefined && { where: i.where }),
+    ...(i.nullsNotDistinct && { nullsNotDistinct: true }),
+    ...(i.comment !== undefined && { comment: i.comment }),
+  };
+}
+
+function tableToRaw(schema: string, t: Table) {
+  const pkColumns = new Set(t.primaryKey?.columns ?? []);
+  return {
+    ...(t.comment !== undefined && { comment: t.comment }),
+    columns: Object.fromEntries(t.columns.map((c) => [c.name, columnToRaw(c, pkColumns.has(c.name))])),
+    ...(t.primaryKey && {
+      primaryKey: t.primaryKey.name === defaultPrimaryKeyName(t.name) ? t.primaryKey.columns : { name: t.primaryKey.name, columns: t.primaryKey.columns },
+    }),
+    ...(t.uniques.length && {
+      unique: Object.fromEntries(t.uniques.map((u) => [u.name, {
+        columns: u.columns,
+        ...(u.nullsNotDistinct && { nullsNotDistinct: true }),
+        ...(u.deferrable && { deferrable: true }),
+        ...(u.initiallyDeferred && { initiallyDeferred: true }),
+      }])),
+    }),
+    ...(t.checks.length && {
+      checks: Object.fromEntries(t.checks.map((c) => [c.name, { expression: c.expression, ...(c.noInherit && { noInherit: true }) }])),
+    }),
+    ...(t.foreignKeys.length && {
+      foreignKeys: Object.fromEntries(t.foreignKeys.map((f) => [f.name, {
+        columns: f.columns,
+        references: { ...(f.references.schema !== schema && { schema: f.references.schema }), table: f.references.table, columns: f.references.columns },
+        ...(f.onDelete !== 'no action' && { onDelete: f.onDelete }),
+        ...(f.onUpdate !== 'no action' && { onUpdate: f.onUpdate }),
+        ...(f.match !== 'simple' && { match: f.match }),
+        ...(f.deferrable && { deferrable: true }),
+        ...(f.initiallyDeferred && { initiallyDeferred: true }),
+      }])),
+    }),
+    ...(t.indexes.length && { indexes: Object.fromEntries(t.indexes.map((i) => [i.name, indexToRaw(i)])) }),
+  };
+}

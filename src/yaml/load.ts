@@ -1,0 +1,103 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { SchemaFileError, SchemaformError, type SourceProblem } from '../errors.js';
+import type { Model } from '../model/types.js';
+import { checkModel } from '../validate/semantic.js';
+import { SourceFile } from './source.js';
+import { validateShape } from './validate-shape.js';
+import { documentToModel, type RawDocument } from './to-model.js';
+
+export interface LoadedSchema {
+  model: Model;
+  files: string[];
+}
+
+/**
+ * Read the desired schema from a YAML file or a directory of YAML files,
+ * validate its shape and its references, and return the model. Every problem
+ * found is reported at once, each as file:line:col.
+ */
+export async function loadSchema(path: string): Promise<LoadedSchema> {
+  const files = await listSchemaFiles(path);
+  const sources: SourceFile[] = [];
+  const problems: SourceProblem[] = [];
+  const documents: Array<{ source: SourceFile; doc: RawDocument }> = [];
+  for (const file of files) {
+    const display = relative(process.cwd(), file) || file;
+    const source = SourceFile.parse(display, await readFile(file, 'utf8'));
+    sources.push(source);
+    const data = source.toJS();
+    const shapeProblems = validateShape(source, data);
+    problems.push(...shapeProblems);
+    if (shapeProblems.length === 0) documents.push({ source, doc: data as RawDocument });
+  }
+  if (problems.length) throw new SchemaFileError(problems, 'See the format in README.md ("The schema file"); editors that read the $schema line autocomplete it.');
+
+  const { merged, origin, conflicts } = mergeDocuments(documents);
+  if (conflicts.length) throw new SchemaFileError(conflicts);
+  const model = documentToModel(merged);
+  const semantic = checkModel(model).map((p) => {
+    const source = origin(p.path) ?? sources[0]!;
+    return { ...source.locate(p.path), message: p.message };
+  });
+  if (semantic.length) throw new SchemaFileError(semantic);
+  return { model, files };
+}
+
+async function listSchemaFiles(path: string): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new SchemaformError(`schema file not found: ${path}`, { hint: 'Run `schema init` to write a starter schema.yaml, or pass -f PATH.' });
+  }
+  if (!info.isDirectory()) return [path];
+  const names = (await readdir(path)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  if (names.length === 0) throw new SchemaformError(`no .yaml or .yml files in directory ${path}`, { hint: 'Put the schema in one or more YAML files there, or pass -f FILE.' });
+  return names.map((n) => join(path, n));
+}
+
+/**
+ * Several files may each declare part of the schema. A table, enum or
+ * sequence may be declared only once across them.
+ */
+function mergeDocuments(documents: Array<{ source: SourceFile; doc: RawDocument }>) {
+  const merged: RawDocument = { extensions: [], schemas: {} };
+  const owners = new Map<string, SourceFile>();
+  const conflicts: SourceProblem[] = [];
+  const seenExtensions = new Set<string>();
+  for (const { source, doc } of documents) {
+    for (const ext of doc.extensions ?? []) {
+      const name = typeof ext === 'string' ? ext : ext.name;
+      if (!seenExtensions.has(name)) merged.extensions!.push(ext);
+      seenExtensions.add(name);
+    }
+    for (const [schemaName, schema] of Object.entries(doc.schemas ?? {})) {
+      const target = (merged.schemas![schemaName] ??= {});
+      owners.set(key(['schemas', schemaName]), owners.get(key(['schemas', schemaName])) ?? source);
+      if (schema?.comment !== undefined) target.comment = schema.comment;
+      for (const kind of ['enums', 'sequences', 'tables'] as const) {
+        for (const [name, def] of Object.entries(schema?.[kind] ?? {})) {
+          const path = ['schemas', schemaName, kind, name];
+          const previous = owners.get(key(path));
+          if (previous) {
+            conflicts.push({ ...source.locate(path, true), message: `${kind.slice(0, -1)} "${schemaName}.${name}" is already declared at ${previous.file}:${previous.locate(path, true).line}` });
+            continue;
+          }
+          owners.set(key(path), source);
+          ((target[kind] ??= {}) as Record<string, unknown>)[name] = def;
+        }
+      }
+    }
+  }
+  const origin = (path: string[]) => {
+    for (let n = path.length; n > 0; n--) {
+      const owner = owners.get(key(path.slice(0, n)));
+      if (owner) return owner;
+    }
+    return undefined;
+  };
+  return { merged, origin, conflicts };
+}
+
+const key = (path: string[]) => path.join('\u0000');

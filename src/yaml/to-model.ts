@@ -1,0 +1,196 @@
+import type {
+  CheckConstraint, Column, EnumType, Extension, ForeignKey, Identity, Index, IndexKey, Model,
+  ReferentialAction, Schema, Sequence, Table, UniqueConstraint,
+} from '../model/types.js';
+import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
+import { defaultPrimaryKeyName } from '../model/names.js';
+import { canonicalTypeName, displayUserType } from '../normalize/type-names.js';
+import { sortModel } from '../model/canonical.js';
+
+/** The document shape schemas/schema.json accepts (already validated). */
+export interface RawDocument {
+  extensions?: Array<string | { name: string; schema?: string; version?: string }>;
+  schemas?: Record<string, RawSchema | null>;
+}
+interface RawSchema {
+  comment?: string;
+  enums?: Record<string, string[] | { values: string[]; comment?: string }>;
+  sequences?: Record<string, RawSequence | null>;
+  tables?: Record<string, RawTable>;
+}
+type Num = number | string;
+interface RawSequenceOptions {
+  type?: string; start?: Num; increment?: Num; minValue?: Num; maxValue?: Num; cache?: Num; cycle?: boolean;
+}
+interface RawSequence extends RawSequenceOptions {
+  ownedBy?: { table: string; column: string };
+  comment?: string;
+}
+interface RawColumn {
+  type: string; notNull?: boolean; default?: string | number | boolean;
+  identity?: 'always' | 'by default' | (RawSequenceOptions & { kind: 'always' | 'by default' });
+  generated?: string; collation?: string; comment?: string; renamedFrom?: string; using?: string;
+}
+interface RawIndexKey { column?: string; expression?: string; opclass?: string; order?: 'asc' | 'desc'; nulls?: 'first' | 'last' }
+interface RawIndex {
+  columns?: string[]; expressions?: string[]; keys?: RawIndexKey[]; unique?: boolean; method?: string;
+  include?: string[]; where?: string; nullsNotDistinct?: boolean; comment?: string;
+}
+interface RawTable {
+  comment?: string; renamedFrom?: string;
+  columns: Record<string, RawColumn>;
+  primaryKey?: string[] | { name?: string; columns: string[] };
+  unique?: Record<string, { columns: string[]; nullsNotDistinct?: boolean; deferrable?: boolean; initiallyDeferred?: boolean }>;
+  checks?: Record<string, { expression: string; noInherit?: boolean }>;
+  foreignKeys?: Record<string, {
+    columns: string[]; references: { schema?: string; table: string; columns: string[] };
+    onDelete?: ReferentialAction; onUpdate?: ReferentialAction; match?: 'simple' | 'full';
+    deferrable?: boolean; initiallyDeferred?: boolean;
+  }>;
+  indexes?: Record<string, RawIndex>;
+}
+
+const text = (v: Num | undefined) => (v === undefined ? undefined : String(v));
+
+/**
+ * Turn a validated document into the model. Pure: no database, no files.
+ * Omitted options become the values PostgreSQL would pick, so that a file
+ * and the catalog it produced compare equal.
+ */
+export function documentToModel(doc: RawDocument): Model {
+  const userTypes = collectUserTypes(doc);
+  const resolve = (schema: string, name: string) =>
+    userTypes.has(`${schema}\u0000${name}`) ? displayUserType(schema, name) : undefined;
+
+  const schemas: Schema[] = Object.entries(doc.schemas ?? {}).map(([schemaName, raw]) => ({
+    name: schemaName,
+    ...(raw?.comment !== undefined && { comment: raw.comment }),
+    enums: Object.entries(raw?.enums ?? {}).map(([name, def]) => toEnum(name, def)),
+    sequences: Object.entries(raw?.sequences ?? {}).map(([name, def]) => toSequence(name, def ?? {})),
+    tables: Object.entries(raw?.tables ?? {}).map(([name, def]) =>
+      toTable(name, def, (t) => canonicalTypeName(t, schemaName, resolve), schemaName)),
+  }));
+  return sortModel({ extensions: (doc.extensions ?? []).map(toExtension), schemas });
+}
+
+function collectUserTypes(doc: RawDocument): Set<string> {
+  const out = new Set<string>();
+  for (const [schema, raw] of Object.entries(doc.schemas ?? {})) {
+    for (const name of Object.keys(raw?.enums ?? {})) out.add(`${schema}\u0000${name}`);
+  }
+  return out;
+}
+
+function toExtension(raw: string | { name: string; schema?: string; version?: string }): Extension {
+  return typeof raw === 'string' ? { name: raw } : { ...raw };
+}
+
+function toEnum(name: string, def: string[] | { values: string[]; comment?: string }): EnumType {
+  return Array.isArray(def) ? { name, values: [...def] } : { name, values: [...def.values], ...(def.comment !== undefined && { comment: def.comment }) };
+}
+
+function sequenceOptions(raw: RawSequenceOptions, dataType?: string) {
+  return completeSequenceOptions({
+    dataType: raw.type ?? dataType, start: text(raw.start), increment: text(raw.increment),
+    minValue: text(raw.minValue), maxValue: text(raw.maxValue), cache: text(raw.cache), cycle: raw.cycle,
+  });
+}
+
+function toSequence(name: string, raw: RawSequence): Sequence {
+  return {
+    name,
+    ...sequenceOptions(raw),
+    ...(raw.ownedBy && { ownedBy: { ...raw.ownedBy } }),
+    ...(raw.comment !== undefined && { comment: raw.comment }),
+  };
+}
+
+function toColumn(name: string, raw: RawColumn, canonicalType: (t: string) => string): Column {
+  const type = canonicalType(raw.type);
+  const column: Column = { name, type, notNull: raw.notNull ?? false };
+  if (raw.default !== undefined) column.default = String(raw.default);
+  if (raw.identity !== undefined) {
+    const options = typeof raw.identity === 'string' ? {} : raw.identity;
+    const kind = typeof raw.identity === 'string' ? raw.identity : raw.identity.kind;
+    const identity: Identity = { kind, ...sequenceOptions(options, identityDataType(type)) };
+    column.identity = identity;
+    // An identity column is NOT NULL whether or not the file says so.
+    column.notNull = true;
+  }
+  if (raw.generated !== undefined) column.generated = raw.generated;
+  if (raw.collation !== undefined) column.collation = raw.collation;
+  if (raw.comment !== undefined) column.comment = raw.comment;
+  if (raw.renamedFrom !== undefined) column.renamedFrom = raw.renamedFrom;
+  if (raw.using !== undefined) column.using = raw.using;
+  return column;
+}
+
+function toIndexKeys(raw: RawIndex): IndexKey[] {
+  if (raw.keys) {
+    return raw.keys.map((k) => {
+      const descending = k.order === 'desc';
+      const key: IndexKey = k.column !== undefined ? { column: k.column, descending } : { expression: k.expression!, descending };
+      if (k.opclass !== undefined) key.opclass = k.opclass;
+      // Only record NULLS placement when it differs from the direction's default.
+      if (k.nulls !== undefined && (k.nulls === 'first') !== descending) key.nullsFirst = k.nulls === 'first';
+      return key;
+    });
+  }
+  return [
+    ...(raw.columns ?? []).map((column) => ({ column, descending: false })),
+    ...(raw.expressions ?? []).map((expression) => ({ expression, descending: false })),
+  ];
+}
+
+function toIndex(name: string, raw: RawIndex): Index {
+  return {
+    name,
+    unique: raw.unique ?? false,
+    method: raw.method ?? 'btree',
+    keys: toIndexKeys(raw),
+    include: raw.include ?? [],
+    ...(raw.where !== undefined && { where: raw.where }),
+    nullsNotDistinct: raw.nullsNotDistinct ?? false,
+    ...(raw.comment !== undefined && { comment: raw.comment }),
+  };
+}
+
+function toTable(name: string, raw: RawTable, canonicalType: (t: string) => string, schema: string): Table {
+  const pk = raw.primaryKey;
+  const uniques: UniqueConstraint[] = Object.entries(raw.unique ?? {}).map(([n, u]) => ({
+    name: n, columns: u.columns, nullsNotDistinct: u.nullsNotDistinct ?? false,
+    deferrable: u.deferrable ?? u.initiallyDeferred ?? false, initiallyDeferred: u.initiallyDeferred ?? false,
+  }));
+  const checks: CheckConstraint[] = Object.entries(raw.checks ?? {}).map(([n, c]) => ({
+    name: n, expression: c.expression, noInherit: c.noInherit ?? false,
+  }));
+  const foreignKeys: ForeignKey[] = Object.entries(raw.foreignKeys ?? {}).map(([n, f]) => ({
+    name: n,
+    columns: f.columns,
+    references: { schema: f.references.schema ?? schema, table: f.references.table, columns: f.references.columns },
+    onDelete: f.onDelete ?? 'no action',
+    onUpdate: f.onUpdate ?? 'no action',
+    match: f.match ?? 'simple',
+    deferrable: f.deferrable ?? f.initiallyDeferred ?? false,
+    initiallyDeferred: f.initiallyDeferred ?? false,
+  }));
+  const columns = Object.entries(raw.columns).map(([n, c]) => toColumn(n, c, canonicalType));
+  // A primary key makes its columns NOT NULL; say so in the model so it matches the catalog.
+  const pkColumns = pk === undefined ? [] : Array.isArray(pk) ? pk : pk.columns;
+  for (const c of columns) if (pkColumns.includes(c.name)) c.notNull = true;
+  return {
+    name,
+    ...(raw.comment !== undefined && { comment: raw.comment }),
+    ...(raw.renamedFrom !== undefined && { renamedFrom: raw.renamedFrom }),
+    columns,
+    ...(pk !== undefined && {
+      primaryKey: Array.isArray(pk)
+        ? { name: defaultPrimaryKeyName(name), columns: pk }
+        : { name: pk.name ?? defaultPrimaryKeyName(name), columns: pk.columns },
+    }),
+    uniques,
+    checks,
+    foreignKeys,
+    indexes: Object.entries(raw.indexes ?? {}).map(([n, i]) => toIndex(n, i)),
+  };
+}

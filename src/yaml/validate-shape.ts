@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { jsonSchemaPath } from '../paths.js';
+import type { SourceProblem } from '../errors.js';
+import type { SourceFile } from './source.js';
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(jsonSchemaPath('schema.json'), 'utf8')));
+  return compiled;
+}
+
+/** Validate one file's content against schemas/schema.json; problems carry file:line:col. */
+export function validateShape(source: SourceFile, data: unknown): SourceProblem[] {
+  const validate = validator();
+  if (validate(data)) return [];
+  return pickMostSpecific(validate.errors ?? []).map((e) => describe(source, e));
+}
+
+const rank: Record<string, number> = { additionalProperties: 0, required: 1, enum: 2, const: 2, pattern: 3, type: 4 };
+
+/**
+ * With allErrors and oneOf, Ajv reports every branch's complaint. People want
+ * one line per mistake: keep the most telling error for each location and
+ * drop "does not match any branch" summaries when a deeper error explains them.
+ */
+function pickMostSpecific(errors: ErrorObject[]): ErrorObject[] {
+  const byPath = new Map<string, ErrorObject>();
+  for (const e of errors) {
+    const key = e.keyword === 'additionalProperties' ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}` : e.instancePath;
+    const current = byPath.get(key);
+    if (!current || (rank[e.keyword] ?? 9) < (rank[current.keyword] ?? 9)) byPath.set(key, e);
+  }
+  const paths = [...byPath.keys()];
+  return [...byPath.entries()]
+    .filter(([path, e]) => !(['oneOf', 'anyOf', 'if', 'not'].includes(e.keyword) && paths.some((p) => p !== path && p.startsWith(path + '/'))))
+    .map(([, e]) => e);
+}
+
+function describe(source: SourceFile, e: ErrorObject): SourceProblem {
+  const path = e.instancePath.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const where = path.length ? path.join('.') : 'the document';
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
+      return {
+        ...source.locate([...path, key], true),
+        message: `unknown key "${key}" in ${where}` + (allowed.length ? `; expected one of: ${allowed.join(', ')}` : ''),
+      };
+    }
+    case 'required': {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      return { ...source.locate(path), message: `${where} is missing required key "${missing}"` };
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+      return { ...source.locate(path), message: `${where} must be one of: ${allowed.map((v) => JSON.stringify(v)).join(', ')}` };
+    }
+    case 'type': {
+      const expected = (e.params as { type: string | string[] }).type;
+      return { ...source.locate(path), message: `${where} must be ${[expected].flat().join(' or ')} (got ${typeName(valueAt(source, path))})` };
+    }
+    case 'anyOf':
+      if (path.at(-2) === 'indexes') {
+        return { ...source.locate(path), message: `index ${where} needs "columns", "expressions" or "keys"` };
+      }
+      return { ...source.locate(path), message: `${where} ${e.message ?? 'is invalid'}` };
+    case 'not':
+    case 'if':
+      return { ...source.locate(path), message: `${where} cannot combine "keys" with "columns" or "expressions"` };
+    default:
+      return { ...source.locate(path), message: `${where} ${e.message ?? 'is invalid'}` };
+  }
+}
+
+function valueAt(source: SourceFile, path: string[]): unknown {
+  return source.document.getIn(path);
+}
+
+function typeName(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
