@@ -40,7 +40,12 @@ export function isValuePreserving(from: string, to: string): boolean {
   // Every value has a text form, and it is what a rollback would cast back.
   if (to === 'text' || to === 'character varying') return true;
   const integers = ['smallint', 'integer', 'bigint'];
-  if (integers.includes(from) && (integers.indexOf(to) > integers.indexOf(from) || to === 'numeric')) return true;
+  const digits: Record<string, number> = { smallint: 5, integer: 10, bigint: 19 };
+  if (integers.includes(from)) {
+    if (integers.indexOf(to) > integers.indexOf(from) || to === 'numeric') return true;
+    const numeric = /^numeric\((\d+),(\d+)\)$/.exec(to);
+    if (numeric && Number(numeric[1]) - Number(numeric[2]) >= digits[from]!) return true;
+  }
   return (from === 'real' && to === 'double precision') || (from === 'timestamp without time zone' && to === 'timestamp with time zone');
 }
 

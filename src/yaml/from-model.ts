@@ -1,14 +1,15 @@
-import { stringify } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { Column, Index, Model, Sequence, SequenceOptions, Table } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
 import { defaultPrimaryKeyName } from '../model/names.js';
+import { schemaReference } from './starter.js';
 
 /**
  * The model as a schema file, leaving out whatever the loader would fill in
  * anyway, so inspected YAML reads like something a person wrote and loads
  * back into the same model.
  */
-export function modelToYaml(model: Model, schemaRef = './schemas/schema.json'): string {
+export function modelToYaml(model: Model, schemaRef = schemaReference()): string {
   const doc: Record<string, unknown> = {};
   if (model.extensions.length) {
     doc.extensions = model.extensions.map((e) => (e.schema || e.version ? { name: e.name, ...(e.schema && { schema: e.schema }), ...(e.version && { version: e.version }) } : e.name));
@@ -19,18 +20,46 @@ export function modelToYaml(model: Model, schemaRef = './schemas/schema.json'): 
     ...(s.sequences.length && { sequences: Object.fromEntries(s.sequences.map((q) => [q.name, sequenceToRaw(q)])) }),
     ...(s.tables.length && { tables: Object.fromEntries(s.tables.map((t) => [t.name, tableToRaw(s.name, t)])) }),
   }]));
-  return `# yaml-language-server: $schema=${schemaRef}\n` + stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+  return `# yaml-language-server: $schema=${schemaRef}\n` + compact(new Document(doc, { aliasDuplicateObjects: false })).toString({ lineWidth: 0 });
+}
+
+/**
+ * One line per column and per short list, as people write it: block style
+ * for structure, flow style for leaves.
+ */
+function compact(doc: Document): Document {
+  visit(doc, {
+    Seq(_, seq) {
+      if (seq.items.every((i) => isScalar(i))) seq.flow = true;
+    },
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === 'columns' && isMap(pair.value)) {
+        for (const column of pair.value.items) if (isPair(column) && isMap(column.value)) column.value.flow = true;
+      }
+      if (isScalar(pair.key) && (pair.key.value === 'references' || pair.key.value === 'ownedBy') && isMap(pair.value)) pair.value.flow = true;
+      if (isScalar(pair.key) && pair.key.value === 'keys' && isSeq(pair.value)) {
+        for (const key of pair.value.items) if (isMap(key)) key.flow = true;
+      }
+    },
+  });
+  return doc;
+}
+
+/** Numbers that survive a YAML round trip as numbers are written as numbers. */
+function num(text: string): string | number {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : text;
 }
 
 function nonDefaultOptions(o: SequenceOptions, dataTypeDefault: string): Record<string, unknown> {
   const d = completeSequenceOptions({ dataType: o.dataType, increment: o.increment });
   return {
     ...(o.dataType !== dataTypeDefault && { type: o.dataType }),
-    ...(o.start !== (o.increment.startsWith('-') ? o.maxValue : o.minValue) && { start: o.start }),
-    ...(o.increment !== '1' && { increment: o.increment }),
-    ...(o.minValue !== d.minValue && { minValue: o.minValue }),
-    ...(o.maxValue !== d.maxValue && { maxValue: o.maxValue }),
-    ...(o.cache !== '1' && { cache: o.cache }),
+    ...(o.start !== (o.increment.startsWith('-') ? o.maxValue : o.minValue) && { start: num(o.start) }),
+    ...(o.increment !== '1' && { increment: num(o.increment) }),
+    ...(o.minValue !== d.minValue && { minValue: num(o.minValue) }),
+    ...(o.maxValue !== d.maxValue && { maxValue: num(o.maxValue) }),
+    ...(o.cache !== '1' && { cache: num(o.cache) }),
     ...(o.cycle && { cycle: true }),
   };
 }

@@ -2,10 +2,14 @@ import { packageRoot } from '../paths.js';
 import { join, relative } from 'node:path';
 
 /** A small, valid schema that shows the main features. */
+/** Path from the working directory to the JSON Schema, for the editor hint line. */
+export function schemaReference(): string {
+  const ref = relative(process.cwd(), join(packageRoot, 'schemas', 'schema.json'));
+  return ref.startsWith('.') || ref.startsWith('/') ? ref : `./${ref}`;
+}
+
 export function starterSchema(): string {
-  let schemaRef = relative(process.cwd(), join(packageRoot, 'schemas', 'schema.json'));
-  if (!schemaRef.startsWith('.')) schemaRef = `./${schemaRef}`;
-  return `# yaml-language-server: $schema=${schemaRef}
+  return `# yaml-language-server: $schema=${schemaReference()}
 # The PostgreSQL schema this application wants. \`schema plan\` compares it with
 # the database and writes the steps to get there; \`schema apply\` runs them.
 schemas:

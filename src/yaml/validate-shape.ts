@@ -45,6 +45,10 @@ function describe(source: SourceFile, e: ErrorObject): SourceProblem {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
       const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
+      if (/^\s*-?\d+\s*\)$/.test(key)) {
+        // `{ type: numeric(12,2) }` in flow style splits at the comma.
+        return { ...source.locate([...path, key], true), message: `unknown key "${key}" in ${where}: a type with a comma inside { } must be quoted, e.g. type: "numeric(12,2)"` };
+      }
       return {
         ...source.locate([...path, key], true),
         message: `unknown key "${key}" in ${where}` + (allowed.length ? `; expected one of: ${allowed.join(', ')}` : ''),

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { applyPlan } from '../../src/apply/apply.js';
+import { connectServer } from '../../src/db/server.js';
+import { PlanRefusedError } from '../../src/errors.js';
+import { planRollback } from '../../src/rollback/rollback.js';
+import { applyYaml, planYaml, withDatabase } from '../harness/workflow.js';
+
+const full = `
+schemas:
+  public:
+    enums:
+      tier: [free, pro]
+    tables:
+      users:
+        columns:
+          id: { type: bigint, identity: always }
+          email: { type: text, notNull: true }
+          tier: { type: tier, notNull: true, default: "'free'" }
+          bio: { type: text }
+        primaryKey: [id]
+      sessions:
+        columns:
+          id: { type: uuid, default: gen_random_uuid() }
+          user_id: { type: bigint, notNull: true }
+          started: { type: timestamptz, notNull: true }
+        primaryKey: [id]
+        foreignKeys:
+          sessions_user_fkey: { columns: [user_id], references: { table: users, columns: [id] } }
+`;
+
+// Drops the `tier` and `bio` columns and the whole sessions table.
+const reduced = `
+schemas:
+  public:
+    tables:
+      users:
+        columns:
+          id: { type: bigint, identity: always }
+          email: { type: text, notNull: true }
+        primaryKey: [id]
+`;
+
+describe('destructive changes, backups and rollback', () => {
+  it('refuses data loss without --allow-destructive, and rollback restores the values from another client', async () => {
+    await withDatabase(async ({ db, url }) => {
+      await applyYaml(db, full);
+      await db.exec(`INSERT INTO users (email, tier, bio) VALUES ('a@x', 'pro', 'hello'), ('b@x', 'free', NULL), ('c@x', 'pro', 'it''s me');
+        INSERT INTO sessions (user_id, started) SELECT id, '2026-01-01T00:00:00Z'::timestamptz + id * interval '1 hour' FROM users`);
+      const before = {
+        users: await db.query(`SELECT id::text, email, tier::text, bio FROM users ORDER BY id`),
+        sessions: await db.query(`SELECT id::text, user_id::text, started::text FROM sessions ORDER BY id`),
+      };
+
+      const plan = await planYaml(db, reduced);
+      const losses = plan.steps.flatMap((s) => s.hazards.filter((h) => h.code === 'data-loss').map((h) => h.message));
+      assert.ok(losses.some((m) => m.includes('public.users.bio')), losses.join('\n'));
+      assert.ok(losses.some((m) => m.includes('public.sessions')), losses.join('\n'));
+
+      await assert.rejects(applyPlan(db, plan), (e: unknown) => e instanceof PlanRefusedError && e.reason === 'destructive');
+      assert.equal((await db.query(`SELECT count(*)::int AS n FROM sessions`))[0]!.n, 3, 'refusal changed nothing');
+
+      await applyPlan(db, plan, { allowDestructive: true });
+      assert.equal((await db.query(`SELECT to_regclass('public.sessions') AS t`))[0]!.t, null);
+
+      // A different machine: a fresh client that knows only the URL.
+      const other = await connectServer(url);
+      try {
+        const rollback = await planRollback(other);
+        assert.equal(rollback.kind, 'rollback');
+        const kinds = rollback.steps.map((s) => s.change.kind);
+        assert.ok(kinds.includes('restore-table') && kinds.includes('restore-column'), kinds.join());
+        await applyPlan(other, rollback);
+      } finally {
+        await other.close();
+      }
+      assert.deepEqual(await db.query(`SELECT id::text, email, tier::text, bio FROM users ORDER BY id`), before.users);
+      assert.deepEqual(await db.query(`SELECT id::text, user_id::text, started::text FROM sessions ORDER BY id`), before.sessions);
+      assert.equal((await planYaml(db, full)).steps.length, 0, 'rolled back schema equals the original file');
+      // New rows still get fresh identity values after the restore.
+      const [row] = await db.query<{ id: string }>(`INSERT INTO users (email) VALUES ('d@x') RETURNING id::text`);
+      assert.equal(row!.id, '4');
+    });
+  });
+});

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { applyYaml, planYaml, stepKinds, withDatabase } from '../harness/workflow.js';
+
+const v1 = `
+schemas:
+  public:
+    tables:
+      purchases:
+        columns:
+          id: { type: int, identity: always }
+          customer: { type: text }
+          amount: { type: int, notNull: true }
+          note: { type: varchar(20) }
+        primaryKey: [id]
+        indexes:
+          purchases_customer_idx: { columns: [customer] }
+      customers:
+        columns:
+          name: { type: text }
+        primaryKey: [name]
+`;
+
+// Rename a table and a column, widen types, change a default, tighten NOT
+// NULL, add a column, swap an index, add a foreign key.
+const v2 = `
+schemas:
+  public:
+    tables:
+      orders:
+        renamedFrom: purchases
+        columns:
+          id: { type: bigint, identity: always }
+          customer_name: { type: text, renamedFrom: customer, notNull: true }
+          amount: { type: "numeric(12,2)", notNull: true, default: 0 }
+          note: { type: text }
+          currency: { type: text, notNull: true, default: "'EUR'" }
+        primaryKey: [id]
+        foreignKeys:
+          orders_customer_fkey: { columns: [customer_name], references: { table: customers, columns: [name] } }
+        indexes:
+          orders_amount_idx: { columns: [amount], where: "amount > 100" }
+      customers:
+        columns:
+          name: { type: text }
+        primaryKey: [name]
+`;
+
+describe('evolution keeps data', () => {
+  it('renames, retypes and constrains columns while every row and value survives', async () => {
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, v1);
+      await db.exec(`INSERT INTO customers VALUES ('ada'), ('bob');
+        INSERT INTO purchases (customer, amount, note) VALUES ('ada', 10, 'first'), ('bob', 250, NULL), ('ada', 99, 'third')`);
+      const plan = await planYaml(db, v2);
+      const kinds = stepKinds(plan);
+      assert.ok(kinds.includes('rename-table') && kinds.includes('rename-column'), kinds.join());
+      assert.ok(!kinds.includes('drop-table') && !kinds.includes('drop-column'), 'renames must not drop anything');
+      assert.equal(plan.steps.flatMap((s) => s.hazards).filter((h) => h.code === 'data-loss').length, 0);
+      const { applyPlan } = await import('../../src/apply/apply.js');
+      await applyPlan(db, plan);
+      const rows = await db.query<{ id: string; customer_name: string; amount: string; note: string | null; currency: string }>(
+        'SELECT id::text, customer_name, amount::text, note, currency FROM orders ORDER BY id');
+      assert.deepEqual(rows, [
+        { id: '1', customer_name: 'ada', amount: '10.00', note: 'first', currency: 'EUR' },
+        { id: '2', customer_name: 'bob', amount: '250.00', note: null, currency: 'EUR' },
+        { id: '3', customer_name: 'ada', amount: '99.00', note: 'third', currency: 'EUR' },
+      ]);
+      assert.equal((await planYaml(db, v2)).steps.length, 0, 'second plan is empty');
+      // The identity keeps counting from where it was.
+      const [next] = await db.query<{ id: string }>(`INSERT INTO orders (customer_name, amount) VALUES ('bob', 1) RETURNING id::text`);
+      assert.equal(next!.id, '4');
+    });
+  });
+
+  it('adds an enum value in place and keeps its position', async () => {
+    await withDatabase(async ({ db }) => {
+      const schema = (values: string) => `
+schemas:
+  public:
+    enums:
+      status: [${values}]
+    tables:
+      jobs:
+        columns:
+          id: { type: int }
+          state: { type: status, notNull: true, default: "'new'" }
+        primaryKey: [id]
+`;
+      await applyYaml(db, schema('new, done'));
+      await db.exec(`INSERT INTO jobs VALUES (1, 'done')`);
+      const plan = await applyYaml(db, schema('new, running, done'));
+      assert.deepEqual(stepKinds(plan), ['add-enum-value']);
+      const [row] = await db.query<{ labels: string[] }>(`SELECT enum_range(NULL::status)::text[] AS labels`);
+      assert.deepEqual(row!.labels, ['new', 'running', 'done']);
+      assert.equal((await planYaml(db, schema('new, running, done'))).steps.length, 0);
+    });
+  });
+
+  it('plans nothing for spellings PostgreSQL treats as equal', async () => {
+    await withDatabase(async ({ db }) => {
+      const a = `
+schemas:
+  public:
+    tables:
+      t:
+        columns:
+          a: { type: int4, default: "1 + 1" }
+          b: { type: timestamptz, default: CURRENT_TIMESTAMP }
+          c: { type: "character varying(10)", default: "'x'" }
+          d: { type: "decimal(5,1)" }
+        checks:
+          t_a_check: { expression: "a > 0 AND b IS NOT NULL" }
+        indexes:
+          t_idx: { expressions: ["lower(c)"], where: "a>1" }
+`;
+      await applyYaml(db, a);
+      assert.deepEqual((await planYaml(db, a)).steps.map((s) => s.description), []);
+    });
+  });
+});
