@@ -13,7 +13,7 @@ export class SourceFile {
 
   static parse(file: string, text: string): SourceFile {
     const lines = new LineCounter();
-    const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const document = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
     if (document.errors.length > 0) {
       throw new SchemaFileError(
         document.errors.map((e) => {

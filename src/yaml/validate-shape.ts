@@ -7,7 +7,7 @@ import type { SourceFile } from './source.js';
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(jsonSchemaPath('schema.json'), 'utf8')));
+  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(JSON.parse(readFileSync(jsonSchemaPath('schema.json'), 'utf8')));
   return compiled;
 }
 
