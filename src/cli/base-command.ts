@@ -47,6 +47,8 @@ export abstract class BaseCommand extends Command {
 
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
     this.progressHandle?.stop();
+    // this.exit() works by throwing; let the chosen exit code through untouched.
+    if (error instanceof Errors.ExitError) throw error;
     if (isSchemaformError(error)) {
       const lines = [error.message, ...error.details.map((d) => `  ${d}`)];
       if (error.hint) lines.push(`hint: ${error.hint}`);

@@ -1,0 +1,41 @@
+/**
+ * schemaform as a library: everything the CLI does, without the CLI.
+ *
+ * ### Examples
+ * ```ts
+ * import { connectServer, loadSchema, createPlan, applyPlan } from 'schemaform';
+ * const db = await connectServer(process.env.DATABASE_URL!);
+ * const { model } = await loadSchema('schema.yaml');
+ * const plan = await createPlan(db, model);
+ * await applyPlan(db, plan);
+ * ```
+ */
+export type * from './model/types.js';
+export type { Change, ColumnAspect, ObjectRef } from './diff/changes.js';
+export type { Plan, PlanStep, Hazard, HazardCode, Severity, BackupSpec } from './plan/types.js';
+export type { Database } from './db/database.js';
+export type { Snapshot, BackupRecord } from './state/store.js';
+
+export { SchemaformError, SchemaFileError, PlanRefusedError } from './errors.js';
+export { connectServer } from './db/server.js';
+export { openEmbedded } from './db/embedded.js';
+export { loadSchema } from './yaml/load.js';
+export { documentToModel } from './yaml/to-model.js';
+export { modelToYaml } from './yaml/from-model.js';
+export { checkModel } from './validate/semantic.js';
+export { introspect, serverInfo } from './introspect/introspect.js';
+export { normalizeDesired } from './normalize/probe.js';
+export { diffModels } from './diff/diff.js';
+export { buildPlan, describeChange, hasDataLoss } from './plan/build.js';
+export { renderChange } from './plan/render.js';
+export { hazardsOf } from './plan/hazards.js';
+export { readPlanFile, writePlanFile } from './plan/plan-file.js';
+export { formatPlanText } from './plan/format-text.js';
+export { formatPlanMarkdown } from './plan/format-markdown.js';
+export { createPlan } from './workflow/plan.js';
+export { detectDrift } from './workflow/drift.js';
+export { applyPlan, ApplyFailedError } from './apply/apply.js';
+export { planRollback } from './rollback/rollback.js';
+export { listSnapshots, getSnapshot, latestSnapshot } from './state/store.js';
+export { fingerprint } from './model/canonical.js';
+export { quoteIdent, quoteLiteral } from './sql/quote.js';

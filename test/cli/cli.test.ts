@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, sql } from '../harness/databases.js';
+import { runCli, STACK_TRACE } from '../harness/cli.js';
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'schemaform-cli-'));
+
+const schemaV1 = `schemas:
+  public:
+    tables:
+      notes:
+        columns:
+          id: { type: bigint, identity: always }
+          body: { type: text, notNull: true }
+          draft: { type: text }
+        primaryKey: [id]
+`;
+const schemaV2 = schemaV1.replace('          draft: { type: text }\n', '');
+
+describe('the schema CLI', function () {
+  this.timeout(120_000);
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeEach(async () => { database = await createTestDatabase(); });
+  afterEach(async () => { await database.drop(); });
+
+  it('rejects broken YAML with file:line:col, exit 1 and no stack trace', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'schema.yaml'), 'schemas:\n  public:\n    tables:\n      t:\n        columns:\n          a: { type: int, nul: true }\n');
+    for (const command of [['validate'], ['plan', '--database-url', database.url]]) {
+      const r = await runCli(command, { cwd });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /schema\.yaml:6:27: unknown key "nul"/);
+      assert.doesNotMatch(r.stderr + r.stdout, STACK_TRACE);
+    }
+  });
+
+  it('plans, applies, replans to nothing, and reports with --json', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'schema.yaml'), schemaV1);
+    const plan = await runCli(['plan', '--detailed-exitcode', '--json'], { cwd, databaseUrl: database.url });
+    assert.equal(plan.code, 2, plan.stderr);
+    const result = JSON.parse(plan.stdout);
+    assert.match(result.planFile, /^plans\/\d{8}T\d{6}Z-[0-9a-f]{6}\.plan\.json$/);
+    assert.equal(result.changes.create, 1);
+
+    const shown = await runCli(['show', result.planFile, '--format', 'markdown'], { cwd });
+    assert.match(shown.stdout, /### schemaform plan/);
+    assert.match(shown.stdout, /CREATE TABLE "public"."notes"/);
+
+    const apply = await runCli(['apply', result.planFile], { cwd, databaseUrl: database.url });
+    assert.equal(apply.code, 0, apply.stderr);
+    assert.match(apply.stdout, /Apply complete: 1 step\(s\)\. Snapshot 2 recorded/);
+    assert.equal(readdirSync(join(cwd, 'state')).length, 1);
+
+    const again = await runCli(['plan', '--detailed-exitcode'], { cwd, databaseUrl: database.url });
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.match(again.stdout, /No changes/);
+
+    const list = await runCli(['state', 'list', '--json'], { cwd, databaseUrl: database.url });
+    assert.deepEqual(JSON.parse(list.stdout).map((s: { kind: string }) => s.kind), ['baseline', 'migrate']);
+  });
+
+  it('refuses data loss without --allow-destructive; rollback from another directory restores it', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'schema.yaml'), schemaV1);
+    const first = JSON.parse((await runCli(['plan', '--json'], { cwd, databaseUrl: database.url })).stdout);
+    assert.equal((await runCli(['apply', first.planFile], { cwd, databaseUrl: database.url })).code, 0);
+    await sql(database.url, `INSERT INTO notes (body, draft) VALUES ('one', 'd1'), ('two', NULL), ('three', 'd3')`);
+
+    writeFileSync(join(cwd, 'schema.yaml'), schemaV2);
+    const drop = await runCli(['plan', '-o', 'plans/drop.plan.json'], { cwd, databaseUrl: database.url });
+    assert.match(drop.stdout, /data-loss \(high\) step 1: Drops column public\.notes\.draft/);
+    assert.match(drop.stdout, /schema apply plans\/drop\.plan\.json --allow-destructive/);
+
+    const refused = await runCli(['apply', 'plans/drop.plan.json'], { cwd, databaseUrl: database.url });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /destroys data; refusing without --allow-destructive/);
+    assert.doesNotMatch(refused.stderr, STACK_TRACE);
+
+    assert.equal((await runCli(['apply', 'plans/drop.plan.json', '--allow-destructive'], { cwd, databaseUrl: database.url })).code, 0);
+    assert.equal((await sql(database.url, `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'notes' AND column_name = 'draft'`))[0]!.n, 0);
+
+    const elsewhere = tempDir();
+    const rollback = await runCli(['rollback', '-o', 'undo.plan.json'], { cwd: elsewhere, databaseUrl: database.url });
+    assert.equal(rollback.code, 0, rollback.stderr);
+    assert.match(rollback.stdout, /restore values of column draft/);
+    const undo = await runCli(['apply', 'undo.plan.json'], { cwd: elsewhere, databaseUrl: database.url });
+    assert.equal(undo.code, 0, undo.stderr);
+    assert.deepEqual(await sql(database.url, 'SELECT body, draft FROM notes ORDER BY id'), [
+      { body: 'one', draft: 'd1' }, { body: 'two', draft: null }, { body: 'three', draft: 'd3' },
+    ]);
+  });
+
+  it('drift exits 2 when the database was changed by hand', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'schema.yaml'), schemaV1);
+    const planned = JSON.parse((await runCli(['plan', '--json'], { cwd, databaseUrl: database.url })).stdout);
+    await runCli(['apply', planned.planFile], { cwd, databaseUrl: database.url });
+    assert.equal((await runCli(['drift'], { cwd, databaseUrl: database.url })).code, 0);
+    await sql(database.url, 'ALTER TABLE notes ADD COLUMN sneaky int');
+    const drift = await runCli(['drift'], { cwd, databaseUrl: database.url });
+    assert.equal(drift.code, 2, drift.stderr);
+    assert.match(drift.stdout, /drop column sneaky/);
+  });
+
+  it('refuses an edited plan with exit 1', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'schema.yaml'), schemaV1);
+    const planned = JSON.parse((await runCli(['plan', '--json'], { cwd, databaseUrl: database.url })).stdout);
+    const path = join(cwd, planned.planFile);
+    const original = readFileSync(path, 'utf8');
+    const edited = original.replace('text NOT NULL', 'text');
+    assert.notEqual(edited, original, 'the edit must change the plan');
+    writeFileSync(path, edited);
+    const r = await runCli(['apply', planned.planFile, '--json'], { cwd, databaseUrl: database.url });
+    assert.equal(r.code, 1);
+    assert.match(JSON.parse(r.stdout).error.message, /changed after it was planned/);
+  });
+
+  it('the quickstart: plan and apply the example on the embedded database, no server', async () => {
+    const cwd = tempDir();
+    cpSync(new URL('../../../examples', import.meta.url), join(cwd, 'examples'), { recursive: true });
+    const plan = await runCli(['plan', '-f', 'examples/shop', '-o', 'plans/demo.plan.json'], { cwd });
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stderr, /Using the embedded PostgreSQL in \.schema\//);
+    const apply = await runCli(['apply', 'plans/demo.plan.json'], { cwd });
+    assert.equal(apply.code, 0, apply.stderr);
+    const again = await runCli(['plan', '-f', 'examples/shop', '--detailed-exitcode'], { cwd });
+    assert.equal(again.code, 0, again.stdout);
+  });
+
+  it('answers --version without loading the framework', async () => {
+    const r = await runCli(['--version'], { cwd: tempDir() });
+    assert.match(r.stdout, /^schemaform\/\d+\.\d+\.\d+ /);
+  });
+});
