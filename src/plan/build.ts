@@ -7,7 +7,7 @@ import { backupFor } from './backups.js';
 import { orderChanges } from './order.js';
 import { renderChange } from './render.js';
 import { planChecksum } from './checksum.js';
-import type { Plan, PlanStep, PlanTarget } from './types.js';
+import type { Hazard, Plan, PlanStep, PlanTarget } from './types.js';
 
 export interface BuildPlanInput {
   id: string;
@@ -21,6 +21,8 @@ export interface BuildPlanInput {
   changes: Change[];
   allowDestructive: boolean;
   rollbackTo?: number;
+  /** Hazards only the caller can know, e.g. data a rollback cannot bring back. */
+  extraHazards?: Map<Change, Hazard[]>;
 }
 
 /** Order, render and annotate changes into a plan. Pure: id and clock come in. */
@@ -42,7 +44,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
       sql: renderChange(change, { serverVersion: input.target.serverVersion }),
       transactional: true,
       searchPath: schema && schema !== 'public' ? [schema, 'public'] : ['public'],
-      hazards: hazardsOf(change, ctx),
+      hazards: [...hazardsOf(change, ctx), ...(input.extraHazards?.get(change) ?? [])],
       ...(backup && { backup }),
     };
   });

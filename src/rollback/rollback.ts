@@ -5,7 +5,7 @@ import { SchemaformError } from '../errors.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
 import { buildPlan } from '../plan/build.js';
-import type { Plan } from '../plan/types.js';
+import type { Hazard, Plan } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
 import { backupsTakenBy, getSnapshot, listSnapshots, type BackupRecord, type RenameEvent, type Snapshot } from '../state/store.js';
 import { newPlanId } from '../workflow/plan.js';
@@ -43,14 +43,15 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
   const live = await introspect(db, { schemas: scope.schemas }, server);
   const source = restrictToScope(live.model, scope);
   const backups = await backupsTakenBy(db, later.map((s) => s.id));
-  const changes = withRestores(diffModels(source, desired), backups, renames);
+  const unrestorable = new Map<Change, Hazard[]>();
+  const changes = withRestores(diffModels(source, desired), backups, renames, unrestorable);
   const now = (options.now ?? (() => new Date()))();
   return buildPlan({
     id: newPlanId(now), createdAt: now.toISOString(), toolVersion, kind: 'rollback',
     target: { systemIdentifier: server.systemIdentifier, database: server.database, serverVersion: server.versionNum },
     scope,
     source: { model: source, snapshotId: latest.id, rowEstimates: live.rowEstimates },
-    desired, changes, allowDestructive: false, rollbackTo: target.id,
+    desired, changes, allowDestructive: false, rollbackTo: target.id, extraHazards: unrestorable,
   });
 }
 
@@ -84,7 +85,8 @@ function withRenameHints(model: Model, renames: RenameEvent[]): Model {
 }
 
 /** Add the steps that put backed-up rows and values back where they came from. */
-function withRestores(changes: Change[], backups: BackupRecord[], renames: RenameEvent[]): Change[] {
+function withRestores(changes: Change[], backups: BackupRecord[], renames: RenameEvent[], unrestorable: Map<Change, Hazard[]>): Change[] {
+  const lost = (change: Change, message: string) => unrestorable.set(change, [{ code: 'data-loss', severity: 'high', message }]);
   const earliest = (kind: 'table' | 'column', schema: string, tableNames: string[], column?: string) =>
     backups.find((b) => b.kind === kind && b.schema === schema && tableNames.includes(b.table) && (column === undefined || b.column === column));
   const out: Change[] = [];
@@ -94,10 +96,12 @@ function withRestores(changes: Change[], backups: BackupRecord[], renames: Renam
       const names = forward(change.table.name, renames, (e) => e.kind === 'table' && e.schema === change.schema);
       const backup = earliest('table', change.schema, names);
       if (backup) out.push({ kind: 'restore-table', schema: change.schema, table: change.table, backup: { relation: backup.relation, columns: backup.columns, takenBy: backup.planId } });
+      else lost(change, `Table ${change.schema}.${change.table.name} comes back empty: no backup of its rows exists (it was not dropped by a schemaform apply)`);
     } else if (change.kind === 'add-column') {
       const backup = earliest('column', change.schema, [change.table], change.column.name);
       if (!backup || !backup.key) {
         out.push(change);
+        lost(change, `Column ${change.schema}.${change.table}.${change.column.name} comes back without its old values: ${backup ? 'its table has no primary key to match rows by' : 'no backup of them exists'}`);
         continue;
       }
       // Add it nullable, fill it, then make it NOT NULL: existing rows need their values first.

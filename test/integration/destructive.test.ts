@@ -82,3 +82,28 @@ describe('destructive changes, backups and rollback', () => {
     });
   });
 });
+
+describe('rollback says what it cannot restore', () => {
+  it('flags a column dropped from a table without a primary key', async () => {
+    await withDatabase(async ({ db }) => {
+      const withColumn = `
+schemas:
+  public:
+    tables:
+      log:
+        columns:
+          at: { type: timestamptz }
+          line: { type: text }
+`;
+      await applyYaml(db, withColumn);
+      await db.exec(`INSERT INTO log VALUES (now(), 'kept'), (now(), 'gone')`);
+      const drop = await planYaml(db, withColumn.replace("          line: { type: text }\n", ''));
+      assert.match(drop.steps[0]!.hazards[0]!.message, /no primary key, so rollback cannot put the values back/);
+      await applyPlan(db, drop, { allowDestructive: true });
+      const rollback = await planRollback(db);
+      const hazards = rollback.steps.flatMap((s) => s.hazards.map((h) => h.message));
+      assert.ok(hazards.some((m) => /public\.log\.line comes back without its old values/.test(m)), hazards.join('\n'));
+      await assert.rejects(applyPlan(db, rollback), (e: unknown) => e instanceof PlanRefusedError && e.reason === 'destructive');
+    });
+  });
+});
