@@ -39,7 +39,7 @@ export function summarizePlan(plan: Plan): { objects: ObjectSummary[]; counts: R
       const after = definitionOf(plan.desired.model, g.ref) ?? '';
       if (before !== after) {
         g.patch = createTwoFilesPatch(`${g.label} (live)`, `${g.label} (planned)`, before, after, '', '', { context: 3 })
-          .split('\n').slice(2).join('\n').trimEnd();
+          .split('\n').slice(1).join('\n').trimEnd();
       }
     }
   }
