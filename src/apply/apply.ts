@@ -1,9 +1,10 @@
 import type { Database } from '../db/database.js';
-import { diffModels } from '../diff/diff.js';
 import { PlanRefusedError, SchemaformError } from '../errors.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import { fingerprint } from '../model/canonical.js';
-import { describeChange, hasDataLoss } from '../plan/build.js';
+import { hasDataLoss } from '../plan/build.js';
+import { describeDigestChanges, objectDigests } from '../model/objects.js';
+import type { Model } from '../model/types.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -66,24 +67,25 @@ export async function applyPlan(db: Database, plan: Plan, options: ApplyOptions 
 
   const release = await acquireApplyLock(db);
   try {
-    await refuseIfStale(db, plan);
-    return await runInTransaction(db, plan, options);
+    const live = await refuseIfStale(db, plan);
+    return await runInTransaction(db, plan, live, options);
   } finally {
     await release().catch(() => undefined);
   }
 }
 
-async function refuseIfStale(db: Database, plan: Plan) {
+/** The live schema, or a refusal naming what changed since the plan was made. */
+async function refuseIfStale(db: Database, plan: Plan): Promise<Model> {
   const live = restrictToScope((await introspect(db, { schemas: plan.scope.schemas })).model, plan.scope);
-  if (fingerprint(live) === plan.source.fingerprint) return;
-  const drift = diffModels(plan.source.model, live).map(describeChange);
+  if (fingerprint(live) === plan.source.fingerprint) return live;
+  const drift = describeDigestChanges(plan.source.objects, objectDigests(live));
   throw new PlanRefusedError('stale', 'the database changed since this plan was made; refusing to apply a stale plan. Nothing was changed.', {
     details: drift.slice(0, 20).map((d) => `since planning: ${d}`).concat(drift.length > 20 ? [`... and ${drift.length - 20} more`] : []),
     hint: 'Run `schema plan` again to plan from the current state.',
   });
 }
 
-async function runInTransaction(db: Database, plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
+async function runInTransaction(db: Database, plan: Plan, live: Model, options: ApplyOptions): Promise<ApplyResult> {
   const timings: ApplyResult['steps'] = [];
   await db.exec('BEGIN');
   try {
@@ -93,7 +95,7 @@ async function runInTransaction(db: Database, plan: Plan, options: ApplyOptions)
     // The first apply also records where the database started, so that it can be rolled back to.
     parent ??= await insertSnapshot(db, {
       planId: null, kind: 'baseline', parentId: null, fingerprint: plan.source.fingerprint, scope: plan.scope,
-      model: plan.source.model, renames: [], toolVersion,
+      model: live, renames: [], toolVersion,
     });
     const backups: Array<{ step: PlanStep }> = [];
     for (const step of plan.steps) {

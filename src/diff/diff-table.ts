@@ -1,8 +1,7 @@
 import type { ColumnAspect, Change } from './changes.js';
 import type { Column, Constraint, Identity, Index, Table } from '../model/types.js';
-import { stableStringify } from '../model/canonical.js';
+import { deepEqual as same, stableStringify } from '../model/canonical.js';
 
-const same = (a: unknown, b: unknown) => stableStringify(a) === stableStringify(b);
 
 /** The constraints of a table as one list, each tagged with its type. */
 export function constraintsOf(table: Table): Constraint[] {

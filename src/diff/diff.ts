@@ -1,11 +1,10 @@
 import type { Change, EnumColumnUse } from './changes.js';
 import type { EnumType, Extension, Model, Schema, Sequence, Table } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
-import { stableStringify } from '../model/canonical.js';
+import { deepEqual as same } from '../model/canonical.js';
 import { displayUserType } from '../normalize/type-names.js';
 import { constraintsOf, diffTable } from './diff-table.js';
 
-const same = (a: unknown, b: unknown) => stableStringify(a) === stableStringify(b);
 
 /**
  * Pure: the changes that turn `from` (usually the live database) into `to`

@@ -30,45 +30,76 @@ function sortTable(table: Table): Table {
   };
 }
 
-/** JSON with object keys in sorted order and undefined members dropped. */
-export function stableStringify(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+/**
+ * JSON with object keys in sorted order and undefined members dropped, built
+ * in one pass (fingerprints of 5,000-table models are on the hot path).
+ */
+export function stableStringify(value: unknown, skipKeys?: ReadonlySet<string>): string {
+  const out: string[] = [];
+  write(value, out, skipKeys);
+  return out.join('');
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
-    }
-    return out;
+function write(value: unknown, out: string[], skip: ReadonlySet<string> | undefined): void {
+  if (value === null || typeof value !== 'object') {
+    out.push(value === undefined ? 'null' : JSON.stringify(value));
+    return;
   }
-  return value;
+  if (Array.isArray(value)) {
+    out.push('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i) out.push(',');
+      write(value[i], out, skip);
+    }
+    out.push(']');
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  out.push('{');
+  let first = true;
+  for (const key of keys) {
+    const v = record[key];
+    if (v === undefined || skip?.has(key)) continue;
+    if (!first) out.push(',');
+    first = false;
+    out.push(JSON.stringify(key), ':');
+    write(v, out, skip);
+  }
+  out.push('}');
+}
+
+/** Structural equality, ignoring key order and undefined members. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false;
+    return true;
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  for (const k of Object.keys(ra)) if (ra[k] !== undefined && !deepEqual(ra[k], rb[k])) return false;
+  for (const k of Object.keys(rb)) if (rb[k] !== undefined && ra[k] === undefined) return false;
+  return true;
 }
 
 export function sha256(text: string): string {
   return 'sha256:' + createHash('sha256').update(text).digest('hex');
 }
 
-/**
- * Identity of a schema's shape. Desired-only hints (renamedFrom, using) are
- * left out: they describe a transition, not the schema.
- */
+/** Desired-only hints: they describe a transition, not the schema. */
+const HINTS: ReadonlySet<string> = new Set(['renamedFrom', 'using']);
+
+/** Identity of a schema's shape. */
 export function fingerprint(model: Model): string {
-  return sha256(stableStringify(stripHints(sortModel(model))));
+  return sha256(stableStringify(sortModel(model), HINTS));
 }
 
-export function stripHints(model: Model): Model {
-  return {
-    ...model,
-    schemas: model.schemas.map((s) => ({
-      ...s,
-      tables: s.tables.map(({ renamedFrom: _r, ...t }) => ({
-        ...t,
-        columns: t.columns.map(({ renamedFrom: _c, using: _u, ...c }) => c),
-      })),
-    })),
-  };
+/** Short digest of one object's definition, for saying which objects changed. */
+export function digest(value: unknown): string {
+  return createHash('sha256').update(stableStringify(value, HINTS)).digest('hex').slice(0, 16);
 }

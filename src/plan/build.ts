@@ -1,6 +1,7 @@
 import type { Change } from '../diff/changes.js';
-import { actionOf, describeObject, objectOf } from '../diff/changes.js';
+import { actionOf, describeObject, objectOf, type ObjectRef } from '../diff/changes.js';
 import { fingerprint } from '../model/canonical.js';
+import { objectDigests, restrictModel } from '../model/objects.js';
 import type { Model } from '../model/types.js';
 import { hazardsOf } from './hazards.js';
 import { backupFor } from './backups.js';
@@ -58,7 +59,12 @@ export function buildPlan(input: BuildPlanInput): Plan {
     toolVersion: input.toolVersion,
     target: input.target,
     scope: input.scope,
-    source: { fingerprint: fingerprint(input.source.model), snapshotId: input.source.snapshotId, model: input.source.model },
+    source: {
+      fingerprint: fingerprint(input.source.model),
+      snapshotId: input.source.snapshotId,
+      objects: objectDigests(input.source.model),
+      model: restrictModel(input.source.model, touched(steps)),
+    },
     desired: { fingerprint: fingerprint(input.desired), model: input.desired },
     allowDestructive: input.allowDestructive,
     ...(input.rollbackTo !== undefined && { rollbackTo: input.rollbackTo }),
@@ -66,6 +72,17 @@ export function buildPlan(input: BuildPlanInput): Plan {
     steps,
   };
   return { ...plan, checksum: planChecksum(plan) };
+}
+
+/** Objects the steps act on, plus the tables on the far side of new foreign keys. */
+function touched(steps: PlanStep[]): ObjectRef[] {
+  return steps.flatMap((s) => {
+    const c = s.change;
+    const refs: ObjectRef[] = [s.object];
+    if (c.kind === 'add-constraint' && c.constraint.type === 'foreign-key') refs.push({ type: 'table', schema: c.constraint.references.schema, name: c.constraint.references.table });
+    if (c.kind === 'rename-table') refs.push({ type: 'table', schema: c.schema, name: c.from });
+    return refs;
+  });
 }
 
 export function hasDataLoss(plan: Plan): boolean {

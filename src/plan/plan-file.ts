@@ -14,9 +14,23 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
+/**
+ * Indented where people read (envelope, steps), one line per model where
+ * they do not: a 5,000-table model pretty-printed is tens of megabytes.
+ */
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, JSON.stringify(plan, null, 2) + '\n');
+  const placeholder = (name: string) => `\u0000${name}\u0000`;
+  const envelope = {
+    ...plan,
+    source: { ...plan.source, objects: placeholder('objects'), model: placeholder('source') },
+    desired: { ...plan.desired, model: placeholder('desired') },
+  };
+  const text = JSON.stringify(envelope, null, 2)
+    .replace(JSON.stringify(placeholder('objects')), () => JSON.stringify(plan.source.objects))
+    .replace(JSON.stringify(placeholder('source')), () => JSON.stringify(plan.source.model))
+    .replace(JSON.stringify(placeholder('desired')), () => JSON.stringify(plan.desired.model));
+  await writeFile(path, text + '\n');
 }
 
 /**

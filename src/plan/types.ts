@@ -57,7 +57,12 @@ export interface Plan {
   target: PlanTarget;
   /** Schemas and extensions this plan manages; apply re-reads exactly these. */
   scope: { schemas: string[]; extensions: string[] };
-  source: { fingerprint: string; snapshotId: number | null; model: Model };
+  /**
+   * The live schema planned from: its fingerprint, a digest per object (to
+   * name what changed if the plan goes stale) and the definitions of just the
+   * objects this plan touches (to show reviewers before/after).
+   */
+  source: { fingerprint: string; snapshotId: number | null; objects: Record<string, string>; model: Model };
   desired: { fingerprint: string; model: Model };
   allowDestructive: boolean;
   rollbackTo?: number;

@@ -1,0 +1,50 @@
+import type { ObjectRef } from '../diff/changes.js';
+import { describeObject } from '../diff/changes.js';
+import { digest } from './canonical.js';
+import type { Model } from './types.js';
+
+/** Every top-level object of a model under the label people read ("table public.users"). */
+export function* objectsOf(model: Model): Generator<[string, ObjectRef, unknown]> {
+  for (const e of model.extensions) yield [describeObject({ type: 'extension', name: e.name }), { type: 'extension', name: e.name }, e];
+  for (const s of model.schemas) {
+    const { enums, sequences, tables, ...schemaOnly } = s;
+    yield [describeObject({ type: 'schema', name: s.name }), { type: 'schema', name: s.name }, schemaOnly];
+    for (const e of enums) yield [describeObject({ type: 'enum', schema: s.name, name: e.name }), { type: 'enum', schema: s.name, name: e.name }, e];
+    for (const q of sequences) yield [describeObject({ type: 'sequence', schema: s.name, name: q.name }), { type: 'sequence', schema: s.name, name: q.name }, q];
+    for (const t of tables) yield [describeObject({ type: 'table', schema: s.name, name: t.name }), { type: 'table', schema: s.name, name: t.name }, t];
+  }
+}
+
+/** Label → digest for every object: enough to say what changed without storing the whole model. */
+export function objectDigests(model: Model): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [label, , value] of objectsOf(model)) out[label] = digest(value);
+  return out;
+}
+
+/** Objects added, removed or changed between two digest maps, as sentences. */
+export function describeDigestChanges(before: Record<string, string>, after: Record<string, string>): string[] {
+  const lines: string[] = [];
+  for (const [label, d] of Object.entries(after)) {
+    if (!(label in before)) lines.push(`${label} was created`);
+    else if (before[label] !== d) lines.push(`${label} was changed`);
+  }
+  for (const label of Object.keys(before)) if (!(label in after)) lines.push(`${label} was dropped`);
+  return lines;
+}
+
+/** The part of a model holding only the given objects (and the schemas around them). */
+export function restrictModel(model: Model, refs: ObjectRef[]): Model {
+  const wanted = new Set(refs.map(describeObject));
+  const schemasWanted = new Set(refs.flatMap((r) => (r.schema !== undefined ? [r.schema] : r.type === 'schema' ? [r.name] : [])));
+  const label = (type: ObjectRef['type'], schema: string, name: string) => describeObject({ type, schema, name });
+  return {
+    extensions: model.extensions.filter((e) => wanted.has(describeObject({ type: 'extension', name: e.name }))),
+    schemas: model.schemas.filter((s) => schemasWanted.has(s.name)).map((s) => ({
+      ...s,
+      enums: s.enums.filter((e) => wanted.has(label('enum', s.name, e.name))),
+      sequences: s.sequences.filter((q) => wanted.has(label('sequence', s.name, q.name))),
+      tables: s.tables.filter((t) => wanted.has(label('table', s.name, t.name))),
+    })),
+  };
+}
