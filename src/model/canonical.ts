@@ -35,38 +35,28 @@ function sortTable(table: Table): Table {
  * in one pass (fingerprints of 5,000-table models are on the hot path).
  */
 export function stableStringify(value: unknown, skipKeys?: ReadonlySet<string>): string {
-  const out: string[] = [];
-  write(value, out, skipKeys);
-  return out.join('');
+  return write(value, skipKeys);
 }
 
-function write(value: unknown, out: string[], skip: ReadonlySet<string> | undefined): void {
-  if (value === null || typeof value !== 'object') {
-    out.push(value === undefined ? 'null' : JSON.stringify(value));
-    return;
-  }
+// String concatenation builds ropes in V8: cheaper than collecting parts.
+function write(value: unknown, skip: ReadonlySet<string> | undefined): string {
+  if (value === null || typeof value !== 'object') return value === undefined ? 'null' : JSON.stringify(value);
   if (Array.isArray(value)) {
-    out.push('[');
-    for (let i = 0; i < value.length; i++) {
-      if (i) out.push(',');
-      write(value[i], out, skip);
-    }
-    out.push(']');
-    return;
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + write(value[i], skip);
+    return out + ']';
   }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).sort();
-  out.push('{');
+  let out = '{';
   let first = true;
   for (const key of keys) {
     const v = record[key];
     if (v === undefined || skip?.has(key)) continue;
-    if (!first) out.push(',');
+    out += (first ? '' : ',') + JSON.stringify(key) + ':' + write(v, skip);
     first = false;
-    out.push(JSON.stringify(key), ':');
-    write(v, out, skip);
   }
-  out.push('}');
+  return out + '}';
 }
 
 /** Structural equality, ignoring key order and undefined members. */

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { PlanRefusedError, SchemaformError } from '../errors.js';
 import { jsonSchemaPath } from '../paths.js';
-import { planChecksum } from './checksum.js';
+import { planIntact } from './checksum.js';
 import type { Plan } from './types.js';
 
 let compiled: ValidateFunction | undefined;
@@ -56,7 +56,7 @@ export async function readPlanFile(path: string): Promise<Plan> {
     throw new PlanRefusedError('invalid', `${path} is not a schemaform plan: ${e.instancePath || 'the document'} ${e.message}`, { hint: 'Make a new plan with `schema plan`.' });
   }
   const plan = data as Plan;
-  if (planChecksum(plan) !== plan.checksum) {
+  if (!planIntact(plan)) {
     throw new PlanRefusedError('edited', `${path} was changed after it was planned (checksum mismatch); refusing to apply it`, {
       hint: 'Plans must be applied exactly as reviewed. Change schema.yaml instead and run `schema plan` again.',
     });

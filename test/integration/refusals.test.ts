@@ -4,7 +4,7 @@ import { connectServer } from '../../src/db/server.js';
 import { PlanRefusedError } from '../../src/errors.js';
 import { fingerprint } from '../../src/model/canonical.js';
 import { introspect } from '../../src/introspect/introspect.js';
-import { planChecksum } from '../../src/plan/checksum.js';
+import { planIntact } from '../../src/plan/checksum.js';
 import { readPlanFile, writePlanFile } from '../../src/plan/plan-file.js';
 import { applyYaml, planYaml, withDatabase, writeTempYaml } from '../harness/workflow.js';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -127,9 +127,18 @@ describe('apply refuses what it must not run', () => {
     });
   });
 
-  it('checksums cover every field', () => {
-    const plan = { formatVersion: 1, id: 'x', steps: [{ sql: ['SELECT 1'] }] } as never;
-    const edited = { formatVersion: 1, id: 'x', steps: [{ sql: ['SELECT 2'] }] } as never;
-    assert.notEqual(planChecksum(plan), planChecksum(edited));
+  it('detects an edit anywhere: steps, envelope or the desired model', async () => {
+    await withDatabase(async ({ db }) => {
+      const plan = await planYaml(db, base);
+      assert.ok(planIntact(plan));
+      const copy = () => JSON.parse(JSON.stringify(plan)) as typeof plan;
+      const editedSql = copy();
+      editedSql.steps[0]!.sql[0] += ' -- harmless?';
+      const editedModel = copy();
+      editedModel.desired.model.schemas[0]!.tables[0]!.columns[0]!.type = 'bigint';
+      const editedFlag = copy();
+      editedFlag.allowDestructive = true;
+      for (const edited of [editedSql, editedModel, editedFlag]) assert.equal(planIntact(edited), false);
+    });
   });
 });
