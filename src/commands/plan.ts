@@ -28,9 +28,13 @@ export default class Plan extends BaseCommand {
     const { flags } = await this.parse(Plan);
     const progress = await this.progress();
     progress.phase('loading the schema file');
-    const { model } = await loadSchema(flags.file);
-    const db = await this.database(flags['database-url']);
-    const plan = await createPlan(db, model, { allowDestructive: flags['allow-destructive'], onPhase: (p) => progress.phase(p) });
+    const loading = loadSchema(flags.file);
+    loading.catch(() => undefined);
+    const db = await this.database(flags['database-url']).catch(async (e) => {
+      await loading; // a broken file is reported before an unreachable database
+      throw e;
+    });
+    const plan = await createPlan(db, loading.then((l) => l.model), { allowDestructive: flags['allow-destructive'], onPhase: (p) => progress.phase(p) });
     const path = flags.output ?? join('plans', `${plan.id}.plan.json`);
     const empty = plan.steps.length === 0;
     if (!empty || flags.output) await writePlanFile(path, plan);

@@ -25,15 +25,25 @@ export function newPlanId(now: Date): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Read the live database and plan the way to `desired`. Changes nothing. */
-export async function createPlan(db: Database, desired: Model, options: CreatePlanOptions = {}): Promise<Plan> {
+/**
+ * Read the live database and plan the way to `desired`. Changes nothing.
+ * `desired` may still be loading: the database is read meanwhile.
+ */
+export async function createPlan(db: Database, desiredInput: Model | Promise<Model>, options: CreatePlanOptions = {}): Promise<Plan> {
   const now = (options.now ?? (() => new Date()))();
   const phase = options.onPhase ?? (() => undefined);
   phase('reading the database');
-  const server = await serverInfo(db);
-  const latest = await latestSnapshot(db);
+  const reading = (async () => {
+    const server = await serverInfo(db);
+    const latest = await latestSnapshot(db);
+    // Every user schema: which ones are in scope is known once the file is loaded.
+    return { server, latest, live: await introspect(db, {}, server) };
+  })();
+  // A broken file is the more useful error; don't leave the other one unhandled.
+  reading.catch(() => undefined);
+  const desired = await desiredInput;
+  const { server, latest, live } = await reading;
   const scope = managedScope(desired, latest);
-  const live = await introspect(db, { schemas: scope.schemas }, server);
   const source = restrictToScope(live.model, scope);
   phase('normalising expressions');
   const normalized = await normalizeDesired(db, desired, source, server);

@@ -19,8 +19,9 @@ export function managedScope(desired: Model, latest: Snapshot | undefined): Scop
   return { schemas: [...schemas].sort(), extensions: [...extensions].sort() };
 }
 
-/** The introspected model restricted to the extensions in scope. */
+/** The introspected model restricted to the schemas and extensions in scope. */
 export function restrictToScope(model: Model, scope: Scope): Model {
   const extensions = new Set(scope.extensions);
-  return { ...model, extensions: model.extensions.filter((e) => extensions.has(e.name)) };
+  const schemas = new Set(scope.schemas);
+  return { extensions: model.extensions.filter((e) => extensions.has(e.name)), schemas: model.schemas.filter((s) => schemas.has(s.name)) };
 }

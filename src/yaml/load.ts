@@ -4,7 +4,8 @@ import { SchemaFileError, SchemaformError, type SourceProblem } from '../errors.
 import type { Model } from '../model/types.js';
 import { checkModel } from '../validate/semantic.js';
 import { SourceFile } from './source.js';
-import { validateShape } from './validate-shape.js';
+import { isValidShape, validateShape } from './validate-shape.js';
+import { parseSchemaTextsFast } from './fast-parse.js';
 import { documentToModel, type RawDocument } from './to-model.js';
 
 export interface LoadedSchema {
@@ -17,14 +18,33 @@ export interface LoadedSchema {
  * validate its shape and its references, and return the model. Every problem
  * found is reported at once, each as file:line:col.
  */
-export async function loadSchema(path: string): Promise<LoadedSchema> {
+export async function loadSchema(path: string, cwd = process.cwd()): Promise<LoadedSchema> {
   const files = await listSchemaFiles(path);
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+  return (await loadQuickly(files, texts)) ?? loadPrecisely(files, texts, cwd);
+}
+
+/**
+ * Large, valid files: parsed in pieces on worker threads. Anything that
+ * would need an error message returns undefined and goes the precise way.
+ */
+async function loadQuickly(files: string[], texts: string[]): Promise<LoadedSchema | undefined> {
+  const docs = await parseSchemaTextsFast(texts);
+  if (!docs || !docs.every(isValidShape)) return undefined;
+  const { merged, conflicts } = mergeDocuments(docs.map((doc) => ({ doc: doc as RawDocument })));
+  if (conflicts.length) return undefined;
+  const model = documentToModel(merged);
+  if (checkModel(model).length) return undefined;
+  return { model, files };
+}
+
+async function loadPrecisely(files: string[], texts: string[], cwd: string): Promise<LoadedSchema> {
   const sources: SourceFile[] = [];
   const problems: SourceProblem[] = [];
   const documents: Array<{ source: SourceFile; doc: RawDocument }> = [];
-  for (const file of files) {
-    const display = relative(process.cwd(), file) || file;
-    const source = SourceFile.parse(display, await readFile(file, 'utf8'));
+  for (const [i, file] of files.entries()) {
+    const display = relative(cwd, file) || file;
+    const source = SourceFile.parse(display, texts[i]!);
     sources.push(source);
     const data = source.toJS();
     const shapeProblems = validateShape(source, data);
@@ -61,9 +81,9 @@ async function listSchemaFiles(path: string): Promise<string[]> {
  * Several files may each declare part of the schema. A table, enum or
  * sequence may be declared only once across them.
  */
-function mergeDocuments(documents: Array<{ source: SourceFile; doc: RawDocument }>) {
+function mergeDocuments(documents: Array<{ source?: SourceFile; doc: RawDocument }>) {
   const merged: RawDocument = { extensions: [], schemas: {} };
-  const owners = new Map<string, SourceFile>();
+  const owners = new Map<string, SourceFile | undefined>();
   const conflicts: SourceProblem[] = [];
   const seenExtensions = new Set<string>();
   for (const { source, doc } of documents) {
@@ -74,14 +94,15 @@ function mergeDocuments(documents: Array<{ source: SourceFile; doc: RawDocument 
     }
     for (const [schemaName, schema] of Object.entries(doc.schemas ?? {})) {
       const target = (merged.schemas![schemaName] ??= {});
-      owners.set(key(['schemas', schemaName]), owners.get(key(['schemas', schemaName])) ?? source);
+      if (!owners.get(key(['schemas', schemaName]))) owners.set(key(['schemas', schemaName]), source);
       if (schema?.comment !== undefined) target.comment = schema.comment;
       for (const kind of ['enums', 'sequences', 'tables'] as const) {
         for (const [name, def] of Object.entries(schema?.[kind] ?? {})) {
           const path = ['schemas', schemaName, kind, name];
-          const previous = owners.get(key(path));
-          if (previous) {
-            conflicts.push({ ...source.locate(path, true), message: `${kind.slice(0, -1)} "${schemaName}.${name}" is already declared at ${previous.file}:${previous.locate(path, true).line}` });
+          if (owners.has(key(path))) {
+            const previous = owners.get(key(path));
+            const message = `${kind.slice(0, -1)} "${schemaName}.${name}" is already declared` + (previous ? ` at ${previous.file}:${previous.locate(path, true).line}` : '');
+            conflicts.push({ ...(source?.locate(path, true) ?? { file: '', line: 0, column: 0 }), message });
             continue;
           }
           owners.set(key(path), source);

@@ -11,6 +11,11 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
+/** Whether data matches schemas/schema.json, without saying where it does not. */
+export function isValidShape(data: unknown): boolean {
+  return validator()(data) === true;
+}
+
 /** Validate one file's content against schemas/schema.json; problems carry file:line:col. */
 export function validateShape(source: SourceFile, data: unknown): SourceProblem[] {
   const validate = validator();
