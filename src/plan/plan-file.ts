@@ -1,18 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
 import { PlanRefusedError, SchemaformError } from '../errors.js';
-import { jsonSchemaPath } from '../paths.js';
+import { validatorFor } from '../validators.js';
 import { planIntact } from './checksum.js';
 import type { Plan } from './types.js';
 
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: false, strict: false }).compile(JSON.parse(readFileSync(jsonSchemaPath('plan.schema.json'), 'utf8')));
-  return compiled;
-}
 
 /**
  * Indented where people read (envelope, steps), one line per model where
@@ -50,7 +42,7 @@ export async function readPlanFile(path: string): Promise<Plan> {
   } catch (e) {
     throw new PlanRefusedError('invalid', `${path} is not valid JSON: ${(e as Error).message}`, { hint: 'Plan files are written by `schema plan`; make a new one rather than editing it.' });
   }
-  const validate = validator();
+  const validate = validatorFor('plan');
   if (!validate(data)) {
     const e = validate.errors![0]!;
     throw new PlanRefusedError('invalid', `${path} is not a schemaform plan: ${e.instancePath || 'the document'} ${e.message}`, { hint: 'Make a new plan with `schema plan`.' });

@@ -1,25 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { parseChunk } from './parse-chunk.js';
 import { splitTables } from './split-tables.js';
 
-/** Below this the files are parsed whole: splitting and workers would cost more than they save. */
+/** Below this the files are parsed whole: the tree of a small file is small anyway. */
 const FAST_PATH_THRESHOLD_BYTES = 256 * 1024;
 
 /**
- * Each file's content as plain data, parsed in pieces on worker threads, or
- * undefined when the input is small or anything about it is unusual. The
+ * Each file's content as plain data, parsed in pieces so that memory stays
+ * bounded, or undefined when the input is small or anything about it is
+ * unusual. The
  * result is only trusted for valid files: whoever gets undefined, or finds a
  * problem in the data, parses the whole documents to report positions.
  */
-export async function parseSchemaTextsFast(texts: string[]): Promise<Array<Record<string, unknown>> | undefined> {
+export function parseSchemaTextsFast(texts: string[]): Array<Record<string, unknown>> | undefined {
   if (texts.reduce((n, t) => n + t.length, 0) < FAST_PATH_THRESHOLD_BYTES) return undefined;
   const seed = randomBytes(6).toString('hex');
   // Per file: the skeleton first, then its table chunks, all parsed together.
   const plans = texts.map((text, f) => splitTables(text, `${seed}_${f}`) ?? { skeleton: text, groups: new Map<string, string[]>() });
   const pieces = plans.flatMap((p) => [p.skeleton, ...[...p.groups.values()].flat()]);
-  const parsed = await parseInWorkers(pieces);
+  // One piece at a time: each tree is garbage before the next is built.
+  // (Worker threads were tried: on two cores the parser's cold start in
+  // each worker ate the gain.)
+  const parsed = pieces.map(parseChunk);
   if (parsed.some((p) => p === undefined)) return undefined;
 
   let next = 0;
@@ -60,20 +62,4 @@ function substitute(doc: Record<string, unknown>, tables: Map<string, Record<str
   // A placeholder left anywhere else is a string where the JSON Schema wants
   // a mapping, so validation sends the file to the full parser.
   return placed === tables.size;
-}
-
-async function parseInWorkers(chunks: string[]): Promise<Array<Record<string, unknown> | undefined>> {
-  const workers = Math.max(1, Math.min(availableParallelism(), 4, chunks.length));
-  const share = Math.ceil(chunks.length / workers);
-  const parts = await Promise.all(Array.from({ length: workers }, (_, w) => runWorker(chunks.slice(w * share, (w + 1) * share))));
-  return parts.flat();
-}
-
-function runWorker(chunks: string[]): Promise<Array<Record<string, unknown> | undefined>> {
-  if (chunks.length === 0) return Promise.resolve([]);
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./parse-chunks-worker.js', import.meta.url), { workerData: { chunks } });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
 }

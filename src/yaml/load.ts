@@ -25,11 +25,11 @@ export async function loadSchema(path: string, cwd = process.cwd()): Promise<Loa
 }
 
 /**
- * Large, valid files: parsed in pieces on worker threads. Anything that
- * would need an error message returns undefined and goes the precise way.
+ * Large, valid files: parsed in pieces, keeping memory bounded. Anything
+ * that would need an error message returns undefined and goes the precise way.
  */
 async function loadQuickly(files: string[], texts: string[]): Promise<LoadedSchema | undefined> {
-  const docs = await parseSchemaTextsFast(texts);
+  const docs = parseSchemaTextsFast(texts);
   if (!docs || !docs.every(isValidShape)) return undefined;
   const { merged, conflicts } = mergeDocuments(docs.map((doc) => ({ doc: doc as RawDocument })));
   if (conflicts.length) return undefined;

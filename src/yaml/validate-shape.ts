@@ -1,24 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { jsonSchemaPath } from '../paths.js';
+import type { ErrorObject } from 'ajv';
+import { validatorFor } from '../validators.js';
 import type { SourceProblem } from '../errors.js';
 import type { SourceFile } from './source.js';
 
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(JSON.parse(readFileSync(jsonSchemaPath('schema.json'), 'utf8')));
-  return compiled;
-}
 
 /** Whether data matches schemas/schema.json, without saying where it does not. */
 export function isValidShape(data: unknown): boolean {
-  return validator()(data) === true;
+  return validatorFor('schema')(data) === true;
 }
 
 /** Validate one file's content against schemas/schema.json; problems carry file:line:col. */
 export function validateShape(source: SourceFile, data: unknown): SourceProblem[] {
-  const validate = validator();
+  const validate = validatorFor('schema');
   if (validate(data)) return [];
   return pickMostSpecific(validate.errors ?? []).map((e) => describe(source, e));
 }

@@ -1,0 +1,97 @@
+import type { Database } from '../db/database.js';
+import { TOOL_SCHEMA } from './introspect.js';
+
+/**
+ * Objects that live in managed schemas but that schemaform does not model
+ * yet. They are never dropped or altered by a plan (statements that would
+ * need to touch them fail and roll back instead), and every plan lists them
+ * so "no changes" is never mistaken for "nothing else is there".
+ */
+export interface UnmanagedObject {
+  kind: string;
+  schema: string;
+  name: string;
+}
+
+const query = `
+WITH scope AS (
+  SELECT oid, nspname FROM pg_catalog.pg_namespace
+  WHERE CASE WHEN $1::text[] IS NULL
+    THEN nspname !~ '^pg_' AND nspname <> 'information_schema' AND nspname <> $2::text
+    ELSE nspname = ANY($1::text[]) END
+),
+members AS (SELECT classid, objid FROM pg_catalog.pg_depend WHERE deptype = 'e')
+SELECT kind, schema, name FROM (
+  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' END AS kind,
+         n.nspname AS schema, c.relname AS name
+  FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('v', 'm', 'f')
+    AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
+  UNION ALL
+  SELECT CASE WHEN c.relkind = 'p' THEN 'partitioned table' WHEN c.relispartition THEN 'partition' ELSE 'inherited table' END,
+         n.nspname, c.relname
+  FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND (c.relkind = 'p' OR c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid))
+  UNION ALL
+  SELECT CASE WHEN c.relpersistence = 'u' THEN 'unlogged table' ELSE 'table storage options' END, n.nspname, c.relname
+  FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND (c.relpersistence = 'u' OR c.reloptions IS NOT NULL)
+  UNION ALL
+  SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'function' END,
+         n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
+  FROM pg_catalog.pg_proc p JOIN scope n ON n.oid = p.pronamespace
+  WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_proc'::regclass AND m.objid = p.oid)
+  UNION ALL
+  SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' WHEN 'm' THEN 'multirange type' ELSE 'composite type' END,
+         n.nspname, t.typname
+  FROM pg_catalog.pg_type t JOIN scope n ON n.oid = t.typnamespace
+  WHERE (t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c')))
+    AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
+  UNION ALL
+  SELECT 'trigger', n.nspname, c.relname || '.' || tg.tgname
+  FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid JOIN scope n ON n.oid = c.relnamespace
+  WHERE NOT tg.tgisinternal
+  UNION ALL
+  SELECT 'rule', n.nspname, c.relname || '.' || r.rulename
+  FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN scope n ON n.oid = c.relnamespace
+  WHERE r.rulename <> '_RETURN'
+  UNION ALL
+  SELECT 'policy', n.nspname, c.relname || '.' || pol.polname
+  FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid JOIN scope n ON n.oid = c.relnamespace
+  UNION ALL
+  SELECT 'row-level security', n.nspname, c.relname
+  FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
+  WHERE c.relrowsecurity OR c.relforcerowsecurity
+  UNION ALL
+  SELECT 'exclusion constraint', n.nspname, c.relname || '.' || con.conname
+  FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid JOIN scope n ON n.oid = c.relnamespace
+  WHERE con.contype = 'x'
+  UNION ALL
+  SELECT 'privileges', n.nspname, c.relname
+  FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
+  WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+  UNION ALL
+  SELECT 'collation', n.nspname, co.collname
+  FROM pg_catalog.pg_collation co JOIN scope n ON n.oid = co.collnamespace
+  WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_collation'::regclass AND m.objid = co.oid)
+  UNION ALL
+  SELECT 'operator', n.nspname, o.oprname
+  FROM pg_catalog.pg_operator o JOIN scope n ON n.oid = o.oprnamespace
+  WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_operator'::regclass AND m.objid = o.oid)
+  UNION ALL
+  SELECT 'text search configuration', n.nspname, cfg.cfgname
+  FROM pg_catalog.pg_ts_config cfg JOIN scope n ON n.oid = cfg.cfgnamespace
+  WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_ts_config'::regclass AND m.objid = cfg.oid)
+) objects
+ORDER BY kind, schema, name`;
+
+export async function listUnmanaged(db: Database, schemas?: string[]): Promise<UnmanagedObject[]> {
+  return db.query<UnmanagedObject>(query, [schemas ?? null, TOOL_SCHEMA]);
+}
+
+/** "3 views, 1 trigger" */
+export function countByKind(objects: UnmanagedObject[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const o of objects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+  return counts;
+}
