@@ -3,7 +3,7 @@ import { parseChunk } from './parse-chunk.js';
 import { splitTables } from './split-tables.js';
 
 /** Below this the files are parsed whole: the tree of a small file is small anyway. */
-const FAST_PATH_THRESHOLD_BYTES = 256 * 1024;
+const FAST_PATH_THRESHOLD_BYTES = 128 * 1024;
 
 /**
  * Each file's content as plain data, parsed in pieces so that memory stays
@@ -12,16 +12,21 @@ const FAST_PATH_THRESHOLD_BYTES = 256 * 1024;
  * result is only trusted for valid files: whoever gets undefined, or finds a
  * problem in the data, parses the whole documents to report positions.
  */
-export function parseSchemaTextsFast(texts: string[]): Array<Record<string, unknown>> | undefined {
+export async function parseSchemaTextsFast(texts: string[]): Promise<Array<Record<string, unknown>> | undefined> {
   if (texts.reduce((n, t) => n + t.length, 0) < FAST_PATH_THRESHOLD_BYTES) return undefined;
   const seed = randomBytes(6).toString('hex');
   // Per file: the skeleton first, then its table chunks, all parsed together.
   const plans = texts.map((text, f) => splitTables(text, `${seed}_${f}`) ?? { skeleton: text, groups: new Map<string, string[]>() });
   const pieces = plans.flatMap((p) => [p.skeleton, ...[...p.groups.values()].flat()]);
-  // One piece at a time: each tree is garbage before the next is built.
-  // (Worker threads were tried: on two cores the parser's cold start in
-  // each worker ate the gain.)
-  const parsed = pieces.map(parseChunk);
+  // One piece at a time: each tree is garbage before the next is built, and
+  // between pieces the event loop runs, so reading the database proceeds
+  // meanwhile. (Worker threads were tried: on two cores the parser's cold
+  // start in each worker ate the gain.)
+  const parsed: Array<Record<string, unknown> | undefined> = [];
+  for (const piece of pieces) {
+    parsed.push(parseChunk(piece));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   if (parsed.some((p) => p === undefined)) return undefined;
 
   let next = 0;

@@ -29,7 +29,7 @@ export async function loadSchema(path: string, cwd = process.cwd()): Promise<Loa
  * that would need an error message returns undefined and goes the precise way.
  */
 async function loadQuickly(files: string[], texts: string[]): Promise<LoadedSchema | undefined> {
-  const docs = parseSchemaTextsFast(texts);
+  const docs = await parseSchemaTextsFast(texts);
   if (!docs || !docs.every(isValidShape)) return undefined;
   const { merged, conflicts } = mergeDocuments(docs.map((doc) => ({ doc: doc as RawDocument })));
   if (conflicts.length) return undefined;

@@ -19,7 +19,7 @@ const header = /^( *)tables:[ \t]*(#.*)?$/;
 const indentOf = (line: string) => line.length - line.trimStart().length;
 const isFiller = (line: string) => line.trim() === '' || line.trimStart().startsWith('#');
 
-export function splitTables(text: string, placeholderSeed: string, chunkBytes = 128 * 1024): SplitSchema | undefined {
+export function splitTables(text: string, placeholderSeed: string, chunkBytes = 32 * 1024): SplitSchema | undefined {
   if (text.includes('\r') || text.includes('\t')) return undefined;
   const lines = text.split('\n');
   const skeleton: string[] = [];
