@@ -22,6 +22,7 @@ export default class Plan extends BaseCommand {
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 0 when there is nothing to do, 2 when the plan has steps.' }),
     'allow-destructive': Flags.boolean({ summary: 'Record in the plan that its data-loss steps are intended.' }),
     'show-sql': Flags.boolean({ summary: 'Print every statement under its step.' }),
+    strict: Flags.boolean({ summary: 'Fail when managed schemas hold objects schemaform does not manage (views, functions, ...).' }),
   };
 
   async run() {
@@ -34,7 +35,7 @@ export default class Plan extends BaseCommand {
       await loading; // a broken file is reported before an unreachable database
       throw e;
     });
-    const plan = await createPlan(db, loading.then((l) => l.model), { allowDestructive: flags['allow-destructive'], onPhase: (p) => progress.phase(p) });
+    const plan = await createPlan(db, loading.then((l) => l.model), { allowDestructive: flags['allow-destructive'], strict: flags.strict, onPhase: (p) => progress.phase(p) });
     const path = flags.output ?? join('plans', `${plan.id}.plan.json`);
     const empty = plan.steps.length === 0;
     if (!empty || flags.output) await writePlanFile(path, plan);
@@ -45,6 +46,7 @@ export default class Plan extends BaseCommand {
       planFile: empty && !flags.output ? null : path,
       id: plan.id,
       changes: counts,
+      unmanaged: plan.unmanaged,
       steps: plan.steps.map((s) => ({ index: s.index, description: s.description, sql: s.sql, hazards: s.hazards })),
     };
     if (flags['detailed-exitcode'] && !empty) this.finish(result, 2);

@@ -22,6 +22,7 @@ export interface BuildPlanInput {
   changes: Change[];
   allowDestructive: boolean;
   rollbackTo?: number;
+  unmanaged?: Plan['unmanaged'];
   /** Hazards only the caller can know, e.g. data a rollback cannot bring back. */
   extraHazards?: Map<Change, Hazard[]>;
 }
@@ -69,6 +70,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
     allowDestructive: input.allowDestructive,
     ...(input.rollbackTo !== undefined && { rollbackTo: input.rollbackTo }),
     summary,
+    unmanaged: input.unmanaged ?? [],
     steps,
   };
   return { ...plan, checksum: planChecksum(plan) };

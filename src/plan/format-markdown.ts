@@ -9,6 +9,9 @@ export function formatPlanMarkdown(plan: Plan): string {
   const out: string[] = [];
   out.push(`### schemaform ${plan.kind === 'rollback' ? `rollback to snapshot ${plan.rollbackTo}` : 'plan'} \`${plan.id}\``, '');
   out.push(`Database \`${plan.target.database}\` · ${countsLine(counts)}`, '');
+  if (plan.unmanaged.length) {
+    out.push(`Not managed by schemaform, left untouched: ${plan.unmanaged.map((o) => `${o.kind} \`${o.schema}.${o.name}\``).join(', ')}`, '');
+  }
   if (objects.length === 0) return out.concat('No changes.', '').join('\n');
   const hazards = objects.flatMap((o) => o.hazards);
   if (hazards.length) {

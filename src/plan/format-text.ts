@@ -11,8 +11,9 @@ export function formatPlanText(plan: Plan, style: Style, options: { planPath?: s
   const lines: string[] = [];
   const what = plan.kind === 'rollback' ? `rollback to snapshot ${plan.rollbackTo}` : 'plan';
   lines.push(style.bold(`schemaform ${what} ${plan.id}`) + style.dim(` for database "${plan.target.database}" (server ${plan.target.systemIdentifier})`));
+  const unmanaged = unmanagedLines(plan, style);
   if (objects.length === 0) {
-    lines.push('', style.green('No changes. The database matches the schema.'));
+    lines.push('', style.green('No changes. The database matches the schema.'), ...unmanaged);
     return lines.join('\n') + '\n';
   }
   lines.push('');
@@ -39,10 +40,23 @@ export function formatPlanText(plan: Plan, style: Style, options: { planPath?: s
       lines.push(`${painted} step ${h.step}: ${h.message}`);
     }
   }
+  lines.push(...unmanaged);
   lines.push('', style.bold(countsLine(counts)));
   if (options.planPath) {
     const destructive = hazards.some((h) => h.code === 'data-loss') && !plan.allowDestructive;
     lines.push(`Saved to ${options.planPath}. Review it, then run:`, `  schema apply ${options.planPath}${destructive ? ' --allow-destructive' : ''}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** What the plan did not look at, so that "no changes" is never read as "nothing else is there". */
+function unmanagedLines(plan: Plan, style: Style): string[] {
+  if (plan.unmanaged.length === 0) return [];
+  const byKind = new Map<string, string[]>();
+  for (const o of plan.unmanaged) byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), `${o.schema}.${o.name}`]);
+  const lines = ['', style.yellow(`Not managed by schemaform, left untouched (${plan.unmanaged.length}):`)];
+  for (const [kind, names] of byKind) {
+    lines.push(`  ${kind}: ${names.slice(0, 8).join(', ')}${names.length > 8 ? `, and ${names.length - 8} more` : ''}`);
+  }
+  return lines;
 }

@@ -67,6 +67,8 @@ export interface Plan {
   allowDestructive: boolean;
   rollbackTo?: number;
   summary: { create: number; update: number; delete: number };
+  /** Objects in managed schemas that schemaform does not model: listed, never touched. */
+  unmanaged: Array<{ kind: string; schema: string; name: string }>;
   steps: PlanStep[];
   checksum: string;
 }

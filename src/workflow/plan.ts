@@ -10,10 +10,13 @@ import { buildPlan } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
 import { latestSnapshot } from '../state/store.js';
+import { listUnmanaged } from '../introspect/unmanaged.js';
 import { managedScope, restrictToScope } from './scope.js';
 
 export interface CreatePlanOptions {
   allowDestructive?: boolean;
+  /** Refuse to plan when managed schemas hold objects schemaform does not manage. */
+  strict?: boolean;
   /** Injected for reproducible tests. */
   now?: () => Date;
   newId?: () => string;
@@ -37,13 +40,20 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
     const server = await serverInfo(db);
     const latest = await latestSnapshot(db);
     // Every user schema: which ones are in scope is known once the file is loaded.
-    return { server, latest, live: await introspect(db, {}, server) };
+    return { server, latest, live: await introspect(db, {}, server), unmanaged: await listUnmanaged(db) };
   })();
   // A broken file is the more useful error; don't leave the other one unhandled.
   reading.catch(() => undefined);
   const desired = await desiredInput;
-  const { server, latest, live } = await reading;
+  const { server, latest, live, unmanaged: everywhere } = await reading;
   const scope = managedScope(desired, latest);
+  const unmanaged = everywhere.filter((o) => scope.schemas.includes(o.schema));
+  if (options.strict && unmanaged.length) {
+    throw new SchemaformError(`${unmanaged.length} object(s) in managed schemas are not managed by schemaform (--strict)`, {
+      details: unmanaged.slice(0, 30).map((o) => `${o.kind} ${o.schema}.${o.name}`),
+      hint: 'Drop them, move them to a schema the file does not declare, or plan without --strict (they are then listed and left untouched).',
+    });
+  }
   const source = restrictToScope(live.model, scope);
   phase('normalising expressions');
   const normalized = await normalizeDesired(db, desired, source, server);
@@ -60,6 +70,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
     source: { model: source, snapshotId: latest?.id ?? null, rowEstimates: live.rowEstimates },
     desired: normalized,
     changes,
+    unmanaged,
     allowDestructive: options.allowDestructive ?? false,
   });
 }
