@@ -36,6 +36,7 @@ export type Change =
   | { kind: 'rename-index'; schema: string; table: string; from: string; to: string }
   | { kind: 'set-index-comment'; schema: string; table: string; index: string; comment?: string }
   | { kind: 'rename-constraint'; schema: string; table: string; from: string; to: string }
+  | { kind: 'set-constraint-comment'; schema: string; table: string; constraint: string; comment?: string }
   | { kind: 'recreate-enum'; schema: string; from: EnumType; to: EnumType; columns: EnumColumnUse[] }
   | RestoreChange;
 

@@ -132,9 +132,10 @@ function diffKeyed<T extends { name: string }>(from: T[], to: T[], ignore: (x: T
 }
 
 function diffConstraints(schema: string, table: string, from: Constraint[], to: Constraint[]): Change[] {
-  const d = diffKeyed(from, to);
+  const d = diffKeyed(from, to, (c) => ({ ...c, comment: undefined }));
   return [
     ...d.renames.map(([a, b]): Change => ({ kind: 'rename-constraint', schema, table, from: a.name, to: b.name })),
+    ...d.retouched.map(([, c]): Change => ({ kind: 'set-constraint-comment', schema, table, constraint: c.name, comment: c.comment })),
     ...d.removed.map((constraint): Change => ({ kind: 'drop-constraint', schema, table, constraint })),
     ...d.added.map((constraint): Change => ({ kind: 'add-constraint', schema, table, constraint })),
   ];

@@ -3,6 +3,7 @@ import type { EnumType, Extension, Model, Schema, Sequence, Table } from '../mod
 import { emptySchema } from '../model/types.js';
 import { deepEqual as same } from '../model/canonical.js';
 import { displayUserType } from '../normalize/type-names.js';
+import { quoteIdent } from '../sql/quote.js';
 import { constraintsOf, diffTable } from './diff-table.js';
 
 
@@ -32,7 +33,66 @@ export function diffModels(from: Model, to: Model): Change[] {
     changes.push(...diffSchema(schema, emptySchema(schema.name), from));
     changes.push({ kind: 'drop-schema', schema: schema.name });
   }
-  return changes;
+  const enums = enumTypeNames(from, to);
+  return rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to).map((c) => withEnumCast(c, enums));
+}
+
+/** DROP TABLE and DROP COLUMN take the sequences they own (serial columns) with them. */
+function withoutImplicitSequenceDrops(changes: Change[]): Change[] {
+  const gone = new Set<string>();
+  for (const c of changes) {
+    if (c.kind === 'drop-table') gone.add(`${c.schema}\u0000${c.table.name}`);
+    if (c.kind === 'drop-column') gone.add(`${c.schema}\u0000${c.table}\u0000${c.column.name}`);
+  }
+  return changes.filter((c) => !(c.kind === 'drop-sequence' && c.sequence.ownedBy && (
+    gone.has(`${c.schema}\u0000${c.sequence.ownedBy.table}`) || gone.has(`${c.schema}\u0000${c.sequence.ownedBy.table}\u0000${c.sequence.ownedBy.column}`))));
+}
+
+/**
+ * A foreign key depends on the primary key or unique constraint it points
+ * at: dropping that key fails while the foreign key exists. Foreign keys of
+ * kept tables that point at a key being dropped are dropped first and, if
+ * the desired schema still has them, added back once the new key exists.
+ */
+function rebuildDependentForeignKeys(changes: Change[], from: Model, to: Model): Change[] {
+  const keyed = new Set(changes.flatMap((c) =>
+    (c.kind === 'drop-constraint' && (c.constraint.type === 'primary-key' || c.constraint.type === 'unique')) || (c.kind === 'drop-index' && c.index.unique)
+      ? [`${c.schema}\u0000${c.table}`] : []));
+  if (keyed.size === 0) return changes;
+  const handled = new Set(changes.flatMap((c) => (c.kind === 'drop-constraint' || c.kind === 'drop-table' ? [`${c.schema}\u0000${c.kind === 'drop-table' ? c.table.name : `${c.table}\u0000${c.constraint.name}`}`] : [])));
+  const added = new Set(changes.flatMap((c) => (c.kind === 'add-constraint' ? [`${c.schema}\u0000${c.table}\u0000${c.constraint.name}`] : [])));
+  const desiredTables = new Map(to.schemas.flatMap((s) => s.tables.map((t) => [`${s.name}\u0000${t.name}`, t] as const)));
+  const extra: Change[] = [];
+  for (const s of from.schemas) {
+    for (const t of s.tables) {
+      if (handled.has(`${s.name}\u0000${t.name}`)) continue;
+      for (const fk of t.foreignKeys) {
+        if (!keyed.has(`${fk.references.schema}\u0000${fk.references.table}`) || handled.has(`${s.name}\u0000${t.name}\u0000${fk.name}`)) continue;
+        extra.push({ kind: 'drop-constraint', schema: s.name, table: t.name, constraint: { type: 'foreign-key', ...fk } });
+        const keep = desiredTables.get(`${s.name}\u0000${t.name}`)?.foreignKeys.find((f) => f.name === fk.name);
+        if (keep && !added.has(`${s.name}\u0000${t.name}\u0000${fk.name}`)) extra.push({ kind: 'add-constraint', schema: s.name, table: t.name, constraint: { type: 'foreign-key', ...keep } });
+      }
+    }
+  }
+  return [...changes, ...extra];
+}
+
+function enumTypeNames(...models: Model[]): Set<string> {
+  const names = new Set<string>();
+  for (const m of models) for (const s of m.schemas) for (const e of s.enums) names.add(displayUserType(s.name, e.name));
+  return names;
+}
+
+/**
+ * PostgreSQL has no assignment cast into or out of an enum, so a type change
+ * that involves one goes through text unless the file says otherwise.
+ */
+function withEnumCast(change: Change, enums: Set<string>): Change {
+  if (change.kind !== 'alter-column' || !change.aspects.includes('type') || change.to.using !== undefined) return change;
+  const base = (t: string) => t.replace(/(\[\])+$/, '');
+  if (!enums.has(base(change.from.type)) && !enums.has(base(change.to.type))) return change;
+  const array = change.to.type.endsWith('[]') ? '[]' : '';
+  return { ...change, to: { ...change.to, using: `${quoteIdent(change.to.name)}::text${array}::${change.to.type}` } };
 }
 
 function diffExtensions(from: Extension[], to: Extension[]): Change[] {
@@ -103,12 +163,12 @@ function diffTables(schema: string, from: Table[], to: Table[]): Change[] {
     changes.push(...diffTable(schema, { ...previous, name: table.name }, table));
   }
   const dropped = from.filter((t) => !matched.has(t.name));
-  const droppedNames = new Set(dropped.map((t) => t.name));
   for (const table of dropped) {
-    // Foreign keys between tables that are all going away are removed first,
-    // so the tables can then be dropped in any order.
+    // A dropped table's foreign keys go first, with the other foreign-key
+    // drops: the tables can then be dropped in any order, and keys they
+    // pointed at can change before the tables go.
     for (const c of constraintsOf(table)) {
-      if (c.type === 'foreign-key' && c.references.schema === schema && droppedNames.has(c.references.table) && c.references.table !== table.name) {
+      if (c.type === 'foreign-key' && c.references.table !== table.name) {
         changes.push({ kind: 'drop-constraint', schema, table: table.name, constraint: c });
       }
     }

@@ -107,12 +107,12 @@ interface ConstraintRow {
   schema: string; table_name: string; name: string; type: 'p' | 'u' | 'c' | 'f'; columns: string[] | null;
   ref_schema: string | null; ref_table: string | null; ref_columns: string[] | null;
   on_update: string; on_delete: string; match: string; deferrable: boolean; deferred: boolean;
-  no_inherit: boolean; expression: string | null; nulls_not_distinct: boolean;
+  no_inherit: boolean; expression: string | null; nulls_not_distinct: boolean; comment: string | null;
 }
 interface IndexRow {
   schema: string; table_name: string; name: string; unique: boolean; method: string; where: string | null;
-  nulls_not_distinct: boolean; comment: string | null;
-  keys: Array<{ column: string | null; expression: string | null; option: number; opclass: string | null; included: boolean }>;
+  nulls_not_distinct: boolean; comment: string | null; with_options: string[] | null;
+  keys: Array<{ column: string | null; expression: string | null; option: number; opclass: string | null; collation: string | null; included: boolean }>;
 }
 
 function toColumn(r: ColumnRow): Column {
@@ -137,22 +137,23 @@ const matches: Record<string, MatchType> = { s: 'simple', f: 'full' };
 function addConstraint(table: Table | undefined, r: ConstraintRow) {
   if (!table) return;
   const columns = r.columns ?? [];
+  const comment = r.comment !== null ? { comment: r.comment } : {};
   switch (r.type) {
     case 'p':
-      table.primaryKey = { name: r.name, columns };
+      table.primaryKey = { name: r.name, columns, ...comment };
       break;
     case 'u':
-      table.uniques.push({ name: r.name, columns, nullsNotDistinct: r.nulls_not_distinct, deferrable: r.deferrable, initiallyDeferred: r.deferred });
+      table.uniques.push({ name: r.name, columns, nullsNotDistinct: r.nulls_not_distinct, deferrable: r.deferrable, initiallyDeferred: r.deferred, ...comment });
       break;
     case 'c':
-      table.checks.push({ name: r.name, expression: r.expression ?? '', noInherit: r.no_inherit });
+      table.checks.push({ name: r.name, expression: r.expression ?? '', noInherit: r.no_inherit, ...comment });
       break;
     case 'f': {
       const fk: ForeignKey = {
         name: r.name, columns,
         references: { schema: r.ref_schema!, table: r.ref_table!, columns: r.ref_columns ?? [] },
         onDelete: actions[r.on_delete] ?? 'no action', onUpdate: actions[r.on_update] ?? 'no action',
-        match: matches[r.match] ?? 'simple', deferrable: r.deferrable, initiallyDeferred: r.deferred,
+        match: matches[r.match] ?? 'simple', deferrable: r.deferrable, initiallyDeferred: r.deferred, ...comment,
       };
       table.foreignKeys.push(fk);
       break;
@@ -172,6 +173,7 @@ function toIndex(r: IndexRow): Index {
     const descending = (k.option & 1) !== 0;
     const nullsFirst = (k.option & 2) !== 0;
     const key: IndexKey = k.column !== null ? { column: k.column, descending } : { expression: k.expression!, descending };
+    if (k.collation !== null) key.collation = k.collation;
     if (k.opclass !== null) key.opclass = k.opclass;
     if (nullsFirst !== descending) key.nullsFirst = nullsFirst;
     keys.push(key);
@@ -180,6 +182,12 @@ function toIndex(r: IndexRow): Index {
     name: r.name, unique: r.unique, method: r.method, keys, include,
     ...(r.where !== null && { where: r.where }),
     nullsNotDistinct: r.nulls_not_distinct,
+    ...(r.with_options !== null && r.with_options.length > 0 && { with: storageOptions(r.with_options) }),
     ...(r.comment !== null && { comment: r.comment }),
   };
+}
+
+/** reloptions ("fillfactor=70") as a map, in stored order. */
+function storageOptions(options: string[]): Record<string, string> {
+  return Object.fromEntries(options.map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
 }

@@ -110,7 +110,8 @@ SELECT n.nspname AS schema, c.relname AS table_name, con.conname AS name, con.co
   con.confupdtype AS on_update, con.confdeltype AS on_delete, con.confmatchtype AS match,
   con.condeferrable AS deferrable, con.condeferred AS deferred, con.connoinherit AS no_inherit,
   CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) END AS expression,
-  ${nullsNotDistinct} AS nulls_not_distinct
+  ${nullsNotDistinct} AS nulls_not_distinct,
+  pg_catalog.obj_description(con.oid, 'pg_constraint') AS comment
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN scope n ON n.oid = c.relnamespace
@@ -129,17 +130,22 @@ WITH ${scope}
 SELECT n.nspname AS schema, c.relname AS table_name, i.relname AS name, x.indisunique AS "unique",
   am.amname AS method, pg_catalog.pg_get_expr(x.indpred, x.indrelid, true) AS "where",
   ${nullsNotDistinct} AS nulls_not_distinct, pg_catalog.obj_description(i.oid, 'pg_class') AS comment,
+  i.reloptions AS with_options,
   (SELECT json_agg(json_build_object(
       'column', CASE WHEN k.attnum <> 0 THEN a.attname END,
       'expression', CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(x.indexrelid, k.ord::int, true) END,
       'option', (x.indoption::int2[])[k.ord - 1],
       'opclass', CASE WHEN NOT oc.opcdefault THEN
         CASE WHEN ocn.nspname = 'pg_catalog' THEN quote_ident(oc.opcname) ELSE quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname) END END,
+      'collation', CASE WHEN k.ord <= x.indnkeyatts AND co.oid IS NOT NULL AND co.oid <> COALESCE(NULLIF(a.attcollation, 0), 100)
+        THEN CASE WHEN con.nspname = 'pg_catalog' THEN quote_ident(co.collname) ELSE quote_ident(con.nspname) || '.' || quote_ident(co.collname) END END,
       'included', k.ord > x.indnkeyatts) ORDER BY k.ord)
    FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
    LEFT JOIN pg_catalog.pg_opclass oc ON k.ord <= x.indnkeyatts AND oc.oid = (x.indclass::oid[])[k.ord - 1]
-   LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace) AS keys
+   LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
+   LEFT JOIN pg_catalog.pg_collation co ON co.oid = NULLIF((x.indcollation::oid[])[k.ord - 1], 0)
+   LEFT JOIN pg_catalog.pg_namespace con ON con.oid = co.collnamespace) AS keys
 FROM pg_catalog.pg_index x
 JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = x.indrelid

@@ -78,6 +78,7 @@ export interface Column {
 export interface PrimaryKey {
   name: string;
   columns: string[];
+  comment?: string;
 }
 
 export interface UniqueConstraint {
@@ -86,12 +87,14 @@ export interface UniqueConstraint {
   nullsNotDistinct: boolean;
   deferrable: boolean;
   initiallyDeferred: boolean;
+  comment?: string;
 }
 
 export interface CheckConstraint {
   name: string;
   expression: string;
   noInherit: boolean;
+  comment?: string;
 }
 
 export type ReferentialAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
@@ -106,12 +109,15 @@ export interface ForeignKey {
   match: MatchType;
   deferrable: boolean;
   initiallyDeferred: boolean;
+  comment?: string;
 }
 
 export interface IndexKey {
   /** Exactly one of column and expression is set. */
   column?: string;
   expression?: string;
+  /** Only when not the collation the key would have anyway. */
+  collation?: string;
   /** Only when not the default operator class for the key's type. */
   opclass?: string;
   descending: boolean;
@@ -127,6 +133,8 @@ export interface Index {
   include: string[];
   where?: string;
   nullsNotDistinct: boolean;
+  /** Storage parameters, e.g. { fillfactor: '70' }. */
+  with?: Record<string, string>;
   comment?: string;
 }
 

@@ -116,6 +116,7 @@ export function describeChange(change: Change): string {
     case 'drop-index': return `drop index ${change.index.name} from ${object}`;
     case 'rename-index': return `rename index ${change.from} to ${change.to} on ${object}`;
     case 'set-index-comment': return `set comment on index ${change.index} of ${object}`;
+    case 'set-constraint-comment': return `set comment on constraint ${change.constraint} of ${object}`;
     case 'restore-table': return `restore rows of ${object} from backup`;
     case 'restore-column': return `restore values of column ${change.column.name} in ${object} from backup`;
     default: {

@@ -25,7 +25,7 @@ export function phaseOf(change: Change): number {
     case 'add-column': return 9;
     // A NOT NULL that waits for restored values runs after the restore.
     case 'alter-column': return change.afterRestore ? 12.5 : 10;
-    case 'set-table-comment': case 'set-index-comment': return 10;
+    case 'set-table-comment': case 'set-index-comment': case 'set-constraint-comment': return 10;
     case 'drop-column': return 11;
     case 'restore-table': case 'restore-column': return 12;
     case 'add-constraint': return change.constraint.type === 'foreign-key' ? 15 : 13;

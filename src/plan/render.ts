@@ -3,7 +3,7 @@ import type { Column, Table } from '../model/types.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
 import {
-  columnDefinition, commentOn, constraintDefinition, createTableStatements, identityClause, indexDefinition,
+  columnDefinition, commentOn, constraintComment, constraintDefinition, createTableStatements, identityClause, indexDefinition,
   sequenceOptionClauses,
 } from './sql-fragments.js';
 
@@ -97,7 +97,12 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
     case 'alter-column':
       return alterColumn(change.schema, change.table, change.from, change.to, change.aspects, ctx);
     case 'add-constraint':
-      return [`ALTER TABLE ${qualify(change.schema, change.table)} ADD ${constraintDefinition(change.constraint)}`];
+      return [
+        `ALTER TABLE ${qualify(change.schema, change.table)} ADD ${constraintDefinition(change.constraint)}`,
+        ...constraintComment(change.schema, change.table, change.constraint),
+      ];
+    case 'set-constraint-comment':
+      return [commentOn(`CONSTRAINT ${quoteIdent(change.constraint)} ON ${qualify(change.schema, change.table)}`, change.comment)];
     case 'drop-constraint':
       return [`ALTER TABLE ${qualify(change.schema, change.table)} DROP CONSTRAINT ${quoteIdent(change.constraint.name)}`];
     case 'rename-constraint':

@@ -69,6 +69,7 @@ function deferral(c: { deferrable: boolean; initiallyDeferred: boolean }): strin
 
 function indexKey(key: IndexKey): string {
   const parts = [key.column !== undefined ? quoteIdent(key.column) : `(${key.expression})`];
+  if (key.collation) parts.push(`COLLATE ${key.collation}`);
   if (key.opclass) parts.push(key.opclass);
   if (key.descending) parts.push('DESC');
   if (key.nullsFirst !== undefined) parts.push(key.nullsFirst ? 'NULLS FIRST' : 'NULLS LAST');
@@ -81,8 +82,14 @@ export function indexDefinition(schema: string, table: string, index: Index): st
   parts.push(`(${index.keys.map(indexKey).join(', ')})`);
   if (index.include.length) parts.push(`INCLUDE (${quoteList(index.include)})`);
   if (index.nullsNotDistinct) parts.push('NULLS NOT DISTINCT');
+  if (index.with) parts.push(`WITH (${Object.entries(index.with).map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`).join(', ')})`);
   if (index.where !== undefined) parts.push(`WHERE ${index.where}`);
   return parts.join(' ');
+}
+
+/** COMMENT ON CONSTRAINT, when the constraint has a comment. */
+export function constraintComment(schema: string, table: string, c: { name: string; comment?: string }): string[] {
+  return c.comment === undefined ? [] : [commentOn(`CONSTRAINT ${quoteIdent(c.name)} ON ${qualify(schema, table)}`, c.comment)];
 }
 
 export function commentOn(target: string, comment: string | undefined): string {
@@ -102,5 +109,6 @@ export function createTableStatements(schema: string, table: Table, options: { w
     `CREATE TABLE ${name} (\n  ${lines.join(',\n  ')}\n)`,
     ...(table.comment !== undefined ? [commentOn(`TABLE ${name}`, table.comment)] : []),
     ...table.columns.filter((c) => c.comment !== undefined).map((c) => commentOn(`COLUMN ${name}.${quoteIdent(c.name)}`, c.comment)),
+    ...[...(table.primaryKey ? [table.primaryKey] : []), ...table.uniques, ...table.checks].flatMap((c) => constraintComment(schema, table.name, c)),
   ];
 }

@@ -84,14 +84,16 @@ function columnToRaw(c: Column, inPrimaryKey: boolean) {
 }
 
 function indexToRaw(i: Index) {
-  const plainColumns = i.keys.every((k) => k.column !== undefined && !k.descending && k.opclass === undefined && k.nullsFirst === undefined);
-  const plainExpressions = i.keys.every((k) => k.expression !== undefined && !k.descending && k.opclass === undefined && k.nullsFirst === undefined);
+  const plain = (k: Index['keys'][number]) => !k.descending && k.opclass === undefined && k.nullsFirst === undefined && k.collation === undefined;
+  const plainColumns = i.keys.every((k) => k.column !== undefined && plain(k));
+  const plainExpressions = i.keys.every((k) => k.expression !== undefined && plain(k));
   return {
     ...(plainColumns ? { columns: i.keys.map((k) => k.column) }
       : plainExpressions ? { expressions: i.keys.map((k) => k.expression) }
         : {
           keys: i.keys.map((k) => ({
             ...(k.column !== undefined ? { column: k.column } : { expression: k.expression }),
+            ...(k.collation !== undefined && { collation: k.collation }),
             ...(k.opclass !== undefined && { opclass: k.opclass }),
             ...(k.descending && { order: 'desc' }),
             ...(k.nullsFirst !== undefined && { nulls: k.nullsFirst ? 'first' : 'last' }),
@@ -102,6 +104,7 @@ function indexToRaw(i: Index) {
     ...(i.include.length && { include: i.include }),
     ...(i.where !== undefined && { where: i.where }),
     ...(i.nullsNotDistinct && { nullsNotDistinct: true }),
+    ...(i.with && { with: Object.fromEntries(Object.entries(i.with).map(([k, v]) => [k, num(v)])) }),
     ...(i.comment !== undefined && { comment: i.comment }),
   };
 }
@@ -112,7 +115,9 @@ function tableToRaw(schema: string, t: Table) {
     ...(t.comment !== undefined && { comment: t.comment }),
     columns: Object.fromEntries(t.columns.map((c) => [c.name, columnToRaw(c, pkColumns.has(c.name))])),
     ...(t.primaryKey && {
-      primaryKey: t.primaryKey.name === defaultPrimaryKeyName(t.name) ? t.primaryKey.columns : { name: t.primaryKey.name, columns: t.primaryKey.columns },
+      primaryKey: t.primaryKey.name === defaultPrimaryKeyName(t.name) && t.primaryKey.comment === undefined
+        ? t.primaryKey.columns
+        : { name: t.primaryKey.name, columns: t.primaryKey.columns, ...(t.primaryKey.comment !== undefined && { comment: t.primaryKey.comment }) },
     }),
     ...(t.uniques.length && {
       unique: Object.fromEntries(t.uniques.map((u) => [u.name, {
@@ -120,10 +125,11 @@ function tableToRaw(schema: string, t: Table) {
         ...(u.nullsNotDistinct && { nullsNotDistinct: true }),
         ...(u.deferrable && { deferrable: true }),
         ...(u.initiallyDeferred && { initiallyDeferred: true }),
+        ...(u.comment !== undefined && { comment: u.comment }),
       }])),
     }),
     ...(t.checks.length && {
-      checks: Object.fromEntries(t.checks.map((c) => [c.name, { expression: c.expression, ...(c.noInherit && { noInherit: true }) }])),
+      checks: Object.fromEntries(t.checks.map((c) => [c.name, { expression: c.expression, ...(c.noInherit && { noInherit: true }), ...(c.comment !== undefined && { comment: c.comment }) }])),
     }),
     ...(t.foreignKeys.length && {
       foreignKeys: Object.fromEntries(t.foreignKeys.map((f) => [f.name, {
@@ -134,6 +140,7 @@ function tableToRaw(schema: string, t: Table) {
         ...(f.match !== 'simple' && { match: f.match }),
         ...(f.deferrable && { deferrable: true }),
         ...(f.initiallyDeferred && { initiallyDeferred: true }),
+        ...(f.comment !== undefined && { comment: f.comment }),
       }])),
     }),
     ...(t.indexes.length && { indexes: Object.fromEntries(t.indexes.map((i) => [i.name, indexToRaw(i)])) }),

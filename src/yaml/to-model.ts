@@ -31,21 +31,21 @@ interface RawColumn {
   identity?: 'always' | 'by default' | (RawSequenceOptions & { kind: 'always' | 'by default' });
   generated?: string; collation?: string; comment?: string; renamedFrom?: string; using?: string;
 }
-interface RawIndexKey { column?: string; expression?: string; opclass?: string; order?: 'asc' | 'desc'; nulls?: 'first' | 'last' }
+interface RawIndexKey { column?: string; expression?: string; collation?: string; opclass?: string; order?: 'asc' | 'desc'; nulls?: 'first' | 'last' }
 interface RawIndex {
   columns?: string[]; expressions?: string[]; keys?: RawIndexKey[]; unique?: boolean; method?: string;
-  include?: string[]; where?: string; nullsNotDistinct?: boolean; comment?: string;
+  include?: string[]; where?: string; nullsNotDistinct?: boolean; with?: Record<string, string | number | boolean>; comment?: string;
 }
 interface RawTable {
   comment?: string; renamedFrom?: string;
   columns: Record<string, RawColumn>;
-  primaryKey?: string[] | { name?: string; columns: string[] };
-  unique?: Record<string, { columns: string[]; nullsNotDistinct?: boolean; deferrable?: boolean; initiallyDeferred?: boolean }>;
-  checks?: Record<string, { expression: string; noInherit?: boolean }>;
+  primaryKey?: string[] | { name?: string; columns: string[]; comment?: string };
+  unique?: Record<string, { columns: string[]; nullsNotDistinct?: boolean; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string }>;
+  checks?: Record<string, { expression: string; noInherit?: boolean; comment?: string }>;
   foreignKeys?: Record<string, {
     columns: string[]; references: { schema?: string; table: string; columns: string[] };
     onDelete?: ReferentialAction; onUpdate?: ReferentialAction; match?: 'simple' | 'full';
-    deferrable?: boolean; initiallyDeferred?: boolean;
+    deferrable?: boolean; initiallyDeferred?: boolean; comment?: string;
   }>;
   indexes?: Record<string, RawIndex>;
 }
@@ -130,6 +130,7 @@ function toIndexKeys(raw: RawIndex): IndexKey[] {
     return raw.keys.map((k) => {
       const descending = k.order === 'desc';
       const key: IndexKey = k.column !== undefined ? { column: k.column, descending } : { expression: k.expression!, descending };
+      if (k.collation !== undefined) key.collation = k.collation;
       if (k.opclass !== undefined) key.opclass = k.opclass;
       // Only record NULLS placement when it differs from the direction's default.
       if (k.nulls !== undefined && (k.nulls === 'first') !== descending) key.nullsFirst = k.nulls === 'first';
@@ -151,6 +152,10 @@ function toIndex(name: string, raw: RawIndex): Index {
     include: raw.include ?? [],
     ...(raw.where !== undefined && { where: raw.where }),
     nullsNotDistinct: raw.nullsNotDistinct ?? false,
+    ...(raw.with !== undefined && Object.keys(raw.with).length > 0 && {
+      // Kept in the order written: it is the order the catalog keeps.
+      with: Object.fromEntries(Object.entries(raw.with).map(([k, v]) => [k.toLowerCase(), String(v)])),
+    }),
     ...(raw.comment !== undefined && { comment: raw.comment }),
   };
 }
@@ -160,9 +165,11 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
   const uniques: UniqueConstraint[] = Object.entries(raw.unique ?? {}).map(([n, u]) => ({
     name: n, columns: u.columns, nullsNotDistinct: u.nullsNotDistinct ?? false,
     deferrable: u.deferrable ?? u.initiallyDeferred ?? false, initiallyDeferred: u.initiallyDeferred ?? false,
+    ...(u.comment !== undefined && { comment: u.comment }),
   }));
   const checks: CheckConstraint[] = Object.entries(raw.checks ?? {}).map(([n, c]) => ({
     name: n, expression: c.expression, noInherit: c.noInherit ?? false,
+    ...(c.comment !== undefined && { comment: c.comment }),
   }));
   const foreignKeys: ForeignKey[] = Object.entries(raw.foreignKeys ?? {}).map(([n, f]) => ({
     name: n,
@@ -173,6 +180,7 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
     match: f.match ?? 'simple',
     deferrable: f.deferrable ?? f.initiallyDeferred ?? false,
     initiallyDeferred: f.initiallyDeferred ?? false,
+    ...(f.comment !== undefined && { comment: f.comment }),
   }));
   const columns = Object.entries(raw.columns).map(([n, c]) => toColumn(n, c, canonicalType));
   // A primary key makes its columns NOT NULL; say so in the model so it matches the catalog.
@@ -186,7 +194,7 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
     ...(pk !== undefined && {
       primaryKey: Array.isArray(pk)
         ? { name: defaultPrimaryKeyName(name), columns: pk }
-        : { name: pk.name ?? defaultPrimaryKeyName(name), columns: pk.columns },
+        : { name: pk.name ?? defaultPrimaryKeyName(name), columns: pk.columns, ...(pk.comment !== undefined && { comment: pk.comment }) },
     }),
     uniques,
     checks,
