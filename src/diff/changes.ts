@@ -1,5 +1,5 @@
 import type {
-  Column, Constraint, EnumType, Extension, Index, Sequence, Table,
+  Column, Constraint, Domain, EnumType, Extension, Index, Sequence, Table,
 } from '../model/types.js';
 
 /**
@@ -18,6 +18,9 @@ export type Change =
   | { kind: 'drop-enum'; schema: string; enum: EnumType }
   | { kind: 'add-enum-value'; schema: string; enum: string; value: string; before?: string; after?: string }
   | { kind: 'set-enum-comment'; schema: string; enum: string; comment?: string }
+  | { kind: 'create-domain'; schema: string; domain: Domain }
+  | { kind: 'drop-domain'; schema: string; domain: Domain; rebuild?: boolean }
+  | { kind: 'alter-domain'; schema: string; from: Domain; to: Domain }
   | { kind: 'create-sequence'; schema: string; sequence: Sequence }
   | { kind: 'drop-sequence'; schema: string; sequence: Sequence }
   | { kind: 'alter-sequence'; schema: string; from: Sequence; to: Sequence }
@@ -72,7 +75,7 @@ export type ChangeKind = Change['kind'];
 
 /** The object a change acts on, for grouping in the plan's rendering. */
 export interface ObjectRef {
-  type: 'schema' | 'extension' | 'enum' | 'sequence' | 'table';
+  type: 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table';
   schema?: string;
   name: string;
 }
@@ -96,6 +99,11 @@ export function objectOf(change: Change): ObjectRef {
     case 'add-enum-value':
     case 'set-enum-comment':
       return { type: 'enum', schema: change.schema, name: change.enum };
+    case 'create-domain':
+    case 'drop-domain':
+      return { type: 'domain', schema: change.schema, name: change.domain.name };
+    case 'alter-domain':
+      return { type: 'domain', schema: change.schema, name: change.to.name };
     case 'create-sequence':
     case 'drop-sequence':
       return { type: 'sequence', schema: change.schema, name: change.sequence.name };
@@ -122,12 +130,14 @@ export function actionOf(change: Change): 'create' | 'update' | 'delete' {
     case 'create-schema':
     case 'create-extension':
     case 'create-enum':
+    case 'create-domain':
     case 'create-sequence':
     case 'create-table':
       return 'create';
     case 'drop-schema':
     case 'drop-extension':
     case 'drop-enum':
+    case 'drop-domain':
     case 'drop-sequence':
     case 'drop-table':
       return 'delete';

@@ -124,6 +124,18 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model): Change[] {
   const toEnums = new Set(to.enums.map((e) => e.name));
   for (const e of from.enums) if (!toEnums.has(e.name)) changes.push({ kind: 'drop-enum', schema, enum: e });
 
+  // Base type or collation cannot change in place: the domain is rebuilt.
+  const fromDomains = new Map((from.domains ?? []).map((d) => [d.name, d]));
+  for (const d of to.domains ?? []) {
+    const previous = fromDomains.get(d.name);
+    if (!previous) changes.push({ kind: 'create-domain', schema, domain: d });
+    else if (previous.type !== d.type || previous.collation !== d.collation) {
+      changes.push({ kind: 'drop-domain', schema, domain: previous, rebuild: true }, { kind: 'create-domain', schema, domain: d });
+    } else if (!same(previous, d)) changes.push({ kind: 'alter-domain', schema, from: previous, to: d });
+  }
+  const toDomains = new Set((to.domains ?? []).map((d) => d.name));
+  for (const d of from.domains ?? []) if (!toDomains.has(d.name)) changes.push({ kind: 'drop-domain', schema, domain: d });
+
   const fromSequences = new Map(from.sequences.map((s) => [s.name, s]));
   for (const seq of to.sequences) {
     const previous = fromSequences.get(seq.name);

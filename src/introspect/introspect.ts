@@ -5,7 +5,7 @@ import type {
 import { emptySchema } from '../model/types.js';
 import { sortModel } from '../model/canonical.js';
 import {
-  columnsQuery, constraintsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
+  columnsQuery, constraintsQuery, domainsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
   sequencesQuery, serverQuery, tablesQuery,
 } from './queries.js';
 
@@ -46,6 +46,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   const schemaRows = await db.query<{ name: string; comment: string | null }>(schemasQuery, params);
   const extensionRows = await db.query<{ name: string; schema: string; version: string }>(extensionsQuery);
   const enumRows = await db.query<EnumRow>(enumsQuery, params);
+  const domainRows = await db.query<DomainRow>(domainsQuery, params);
   const sequenceRows = await db.query<SequenceRow>(sequencesQuery, params);
   const tableRows = await db.query<TableRow>(tablesQuery, params);
   const columnRows = await db.query<ColumnRow>(columnsQuery, params);
@@ -62,6 +63,15 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
 
   for (const r of enumRows) {
     schemaOf(r.schema)?.enums.push({ name: r.name, values: r.values ?? [], ...(r.comment !== null && { comment: r.comment }) });
+  }
+  for (const r of domainRows) {
+    schemaOf(r.schema)?.domains.push({
+      name: r.name, type: r.type, notNull: r.not_null,
+      ...(r.default !== null && { default: r.default }),
+      ...(r.collation !== null && { collation: r.collation }),
+      checks: r.checks ?? [],
+      ...(r.comment !== null && { comment: r.comment }),
+    });
   }
   for (const r of sequenceRows) {
     schemaOf(r.schema)?.sequences.push({
@@ -92,6 +102,10 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
 const key = (schema: string, name: string) => `${schema}\u0000${name}`;
 
 interface EnumRow { schema: string; name: string; comment: string | null; values: string[] | null }
+interface DomainRow {
+  schema: string; name: string; type: string; not_null: boolean; default: string | null; collation: string | null;
+  comment: string | null; checks: Array<{ name: string; expression: string }> | null;
+}
 interface SequenceRow {
   schema: string; name: string; data_type: string; start: string; increment: string; min_value: string;
   max_value: string; cache: string; cycle: boolean; comment: string | null; owned_table: string | null; owned_column: string | null;

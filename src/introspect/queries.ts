@@ -42,6 +42,22 @@ WHERE t.typtype = 'e'
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
 ORDER BY 1, 2`;
 
+export const domainsQuery = `
+WITH ${scope}
+SELECT n.nspname AS schema, t.typname AS name, pg_catalog.format_type(t.typbasetype, t.typtypmod) AS type,
+  t.typnotnull AS not_null, pg_catalog.pg_get_expr(t.typdefaultbin, 0, true) AS "default",
+  CASE WHEN t.typcollation <> 0 AND t.typcollation <> b.typcollation THEN co.collname END AS collation,
+  pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
+  (SELECT json_agg(json_build_object('name', c.conname, 'expression', pg_catalog.pg_get_expr(c.conbin, 0, true)) ORDER BY c.conname)
+     FROM pg_catalog.pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c') AS checks
+FROM pg_catalog.pg_type t
+JOIN scope n ON n.oid = t.typnamespace
+JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype
+LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation
+WHERE t.typtype = 'd'
+  AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
+ORDER BY 1, 2`;
+
 export const sequencesQuery = `
 WITH ${scope}
 SELECT n.nspname AS schema, c.relname AS name, pg_catalog.format_type(s.seqtypid, NULL) AS data_type,

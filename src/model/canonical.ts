@@ -15,6 +15,7 @@ function sortSchema(schema: Schema): Schema {
   return {
     ...schema,
     enums: [...schema.enums].sort(byName),
+    domains: (schema.domains ?? []).map((d) => ({ ...d, checks: [...d.checks].sort(byName) })).sort(byName),
     sequences: [...schema.sequences].sort(byName),
     tables: schema.tables.map(sortTable).sort(byName),
   };

@@ -24,6 +24,7 @@ export interface Schema {
   name: string;
   comment?: string;
   enums: EnumType[];
+  domains: Domain[];
   sequences: Sequence[];
   tables: Table[];
 }
@@ -31,6 +32,17 @@ export interface Schema {
 export interface EnumType {
   name: string;
   values: string[];
+  comment?: string;
+}
+
+/** CREATE DOMAIN: a base type with a default, NOT NULL and named checks on VALUE. */
+export interface Domain {
+  name: string;
+  type: string;
+  notNull: boolean;
+  default?: string;
+  collation?: string;
+  checks: Array<{ name: string; expression: string }>;
   comment?: string;
 }
 
@@ -162,5 +174,5 @@ export function emptyModel(): Model {
 }
 
 export function emptySchema(name: string): Schema {
-  return { name, enums: [], sequences: [], tables: [] };
+  return { name, enums: [], domains: [], sequences: [], tables: [] };
 }

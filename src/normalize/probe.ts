@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.js';
 import { diffModels } from '../diff/diff.js';
 import { introspect, type ServerInfo } from '../introspect/introspect.js';
-import type { Column, Index, Model, Table } from '../model/types.js';
+import type { Column, Domain, Index, Model, Table } from '../model/types.js';
 import { renderChange } from '../plan/render.js';
 import { columnDefinition, constraintDefinition, indexDefinition } from '../plan/sql-fragments.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -28,9 +28,19 @@ export async function normalizeDesired(db: Database, desired: Model, live: Model
       if (current && spelledDifferently(t, current)) probes.push({ schema: s.name, table: t });
     }
   }
-  if (probes.length === 0) return desired;
+  const liveDomains = new Map<string, Domain>();
+  for (const s of live.schemas) for (const d of s.domains ?? []) liveDomains.set(`${s.name}\u0000${d.name}`, d);
+  const domainProbes: Array<{ schema: string; domain: Domain }> = [];
+  for (const s of desired.schemas) {
+    for (const d of s.domains) {
+      const current = liveDomains.get(`${s.name}\u0000${d.name}`);
+      if (current && (current.type !== d.type || current.default !== d.default || JSON.stringify(current.checks) !== JSON.stringify(d.checks))) domainProbes.push({ schema: s.name, domain: d });
+    }
+  }
+  if (probes.length === 0 && domainProbes.length === 0) return desired;
 
   const normalized = new Map<Table, Table>();
+  const normalizedDomains = new Map<Domain, Domain>();
   await db.exec('BEGIN');
   try {
     await createPrerequisites(db, desired, live, server);
@@ -48,7 +58,20 @@ export async function normalizeDesired(db: Database, desired: Model, live: Model
         await db.exec('ROLLBACK TO SAVEPOINT probe');
       }
     }
-    if (probed.length) {
+    const probedDomains: Array<{ probeName: string; original: Domain }> = [];
+    for (const [i, { schema, domain }] of domainProbes.entries()) {
+      const probeName = `schemaform_probe_domain_${i}`;
+      await db.exec('SAVEPOINT probe');
+      try {
+        const [create] = renderChange({ kind: 'create-domain', schema: 'pg_temp', domain: { ...domain, name: probeName, comment: undefined } }, { serverVersion: server.versionNum });
+        await db.exec(`SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')};\n${create}`);
+        await db.exec('RELEASE SAVEPOINT probe');
+        probedDomains.push({ probeName, original: domain });
+      } catch {
+        await db.exec('ROLLBACK TO SAVEPOINT probe');
+      }
+    }
+    if (probed.length || probedDomains.length) {
       // The session's temporary schema exists once it holds something.
       const [{ name: tempSchema }] = (await db.query<{ name: string }>(
         'SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE oid = pg_catalog.pg_my_temp_schema()',
@@ -59,13 +82,22 @@ export async function normalizeDesired(db: Database, desired: Model, live: Model
         const result = byName.get(probeName);
         if (result) normalized.set(original, adoptSpelling(original, result));
       }
+      const domainsByName = new Map((model.schemas[0]?.domains ?? []).map((d) => [d.name, d]));
+      for (const { probeName, original } of probedDomains) {
+        const result = domainsByName.get(probeName);
+        if (result) normalizedDomains.set(original, { ...original, type: result.type, ...(result.default !== undefined && { default: result.default }), checks: result.checks });
+      }
     }
   } finally {
     await db.exec('ROLLBACK');
   }
   return {
     ...desired,
-    schemas: desired.schemas.map((s) => ({ ...s, tables: s.tables.map((t) => normalized.get(t) ?? t) })),
+    schemas: desired.schemas.map((s) => ({
+      ...s,
+      domains: s.domains.map((d) => normalizedDomains.get(d) ?? d),
+      tables: s.tables.map((t) => normalized.get(t) ?? t),
+    })),
   };
 }
 

@@ -95,10 +95,11 @@ export function hasDataLoss(plan: Plan): boolean {
 export function describeChange(change: Change): string {
   const object = describeObject(objectOf(change));
   switch (change.kind) {
-    case 'create-schema': case 'create-extension': case 'create-enum': case 'create-sequence': case 'create-table':
+    case 'create-schema': case 'create-extension': case 'create-enum': case 'create-domain': case 'create-sequence': case 'create-table':
       return `create ${object}`;
-    case 'drop-schema': case 'drop-extension': case 'drop-enum': case 'drop-sequence': case 'drop-table':
+    case 'drop-schema': case 'drop-extension': case 'drop-enum': case 'drop-domain': case 'drop-sequence': case 'drop-table':
       return `drop ${object}`;
+    case 'alter-domain': return `alter ${object}`;
     case 'alter-extension': return `update ${object}`;
     case 'set-schema-comment': case 'set-enum-comment': case 'set-table-comment': return `set comment on ${object}`;
     case 'add-enum-value': return `add value '${change.value}' to ${object}`;

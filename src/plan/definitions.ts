@@ -1,6 +1,7 @@
 import type { ObjectRef } from '../diff/changes.js';
 import type { Model } from '../model/types.js';
 import { qualify, quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { renderChange } from './render.js';
 import { constraintDefinition, createTableStatements, indexDefinition, sequenceOptionClauses } from './sql-fragments.js';
 
 /**
@@ -20,6 +21,10 @@ export function definitionOf(model: Model, ref: ObjectRef): string | undefined {
     case 'enum': {
       const e = schema.enums.find((x) => x.name === ref.name);
       return e && `CREATE TYPE ${qualify(schema.name, e.name)} AS ENUM (\n${e.values.map((v) => `  ${quoteLiteral(v)}`).join(',\n')}\n);\n`;
+    }
+    case 'domain': {
+      const d = (schema.domains ?? []).find((x) => x.name === ref.name);
+      return d && renderChange({ kind: 'create-domain', schema: schema.name, domain: d }, { serverVersion: 0 }).map((q) => q + ';\n').join('');
     }
     case 'sequence': {
       const s = schema.sequences.find((x) => x.name === ref.name);

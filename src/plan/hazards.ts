@@ -87,6 +87,15 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
       return [{ code: 'data-loss', severity: 'medium', message: `Drops sequence ${change.schema}.${change.sequence.name}; its current value is lost (rollback recreates it at its start value)` }];
     case 'drop-enum':
       return [{ code: 'breaking-change', severity: 'low', message: `Drops type ${change.schema}.${change.enum.name}` }];
+    case 'drop-domain':
+      return [{ code: 'may-fail', severity: 'medium', message: `Drops domain ${change.schema}.${change.domain.name}: fails while a column still uses it` }];
+    case 'alter-domain': {
+      const added = change.to.checks.filter((c) => change.from.checks.find((f) => f.name === c.name)?.expression !== c.expression);
+      return added.length || (change.to.notNull && !change.from.notNull)
+        ? [{ code: 'full-scan', severity: 'medium', message: `Tightening ${object} checks every column that uses it` },
+          { code: 'may-fail', severity: 'medium', message: `Tightening ${object} fails if a stored value violates it` }]
+        : [];
+    }
     case 'recreate-enum': {
       const removed = change.from.values.filter((v) => !change.to.values.includes(v));
       const tables = [...new Set(change.columns.map((u) => `${u.schema}.${u.table}`))];

@@ -16,6 +16,12 @@ export function phaseOf(change: Change): number {
     case 'create-extension': case 'alter-extension': return 1;
     case 'create-enum': case 'add-enum-value': case 'set-enum-comment': return 2;
     case 'create-sequence': return 2;
+    // After enums (a domain may be based on one), before the tables that use it.
+    case 'create-domain': return 2.5;
+    // Checks and NOT NULL on a domain validate the columns using it: after those change.
+    case 'alter-domain': return 10.5;
+    // A rebuilt domain is dropped just before it is created again.
+    case 'drop-domain': return change.rebuild ? 2.4 : 18.5;
     case 'rename-table': return 3;
     case 'rename-column': case 'rename-constraint': case 'rename-index': return 4;
     case 'drop-constraint': return change.constraint.type === 'foreign-key' ? 5 : 6;

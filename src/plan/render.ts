@@ -1,5 +1,5 @@
 import type { Change, EnumColumnUse } from '../diff/changes.js';
-import type { Column, Table } from '../model/types.js';
+import type { Column, Domain, Table } from '../model/types.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
 import {
@@ -49,6 +49,24 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       return [commentOn(`TYPE ${qualify(change.schema, change.enum)}`, change.comment)];
     case 'recreate-enum':
       return recreateEnum(change.schema, change.to.name, change.to.values, change.columns);
+    case 'create-domain': {
+      const d = change.domain;
+      const name = qualify(change.schema, d.name);
+      return [
+        [
+          `CREATE DOMAIN ${name} AS ${d.type}`,
+          ...(d.collation !== undefined ? [`COLLATE ${quoteIdent(d.collation)}`] : []),
+          ...(d.default !== undefined ? [`DEFAULT ${d.default}`] : []),
+          ...(d.notNull ? ['NOT NULL'] : []),
+          ...d.checks.map((c) => `CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expression})`),
+        ].join(' '),
+        ...(d.comment !== undefined ? [commentOn(`DOMAIN ${name}`, d.comment)] : []),
+      ];
+    }
+    case 'drop-domain':
+      return [`DROP DOMAIN ${qualify(change.schema, change.domain.name)}`];
+    case 'alter-domain':
+      return alterDomain(change.schema, change.from, change.to);
     case 'create-sequence': {
       const s = change.sequence;
       const name = qualify(change.schema, s.name);
@@ -131,6 +149,19 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       throw new Error(`no renderer for ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+function alterDomain(schema: string, from: Domain, to: Domain): string[] {
+  const name = qualify(schema, to.name);
+  const out: string[] = [];
+  const fromChecks = new Map(from.checks.map((c) => [c.name, c.expression]));
+  const toChecks = new Map(to.checks.map((c) => [c.name, c.expression]));
+  for (const [n, e] of fromChecks) if (toChecks.get(n) !== e) out.push(`ALTER DOMAIN ${name} DROP CONSTRAINT ${quoteIdent(n)}`);
+  if (from.default !== to.default) out.push(to.default === undefined ? `ALTER DOMAIN ${name} DROP DEFAULT` : `ALTER DOMAIN ${name} SET DEFAULT ${to.default}`);
+  if (from.notNull !== to.notNull) out.push(`ALTER DOMAIN ${name} ${to.notNull ? 'SET' : 'DROP'} NOT NULL`);
+  for (const [n, e] of toChecks) if (fromChecks.get(n) !== e) out.push(`ALTER DOMAIN ${name} ADD CONSTRAINT ${quoteIdent(n)} CHECK (${e})`);
+  if (from.comment !== to.comment) out.push(commentOn(`DOMAIN ${name}`, to.comment));
+  return out;
 }
 
 function alterColumn(schema: string, tableName: string, from: Column, to: Column, aspects: string[], ctx: RenderContext): string[] {

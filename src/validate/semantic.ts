@@ -40,6 +40,19 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
     else relations.set(name, `${what} "${name}"`);
   };
   for (const e of schema.enums) checkName(e.name, [...base, 'enums', e.name], problems);
+  // Enums, domains and every table's row type share pg_type: one namespace per schema.
+  const types = new Map<string, string>();
+  const claimType = (name: string, what: string, path: string[]) => {
+    const previous = types.get(name);
+    if (previous) problems.push({ path, message: `${what} "${name}" has the same name as ${previous} in schema "${schema.name}"; type names must be unique per schema (a table is a type too)` });
+    else types.set(name, `${what} "${name}"`);
+  };
+  for (const e of schema.enums) claimType(e.name, 'enum', [...base, 'enums', e.name]);
+  for (const d of schema.domains) {
+    checkName(d.name, [...base, 'domains', d.name], problems);
+    claimType(d.name, 'domain', [...base, 'domains', d.name]);
+  }
+  for (const t of schema.tables) claimType(t.name, 'table', [...base, 'tables', t.name]);
   for (const seq of schema.sequences) {
     const path = [...base, 'sequences', seq.name];
     checkName(seq.name, path, problems);

@@ -17,6 +17,16 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
   doc.schemas = Object.fromEntries(model.schemas.map((s) => [s.name, {
     ...(s.comment !== undefined && { comment: s.comment }),
     ...(s.enums.length && { enums: Object.fromEntries(s.enums.map((e) => [e.name, e.comment !== undefined ? { values: e.values, comment: e.comment } : e.values])) }),
+    ...(s.domains.length && {
+      domains: Object.fromEntries(s.domains.map((d) => [d.name, {
+        type: d.type,
+        ...(d.notNull && { notNull: true }),
+        ...(d.default !== undefined && { default: d.default }),
+        ...(d.collation !== undefined && { collation: d.collation }),
+        ...(d.checks.length && { checks: Object.fromEntries(d.checks.map((c) => [c.name, { expression: c.expression }])) }),
+        ...(d.comment !== undefined && { comment: d.comment }),
+      }])),
+    }),
     ...(s.sequences.length && { sequences: Object.fromEntries(s.sequences.map((q) => [q.name, sequenceToRaw(q)])) }),
     ...(s.tables.length && { tables: Object.fromEntries(s.tables.map((t) => [t.name, tableToRaw(s.name, t)])) }),
   }]));

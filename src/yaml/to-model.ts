@@ -1,5 +1,5 @@
 import type {
-  CheckConstraint, Column, EnumType, Extension, ForeignKey, Identity, Index, IndexKey, Model,
+  CheckConstraint, Column, Domain, EnumType, Extension, ForeignKey, Identity, Index, IndexKey, Model,
   ReferentialAction, Schema, Sequence, Table, UniqueConstraint,
 } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
@@ -15,10 +15,15 @@ export interface RawDocument {
 interface RawSchema {
   comment?: string;
   enums?: Record<string, string[] | { values: string[]; comment?: string }>;
+  domains?: Record<string, RawDomain>;
   sequences?: Record<string, RawSequence | null>;
   tables?: Record<string, RawTable>;
 }
 type Num = number | string;
+interface RawDomain {
+  type: string; notNull?: boolean; default?: string | number | boolean; collation?: string;
+  checks?: Record<string, { expression: string }>; comment?: string;
+}
 interface RawSequenceOptions {
   type?: string; start?: Num; increment?: Num; minValue?: Num; maxValue?: Num; cache?: Num; cycle?: boolean;
 }
@@ -66,6 +71,7 @@ export function documentToModel(doc: RawDocument): Model {
     name: schemaName,
     ...(raw?.comment !== undefined && { comment: raw.comment }),
     enums: Object.entries(raw?.enums ?? {}).map(([name, def]) => toEnum(name, def)),
+    domains: Object.entries(raw?.domains ?? {}).map(([name, def]) => toDomain(name, def, (t) => canonicalTypeName(t, schemaName, resolve))),
     sequences: Object.entries(raw?.sequences ?? {}).map(([name, def]) => toSequence(name, def ?? {})),
     tables: Object.entries(raw?.tables ?? {}).map(([name, def]) =>
       toTable(name, def, (t) => canonicalTypeName(t, schemaName, resolve), schemaName)),
@@ -77,6 +83,7 @@ function collectUserTypes(doc: RawDocument): Set<string> {
   const out = new Set<string>();
   for (const [schema, raw] of Object.entries(doc.schemas ?? {})) {
     for (const name of Object.keys(raw?.enums ?? {})) out.add(`${schema}\u0000${name}`);
+    for (const name of Object.keys(raw?.domains ?? {})) out.add(`${schema}\u0000${name}`);
   }
   return out;
 }
@@ -87,6 +94,18 @@ function toExtension(raw: string | { name: string; schema?: string; version?: st
 
 function toEnum(name: string, def: string[] | { values: string[]; comment?: string }): EnumType {
   return Array.isArray(def) ? { name, values: [...def] } : { name, values: [...def.values], ...(def.comment !== undefined && { comment: def.comment }) };
+}
+
+function toDomain(name: string, raw: RawDomain, canonicalType: (t: string) => string): Domain {
+  return {
+    name,
+    type: canonicalType(raw.type),
+    notNull: raw.notNull ?? false,
+    ...(raw.default !== undefined && { default: String(raw.default) }),
+    ...(raw.collation !== undefined && { collation: raw.collation }),
+    checks: Object.entries(raw.checks ?? {}).map(([n, c]) => ({ name: n, expression: c.expression })),
+    ...(raw.comment !== undefined && { comment: raw.comment }),
+  };
 }
 
 function sequenceOptions(raw: RawSequenceOptions, dataType?: string) {
