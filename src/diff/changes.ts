@@ -1,5 +1,5 @@
 import type {
-  Column, Constraint, Domain, EnumType, Extension, Index, Sequence, Table,
+  Column, Constraint, Domain, EnumType, View, Extension, Index, Sequence, Table,
 } from '../model/types.js';
 
 /**
@@ -21,6 +21,9 @@ export type Change =
   | { kind: 'create-domain'; schema: string; domain: Domain }
   | { kind: 'drop-domain'; schema: string; domain: Domain; rebuild?: boolean }
   | { kind: 'alter-domain'; schema: string; from: Domain; to: Domain }
+  | { kind: 'create-view'; schema: string; view: View }
+  | { kind: 'drop-view'; schema: string; view: View; rebuild?: boolean }
+  | { kind: 'set-view-comment'; schema: string; view: View }
   | { kind: 'create-sequence'; schema: string; sequence: Sequence }
   | { kind: 'drop-sequence'; schema: string; sequence: Sequence }
   | { kind: 'alter-sequence'; schema: string; from: Sequence; to: Sequence }
@@ -75,7 +78,7 @@ export type ChangeKind = Change['kind'];
 
 /** The object a change acts on, for grouping in the plan's rendering. */
 export interface ObjectRef {
-  type: 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table';
+  type: 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'view';
   schema?: string;
   name: string;
 }
@@ -104,6 +107,10 @@ export function objectOf(change: Change): ObjectRef {
       return { type: 'domain', schema: change.schema, name: change.domain.name };
     case 'alter-domain':
       return { type: 'domain', schema: change.schema, name: change.to.name };
+    case 'create-view':
+    case 'drop-view':
+    case 'set-view-comment':
+      return { type: 'view', schema: change.schema, name: change.view.name };
     case 'create-sequence':
     case 'drop-sequence':
       return { type: 'sequence', schema: change.schema, name: change.sequence.name };
@@ -134,6 +141,9 @@ export function actionOf(change: Change): 'create' | 'update' | 'delete' {
     case 'create-sequence':
     case 'create-table':
       return 'create';
+    case 'create-view':
+    case 'drop-view':
+      return change.kind === 'drop-view' && !change.rebuild ? 'delete' : 'create';
     case 'drop-schema':
     case 'drop-extension':
     case 'drop-enum':

@@ -141,7 +141,7 @@ function diffConstraints(schema: string, table: string, from: Constraint[], to: 
   ];
 }
 
-function diffIndexes(schema: string, table: string, from: Index[], to: Index[]): Change[] {
+export function diffIndexes(schema: string, table: string, from: Index[], to: Index[]): Change[] {
   const d = diffKeyed(from, to, (i) => ({ ...i, comment: undefined }));
   return [
     ...d.renames.map(([a, b]): Change => ({ kind: 'rename-index', schema, table, from: a.name, to: b.name })),

@@ -5,6 +5,7 @@ import { deepEqual as same } from '../model/canonical.js';
 import { displayUserType } from '../normalize/type-names.js';
 import { quoteIdent } from '../sql/quote.js';
 import { constraintsOf, diffTable } from './diff-table.js';
+import { diffViews } from './diff-views.js';
 
 
 /**
@@ -34,7 +35,8 @@ export function diffModels(from: Model, to: Model): Change[] {
     changes.push({ kind: 'drop-schema', schema: schema.name });
   }
   const enums = enumTypeNames(from, to);
-  return rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to).map((c) => withEnumCast(c, enums));
+  const tableChanges = rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to).map((c) => withEnumCast(c, enums));
+  return [...tableChanges, ...diffViews(from, to, tableChanges)];
 }
 
 /** DROP TABLE and DROP COLUMN take the sequences they own (serial columns) with them. */

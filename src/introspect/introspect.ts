@@ -1,11 +1,11 @@
 import type { Database } from '../db/database.js';
 import type {
-  Column, Extension, ForeignKey, Index, IndexKey, MatchType, Model, ReferentialAction, Schema, Table,
+  Column, Extension, ForeignKey, Index, IndexKey, MatchType, Model, ReferentialAction, Schema, Table, View,
 } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
 import { sortModel } from '../model/canonical.js';
 import {
-  columnsQuery, constraintsQuery, domainsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
+  columnsQuery, constraintsQuery, domainsQuery, viewsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
   sequencesQuery, serverQuery, tablesQuery,
 } from './queries.js';
 
@@ -52,6 +52,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   const columnRows = await db.query<ColumnRow>(columnsQuery, params);
   const constraintRows = await db.query<ConstraintRow>(constraintsQuery(info.versionNum), params);
   const indexRows = await db.query<IndexRow>(indexesQuery(info.versionNum), params);
+  const viewRows = await db.query<ViewRow>(viewsQuery, params);
 
   const schemas = new Map<string, Schema>();
   for (const r of schemaRows) {
@@ -93,7 +94,19 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   }
   for (const r of columnRows) tables.get(key(r.schema, r.table_name))?.columns.push(toColumn(r));
   for (const r of constraintRows) addConstraint(tables.get(key(r.schema, r.table_name)), r);
-  for (const r of indexRows) tables.get(key(r.schema, r.table_name))?.indexes.push(toIndex(r));
+  const views = new Map<string, View>();
+  for (const r of viewRows) {
+    const view: View = {
+      name: r.name, query: viewQueryText(r.query), materialized: r.materialized, indexes: [],
+      ...(r.materialized && { withData: r.populated }),
+      ...(r.options !== null && r.options.length > 0 && { options: storageOptions(r.options) }),
+      ...(r.comment !== null && { comment: r.comment }),
+      dependsOn: (r.depends_on ?? []).sort(),
+    };
+    schemaOf(r.schema)?.views.push(view);
+    views.set(key(r.schema, r.name), view);
+  }
+  for (const r of indexRows) (tables.get(key(r.schema, r.table_name)) ?? views.get(key(r.schema, r.table_name)))?.indexes.push(toIndex(r));
 
   const extensions: Extension[] = extensionRows.map((r) => ({ name: r.name, schema: r.schema, version: r.version }));
   return { model: sortModel({ extensions, schemas: [...schemas.values()] }), rowEstimates };
@@ -102,6 +115,10 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
 const key = (schema: string, name: string) => `${schema}\u0000${name}`;
 
 interface EnumRow { schema: string; name: string; comment: string | null; values: string[] | null }
+interface ViewRow {
+  schema: string; name: string; materialized: boolean; populated: boolean; query: string;
+  options: string[] | null; comment: string | null; depends_on: string[] | null;
+}
 interface DomainRow {
   schema: string; name: string; type: string; not_null: boolean; default: string | null; collation: string | null;
   comment: string | null; checks: Array<{ name: string; expression: string }> | null;
@@ -199,6 +216,11 @@ function toIndex(r: IndexRow): Index {
     ...(r.with_options !== null && r.with_options.length > 0 && { with: storageOptions(r.with_options) }),
     ...(r.comment !== null && { comment: r.comment }),
   };
+}
+
+/** pg_get_viewdef's text without the framing it adds: a leading space and a final semicolon. */
+export function viewQueryText(text: string): string {
+  return text.trim().replace(/;$/, '');
 }
 
 /** reloptions ("fillfactor=70") as a map, in stored order. */

@@ -58,6 +58,22 @@ WHERE t.typtype = 'd'
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
 ORDER BY 1, 2`;
 
+export const viewsQuery = `
+WITH ${scope}
+SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'm' AS materialized, c.relispopulated AS populated,
+  pg_catalog.pg_get_viewdef(c.oid, true) AS query, c.reloptions AS options,
+  pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
+  (SELECT json_agg(DISTINCT rn.nspname || '.' || r.relname)
+     FROM pg_catalog.pg_rewrite rw
+     JOIN pg_catalog.pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.refclassid = 'pg_class'::regclass
+     JOIN pg_catalog.pg_class r ON r.oid = d.refobjid AND r.oid <> c.oid
+     JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
+     WHERE rw.ev_class = c.oid) AS depends_on
+FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm')
+  AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
+ORDER BY 1, 2`;
+
 export const sequencesQuery = `
 WITH ${scope}
 SELECT n.nspname AS schema, c.relname AS name, pg_catalog.format_type(s.seqtypid, NULL) AS data_type,
@@ -167,7 +183,7 @@ JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
 JOIN scope n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_am am ON am.oid = i.relam
-WHERE c.relkind IN ('r', 'p')
+WHERE c.relkind IN ('r', 'p', 'm')
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
                   WHERE con.conindid = x.indexrelid AND con.conrelid = x.indrelid AND con.contype IN ('p', 'u', 'x'))
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)

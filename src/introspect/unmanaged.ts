@@ -22,10 +22,9 @@ WITH scope AS (
 ),
 members AS (SELECT classid, objid FROM pg_catalog.pg_depend WHERE deptype = 'e')
 SELECT kind, schema, name FROM (
-  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' END AS kind,
-         n.nspname AS schema, c.relname AS name
+  SELECT 'foreign table' AS kind, n.nspname AS schema, c.relname AS name
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('v', 'm', 'f')
+  WHERE c.relkind = 'f'
     AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
   UNION ALL
   SELECT CASE WHEN c.relkind = 'p' THEN 'partitioned table' WHEN c.relispartition THEN 'partition' ELSE 'inherited table' END,
@@ -70,6 +69,12 @@ SELECT kind, schema, name FROM (
   SELECT 'privileges', n.nspname, c.relname
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
   WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+  UNION ALL
+  SELECT 'view column comment', n.nspname, c.relname || '.' || a.attname
+  FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+  JOIN pg_catalog.pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
+  WHERE c.relkind IN ('v', 'm')
   UNION ALL
   SELECT 'collation', n.nspname, co.collname
   FROM pg_catalog.pg_collation co JOIN scope n ON n.oid = co.collnamespace

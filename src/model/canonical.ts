@@ -18,6 +18,7 @@ function sortSchema(schema: Schema): Schema {
     domains: (schema.domains ?? []).map((d) => ({ ...d, checks: [...d.checks].sort(byName) })).sort(byName),
     sequences: [...schema.sequences].sort(byName),
     tables: schema.tables.map(sortTable).sort(byName),
+    views: (schema.views ?? []).map((v) => ({ ...v, indexes: [...v.indexes].sort(byName) })).sort(byName),
   };
 }
 
@@ -83,7 +84,7 @@ export function sha256(text: string): string {
 }
 
 /** Desired-only hints: they describe a transition, not the schema. */
-const HINTS: ReadonlySet<string> = new Set(['renamedFrom', 'using']);
+const HINTS: ReadonlySet<string> = new Set(['renamedFrom', 'using', 'dependsOn']);
 
 /** Identity of a schema's shape. */
 export function fingerprint(model: Model): string {

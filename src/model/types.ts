@@ -27,6 +27,23 @@ export interface Schema {
   domains: Domain[];
   sequences: Sequence[];
   tables: Table[];
+  views: View[];
+}
+
+/** A view or materialized view: its query as PostgreSQL prints it once normalised. */
+export interface View {
+  name: string;
+  query: string;
+  materialized: boolean;
+  /** Materialized views only: populated at creation (WITH DATA). */
+  withData?: boolean;
+  /** View options such as security_barrier or check_option. */
+  options?: Record<string, string>;
+  /** Materialized views only. */
+  indexes: Index[];
+  comment?: string;
+  /** Live side only: relations the view reads ("schema.name"), from pg_depend. */
+  dependsOn?: string[];
 }
 
 export interface EnumType {
@@ -174,5 +191,5 @@ export function emptyModel(): Model {
 }
 
 export function emptySchema(name: string): Schema {
-  return { name, enums: [], domains: [], sequences: [], tables: [] };
+  return { name, enums: [], domains: [], sequences: [], tables: [], views: [] };
 }

@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.js';
 import { diffModels } from '../diff/diff.js';
 import { introspect, type ServerInfo } from '../introspect/introspect.js';
-import type { Column, Domain, Index, Model, Table } from '../model/types.js';
+import type { Column, Domain, Index, Model, Table, View } from '../model/types.js';
 import { renderChange } from '../plan/render.js';
 import { columnDefinition, constraintDefinition, indexDefinition } from '../plan/sql-fragments.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -37,10 +37,21 @@ export async function normalizeDesired(db: Database, desired: Model, live: Model
       if (current && (current.type !== d.type || current.default !== d.default || JSON.stringify(current.checks) !== JSON.stringify(d.checks))) domainProbes.push({ schema: s.name, domain: d });
     }
   }
-  if (probes.length === 0 && domainProbes.length === 0) return desired;
+  const liveViews = new Map<string, View>();
+  for (const s of live.schemas) for (const v of s.views ?? []) liveViews.set(`${s.name}\u0000${v.name}`, v);
+  const viewProbes: Array<{ schema: string; view: View }> = [];
+  for (const s of desired.schemas) {
+    for (const v of s.views) {
+      const current = liveViews.get(`${s.name}\u0000${v.name}`);
+      const indexesDiffer = current && JSON.stringify(current.indexes.map((i) => [i.keys, i.where])) !== JSON.stringify(v.indexes.map((i) => [i.keys, i.where]));
+      if (current && (current.query !== v.query || indexesDiffer)) viewProbes.push({ schema: s.name, view: v });
+    }
+  }
+  if (probes.length === 0 && domainProbes.length === 0 && viewProbes.length === 0) return desired;
 
   const normalized = new Map<Table, Table>();
   const normalizedDomains = new Map<Domain, Domain>();
+  const normalizedViews = new Map<View, View>();
   await db.exec('BEGIN');
   try {
     await createPrerequisites(db, desired, live, server);
@@ -71,7 +82,26 @@ export async function normalizeDesired(db: Database, desired: Model, live: Model
         await db.exec('ROLLBACK TO SAVEPOINT probe');
       }
     }
-    if (probed.length || probedDomains.length) {
+    const probedViews: Array<{ probeName: string; original: View }> = [];
+    for (const [i, { schema, view }] of viewProbes.entries()) {
+      const probeName = `schemaform_probe_view_${i}`;
+      await db.exec('SAVEPOINT probe');
+      try {
+        // A temporary view is deparsed exactly like a materialized one; a
+        // temporary table stands in for a materialized view's indexes.
+        const statements = [`SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')}`, `CREATE TEMP VIEW ${quoteIdent(probeName)} AS ${view.query}`];
+        if (view.indexes.length) {
+          statements.push(`CREATE TEMP TABLE ${quoteIdent(`${probeName}_rows`)} AS SELECT * FROM ${quoteIdent(probeName)} WITH NO DATA`);
+          view.indexes.forEach((index, j) => statements.push(indexDefinition('pg_temp', `${probeName}_rows`, { ...index, name: `${probeName}_rows_${j}` })));
+        }
+        await db.exec(statements.join(';\n'));
+        await db.exec('RELEASE SAVEPOINT probe');
+        probedViews.push({ probeName, original: view });
+      } catch {
+        await db.exec('ROLLBACK TO SAVEPOINT probe');
+      }
+    }
+    if (probed.length || probedDomains.length || probedViews.length) {
       // The session's temporary schema exists once it holds something.
       const [{ name: tempSchema }] = (await db.query<{ name: string }>(
         'SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE oid = pg_catalog.pg_my_temp_schema()',
@@ -81,6 +111,18 @@ export async function normalizeDesired(db: Database, desired: Model, live: Model
       for (const { probeName, original } of probed) {
         const result = byName.get(probeName);
         if (result) normalized.set(original, adoptSpelling(original, result));
+      }
+      const viewsByName = new Map((model.schemas[0]?.views ?? []).map((v) => [v.name, v]));
+      const tablesByName = new Map((model.schemas[0]?.tables ?? []).map((t) => [t.name, t]));
+      for (const { probeName, original } of probedViews) {
+        const result = viewsByName.get(probeName);
+        if (!result) continue;
+        const rows = tablesByName.get(`${probeName}_rows`);
+        const indexes = original.indexes.map((index, j) => {
+          const p = rows?.indexes.find((x) => x.name === `${probeName}_rows_${j}`);
+          return p ? { ...index, keys: p.keys, ...(p.where !== undefined && { where: p.where }) } : index;
+        });
+        normalizedViews.set(original, { ...original, query: result.query, indexes });
       }
       const domainsByName = new Map((model.schemas[0]?.domains ?? []).map((d) => [d.name, d]));
       for (const { probeName, original } of probedDomains) {
@@ -97,6 +139,7 @@ export async function normalizeDesired(db: Database, desired: Model, live: Model
       ...s,
       domains: s.domains.map((d) => normalizedDomains.get(d) ?? d),
       tables: s.tables.map((t) => normalized.get(t) ?? t),
+      views: s.views.map((v) => normalizedViews.get(v) ?? v),
     })),
   };
 }

@@ -100,6 +100,9 @@ export function describeChange(change: Change): string {
     case 'drop-schema': case 'drop-extension': case 'drop-enum': case 'drop-domain': case 'drop-sequence': case 'drop-table':
       return `drop ${object}`;
     case 'alter-domain': return `alter ${object}`;
+    case 'create-view': return `create ${object}`;
+    case 'drop-view': return change.rebuild ? `drop ${object} (created again below)` : `drop ${object}`;
+    case 'set-view-comment': return `set comment on ${object}`;
     case 'alter-extension': return `update ${object}`;
     case 'set-schema-comment': case 'set-enum-comment': case 'set-table-comment': return `set comment on ${object}`;
     case 'add-enum-value': return `add value '${change.value}' to ${object}`;

@@ -87,6 +87,12 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
       return [{ code: 'data-loss', severity: 'medium', message: `Drops sequence ${change.schema}.${change.sequence.name}; its current value is lost (rollback recreates it at its start value)` }];
     case 'drop-enum':
       return [{ code: 'breaking-change', severity: 'low', message: `Drops type ${change.schema}.${change.enum.name}` }];
+    case 'drop-view':
+      return change.rebuild ? [] : [{ code: 'breaking-change', severity: 'medium', message: `Drops ${object}: queries that read it fail` }];
+    case 'create-view':
+      return change.view.materialized && change.view.withData !== false
+        ? [{ code: 'full-scan', severity: 'medium', message: `Creating ${object} runs its query to fill it` }]
+        : [];
     case 'drop-domain':
       return [{ code: 'may-fail', severity: 'medium', message: `Drops domain ${change.schema}.${change.domain.name}: fails while a column still uses it` }];
     case 'alter-domain': {

@@ -24,6 +24,11 @@ export function phaseOf(change: Change): number {
     case 'drop-domain': return change.rebuild ? 2.4 : 18.5;
     case 'rename-table': return 3;
     case 'rename-column': case 'rename-constraint': case 'rename-index': return 4;
+    // Views come off before anything they read changes, and back after,
+    // even after dropped tables (a view may take a dropped table's name).
+    case 'drop-view': return 4.5;
+    case 'create-view': return 17.5;
+    case 'set-view-comment': return 17.6;
     case 'drop-constraint': return change.constraint.type === 'foreign-key' ? 5 : 6;
     case 'drop-index': return 6;
     case 'recreate-enum': return 7;

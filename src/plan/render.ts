@@ -1,5 +1,5 @@
 import type { Change, EnumColumnUse } from '../diff/changes.js';
-import type { Column, Domain, Table } from '../model/types.js';
+import type { Column, Domain, Table, View } from '../model/types.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
 import {
@@ -67,6 +67,12 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       return [`DROP DOMAIN ${qualify(change.schema, change.domain.name)}`];
     case 'alter-domain':
       return alterDomain(change.schema, change.from, change.to);
+    case 'create-view':
+      return createView(change.schema, change.view);
+    case 'drop-view':
+      return [`DROP ${change.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${qualify(change.schema, change.view.name)}`];
+    case 'set-view-comment':
+      return [commentOn(`${change.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${qualify(change.schema, change.view.name)}`, change.view.comment)];
     case 'create-sequence': {
       const s = change.sequence;
       const name = qualify(change.schema, s.name);
@@ -149,6 +155,17 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       throw new Error(`no renderer for ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+function createView(schema: string, view: View): string[] {
+  const name = qualify(schema, view.name);
+  const kind = view.materialized ? 'MATERIALIZED VIEW' : 'VIEW';
+  const options = view.options ? ` WITH (${Object.entries(view.options).map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`).join(', ')})` : '';
+  return [
+    `CREATE ${kind} ${name}${options} AS\n${view.query}${view.materialized ? (view.withData === false ? '\nWITH NO DATA' : '\nWITH DATA') : ''}`,
+    ...view.indexes.map((i) => indexDefinition(schema, view.name, i)),
+    ...(view.comment !== undefined ? [commentOn(`${kind} ${name}`, view.comment)] : []),
+  ];
 }
 
 function alterDomain(schema: string, from: Domain, to: Domain): string[] {

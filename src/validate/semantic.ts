@@ -53,6 +53,14 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
     claimType(d.name, 'domain', [...base, 'domains', d.name]);
   }
   for (const t of schema.tables) claimType(t.name, 'table', [...base, 'tables', t.name]);
+  for (const v of schema.views) {
+    const path = [...base, 'views', v.name];
+    checkName(v.name, path, problems);
+    claim(v.name, v.materialized ? 'materialized view' : 'view', path);
+    claimType(v.name, 'view', path);
+    if (!v.materialized && v.indexes.length) problems.push({ path: [...path, 'indexes'], message: `view "${v.name}" cannot have indexes; only materialized views can (add materialized: true)` });
+    for (const i of v.indexes) claim(i.name, 'index', [...path, 'indexes', i.name]);
+  }
   for (const seq of schema.sequences) {
     const path = [...base, 'sequences', seq.name];
     checkName(seq.name, path, problems);

@@ -29,6 +29,16 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
     }),
     ...(s.sequences.length && { sequences: Object.fromEntries(s.sequences.map((q) => [q.name, sequenceToRaw(q)])) }),
     ...(s.tables.length && { tables: Object.fromEntries(s.tables.map((t) => [t.name, tableToRaw(s.name, t)])) }),
+    ...(s.views.length && {
+      views: Object.fromEntries(s.views.map((v) => [v.name, {
+        query: v.query,
+        ...(v.materialized && { materialized: true }),
+        ...(v.materialized && v.withData === false && { withData: false }),
+        ...(v.options && { options: v.options }),
+        ...(v.indexes.length && { indexes: Object.fromEntries(v.indexes.map((i) => [i.name, indexToRaw(i)])) }),
+        ...(v.comment !== undefined && { comment: v.comment }),
+      }])),
+    }),
   }]));
   return `# yaml-language-server: $schema=${schemaRef}\n` + compact(new Document(doc, { aliasDuplicateObjects: false })).toString({ lineWidth: 0 });
 }

@@ -1,5 +1,5 @@
 import type {
-  CheckConstraint, Column, Domain, EnumType, Extension, ForeignKey, Identity, Index, IndexKey, Model,
+  CheckConstraint, Column, Domain, EnumType, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
   ReferentialAction, Schema, Sequence, Table, UniqueConstraint,
 } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
@@ -18,6 +18,11 @@ interface RawSchema {
   domains?: Record<string, RawDomain>;
   sequences?: Record<string, RawSequence | null>;
   tables?: Record<string, RawTable>;
+  views?: Record<string, RawView>;
+}
+interface RawView {
+  query: string; materialized?: boolean; withData?: boolean; options?: Record<string, string | number | boolean>;
+  indexes?: Record<string, RawIndex>; comment?: string;
 }
 type Num = number | string;
 interface RawDomain {
@@ -75,6 +80,7 @@ export function documentToModel(doc: RawDocument): Model {
     sequences: Object.entries(raw?.sequences ?? {}).map(([name, def]) => toSequence(name, def ?? {})),
     tables: Object.entries(raw?.tables ?? {}).map(([name, def]) =>
       toTable(name, def, (t) => canonicalTypeName(t, schemaName, resolve), schemaName)),
+    views: Object.entries(raw?.views ?? {}).map(([name, def]) => toView(name, def)),
   }));
   return sortModel({ extensions: (doc.extensions ?? []).map(toExtension), schemas });
 }
@@ -94,6 +100,21 @@ function toExtension(raw: string | { name: string; schema?: string; version?: st
 
 function toEnum(name: string, def: string[] | { values: string[]; comment?: string }): EnumType {
   return Array.isArray(def) ? { name, values: [...def] } : { name, values: [...def.values], ...(def.comment !== undefined && { comment: def.comment }) };
+}
+
+function toView(name: string, raw: RawView): View {
+  const materialized = raw.materialized ?? false;
+  return {
+    name,
+    query: raw.query.trim().replace(/;$/, '').trim(),
+    materialized,
+    ...(materialized && { withData: raw.withData ?? true }),
+    ...(raw.options !== undefined && Object.keys(raw.options).length > 0 && {
+      options: Object.fromEntries(Object.entries(raw.options).map(([k, v]) => [k.toLowerCase(), String(v)])),
+    }),
+    indexes: Object.entries(raw.indexes ?? {}).map(([n, i]) => toIndex(n, i)),
+    ...(raw.comment !== undefined && { comment: raw.comment }),
+  };
 }
 
 function toDomain(name: string, raw: RawDomain, canonicalType: (t: string) => string): Domain {

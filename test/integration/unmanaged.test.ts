@@ -22,28 +22,28 @@ describe('objects schemaform does not manage', () => {
   it('are listed in the plan by kind and name and survive apply untouched', async () => {
     await withDatabase(async ({ db }) => {
       await applyYaml(db, schema);
-      await db.exec(`CREATE VIEW public.item_names AS SELECT name FROM public.items;
+      await db.exec(`CREATE RULE no_deletes AS ON DELETE TO public.items DO INSTEAD NOTHING;
         CREATE FUNCTION public.shout(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT upper(t) $$;
         CREATE TRIGGER noop BEFORE UPDATE ON public.items FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
-        CREATE SCHEMA elsewhere; CREATE VIEW elsewhere.v AS SELECT 1 AS x;`);
+        CREATE SCHEMA elsewhere; CREATE FUNCTION elsewhere.f() RETURNS int LANGUAGE sql AS 'SELECT 1';`);
       const plan = await planYaml(db, schema.replace('          name: { type: text }\n', '          name: { type: text }\n          price: { type: numeric }\n'));
       assert.deepEqual(plan.unmanaged.map((o) => `${o.kind} ${o.schema}.${o.name}`), [
         'function public.shout(t text)',
+        'rule public.items.no_deletes',
         'trigger public.items.noop',
-        'view public.item_names',
       ]);
       assert.match(formatPlanText(plan, makeStyle(false)), /Not managed by schemaform, left untouched \(3\):\n {2}function: public\.shout\(t text\)/);
       await applyPlan(db, plan);
-      const [row] = await db.query<{ v: string | null; f: string | null }>(`SELECT to_regclass('public.item_names')::text AS v, to_regprocedure('public.shout(text)')::text AS f`);
-      assert.deepEqual(row, { v: 'item_names', f: 'shout(text)' });
+      const [row] = await db.query<{ r: number; f: string | null }>(`SELECT (SELECT count(*)::int FROM pg_rules WHERE rulename = 'no_deletes') AS r, to_regprocedure('public.shout(text)')::text AS f`);
+      assert.deepEqual(row, { r: 1, f: 'shout(text)' });
     });
   });
 
   it('--strict refuses to plan while they exist', async () => {
     await withDatabase(async ({ db }) => {
-      await db.exec('CREATE VIEW public.v AS SELECT 1 AS one');
+      await db.exec(`CREATE FUNCTION public.one() RETURNS int LANGUAGE sql AS 'SELECT 1'`);
       const { model } = await loadSchema(writeTempYaml(schema));
-      await assert.rejects(createPlan(db, model, { strict: true }), (e: unknown) => e instanceof SchemaformError && /view public\.v/.test(e.details.join()));
+      await assert.rejects(createPlan(db, model, { strict: true }), (e: unknown) => e instanceof SchemaformError && /function public\.one\(\)/.test(e.details.join()));
     });
   });
 });
