@@ -1,5 +1,5 @@
 import type {
-  Column, Constraint, Domain, EnumType, View, Extension, Index, Sequence, Table,
+  Column, Constraint, Domain, EnumType, Routine, View, Extension, Index, Sequence, Table,
 } from '../model/types.js';
 
 /**
@@ -24,6 +24,8 @@ export type Change =
   | { kind: 'create-view'; schema: string; view: View }
   | { kind: 'drop-view'; schema: string; view: View; rebuild?: boolean }
   | { kind: 'set-view-comment'; schema: string; view: View }
+  | { kind: 'create-function'; schema: string; routine: Routine; replace?: boolean; usesNewTypes?: boolean }
+  | { kind: 'drop-function'; schema: string; routine: Routine; rebuild?: boolean }
   | { kind: 'create-sequence'; schema: string; sequence: Sequence }
   | { kind: 'drop-sequence'; schema: string; sequence: Sequence }
   | { kind: 'alter-sequence'; schema: string; from: Sequence; to: Sequence }
@@ -78,7 +80,7 @@ export type ChangeKind = Change['kind'];
 
 /** The object a change acts on, for grouping in the plan's rendering. */
 export interface ObjectRef {
-  type: 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'view';
+  type: 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'view' | 'function';
   schema?: string;
   name: string;
 }
@@ -111,6 +113,9 @@ export function objectOf(change: Change): ObjectRef {
     case 'drop-view':
     case 'set-view-comment':
       return { type: 'view', schema: change.schema, name: change.view.name };
+    case 'create-function':
+    case 'drop-function':
+      return { type: 'function', schema: change.schema, name: `${change.routine.name}(${change.routine.arguments})` };
     case 'create-sequence':
     case 'drop-sequence':
       return { type: 'sequence', schema: change.schema, name: change.sequence.name };
@@ -144,6 +149,10 @@ export function actionOf(change: Change): 'create' | 'update' | 'delete' {
     case 'create-view':
     case 'drop-view':
       return change.kind === 'drop-view' && !change.rebuild ? 'delete' : 'create';
+    case 'create-function':
+      return change.replace ? 'update' : 'create';
+    case 'drop-function':
+      return change.rebuild ? 'update' : 'delete';
     case 'drop-schema':
     case 'drop-extension':
     case 'drop-enum':

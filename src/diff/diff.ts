@@ -1,7 +1,7 @@
 import type { Change, EnumColumnUse } from './changes.js';
 import type { EnumType, Extension, Model, Schema, Sequence, Table } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
-import { deepEqual as same } from '../model/canonical.js';
+import { deepEqual as same, routineKey } from '../model/canonical.js';
 import { displayUserType } from '../normalize/type-names.js';
 import { quoteIdent } from '../sql/quote.js';
 import { constraintsOf, diffTable } from './diff-table.js';
@@ -35,8 +35,16 @@ export function diffModels(from: Model, to: Model): Change[] {
     changes.push({ kind: 'drop-schema', schema: schema.name });
   }
   const enums = enumTypeNames(from, to);
-  const tableChanges = rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to).map((c) => withEnumCast(c, enums));
+  const tableChanges = markRoutinesUsingNewDomains(rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to)).map((c) => withEnumCast(c, enums));
   return [...tableChanges, ...diffViews(from, to, tableChanges)];
+}
+
+/** Routines whose arguments or result name a domain created by the same plan. */
+function markRoutinesUsingNewDomains(changes: Change[]): Change[] {
+  const created = changes.flatMap((c) => (c.kind === 'create-domain' ? [c.domain.name] : []));
+  if (created.length === 0) return changes;
+  const mentions = (text: string) => created.some((d) => new RegExp(`(^|[^A-Za-z0-9_$])"?${d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?($|[^A-Za-z0-9_$])`).test(text));
+  return changes.map((c) => (c.kind === 'create-function' && mentions(`${c.routine.arguments} ${c.routine.returns ?? ''}`) ? { ...c, usesNewTypes: true } : c));
 }
 
 /** DROP TABLE and DROP COLUMN take the sequences they own (serial columns) with them. */
@@ -137,6 +145,19 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model): Change[] {
   }
   const toDomains = new Set((to.domains ?? []).map((d) => d.name));
   for (const d of from.domains ?? []) if (!toDomains.has(d.name)) changes.push({ kind: 'drop-domain', schema, domain: d });
+
+  // CREATE OR REPLACE keeps a routine's identity and dependents, but cannot
+  // change what it returns or whether it is a procedure: those are rebuilt.
+  const fromRoutines = new Map((from.functions ?? []).map((f) => [routineKey(f), f]));
+  for (const f of to.functions ?? []) {
+    const previous = fromRoutines.get(routineKey(f));
+    if (!previous) changes.push({ kind: 'create-function', schema, routine: f });
+    else if (previous.returns !== f.returns || previous.kind !== f.kind) {
+      changes.push({ kind: 'drop-function', schema, routine: previous, rebuild: true }, { kind: 'create-function', schema, routine: f });
+    } else if (!same(previous, f)) changes.push({ kind: 'create-function', schema, routine: f, replace: true });
+  }
+  const toRoutines = new Set((to.functions ?? []).map(routineKey));
+  for (const f of from.functions ?? []) if (!toRoutines.has(routineKey(f))) changes.push({ kind: 'drop-function', schema, routine: f });
 
   const fromSequences = new Map(from.sequences.map((s) => [s.name, s]));
   for (const seq of to.sequences) {

@@ -3,9 +3,9 @@ import type {
   Column, Extension, ForeignKey, Index, IndexKey, MatchType, Model, ReferentialAction, Schema, Table, View,
 } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
-import { sortModel } from '../model/canonical.js';
+import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
 import {
-  columnsQuery, constraintsQuery, domainsQuery, viewsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
+  columnsQuery, constraintsQuery, domainsQuery, functionsQuery, viewsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
   sequencesQuery, serverQuery, tablesQuery,
 } from './queries.js';
 
@@ -53,6 +53,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   const constraintRows = await db.query<ConstraintRow>(constraintsQuery(info.versionNum), params);
   const indexRows = await db.query<IndexRow>(indexesQuery(info.versionNum), params);
   const viewRows = await db.query<ViewRow>(viewsQuery, params);
+  const functionRows = await db.query<FunctionRow>(functionsQuery(info.versionNum), params);
 
   const schemas = new Map<string, Schema>();
   for (const r of schemaRows) {
@@ -94,6 +95,20 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   }
   for (const r of columnRows) tables.get(key(r.schema, r.table_name))?.columns.push(toColumn(r));
   for (const r of constraintRows) addConstraint(tables.get(key(r.schema, r.table_name)), r);
+  for (const r of functionRows) {
+    schemaOf(r.schema)?.functions.push({
+      name: r.name, kind: r.kind === 'p' ? 'procedure' : 'function', arguments: withoutDefaultArgumentModes(r.arguments),
+      ...(r.returns !== null && { returns: r.returns }),
+      language: r.language, body: r.body, volatility: volatilities[r.volatility] ?? 'volatile', strict: r.strict,
+      securityDefiner: r.security_definer, parallel: parallels[r.parallel] ?? 'unsafe', leakproof: r.leakproof,
+      cost: r.cost, rows: r.rows,
+      // Setting names are case-insensitive; the catalog keeps the server's spelling (TimeZone).
+      ...(r.settings !== null && r.settings.length > 0 && {
+        settings: Object.fromEntries(Object.entries(storageOptions(r.settings)).map(([k, v]) => [k.toLowerCase(), v])),
+      }),
+      ...(r.comment !== null && { comment: r.comment }),
+    });
+  }
   const views = new Map<string, View>();
   for (const r of viewRows) {
     const view: View = {
@@ -115,6 +130,13 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
 const key = (schema: string, name: string) => `${schema}\u0000${name}`;
 
 interface EnumRow { schema: string; name: string; comment: string | null; values: string[] | null }
+interface FunctionRow {
+  schema: string; name: string; kind: 'f' | 'p'; arguments: string; returns: string | null; language: string; body: string;
+  volatility: string; strict: boolean; security_definer: boolean; parallel: string; leakproof: boolean; cost: string; rows: string;
+  settings: string[] | null; comment: string | null;
+}
+const volatilities: Record<string, 'immutable' | 'stable' | 'volatile'> = { i: 'immutable', s: 'stable', v: 'volatile' };
+const parallels: Record<string, 'safe' | 'restricted' | 'unsafe'> = { s: 'safe', r: 'restricted', u: 'unsafe' };
 interface ViewRow {
   schema: string; name: string; materialized: boolean; populated: boolean; query: string;
   options: string[] | null; comment: string | null; depends_on: string[] | null;

@@ -13,7 +13,9 @@ export interface UnmanagedObject {
   name: string;
 }
 
-const query = `
+const query = (serverVersion: number) => {
+  const standardBody = serverVersion >= 140000 ? 'p.prosqlbody IS NOT NULL' : 'false';
+  return `
 WITH scope AS (
   SELECT oid, nspname FROM pg_catalog.pg_namespace
   WHERE CASE WHEN $1::text[] IS NULL
@@ -36,10 +38,11 @@ SELECT kind, schema, name FROM (
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p') AND (c.relpersistence = 'u' OR c.reloptions IS NOT NULL)
   UNION ALL
-  SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'function' END,
+  SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'routine with a SQL-standard body' END,
          n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
   FROM pg_catalog.pg_proc p JOIN scope n ON n.oid = p.pronamespace
-  WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_proc'::regclass AND m.objid = p.oid)
+  WHERE (p.prokind IN ('a', 'w') OR ${standardBody})
+    AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_proc'::regclass AND m.objid = p.oid)
   UNION ALL
   SELECT CASE t.typtype WHEN 'r' THEN 'range type' ELSE 'composite type' END,
          n.nspname, t.typname
@@ -89,9 +92,11 @@ SELECT kind, schema, name FROM (
   WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_ts_config'::regclass AND m.objid = cfg.oid)
 ) objects
 ORDER BY kind, schema, name`;
+};
 
 export async function listUnmanaged(db: Database, schemas?: string[]): Promise<UnmanagedObject[]> {
-  return db.query<UnmanagedObject>(query, [schemas ?? null, TOOL_SCHEMA]);
+  const [{ v }] = (await db.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`)) as [{ v: number }];
+  return db.query<UnmanagedObject>(query(v), [schemas ?? null, TOOL_SCHEMA]);
 }
 
 /** "3 views, 1 trigger" */

@@ -3,6 +3,16 @@ import type { Model, Schema, Table } from './types.js';
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
+/** IN is every argument's default mode; procedures print it, functions do not. */
+export function withoutDefaultArgumentModes(args: string): string {
+  return args.replace(/(^|,\s*)IN\s+/g, '$1');
+}
+
+/** How a routine is told apart from its overloads. */
+export function routineKey(r: { name: string; arguments: string }): string {
+  return `${r.name}(${r.arguments})`;
+}
+
 /** Sort every unordered list by name so equal models serialise identically. */
 export function sortModel(model: Model): Model {
   return {
@@ -19,6 +29,7 @@ function sortSchema(schema: Schema): Schema {
     sequences: [...schema.sequences].sort(byName),
     tables: schema.tables.map(sortTable).sort(byName),
     views: (schema.views ?? []).map((v) => ({ ...v, indexes: [...v.indexes].sort(byName) })).sort(byName),
+    functions: [...(schema.functions ?? [])].sort((a, b) => byName({ name: routineKey(a) }, { name: routineKey(b) })),
   };
 }
 

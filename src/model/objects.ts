@@ -7,12 +7,16 @@ import type { Model } from './types.js';
 export function* objectsOf(model: Model): Generator<[string, ObjectRef, unknown]> {
   for (const e of model.extensions) yield [describeObject({ type: 'extension', name: e.name }), { type: 'extension', name: e.name }, e];
   for (const s of model.schemas) {
-    const { enums, domains, sequences, tables, views, ...schemaOnly } = s;
+    const { enums, domains, sequences, tables, views, functions, ...schemaOnly } = s;
     yield [describeObject({ type: 'schema', name: s.name }), { type: 'schema', name: s.name }, schemaOnly];
     for (const e of enums) yield [describeObject({ type: 'enum', schema: s.name, name: e.name }), { type: 'enum', schema: s.name, name: e.name }, e];
     for (const d of domains ?? []) yield [describeObject({ type: 'domain', schema: s.name, name: d.name }), { type: 'domain', schema: s.name, name: d.name }, d];
     for (const q of sequences) yield [describeObject({ type: 'sequence', schema: s.name, name: q.name }), { type: 'sequence', schema: s.name, name: q.name }, q];
     for (const t of tables) yield [describeObject({ type: 'table', schema: s.name, name: t.name }), { type: 'table', schema: s.name, name: t.name }, t];
+    for (const f of functions ?? []) {
+      const ref = { type: 'function' as const, schema: s.name, name: `${f.name}(${f.arguments})` };
+      yield [describeObject(ref), ref, f];
+    }
     for (const v of views ?? []) yield [describeObject({ type: 'view', schema: s.name, name: v.name }), { type: 'view', schema: s.name, name: v.name }, v];
   }
 }
@@ -49,6 +53,7 @@ export function restrictModel(model: Model, refs: ObjectRef[]): Model {
       sequences: s.sequences.filter((q) => wanted.has(label('sequence', s.name, q.name))),
       tables: s.tables.filter((t) => wanted.has(label('table', s.name, t.name))),
       views: (s.views ?? []).filter((v) => wanted.has(label('view', s.name, v.name))),
+      functions: (s.functions ?? []).filter((f) => wanted.has(label('function', s.name, `${f.name}(${f.arguments})`))),
     })),
   };
 }

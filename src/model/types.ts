@@ -28,6 +28,30 @@ export interface Schema {
   sequences: Sequence[];
   tables: Table[];
   views: View[];
+  functions: Routine[];
+}
+
+/** A function or procedure, keyed by name and argument list (overloads are separate routines). */
+export interface Routine {
+  name: string;
+  kind: 'function' | 'procedure';
+  /** As pg_get_function_arguments prints it: names, modes, types, defaults. */
+  arguments: string;
+  /** Functions only: as pg_get_function_result prints it (e.g. "integer", "SETOF text", "TABLE(a integer)"). */
+  returns?: string;
+  language: string;
+  /** The source between the dollar quotes, exactly. */
+  body: string;
+  volatility: 'immutable' | 'stable' | 'volatile';
+  strict: boolean;
+  securityDefiner: boolean;
+  parallel: 'safe' | 'restricted' | 'unsafe';
+  leakproof: boolean;
+  cost: string;
+  rows: string;
+  /** SET clauses, e.g. { search_path: 'public, pg_temp' }. */
+  settings?: Record<string, string>;
+  comment?: string;
 }
 
 /** A view or materialized view: its query as PostgreSQL prints it once normalised. */
@@ -191,5 +215,5 @@ export function emptyModel(): Model {
 }
 
 export function emptySchema(name: string): Schema {
-  return { name, enums: [], domains: [], sequences: [], tables: [], views: [] };
+  return { name, enums: [], domains: [], sequences: [], tables: [], views: [], functions: [] };
 }

@@ -1,7 +1,9 @@
 import type { Database } from '../db/database.js';
 import { diffModels } from '../diff/diff.js';
 import { introspect, type ServerInfo } from '../introspect/introspect.js';
-import type { Column, Domain, Index, Model, Table, View } from '../model/types.js';
+import type { Column, Domain, Index, Model, Routine, Table, View } from '../model/types.js';
+import { routineKey } from '../model/canonical.js';
+import { createRoutine } from '../plan/routines.js';
 import { renderChange } from '../plan/render.js';
 import { columnDefinition, constraintDefinition, indexDefinition } from '../plan/sql-fragments.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -47,11 +49,19 @@ export async function normalizeDesired(db: Database, desired: Model, live: Model
       if (current && (current.query !== v.query || indexesDiffer)) viewProbes.push({ schema: s.name, view: v });
     }
   }
-  if (probes.length === 0 && domainProbes.length === 0 && viewProbes.length === 0) return desired;
+  // A routine is matched by its argument list, so `n int` must become `n integer` first.
+  const liveRoutines = new Set<string>();
+  for (const s of live.schemas) for (const f of s.functions ?? []) liveRoutines.add(`${s.name}\u0000${routineKey(f)}\u0000${f.returns}`);
+  const routineProbes: Array<{ schema: string; routine: Routine }> = [];
+  for (const s of desired.schemas) {
+    for (const f of s.functions) if (!liveRoutines.has(`${s.name}\u0000${routineKey(f)}\u0000${f.returns}`)) routineProbes.push({ schema: s.name, routine: f });
+  }
+  if (probes.length === 0 && domainProbes.length === 0 && viewProbes.length === 0 && (routineProbes.length === 0 || live.schemas.every((s) => (s.functions ?? []).length === 0))) return desired;
 
   const normalized = new Map<Table, Table>();
   const normalizedDomains = new Map<Domain, Domain>();
   const normalizedViews = new Map<View, View>();
+  const normalizedRoutines = new Map<Routine, Routine>();
   await db.exec('BEGIN');
   try {
     await createPrerequisites(db, desired, live, server);
@@ -101,7 +111,20 @@ export async function normalizeDesired(db: Database, desired: Model, live: Model
         await db.exec('ROLLBACK TO SAVEPOINT probe');
       }
     }
-    if (probed.length || probedDomains.length || probedViews.length) {
+    const probedRoutines: Array<{ probeName: string; original: Routine }> = [];
+    for (const [i, { schema, routine }] of routineProbes.entries()) {
+      const probeName = `schemaform_probe_fn_${i}`;
+      await db.exec('SAVEPOINT probe');
+      try {
+        const [create] = createRoutine('pg_temp', { ...routine, name: probeName, settings: undefined, comment: undefined }, false);
+        await db.exec(`SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')};\nSET LOCAL check_function_bodies = off;\n${create}`);
+        await db.exec('RELEASE SAVEPOINT probe');
+        probedRoutines.push({ probeName, original: routine });
+      } catch {
+        await db.exec('ROLLBACK TO SAVEPOINT probe');
+      }
+    }
+    if (probed.length || probedDomains.length || probedViews.length || probedRoutines.length) {
       // The session's temporary schema exists once it holds something.
       const [{ name: tempSchema }] = (await db.query<{ name: string }>(
         'SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE oid = pg_catalog.pg_my_temp_schema()',
@@ -124,6 +147,11 @@ export async function normalizeDesired(db: Database, desired: Model, live: Model
         });
         normalizedViews.set(original, { ...original, query: result.query, indexes });
       }
+      const routinesByName = new Map((model.schemas[0]?.functions ?? []).map((f) => [f.name, f]));
+      for (const { probeName, original } of probedRoutines) {
+        const result = routinesByName.get(probeName);
+        if (result) normalizedRoutines.set(original, { ...original, arguments: result.arguments, ...(result.returns !== undefined && { returns: result.returns }) });
+      }
       const domainsByName = new Map((model.schemas[0]?.domains ?? []).map((d) => [d.name, d]));
       for (const { probeName, original } of probedDomains) {
         const result = domainsByName.get(probeName);
@@ -140,6 +168,7 @@ export async function normalizeDesired(db: Database, desired: Model, live: Model
       domains: s.domains.map((d) => normalizedDomains.get(d) ?? d),
       tables: s.tables.map((t) => normalized.get(t) ?? t),
       views: s.views.map((v) => normalizedViews.get(v) ?? v),
+      functions: s.functions.map((f) => normalizedRoutines.get(f) ?? f),
     })),
   };
 }

@@ -101,6 +101,8 @@ export function describeChange(change: Change): string {
       return `drop ${object}`;
     case 'alter-domain': return `alter ${object}`;
     case 'create-view': return `create ${object}`;
+    case 'create-function': return `${change.replace ? 'replace' : 'create'} ${change.routine.kind} ${change.schema}.${change.routine.name}(${change.routine.arguments})`;
+    case 'drop-function': return `drop ${change.routine.kind} ${change.schema}.${change.routine.name}(${change.routine.arguments})${change.rebuild ? ' (created again below)' : ''}`;
     case 'drop-view': return change.rebuild ? `drop ${object} (created again below)` : `drop ${object}`;
     case 'set-view-comment': return `set comment on ${object}`;
     case 'alter-extension': return `update ${object}`;

@@ -26,6 +26,10 @@ export function definitionOf(model: Model, ref: ObjectRef): string | undefined {
       const d = (schema.domains ?? []).find((x) => x.name === ref.name);
       return d && renderChange({ kind: 'create-domain', schema: schema.name, domain: d }, { serverVersion: 0 }).map((q) => q + ';\n').join('');
     }
+    case 'function': {
+      const f = (schema.functions ?? []).find((x) => `${x.name}(${x.arguments})` === ref.name);
+      return f && renderChange({ kind: 'create-function', schema: schema.name, routine: f }, { serverVersion: 0 }).map((q) => q + ';\n').join('');
+    }
     case 'view': {
       const v = (schema.views ?? []).find((x) => x.name === ref.name);
       return v && renderChange({ kind: 'create-view', schema: schema.name, view: v }, { serverVersion: 0 }).map((q) => q + ';\n').join('');

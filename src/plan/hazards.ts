@@ -87,6 +87,10 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
       return [{ code: 'data-loss', severity: 'medium', message: `Drops sequence ${change.schema}.${change.sequence.name}; its current value is lost (rollback recreates it at its start value)` }];
     case 'drop-enum':
       return [{ code: 'breaking-change', severity: 'low', message: `Drops type ${change.schema}.${change.enum.name}` }];
+    case 'drop-function':
+      return [{ code: 'may-fail', severity: 'medium', message: `Drops ${change.routine.kind} ${change.schema}.${change.routine.name}(${change.routine.arguments}): fails while a default, trigger, view or index uses it` }];
+    case 'create-function':
+      return change.replace ? [{ code: 'breaking-change', severity: 'low', message: `Replaces the body or attributes of ${change.schema}.${change.routine.name}: callers see the new behaviour at once` }] : [];
     case 'drop-view':
       return change.rebuild ? [] : [{ code: 'breaking-change', severity: 'medium', message: `Drops ${object}: queries that read it fail` }];
     case 'create-view':

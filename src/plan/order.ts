@@ -18,6 +18,10 @@ export function phaseOf(change: Change): number {
     case 'create-sequence': return 2;
     // After enums (a domain may be based on one), before the tables that use it.
     case 'create-domain': return 2.5;
+    // Domain checks, defaults and views may call routines, so they come
+    // early; a routine whose signature names a domain this plan creates waits for it.
+    case 'drop-function': return change.rebuild ? 2.3 : 18.7;
+    case 'create-function': return change.usesNewTypes ? 2.7 : 2.4;
     // Checks and NOT NULL on a domain validate the columns using it: after those change.
     case 'alter-domain': return 10.5;
     // A rebuilt domain is dropped just before it is created again.

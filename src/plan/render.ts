@@ -1,5 +1,6 @@
 import type { Change, EnumColumnUse } from '../diff/changes.js';
 import type { Column, Domain, Table, View } from '../model/types.js';
+import { createRoutine, dropRoutine } from './routines.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
 import {
@@ -69,6 +70,10 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       return alterDomain(change.schema, change.from, change.to);
     case 'create-view':
       return createView(change.schema, change.view);
+    case 'create-function':
+      return createRoutine(change.schema, change.routine, change.replace === true);
+    case 'drop-function':
+      return [dropRoutine(change.schema, change.routine)];
     case 'drop-view':
       return [`DROP ${change.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${qualify(change.schema, change.view.name)}`];
     case 'set-view-comment':

@@ -29,6 +29,26 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
     }),
     ...(s.sequences.length && { sequences: Object.fromEntries(s.sequences.map((q) => [q.name, sequenceToRaw(q)])) }),
     ...(s.tables.length && { tables: Object.fromEntries(s.tables.map((t) => [t.name, tableToRaw(s.name, t)])) }),
+    ...(s.functions.length && {
+      functions: Object.fromEntries(s.functions.map((f) => {
+        const setReturning = /^(setof|table)\b/i.test(f.returns ?? '');
+        return [`${f.name}(${f.arguments})`, {
+          ...(f.kind === 'procedure' && { kind: 'procedure' }),
+          ...(f.returns !== undefined && f.returns !== 'void' && { returns: f.returns }),
+          language: f.language,
+          ...(f.volatility !== 'volatile' && { volatility: f.volatility }),
+          ...(f.strict && { strict: true }),
+          ...(f.securityDefiner && { securityDefiner: true }),
+          ...(f.parallel !== 'unsafe' && { parallel: f.parallel }),
+          ...(f.leakproof && { leakproof: true }),
+          ...(f.cost !== (f.language === 'c' || f.language === 'internal' ? '1' : '100') && { cost: num(f.cost) }),
+          ...(f.rows !== (setReturning ? '1000' : '0') && { rows: num(f.rows) }),
+          ...(f.settings && { settings: f.settings }),
+          ...(f.comment !== undefined && { comment: f.comment }),
+          body: f.body,
+        }];
+      })),
+    }),
     ...(s.views.length && {
       views: Object.fromEntries(s.views.map((v) => [v.name, {
         query: v.query,

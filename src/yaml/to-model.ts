@@ -1,11 +1,11 @@
 import type {
-  CheckConstraint, Column, Domain, EnumType, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
+  CheckConstraint, Column, Domain, EnumType, Routine, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
   ReferentialAction, Schema, Sequence, Table, UniqueConstraint,
 } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
 import { defaultPrimaryKeyName } from '../model/names.js';
 import { canonicalTypeName, displayUserType } from '../normalize/type-names.js';
-import { sortModel } from '../model/canonical.js';
+import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
 
 /** The document shape schemas/schema.json accepts (already validated). */
 export interface RawDocument {
@@ -19,6 +19,12 @@ interface RawSchema {
   sequences?: Record<string, RawSequence | null>;
   tables?: Record<string, RawTable>;
   views?: Record<string, RawView>;
+  functions?: Record<string, RawRoutine>;
+}
+interface RawRoutine {
+  kind?: 'function' | 'procedure'; returns?: string; language: string; body: string;
+  volatility?: Routine['volatility']; strict?: boolean; securityDefiner?: boolean; parallel?: Routine['parallel'];
+  leakproof?: boolean; cost?: Num; rows?: Num; settings?: Record<string, string | number | boolean>; comment?: string;
 }
 interface RawView {
   query: string; materialized?: boolean; withData?: boolean; options?: Record<string, string | number | boolean>;
@@ -81,6 +87,7 @@ export function documentToModel(doc: RawDocument): Model {
     tables: Object.entries(raw?.tables ?? {}).map(([name, def]) =>
       toTable(name, def, (t) => canonicalTypeName(t, schemaName, resolve), schemaName)),
     views: Object.entries(raw?.views ?? {}).map(([name, def]) => toView(name, def)),
+    functions: Object.entries(raw?.functions ?? {}).map(([signature, def]) => toRoutine(signature, def)),
   }));
   return sortModel({ extensions: (doc.extensions ?? []).map(toExtension), schemas });
 }
@@ -100,6 +107,34 @@ function toExtension(raw: string | { name: string; schema?: string; version?: st
 
 function toEnum(name: string, def: string[] | { values: string[]; comment?: string }): EnumType {
   return Array.isArray(def) ? { name, values: [...def] } : { name, values: [...def.values], ...(def.comment !== undefined && { comment: def.comment }) };
+}
+
+/** Defaults as CREATE FUNCTION picks them, so that a short file compares equal to the catalog. */
+function toRoutine(signature: string, raw: RawRoutine): Routine {
+  const open = signature.indexOf('(');
+  const kind = raw.kind ?? 'function';
+  const language = raw.language.toLowerCase();
+  const returns = kind === 'function' ? (raw.returns ?? 'void') : undefined;
+  const returnsSet = /^(setof|table)\b/i.test(returns ?? '');
+  return {
+    name: signature.slice(0, open).trim(),
+    kind,
+    arguments: withoutDefaultArgumentModes(signature.slice(open + 1, signature.lastIndexOf(')')).trim()),
+    ...(returns !== undefined && { returns }),
+    language,
+    body: raw.body,
+    volatility: raw.volatility ?? 'volatile',
+    strict: raw.strict ?? false,
+    securityDefiner: raw.securityDefiner ?? false,
+    parallel: raw.parallel ?? 'unsafe',
+    leakproof: raw.leakproof ?? false,
+    cost: text(raw.cost) ?? (language === 'c' || language === 'internal' ? '1' : '100'),
+    rows: text(raw.rows) ?? (returnsSet ? '1000' : '0'),
+    ...(raw.settings !== undefined && Object.keys(raw.settings).length > 0 && {
+      settings: Object.fromEntries(Object.entries(raw.settings).map(([k, v]) => [k.toLowerCase(), String(v)])),
+    }),
+    ...(raw.comment !== undefined && { comment: raw.comment }),
+  };
 }
 
 function toView(name: string, raw: RawView): View {

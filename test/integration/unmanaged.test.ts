@@ -23,16 +23,16 @@ describe('objects schemaform does not manage', () => {
     await withDatabase(async ({ db }) => {
       await applyYaml(db, schema);
       await db.exec(`CREATE RULE no_deletes AS ON DELETE TO public.items DO INSTEAD NOTHING;
-        CREATE FUNCTION public.shout(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT upper(t) $$;
+        CREATE AGGREGATE public.shout(text) (SFUNC = textcat, STYPE = text);
         CREATE TRIGGER noop BEFORE UPDATE ON public.items FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
         CREATE SCHEMA elsewhere; CREATE FUNCTION elsewhere.f() RETURNS int LANGUAGE sql AS 'SELECT 1';`);
       const plan = await planYaml(db, schema.replace('          name: { type: text }\n', '          name: { type: text }\n          price: { type: numeric }\n'));
       assert.deepEqual(plan.unmanaged.map((o) => `${o.kind} ${o.schema}.${o.name}`), [
-        'function public.shout(t text)',
+        'aggregate public.shout(text)',
         'rule public.items.no_deletes',
         'trigger public.items.noop',
       ]);
-      assert.match(formatPlanText(plan, makeStyle(false)), /Not managed by schemaform, left untouched \(3\):\n {2}function: public\.shout\(t text\)/);
+      assert.match(formatPlanText(plan, makeStyle(false)), /Not managed by schemaform, left untouched \(3\):\n {2}aggregate: public\.shout\(text\)/);
       await applyPlan(db, plan);
       const [row] = await db.query<{ r: number; f: string | null }>(`SELECT (SELECT count(*)::int FROM pg_rules WHERE rulename = 'no_deletes') AS r, to_regprocedure('public.shout(text)')::text AS f`);
       assert.deepEqual(row, { r: 1, f: 'shout(text)' });
@@ -41,9 +41,9 @@ describe('objects schemaform does not manage', () => {
 
   it('--strict refuses to plan while they exist', async () => {
     await withDatabase(async ({ db }) => {
-      await db.exec(`CREATE FUNCTION public.one() RETURNS int LANGUAGE sql AS 'SELECT 1'`);
+      await db.exec(`CREATE AGGREGATE public.one(text) (SFUNC = textcat, STYPE = text)`);
       const { model } = await loadSchema(writeTempYaml(schema));
-      await assert.rejects(createPlan(db, model, { strict: true }), (e: unknown) => e instanceof SchemaformError && /function public\.one\(\)/.test(e.details.join()));
+      await assert.rejects(createPlan(db, model, { strict: true }), (e: unknown) => e instanceof SchemaformError && /aggregate public\.one\(text\)/.test(e.details.join()));
     });
   });
 });
