@@ -1,5 +1,5 @@
 import type {
-  Column, Constraint, Domain, EnumType, Routine, View, Extension, Index, Sequence, Table,
+  Column, Constraint, Domain, EnumType, Routine, Trigger, View, Extension, Index, Sequence, Table,
 } from '../model/types.js';
 
 /**
@@ -39,6 +39,9 @@ export type Change =
   | { kind: 'alter-column'; schema: string; table: string; from: Column; to: Column; aspects: ColumnAspect[]; key?: KeyColumn[]; afterRestore?: boolean }
   | { kind: 'add-constraint'; schema: string; table: string; constraint: Constraint }
   | { kind: 'drop-constraint'; schema: string; table: string; constraint: Constraint }
+  | { kind: 'create-trigger'; schema: string; table: string; trigger: Trigger }
+  | { kind: 'drop-trigger'; schema: string; table: string; trigger: Trigger }
+  | { kind: 'alter-trigger'; schema: string; table: string; from: Trigger; to: Trigger }
   | { kind: 'create-index'; schema: string; table: string; index: Index }
   | { kind: 'drop-index'; schema: string; table: string; index: Index }
   | { kind: 'rename-index'; schema: string; table: string; from: string; to: string }

@@ -1,5 +1,5 @@
 import type { ColumnAspect, Change } from './changes.js';
-import type { Column, Constraint, Identity, Index, Table } from '../model/types.js';
+import type { Column, Constraint, Identity, Index, Table, Trigger } from '../model/types.js';
 import { deepEqual as same, stableStringify } from '../model/canonical.js';
 
 
@@ -89,6 +89,7 @@ export function diffTable(schema: string, from: Table, to: Table): Change[] {
 
   changes.push(...diffConstraints(schema, table, constraintsOf(from), constraintsOf(to)));
   changes.push(...diffIndexes(schema, table, from.indexes, to.indexes));
+  changes.push(...diffTriggers(schema, table, from.triggers ?? [], to.triggers ?? []));
   return changes;
 }
 
@@ -148,5 +149,17 @@ export function diffIndexes(schema: string, table: string, from: Index[], to: In
     ...d.retouched.map(([, i]): Change => ({ kind: 'set-index-comment', schema, table, index: i.name, comment: i.comment })),
     ...d.removed.map((index): Change => ({ kind: 'drop-index', schema, table, index })),
     ...d.added.map((index): Change => ({ kind: 'create-index', schema, table, index })),
+  ];
+}
+
+/** Enabled state and comment change in place; anything else is drop + create. */
+function diffTriggers(schema: string, table: string, from: Trigger[], to: Trigger[]): Change[] {
+  const d = diffKeyed(from, to, (t) => ({ ...t, enabled: undefined, comment: undefined }));
+  const previous = new Map(from.map((t) => [t.name, t]));
+  return [
+    ...d.renames.flatMap(([a, b]): Change[] => [{ kind: 'drop-trigger', schema, table, trigger: a }, { kind: 'create-trigger', schema, table, trigger: b }]),
+    ...d.retouched.map(([a, b]): Change => ({ kind: 'alter-trigger', schema, table, from: previous.get(a.name)!, to: b })),
+    ...d.removed.map((trigger): Change => ({ kind: 'drop-trigger', schema, table, trigger })),
+    ...d.added.map((trigger): Change => ({ kind: 'create-trigger', schema, table, trigger })),
   ];
 }

@@ -1,11 +1,11 @@
 import type { Database } from '../db/database.js';
 import type {
-  Column, Extension, ForeignKey, Index, IndexKey, MatchType, Model, ReferentialAction, Schema, Table, View,
+  Column, Extension, ForeignKey, Index, IndexKey, MatchType, Model, ReferentialAction, Schema, Table, Trigger, TriggerEvent, View,
 } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
 import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
 import {
-  columnsQuery, constraintsQuery, domainsQuery, functionsQuery, viewsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
+  columnsQuery, constraintsQuery, domainsQuery, functionsQuery, triggersQuery, viewsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
   sequencesQuery, serverQuery, tablesQuery,
 } from './queries.js';
 
@@ -53,6 +53,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   const constraintRows = await db.query<ConstraintRow>(constraintsQuery(info.versionNum), params);
   const indexRows = await db.query<IndexRow>(indexesQuery(info.versionNum), params);
   const viewRows = await db.query<ViewRow>(viewsQuery, params);
+  const triggerRows = await db.query<TriggerRow>(triggersQuery, params);
   const functionRows = await db.query<FunctionRow>(functionsQuery(info.versionNum), params);
 
   const schemas = new Map<string, Schema>();
@@ -87,13 +88,14 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   const tables = new Map<string, Table>();
   const rowEstimates = new Map<string, number>();
   for (const r of tableRows) {
-    const table: Table = { name: r.name, columns: [], uniques: [], checks: [], foreignKeys: [], indexes: [] };
+    const table: Table = { name: r.name, columns: [], uniques: [], checks: [], foreignKeys: [], indexes: [], triggers: [] };
     if (r.comment !== null) table.comment = r.comment;
     schemaOf(r.schema)?.tables.push(table);
     tables.set(key(r.schema, r.name), table);
     rowEstimates.set(`${r.schema}.${r.name}`, Number(r.row_estimate));
   }
   for (const r of columnRows) tables.get(key(r.schema, r.table_name))?.columns.push(toColumn(r));
+  for (const r of triggerRows) tables.get(key(r.schema, r.table_name))?.triggers.push(toTrigger(r));
   for (const r of constraintRows) addConstraint(tables.get(key(r.schema, r.table_name)), r);
   for (const r of functionRows) {
     schemaOf(r.schema)?.functions.push({
@@ -130,6 +132,42 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
 const key = (schema: string, name: string) => `${schema}\u0000${name}`;
 
 interface EnumRow { schema: string; name: string; comment: string | null; values: string[] | null }
+interface TriggerRow {
+  schema: string; table_name: string; name: string; type: number; update_of: string[] | null; function: string;
+  args: string; nargs: number; definition: string; old_table: string | null; new_table: string | null;
+  is_constraint: boolean; deferrable: boolean; deferred: boolean; enabled: string; comment: string | null;
+}
+const enabledStates: Record<string, Trigger['enabled']> = { O: 'origin', D: 'disabled', R: 'replica', A: 'always' };
+
+/** pg_trigger's tgtype bits: ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32, INSTEAD 64. */
+function toTrigger(r: TriggerRow): Trigger {
+  const events: TriggerEvent[] = [];
+  if (r.type & 4) events.push('insert');
+  if (r.type & 16) events.push('update');
+  if (r.type & 8) events.push('delete');
+  if (r.type & 32) events.push('truncate');
+  // The WHEN condition is only available deparsed inside the whole definition.
+  const when = /\sWHEN \(([\s\S]*)\) EXECUTE (?:FUNCTION|PROCEDURE) /.exec(r.definition)?.[1];
+  const args = r.nargs === 0 ? [] : r.args.split('\\000').slice(0, r.nargs).map((a) => a.replace(/\\\\/g, '\\'));
+  return {
+    name: r.name,
+    timing: r.type & 64 ? 'instead of' : r.type & 2 ? 'before' : 'after',
+    events,
+    ...(r.update_of !== null && r.update_of.length > 0 && { updateOf: r.update_of }),
+    level: r.type & 1 ? 'row' : 'statement',
+    function: r.function,
+    arguments: args,
+    ...(when !== undefined && { when }),
+    ...(r.old_table !== null && { oldTable: r.old_table }),
+    ...(r.new_table !== null && { newTable: r.new_table }),
+    constraint: r.is_constraint,
+    deferrable: r.deferrable,
+    initiallyDeferred: r.deferred,
+    enabled: enabledStates[r.enabled] ?? 'origin',
+    ...(r.comment !== null && { comment: r.comment }),
+  };
+}
+
 interface FunctionRow {
   schema: string; name: string; kind: 'f' | 'p'; arguments: string; returns: string | null; language: string; body: string;
   volatility: string; strict: boolean; security_definer: boolean; parallel: string; leakproof: boolean; cost: string; rows: string;

@@ -94,6 +94,25 @@ WHERE p.prokind IN ('f', 'p') AND ${standardBody}
 ORDER BY 1, 2, 4`;
 }
 
+export const triggersQuery = `
+WITH ${scope}
+SELECT n.nspname AS schema, c.relname AS table_name, t.tgname AS name, t.tgtype::int AS type,
+  (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(t.tgattr::int2[]) WITH ORDINALITY AS k(attnum, ord)
+     JOIN pg_catalog.pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum) AS update_of,
+  quote_ident(fn.nspname) || '.' || quote_ident(f.proname) AS function,
+  encode(t.tgargs, 'escape') AS args, t.tgnargs AS nargs,
+  pg_catalog.pg_get_triggerdef(t.oid, true) AS definition,
+  t.tgoldtable AS old_table, t.tgnewtable AS new_table, t.tgconstraint <> 0 AS is_constraint,
+  t.tgdeferrable AS deferrable, t.tginitdeferred AS deferred, t.tgenabled AS enabled,
+  pg_catalog.obj_description(t.oid, 'pg_trigger') AS comment
+FROM pg_catalog.pg_trigger t
+JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+JOIN scope n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid
+JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
+WHERE NOT t.tgisinternal AND c.relkind IN ('r', 'p')
+ORDER BY 1, 2, 3`;
+
 export const sequencesQuery = `
 WITH ${scope}
 SELECT n.nspname AS schema, c.relname AS name, pg_catalog.format_type(s.seqtypid, NULL) AS data_type,

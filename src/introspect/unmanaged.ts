@@ -50,9 +50,9 @@ SELECT kind, schema, name FROM (
   WHERE (t.typtype = 'r' OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c')))
     AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
   UNION ALL
-  SELECT 'trigger', n.nspname, c.relname || '.' || tg.tgname
+  SELECT 'trigger on a view', n.nspname, c.relname || '.' || tg.tgname
   FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid JOIN scope n ON n.oid = c.relnamespace
-  WHERE NOT tg.tgisinternal
+  WHERE NOT tg.tgisinternal AND c.relkind NOT IN ('r', 'p')
   UNION ALL
   SELECT 'rule', n.nspname, c.relname || '.' || r.rulename
   FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN scope n ON n.oid = c.relnamespace

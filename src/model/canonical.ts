@@ -40,6 +40,7 @@ function sortTable(table: Table): Table {
     checks: [...table.checks].sort(byName),
     foreignKeys: [...table.foreignKeys].sort(byName),
     indexes: [...table.indexes].sort(byName),
+    triggers: [...(table.triggers ?? [])].sort(byName),
   };
 }
 

@@ -191,6 +191,29 @@ export interface Index {
   comment?: string;
 }
 
+export type TriggerEvent = 'insert' | 'update' | 'delete' | 'truncate';
+
+/** CREATE [CONSTRAINT] TRIGGER on a table. */
+export interface Trigger {
+  name: string;
+  timing: 'before' | 'after' | 'instead of';
+  events: TriggerEvent[];
+  /** UPDATE OF these columns only. */
+  updateOf?: string[];
+  level: 'row' | 'statement';
+  /** Qualified: schema.name */
+  function: string;
+  arguments: string[];
+  when?: string;
+  oldTable?: string;
+  newTable?: string;
+  constraint: boolean;
+  deferrable: boolean;
+  initiallyDeferred: boolean;
+  enabled: 'origin' | 'disabled' | 'replica' | 'always';
+  comment?: string;
+}
+
 export interface Table {
   name: string;
   comment?: string;
@@ -202,6 +225,7 @@ export interface Table {
   checks: CheckConstraint[];
   foreignKeys: ForeignKey[];
   indexes: Index[];
+  triggers: Trigger[];
 }
 
 export type Constraint =

@@ -5,7 +5,7 @@ import type { Column, Domain, Index, Model, Routine, Table, View } from '../mode
 import { routineKey } from '../model/canonical.js';
 import { createRoutine } from '../plan/routines.js';
 import { renderChange } from '../plan/render.js';
-import { columnDefinition, constraintDefinition, indexDefinition } from '../plan/sql-fragments.js';
+import { columnDefinition, constraintDefinition, createTriggerStatements, indexDefinition } from '../plan/sql-fragments.js';
 import { quoteIdent } from '../sql/quote.js';
 
 /**
@@ -181,6 +181,8 @@ function spelledDifferently(desired: Table, live: Table): boolean {
   }
   const liveChecks = new Map(live.checks.map((c) => [c.name, c.expression]));
   if (desired.checks.some((c) => liveChecks.has(c.name) && liveChecks.get(c.name) !== c.expression)) return true;
+  const liveTriggers = new Map((live.triggers ?? []).map((t) => [t.name, t.when]));
+  if (desired.triggers.some((t) => t.when !== undefined && liveTriggers.has(t.name) && liveTriggers.get(t.name) !== t.when)) return true;
   const liveIndexes = new Map(live.indexes.map((i) => [i.name, i]));
   return desired.indexes.some((i) => {
     const l = liveIndexes.get(i.name);
@@ -191,7 +193,9 @@ function spelledDifferently(desired: Table, live: Table): boolean {
 /** Types and sequences the desired tables may use that do not exist yet. */
 async function createPrerequisites(db: Database, desired: Model, live: Model, server: ServerInfo) {
   const needed = diffModels(live, desired).filter((c) =>
-    c.kind === 'create-schema' || c.kind === 'create-extension' || c.kind === 'create-enum' || c.kind === 'create-sequence');
+    c.kind === 'create-schema' || c.kind === 'create-extension' || c.kind === 'create-enum' || c.kind === 'create-sequence'
+    || c.kind === 'create-domain' || c.kind === 'create-function');
+  await db.exec('SET LOCAL check_function_bodies = off');
   for (const change of needed) {
     const sql = renderChange(change.kind === 'create-sequence' ? { ...change, sequence: { ...change.sequence, ownedBy: undefined } } : change, { serverVersion: server.versionNum });
     await db.exec('SAVEPOINT prerequisite');
@@ -208,10 +212,14 @@ function probeScript(schema: string, probeName: string, table: Table): string {
   const columns = table.columns.map((c: Column) => columnDefinition({ ...c, identity: undefined, notNull: false, comment: undefined }));
   const checks = table.checks.map((c) => constraintDefinition({ type: 'check', ...c, name: c.name }));
   const indexes = table.indexes.map((index: Index, j) => indexDefinition('pg_temp', probeName, { ...index, name: `${probeName}_${j}` }));
+  // Only WHEN conditions need PostgreSQL's spelling; the rest of a trigger is compared as data.
+  const triggers = table.triggers.filter((t) => t.when !== undefined)
+    .flatMap((t) => createTriggerStatements('pg_temp', probeName, { ...t, constraint: false, enabled: 'origin', comment: undefined }));
   return [
     `SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')}`,
     `CREATE TEMP TABLE ${quoteIdent(probeName)} (${[...columns, ...checks].join(', ')}) ON COMMIT DROP`,
     ...indexes,
+    ...triggers,
   ].join(';\n');
 }
 
@@ -231,6 +239,10 @@ function adoptSpelling(original: Table, probe: Table): Table {
       return out;
     }),
     checks: original.checks.map((c) => ({ ...c, expression: probeChecks.get(c.name)?.expression ?? c.expression })),
+    triggers: original.triggers.map((t) => {
+      const when = probe.triggers.find((p) => p.name === t.name)?.when;
+      return when !== undefined && t.when !== undefined ? { ...t, when } : t;
+    }),
     indexes: original.indexes.map((index, j) => {
       const p = probeIndexes.get(indexName(j));
       return p ? { ...index, keys: p.keys, ...(p.where !== undefined && { where: p.where }) } : index;

@@ -119,6 +119,9 @@ export function describeChange(change: Change): string {
     case 'drop-constraint': return `drop ${change.constraint.type} ${change.constraint.name} from ${object}`;
     case 'rename-constraint': return `rename constraint ${change.from} to ${change.to} on ${object}`;
     case 'create-index': return `create index ${change.index.name} on ${object}`;
+    case 'create-trigger': return `create trigger ${change.trigger.name} on ${object}`;
+    case 'drop-trigger': return `drop trigger ${change.trigger.name} from ${object}`;
+    case 'alter-trigger': return `alter trigger ${change.to.name} on ${object} (${change.from.enabled !== change.to.enabled ? change.to.enabled : 'comment'})`;
     case 'drop-index': return `drop index ${change.index.name} from ${object}`;
     case 'rename-index': return `rename index ${change.from} to ${change.to} on ${object}`;
     case 'set-index-comment': return `set comment on index ${change.index} of ${object}`;

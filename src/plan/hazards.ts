@@ -139,6 +139,10 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
         ...(i.unique ? [{ code: 'may-fail' as const, severity: 'medium' as const, message: `Unique index ${change.schema}.${i.name} fails if ${change.schema}.${change.table} has duplicate rows` }] : []),
       ];
     }
+    case 'drop-trigger':
+      return [{ code: 'breaking-change', severity: 'medium', message: `Drops trigger ${change.trigger.name} on ${change.schema}.${change.table}: writes stop firing it` }];
+    case 'create-trigger':
+      return [{ code: 'blocking-lock', severity: 'low', message: `Creating trigger ${change.trigger.name} briefly blocks writes to ${change.schema}.${change.table}` }];
     case 'drop-index':
       return [{ code: 'breaking-change', severity: 'low', message: `Drops index ${change.schema}.${change.index.name}: queries that used it may slow down` }];
     case 'restore-table':

@@ -35,6 +35,9 @@ export function phaseOf(change: Change): number {
     case 'set-view-comment': return 17.6;
     case 'drop-constraint': return change.constraint.type === 'foreign-key' ? 5 : 6;
     case 'drop-index': return 6;
+    case 'drop-trigger': return 6;
+    // Triggers go on last, once functions, columns and keys they use exist.
+    case 'create-trigger': case 'alter-trigger': return 16.8;
     case 'recreate-enum': return 7;
     case 'create-table': return 8;
     case 'add-column': return 9;

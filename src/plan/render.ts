@@ -4,7 +4,7 @@ import { createRoutine, dropRoutine } from './routines.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
 import {
-  columnDefinition, commentOn, constraintComment, constraintDefinition, createTableStatements, identityClause, indexDefinition,
+  columnDefinition, commentOn, constraintComment, constraintDefinition, createTriggerStatements, triggerStateStatement, createTableStatements, identityClause, indexDefinition,
   sequenceOptionClauses,
 } from './sql-fragments.js';
 
@@ -143,6 +143,15 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       ];
     case 'drop-index':
       return [`DROP INDEX ${qualify(change.schema, change.index.name)}`];
+    case 'create-trigger':
+      return createTriggerStatements(change.schema, change.table, change.trigger);
+    case 'drop-trigger':
+      return [`DROP TRIGGER ${quoteIdent(change.trigger.name)} ON ${qualify(change.schema, change.table)}`];
+    case 'alter-trigger':
+      return [
+        ...(change.from.enabled !== change.to.enabled ? triggerStateStatement(change.schema, change.table, change.to, true) : []),
+        ...(change.from.comment !== change.to.comment ? [commentOn(`TRIGGER ${quoteIdent(change.to.name)} ON ${qualify(change.schema, change.table)}`, change.to.comment)] : []),
+      ];
     case 'rename-index':
       return [`ALTER INDEX ${qualify(change.schema, change.from)} RENAME TO ${quoteIdent(change.to)}`];
     case 'set-index-comment':

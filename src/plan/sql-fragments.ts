@@ -1,4 +1,4 @@
-import type { Column, Constraint, Index, IndexKey, SequenceOptions, Table } from '../model/types.js';
+import type { Column, Constraint, Index, IndexKey, SequenceOptions, Table, Trigger } from '../model/types.js';
 import { completeSequenceOptions } from '../model/sequence-defaults.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral } from '../sql/quote.js';
 
@@ -110,5 +110,27 @@ export function createTableStatements(schema: string, table: Table, options: { w
     ...(table.comment !== undefined ? [commentOn(`TABLE ${name}`, table.comment)] : []),
     ...table.columns.filter((c) => c.comment !== undefined).map((c) => commentOn(`COLUMN ${name}.${quoteIdent(c.name)}`, c.comment)),
     ...[...(table.primaryKey ? [table.primaryKey] : []), ...table.uniques, ...table.checks].flatMap((c) => constraintComment(schema, table.name, c)),
+  ];
+}
+
+const enableClause: Record<Trigger['enabled'], string | undefined> = { origin: 'ENABLE', disabled: 'DISABLE', replica: 'ENABLE REPLICA', always: 'ENABLE ALWAYS' };
+
+/** ALTER TABLE ... ENABLE/DISABLE TRIGGER for a state other than the default, or always when asked. */
+export function triggerStateStatement(schema: string, table: string, t: Trigger, force = false): string[] {
+  if (t.enabled === 'origin' && !force) return [];
+  return [`ALTER TABLE ${qualify(schema, table)} ${enableClause[t.enabled]} TRIGGER ${quoteIdent(t.name)}`];
+}
+
+export function createTriggerStatements(schema: string, table: string, t: Trigger): string[] {
+  const events = t.events.map((e) => (e === 'update' && t.updateOf ? `UPDATE OF ${quoteList(t.updateOf)}` : e.toUpperCase())).join(' OR ');
+  const referencing = t.oldTable || t.newTable
+    ? ` REFERENCING${t.oldTable ? ` OLD TABLE AS ${quoteIdent(t.oldTable)}` : ''}${t.newTable ? ` NEW TABLE AS ${quoteIdent(t.newTable)}` : ''}`
+    : '';
+  const deferral = t.constraint && t.deferrable ? (t.initiallyDeferred ? ' DEFERRABLE INITIALLY DEFERRED' : ' DEFERRABLE') : '';
+  return [
+    `CREATE${t.constraint ? ' CONSTRAINT' : ''} TRIGGER ${quoteIdent(t.name)} ${t.timing.toUpperCase()} ${events} ON ${qualify(schema, table)}${deferral}${referencing}` +
+      ` FOR EACH ${t.level.toUpperCase()}${t.when !== undefined ? ` WHEN (${t.when})` : ''} EXECUTE FUNCTION ${t.function}(${t.arguments.map(quoteLiteral).join(', ')})`,
+    ...triggerStateStatement(schema, table, t),
+    ...(t.comment !== undefined ? [commentOn(`TRIGGER ${quoteIdent(t.name)} ON ${qualify(schema, table)}`, t.comment)] : []),
   ];
 }

@@ -184,5 +184,23 @@ function tableToRaw(schema: string, t: Table) {
       }])),
     }),
     ...(t.indexes.length && { indexes: Object.fromEntries(t.indexes.map((i) => [i.name, indexToRaw(i)])) }),
+    ...((t.triggers ?? []).length && {
+      triggers: Object.fromEntries(t.triggers.map((tr) => [tr.name, {
+        timing: tr.timing,
+        events: tr.events,
+        ...(tr.updateOf && { updateOf: tr.updateOf }),
+        level: tr.level,
+        function: tr.function,
+        ...(tr.arguments.length && { arguments: tr.arguments }),
+        ...(tr.when !== undefined && { when: tr.when }),
+        ...(tr.oldTable !== undefined && { oldTable: tr.oldTable }),
+        ...(tr.newTable !== undefined && { newTable: tr.newTable }),
+        ...(tr.constraint && { constraint: true }),
+        ...(tr.deferrable && { deferrable: true }),
+        ...(tr.initiallyDeferred && { initiallyDeferred: true }),
+        ...(tr.enabled !== 'origin' && { enabled: tr.enabled }),
+        ...(tr.comment !== undefined && { comment: tr.comment }),
+      }])),
+    }),
   };
 }

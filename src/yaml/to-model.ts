@@ -1,5 +1,5 @@
 import type {
-  CheckConstraint, Column, Domain, EnumType, Routine, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
+  CheckConstraint, Column, Domain, EnumType, Routine, Trigger, TriggerEvent, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
   ReferentialAction, Schema, Sequence, Table, UniqueConstraint,
 } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
@@ -52,6 +52,11 @@ interface RawIndex {
   columns?: string[]; expressions?: string[]; keys?: RawIndexKey[]; unique?: boolean; method?: string;
   include?: string[]; where?: string; nullsNotDistinct?: boolean; with?: Record<string, string | number | boolean>; comment?: string;
 }
+interface RawTrigger {
+  timing: Trigger['timing']; events: TriggerEvent[]; updateOf?: string[]; level?: Trigger['level']; function: string;
+  arguments?: Array<string | number | boolean>; when?: string; oldTable?: string; newTable?: string;
+  constraint?: boolean; deferrable?: boolean; initiallyDeferred?: boolean; enabled?: Trigger['enabled']; comment?: string;
+}
 interface RawTable {
   comment?: string; renamedFrom?: string;
   columns: Record<string, RawColumn>;
@@ -64,6 +69,7 @@ interface RawTable {
     deferrable?: boolean; initiallyDeferred?: boolean; comment?: string;
   }>;
   indexes?: Record<string, RawIndex>;
+  triggers?: Record<string, RawTrigger>;
 }
 
 const text = (v: Num | undefined) => (v === undefined ? undefined : String(v));
@@ -75,6 +81,10 @@ const text = (v: Num | undefined) => (v === undefined ? undefined : String(v));
  */
 export function documentToModel(doc: RawDocument): Model {
   const userTypes = collectUserTypes(doc);
+  const functionSchemas = new Map<string, Set<string>>();
+  for (const [schema, raw] of Object.entries(doc.schemas ?? {})) {
+    functionSchemas.set(schema, new Set(Object.keys(raw?.functions ?? {}).map((k) => k.slice(0, k.indexOf('(')).trim())));
+  }
   const resolve = (schema: string, name: string) =>
     userTypes.has(`${schema}\u0000${name}`) ? displayUserType(schema, name) : undefined;
 
@@ -85,7 +95,7 @@ export function documentToModel(doc: RawDocument): Model {
     domains: Object.entries(raw?.domains ?? {}).map(([name, def]) => toDomain(name, def, (t) => canonicalTypeName(t, schemaName, resolve))),
     sequences: Object.entries(raw?.sequences ?? {}).map(([name, def]) => toSequence(name, def ?? {})),
     tables: Object.entries(raw?.tables ?? {}).map(([name, def]) =>
-      toTable(name, def, (t) => canonicalTypeName(t, schemaName, resolve), schemaName)),
+      toTable(name, def, (t) => canonicalTypeName(t, schemaName, resolve), schemaName, (f) => qualifyFunction(f, schemaName, functionSchemas))),
     views: Object.entries(raw?.views ?? {}).map(([name, def]) => toView(name, def)),
     functions: Object.entries(raw?.functions ?? {}).map(([signature, def]) => toRoutine(signature, def)),
   }));
@@ -235,7 +245,44 @@ function toIndex(name: string, raw: RawIndex): Index {
   };
 }
 
-function toTable(name: string, raw: RawTable, canonicalType: (t: string) => string, schema: string): Table {
+const plainIdentifier = (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replaceAll('"', '""')}"`);
+
+/**
+ * A trigger's function as the catalog shows it: schema-qualified. An
+ * unqualified name resolves as the search path would: the table's schema
+ * first, then public.
+ */
+function qualifyFunction(name: string, schema: string, declared: Map<string, Set<string>>): string {
+  if (/^("[^"]+"|[^."]+)\./.test(name)) return name;
+  const unquoted = name.startsWith('"') ? name.slice(1, -1).replaceAll('""', '"') : name;
+  const home = declared.get(schema)?.has(unquoted) || !declared.get('public')?.has(unquoted) ? schema : 'public';
+  return `${plainIdentifier(home)}.${plainIdentifier(unquoted)}`;
+}
+
+const eventOrder: TriggerEvent[] = ['insert', 'update', 'delete', 'truncate'];
+
+function toTrigger(name: string, raw: RawTrigger, qualify: (f: string) => string): Trigger {
+  const constraint = raw.constraint ?? false;
+  return {
+    name,
+    timing: raw.timing,
+    events: eventOrder.filter((e) => raw.events.includes(e)),
+    ...(raw.updateOf !== undefined && { updateOf: raw.updateOf }),
+    level: raw.level ?? (constraint ? 'row' : 'statement'),
+    function: qualify(raw.function),
+    arguments: (raw.arguments ?? []).map(String),
+    ...(raw.when !== undefined && { when: raw.when }),
+    ...(raw.oldTable !== undefined && { oldTable: raw.oldTable }),
+    ...(raw.newTable !== undefined && { newTable: raw.newTable }),
+    constraint,
+    deferrable: raw.deferrable ?? raw.initiallyDeferred ?? false,
+    initiallyDeferred: raw.initiallyDeferred ?? false,
+    enabled: raw.enabled ?? 'origin',
+    ...(raw.comment !== undefined && { comment: raw.comment }),
+  };
+}
+
+function toTable(name: string, raw: RawTable, canonicalType: (t: string) => string, schema: string, qualify: (f: string) => string): Table {
   const pk = raw.primaryKey;
   const uniques: UniqueConstraint[] = Object.entries(raw.unique ?? {}).map(([n, u]) => ({
     name: n, columns: u.columns, nullsNotDistinct: u.nullsNotDistinct ?? false,
@@ -275,5 +322,6 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
     checks,
     foreignKeys,
     indexes: Object.entries(raw.indexes ?? {}).map(([n, i]) => toIndex(n, i)),
+    triggers: Object.entries(raw.triggers ?? {}).map(([n, t]) => toTrigger(n, t, qualify)),
   };
 }

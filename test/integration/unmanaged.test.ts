@@ -24,13 +24,13 @@ describe('objects schemaform does not manage', () => {
       await applyYaml(db, schema);
       await db.exec(`CREATE RULE no_deletes AS ON DELETE TO public.items DO INSTEAD NOTHING;
         CREATE AGGREGATE public.shout(text) (SFUNC = textcat, STYPE = text);
-        CREATE TRIGGER noop BEFORE UPDATE ON public.items FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
+        CREATE POLICY readers ON public.items FOR SELECT USING (true);
         CREATE SCHEMA elsewhere; CREATE FUNCTION elsewhere.f() RETURNS int LANGUAGE sql AS 'SELECT 1';`);
       const plan = await planYaml(db, schema.replace('          name: { type: text }\n', '          name: { type: text }\n          price: { type: numeric }\n'));
       assert.deepEqual(plan.unmanaged.map((o) => `${o.kind} ${o.schema}.${o.name}`), [
         'aggregate public.shout(text)',
+        'policy public.items.readers',
         'rule public.items.no_deletes',
-        'trigger public.items.noop',
       ]);
       assert.match(formatPlanText(plan, makeStyle(false)), /Not managed by schemaform, left untouched \(3\):\n {2}aggregate: public\.shout\(text\)/);
       await applyPlan(db, plan);

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { introspect } from '../../src/introspect/introspect.js';
+import { modelToYaml } from '../../src/yaml/from-model.js';
+import { applyYaml, planYaml, stepKinds, withDatabase } from '../harness/workflow.js';
+
+const v1 = `
+schemas:
+  public:
+    functions:
+      "touch()":
+        returns: trigger
+        language: plpgsql
+        body: BEGIN NEW.updated_at := now(); RETURN NEW; END
+      "audit()":
+        returns: trigger
+        language: plpgsql
+        body: BEGIN INSERT INTO audit_log (what) SELECT TG_ARGV[0] || ':' || count(*) FROM new_rows; RETURN NULL; END
+    tables:
+      audit_log:
+        columns:
+          what: { type: text }
+      items:
+        columns:
+          id: { type: int }
+          name: { type: text }
+          updated_at: { type: timestamptz }
+        primaryKey: [id]
+        triggers:
+          items_touch:
+            timing: before
+            events: [update]
+            updateOf: [name]
+            level: row
+            function: touch
+            when: "OLD.name IS DISTINCT FROM NEW.name"
+          items_audit:
+            timing: after
+            events: [insert]
+            level: statement
+            function: public.audit
+            arguments: [items]
+            newTable: new_rows
+            comment: Counts inserts
+`;
+
+describe('triggers', () => {
+  it('create after their functions and tables, fire, inspect back and replan to nothing', async () => {
+    await withDatabase(async ({ db }) => {
+      const plan = await applyYaml(db, v1);
+      const kinds = stepKinds(plan);
+      assert.ok(kinds.lastIndexOf('create-function') < kinds.indexOf('create-trigger'), kinds.join());
+      assert.deepEqual((await planYaml(db, v1)).steps.map((s) => s.description), []);
+      await db.exec(`INSERT INTO items (id, name) VALUES (1, 'a'), (2, 'b'); UPDATE items SET name = 'c' WHERE id = 1`);
+      assert.deepEqual(await db.query('SELECT what FROM audit_log'), [{ what: 'items:2' }]);
+      assert.deepEqual(await db.query('SELECT id, updated_at IS NOT NULL AS touched FROM items ORDER BY id'), [{ id: 1, touched: true }, { id: 2, touched: false }]);
+      const yaml = modelToYaml((await introspect(db, { schemas: ['public'] })).model);
+      assert.deepEqual((await planYaml(db, yaml)).steps.map((s) => s.description), []);
+    });
+  });
+
+  it('disables in place and recreates on a changed definition', async () => {
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, v1);
+      const disabled = v1.replace('            comment: Counts inserts', '            comment: Counts inserts\n            enabled: disabled');
+      assert.deepEqual(stepKinds(await applyYaml(db, disabled)), ['alter-trigger']);
+      assert.equal((await planYaml(db, disabled)).steps.length, 0);
+      const changed = disabled.replace('events: [insert]', 'events: [insert, delete]').replace('newTable: new_rows', 'oldTable: old_rows\n            newTable: new_rows');
+      assert.deepEqual(stepKinds(await planYaml(db, changed)), ['drop-trigger', 'create-trigger']);
+    });
+  });
+});
