@@ -10,6 +10,7 @@ export function constraintsOf(table: Table): Constraint[] {
     ...table.uniques.map((u) => ({ type: 'unique' as const, ...u })),
     ...table.checks.map((c) => ({ type: 'check' as const, ...c })),
     ...table.foreignKeys.map((f) => ({ type: 'foreign-key' as const, ...f })),
+    ...(table.exclusions ?? []).map((x) => ({ type: 'exclusion' as const, ...x })),
   ];
 }
 

@@ -88,7 +88,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   const tables = new Map<string, Table>();
   const rowEstimates = new Map<string, number>();
   for (const r of tableRows) {
-    const table: Table = { name: r.name, columns: [], uniques: [], checks: [], foreignKeys: [], indexes: [], triggers: [] };
+    const table: Table = { name: r.name, columns: [], uniques: [], checks: [], foreignKeys: [], exclusions: [], indexes: [], triggers: [] };
     if (r.comment !== null) table.comment = r.comment;
     schemaOf(r.schema)?.tables.push(table);
     tables.set(key(r.schema, r.name), table);
@@ -195,7 +195,7 @@ interface ColumnRow {
   seq_max: string | null; seq_cache: string | null; seq_cycle: boolean | null;
 }
 interface ConstraintRow {
-  schema: string; table_name: string; name: string; type: 'p' | 'u' | 'c' | 'f'; columns: string[] | null;
+  schema: string; table_name: string; name: string; type: 'p' | 'u' | 'c' | 'f' | 'x'; columns: string[] | null;
   ref_schema: string | null; ref_table: string | null; ref_columns: string[] | null;
   on_update: string; on_delete: string; match: string; deferrable: boolean; deferred: boolean;
   no_inherit: boolean; expression: string | null; nulls_not_distinct: boolean; comment: string | null;
@@ -231,13 +231,19 @@ function addConstraint(table: Table | undefined, r: ConstraintRow) {
   const comment = r.comment !== null ? { comment: r.comment } : {};
   switch (r.type) {
     case 'p':
-      table.primaryKey = { name: r.name, columns, ...comment };
+      table.primaryKey = {
+        name: r.name, columns, ...comment,
+        ...(r.deferrable && { deferrable: true }), ...(r.deferred && { initiallyDeferred: true }),
+      };
       break;
     case 'u':
       table.uniques.push({ name: r.name, columns, nullsNotDistinct: r.nulls_not_distinct, deferrable: r.deferrable, initiallyDeferred: r.deferred, ...comment });
       break;
     case 'c':
       table.checks.push({ name: r.name, expression: r.expression ?? '', noInherit: r.no_inherit, ...comment });
+      break;
+    case 'x':
+      table.exclusions.push({ name: r.name, definition: r.expression ?? '', ...comment });
       break;
     case 'f': {
       const fk: ForeignKey = {

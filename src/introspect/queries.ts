@@ -180,7 +180,8 @@ SELECT n.nspname AS schema, c.relname AS table_name, con.conname AS name, con.co
      JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum) AS ref_columns,
   con.confupdtype AS on_update, con.confdeltype AS on_delete, con.confmatchtype AS match,
   con.condeferrable AS deferrable, con.condeferred AS deferred, con.connoinherit AS no_inherit,
-  CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) END AS expression,
+  CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true)
+       WHEN con.contype = 'x' THEN pg_catalog.pg_get_constraintdef(con.oid, true) END AS expression,
   ${nullsNotDistinct} AS nulls_not_distinct,
   pg_catalog.obj_description(con.oid, 'pg_constraint') AS comment
 FROM pg_catalog.pg_constraint con
@@ -188,7 +189,7 @@ JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN scope n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
-WHERE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind IN ('r', 'p')
+WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p')
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
 ORDER BY 1, 2, 3`;
 }

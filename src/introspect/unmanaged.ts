@@ -65,10 +65,6 @@ SELECT kind, schema, name FROM (
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
   WHERE c.relrowsecurity OR c.relforcerowsecurity
   UNION ALL
-  SELECT 'exclusion constraint', n.nspname, c.relname || '.' || con.conname
-  FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid JOIN scope n ON n.oid = c.relnamespace
-  WHERE con.contype = 'x'
-  UNION ALL
   SELECT 'privileges', n.nspname, c.relname
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
   WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')

@@ -39,6 +39,7 @@ function sortTable(table: Table): Table {
     uniques: [...table.uniques].sort(byName),
     checks: [...table.checks].sort(byName),
     foreignKeys: [...table.foreignKeys].sort(byName),
+    exclusions: [...(table.exclusions ?? [])].sort(byName),
     indexes: [...table.indexes].sort(byName),
     triggers: [...(table.triggers ?? [])].sort(byName),
   };

@@ -131,6 +131,9 @@ export interface Column {
 export interface PrimaryKey {
   name: string;
   columns: string[];
+  /** Only when true: most keys are not deferrable. */
+  deferrable?: boolean;
+  initiallyDeferred?: boolean;
   comment?: string;
 }
 
@@ -147,6 +150,13 @@ export interface CheckConstraint {
   name: string;
   expression: string;
   noInherit: boolean;
+  comment?: string;
+}
+
+/** EXCLUDE constraint: its definition as pg_get_constraintdef prints it (from EXCLUDE on). */
+export interface ExclusionConstraint {
+  name: string;
+  definition: string;
   comment?: string;
 }
 
@@ -224,6 +234,7 @@ export interface Table {
   uniques: UniqueConstraint[];
   checks: CheckConstraint[];
   foreignKeys: ForeignKey[];
+  exclusions: ExclusionConstraint[];
   indexes: Index[];
   triggers: Trigger[];
 }
@@ -232,7 +243,8 @@ export type Constraint =
   | ({ type: 'primary-key' } & PrimaryKey)
   | ({ type: 'unique' } & UniqueConstraint)
   | ({ type: 'check' } & CheckConstraint)
-  | ({ type: 'foreign-key' } & ForeignKey);
+  | ({ type: 'foreign-key' } & ForeignKey)
+  | ({ type: 'exclusion' } & ExclusionConstraint);
 
 export function emptyModel(): Model {
   return { extensions: [], schemas: [] };

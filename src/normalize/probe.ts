@@ -179,6 +179,8 @@ function spelledDifferently(desired: Table, live: Table): boolean {
     const l = liveColumns.get(c.name) ?? (c.renamedFrom ? liveColumns.get(c.renamedFrom) : undefined);
     if (l && (l.type !== c.type || l.default !== c.default || l.generated !== c.generated)) return true;
   }
+  const liveExclusions = new Map((live.exclusions ?? []).map((x) => [x.name, x.definition]));
+  if (desired.exclusions.some((x) => liveExclusions.has(x.name) && liveExclusions.get(x.name) !== x.definition)) return true;
   const liveChecks = new Map(live.checks.map((c) => [c.name, c.expression]));
   if (desired.checks.some((c) => liveChecks.has(c.name) && liveChecks.get(c.name) !== c.expression)) return true;
   const liveTriggers = new Map((live.triggers ?? []).map((t) => [t.name, t.when]));
@@ -210,7 +212,10 @@ async function createPrerequisites(db: Database, desired: Model, live: Model, se
 
 function probeScript(schema: string, probeName: string, table: Table): string {
   const columns = table.columns.map((c: Column) => columnDefinition({ ...c, identity: undefined, notNull: false, comment: undefined }));
-  const checks = table.checks.map((c) => constraintDefinition({ type: 'check', ...c, name: c.name }));
+  const checks = [
+    ...table.checks.map((c) => constraintDefinition({ type: 'check', ...c })),
+    ...table.exclusions.map((x) => constraintDefinition({ type: 'exclusion', ...x })),
+  ];
   const indexes = table.indexes.map((index: Index, j) => indexDefinition('pg_temp', probeName, { ...index, name: `${probeName}_${j}` }));
   // Only WHEN conditions need PostgreSQL's spelling; the rest of a trigger is compared as data.
   const triggers = table.triggers.filter((t) => t.when !== undefined)
@@ -239,6 +244,7 @@ function adoptSpelling(original: Table, probe: Table): Table {
       return out;
     }),
     checks: original.checks.map((c) => ({ ...c, expression: probeChecks.get(c.name)?.expression ?? c.expression })),
+    exclusions: original.exclusions.map((x) => ({ ...x, definition: probe.exclusions.find((p) => p.name === x.name)?.definition ?? x.definition })),
     triggers: original.triggers.map((t) => {
       const when = probe.triggers.find((p) => p.name === t.name)?.when;
       return when !== undefined && t.when !== undefined ? { ...t, when } : t;

@@ -45,11 +45,13 @@ export function constraintDefinition(c: Constraint): string {
   const head = `CONSTRAINT ${quoteIdent(c.name)}`;
   switch (c.type) {
     case 'primary-key':
-      return `${head} PRIMARY KEY (${quoteList(c.columns)})`;
+      return `${head} PRIMARY KEY (${quoteList(c.columns)})${deferral({ deferrable: c.deferrable ?? false, initiallyDeferred: c.initiallyDeferred ?? false })}`;
     case 'unique':
       return `${head} UNIQUE${c.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${quoteList(c.columns)})${deferral(c)}`;
     case 'check':
       return `${head} CHECK (${c.expression})${c.noInherit ? ' NO INHERIT' : ''}`;
+    case 'exclusion':
+      return `${head} ${c.definition}`;
     case 'foreign-key': {
       const parts = [
         `${head} FOREIGN KEY (${quoteList(c.columns)}) REFERENCES ${qualify(c.references.schema, c.references.table)} (${quoteList(c.references.columns)})`,
@@ -103,13 +105,14 @@ export function createTableStatements(schema: string, table: Table, options: { w
     ...(table.primaryKey ? [constraintDefinition({ type: 'primary-key', ...table.primaryKey })] : []),
     ...table.uniques.map((u) => constraintDefinition({ type: 'unique', ...u })),
     ...table.checks.map((c) => constraintDefinition({ type: 'check', ...c })),
+    ...(table.exclusions ?? []).map((x) => constraintDefinition({ type: 'exclusion', ...x })),
   ];
   const name = qualify(schema, table.name);
   return [
     `CREATE TABLE ${name} (\n  ${lines.join(',\n  ')}\n)`,
     ...(table.comment !== undefined ? [commentOn(`TABLE ${name}`, table.comment)] : []),
     ...table.columns.filter((c) => c.comment !== undefined).map((c) => commentOn(`COLUMN ${name}.${quoteIdent(c.name)}`, c.comment)),
-    ...[...(table.primaryKey ? [table.primaryKey] : []), ...table.uniques, ...table.checks].flatMap((c) => constraintComment(schema, table.name, c)),
+    ...[...(table.primaryKey ? [table.primaryKey] : []), ...table.uniques, ...table.checks, ...(table.exclusions ?? [])].flatMap((c) => constraintComment(schema, table.name, c)),
   ];
 }
 

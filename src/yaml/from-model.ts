@@ -155,9 +155,14 @@ function tableToRaw(schema: string, t: Table) {
     ...(t.comment !== undefined && { comment: t.comment }),
     columns: Object.fromEntries(t.columns.map((c) => [c.name, columnToRaw(c, pkColumns.has(c.name))])),
     ...(t.primaryKey && {
-      primaryKey: t.primaryKey.name === defaultPrimaryKeyName(t.name) && t.primaryKey.comment === undefined
+      primaryKey: t.primaryKey.name === defaultPrimaryKeyName(t.name) && t.primaryKey.comment === undefined && !t.primaryKey.deferrable
         ? t.primaryKey.columns
-        : { name: t.primaryKey.name, columns: t.primaryKey.columns, ...(t.primaryKey.comment !== undefined && { comment: t.primaryKey.comment }) },
+        : {
+          name: t.primaryKey.name, columns: t.primaryKey.columns,
+          ...(t.primaryKey.deferrable && { deferrable: true }),
+          ...(t.primaryKey.initiallyDeferred && { initiallyDeferred: true }),
+          ...(t.primaryKey.comment !== undefined && { comment: t.primaryKey.comment }),
+        },
     }),
     ...(t.uniques.length && {
       unique: Object.fromEntries(t.uniques.map((u) => [u.name, {
@@ -182,6 +187,9 @@ function tableToRaw(schema: string, t: Table) {
         ...(f.initiallyDeferred && { initiallyDeferred: true }),
         ...(f.comment !== undefined && { comment: f.comment }),
       }])),
+    }),
+    ...((t.exclusions ?? []).length && {
+      exclusions: Object.fromEntries(t.exclusions.map((x) => [x.name, { definition: x.definition, ...(x.comment !== undefined && { comment: x.comment }) }])),
     }),
     ...(t.indexes.length && { indexes: Object.fromEntries(t.indexes.map((i) => [i.name, indexToRaw(i)])) }),
     ...((t.triggers ?? []).length && {

@@ -57,10 +57,11 @@ interface RawTrigger {
   arguments?: Array<string | number | boolean>; when?: string; oldTable?: string; newTable?: string;
   constraint?: boolean; deferrable?: boolean; initiallyDeferred?: boolean; enabled?: Trigger['enabled']; comment?: string;
 }
+interface RawExclusion { definition: string; comment?: string }
 interface RawTable {
   comment?: string; renamedFrom?: string;
   columns: Record<string, RawColumn>;
-  primaryKey?: string[] | { name?: string; columns: string[]; comment?: string };
+  primaryKey?: string[] | { name?: string; columns: string[]; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string };
   unique?: Record<string, { columns: string[]; nullsNotDistinct?: boolean; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string }>;
   checks?: Record<string, { expression: string; noInherit?: boolean; comment?: string }>;
   foreignKeys?: Record<string, {
@@ -70,6 +71,7 @@ interface RawTable {
   }>;
   indexes?: Record<string, RawIndex>;
   triggers?: Record<string, RawTrigger>;
+  exclusions?: Record<string, RawExclusion>;
 }
 
 const text = (v: Num | undefined) => (v === undefined ? undefined : String(v));
@@ -316,12 +318,18 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
     ...(pk !== undefined && {
       primaryKey: Array.isArray(pk)
         ? { name: defaultPrimaryKeyName(name), columns: pk }
-        : { name: pk.name ?? defaultPrimaryKeyName(name), columns: pk.columns, ...(pk.comment !== undefined && { comment: pk.comment }) },
+        : {
+          name: pk.name ?? defaultPrimaryKeyName(name), columns: pk.columns,
+          ...((pk.deferrable || pk.initiallyDeferred) && { deferrable: true }),
+          ...(pk.initiallyDeferred && { initiallyDeferred: true }),
+          ...(pk.comment !== undefined && { comment: pk.comment }),
+        },
     }),
     uniques,
     checks,
     foreignKeys,
     indexes: Object.entries(raw.indexes ?? {}).map(([n, i]) => toIndex(n, i)),
+    exclusions: Object.entries(raw.exclusions ?? {}).map(([n, x]) => ({ name: n, definition: x.definition.trim(), ...(x.comment !== undefined && { comment: x.comment }) })),
     triggers: Object.entries(raw.triggers ?? {}).map(([n, t]) => toTrigger(n, t, qualify)),
   };
 }

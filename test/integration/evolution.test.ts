@@ -118,3 +118,26 @@ schemas:
     });
   });
 });
+
+describe('exclusion constraints', () => {
+  it('create, normalise, refuse overlaps, and replan to nothing', async () => {
+    await withDatabase(async ({ db }) => {
+      const schema = `
+extensions: [btree_gist]
+schemas:
+  public:
+    tables:
+      bookings:
+        columns:
+          room: { type: int, notNull: true }
+          during: { type: tstzrange, notNull: true }
+        exclusions:
+          bookings_no_overlap: { definition: "exclude using gist (room with =, during with &&)", comment: One booking per room at a time }
+`;
+      await applyYaml(db, schema);
+      assert.deepEqual((await planYaml(db, schema)).steps.map((s) => s.description), []);
+      await db.exec(`INSERT INTO bookings VALUES (1, '[2026-01-01,2026-01-03)')`);
+      await assert.rejects(db.exec(`INSERT INTO bookings VALUES (1, '[2026-01-02,2026-01-04)')`), /bookings_no_overlap/);
+    });
+  });
+});
