@@ -63,7 +63,7 @@ export function mutateModel(model: Model): Model {
       { name: 'label', type: 'text', notNull: true },
     ],
     primaryKey: { name: `new_table_${k}_pkey`, columns: ['id'] },
-    uniques: [], checks: [], foreignKeys: [], exclusions: [], indexes: [], triggers: [],
+    uniques: [], checks: [], foreignKeys: [], exclusions: [], indexes: [], triggers: [], policies: [],
   }));
   return { ...model, schemas: model.schemas.map((s) => (s === schema ? { ...s, tables: [...kept, ...added] } : s)) };
 }

@@ -1,5 +1,5 @@
 import type {
-  Column, Constraint, Domain, EnumType, Routine, Trigger, View, Extension, Index, Sequence, Table,
+  Column, Constraint, Domain, EnumType, Policy, Routine, Trigger, View, Extension, Index, Sequence, Table,
 } from '../model/types.js';
 
 /**
@@ -42,6 +42,9 @@ export type Change =
   | { kind: 'create-trigger'; schema: string; table: string; trigger: Trigger }
   | { kind: 'drop-trigger'; schema: string; table: string; trigger: Trigger }
   | { kind: 'alter-trigger'; schema: string; table: string; from: Trigger; to: Trigger }
+  | { kind: 'create-policy'; schema: string; table: string; policy: Policy }
+  | { kind: 'drop-policy'; schema: string; table: string; policy: Policy }
+  | { kind: 'set-row-level-security'; schema: string; table: string; enabled: boolean; forced: boolean }
   | { kind: 'create-index'; schema: string; table: string; index: Index }
   | { kind: 'drop-index'; schema: string; table: string; index: Index }
   | { kind: 'rename-index'; schema: string; table: string; from: string; to: string }

@@ -91,6 +91,15 @@ export function diffTable(schema: string, from: Table, to: Table): Change[] {
   changes.push(...diffConstraints(schema, table, constraintsOf(from), constraintsOf(to)));
   changes.push(...diffIndexes(schema, table, from.indexes, to.indexes));
   changes.push(...diffTriggers(schema, table, from.triggers ?? [], to.triggers ?? []));
+  if ((from.rowLevelSecurity ?? false) !== (to.rowLevelSecurity ?? false) || (from.forceRowLevelSecurity ?? false) !== (to.forceRowLevelSecurity ?? false)) {
+    changes.push({ kind: 'set-row-level-security', schema, table, enabled: to.rowLevelSecurity ?? false, forced: to.forceRowLevelSecurity ?? false });
+  }
+  // A changed policy is dropped and created again: the command and kind cannot be altered.
+  const policies = diffKeyed(from.policies ?? [], to.policies ?? []);
+  const dropped = [...policies.removed, ...policies.renames.map(([a]) => a)];
+  const created = [...policies.added, ...policies.renames.map(([, b]) => b)];
+  changes.push(...dropped.map((policy): Change => ({ kind: 'drop-policy', schema, table, policy })));
+  changes.push(...created.map((policy): Change => ({ kind: 'create-policy', schema, table, policy })));
   return changes;
 }
 

@@ -189,10 +189,14 @@ function diffTables(schema: string, from: Table[], to: Table[]): Change[] {
     if (!previous) {
       // Indexes and foreign keys of a new table are separate changes so the
       // planner can add them once every table they reference exists.
-      changes.push({ kind: 'create-table', schema, table: { ...table, foreignKeys: [], indexes: [], triggers: [] } });
+      changes.push({ kind: 'create-table', schema, table: { ...table, foreignKeys: [], indexes: [], triggers: [], policies: [], rowLevelSecurity: undefined, forceRowLevelSecurity: undefined } });
       for (const fk of table.foreignKeys) changes.push({ kind: 'add-constraint', schema, table: table.name, constraint: { type: 'foreign-key', ...fk } });
       for (const index of table.indexes) changes.push({ kind: 'create-index', schema, table: table.name, index });
       for (const trigger of table.triggers ?? []) changes.push({ kind: 'create-trigger', schema, table: table.name, trigger });
+      for (const policy of table.policies ?? []) changes.push({ kind: 'create-policy', schema, table: table.name, policy });
+      if (table.rowLevelSecurity || table.forceRowLevelSecurity) {
+        changes.push({ kind: 'set-row-level-security', schema, table: table.name, enabled: table.rowLevelSecurity ?? false, forced: table.forceRowLevelSecurity ?? false });
+      }
       continue;
     }
     matched.add(previous.name);

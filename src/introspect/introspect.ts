@@ -1,11 +1,11 @@
 import type { Database } from '../db/database.js';
 import type {
-  Column, Extension, ForeignKey, Index, IndexKey, MatchType, Model, ReferentialAction, Schema, Table, Trigger, TriggerEvent, View,
+  Column, Extension, ForeignKey, Index, IndexKey, MatchType, Model, ReferentialAction, Policy, Schema, Table, Trigger, TriggerEvent, View,
 } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
 import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
 import {
-  columnsQuery, constraintsQuery, domainsQuery, functionsQuery, triggersQuery, viewsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
+  columnsQuery, constraintsQuery, domainsQuery, functionsQuery, policiesQuery, triggersQuery, viewsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
   sequencesQuery, serverQuery, tablesQuery,
 } from './queries.js';
 
@@ -54,6 +54,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   const indexRows = await db.query<IndexRow>(indexesQuery(info.versionNum), params);
   const viewRows = await db.query<ViewRow>(viewsQuery, params);
   const triggerRows = await db.query<TriggerRow>(triggersQuery, params);
+  const policyRows = await db.query<PolicyRow>(policiesQuery, params);
   const functionRows = await db.query<FunctionRow>(functionsQuery(info.versionNum), params);
 
   const schemas = new Map<string, Schema>();
@@ -88,13 +89,23 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   const tables = new Map<string, Table>();
   const rowEstimates = new Map<string, number>();
   for (const r of tableRows) {
-    const table: Table = { name: r.name, columns: [], uniques: [], checks: [], foreignKeys: [], exclusions: [], indexes: [], triggers: [] };
+    const table: Table = {
+      name: r.name, columns: [], uniques: [], checks: [], foreignKeys: [], exclusions: [], indexes: [], triggers: [], policies: [],
+      ...(r.rls && { rowLevelSecurity: true }), ...(r.force_rls && { forceRowLevelSecurity: true }),
+    };
     if (r.comment !== null) table.comment = r.comment;
     schemaOf(r.schema)?.tables.push(table);
     tables.set(key(r.schema, r.name), table);
     rowEstimates.set(`${r.schema}.${r.name}`, Number(r.row_estimate));
   }
   for (const r of columnRows) tables.get(key(r.schema, r.table_name))?.columns.push(toColumn(r));
+  for (const r of policyRows) {
+    tables.get(key(r.schema, r.table_name))?.policies.push({
+      name: r.name, permissive: r.permissive, command: policyCommands[r.command] ?? 'all', roles: r.roles ?? ['public'],
+      ...(r.using !== null && { using: r.using }), ...(r.with_check !== null && { withCheck: r.with_check }),
+      ...(r.comment !== null && { comment: r.comment }),
+    });
+  }
   for (const r of triggerRows) tables.get(key(r.schema, r.table_name))?.triggers.push(toTrigger(r));
   for (const r of constraintRows) addConstraint(tables.get(key(r.schema, r.table_name)), r);
   for (const r of functionRows) {
@@ -132,6 +143,11 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
 const key = (schema: string, name: string) => `${schema}\u0000${name}`;
 
 interface EnumRow { schema: string; name: string; comment: string | null; values: string[] | null }
+interface PolicyRow {
+  schema: string; table_name: string; name: string; permissive: boolean; command: string; roles: string[] | null;
+  using: string | null; with_check: string | null; comment: string | null;
+}
+const policyCommands: Record<string, Policy['command']> = { '*': 'all', r: 'select', a: 'insert', w: 'update', d: 'delete' };
 interface TriggerRow {
   schema: string; table_name: string; name: string; type: number; update_of: string[] | null; function: string;
   args: string; nargs: number; definition: string; old_table: string | null; new_table: string | null;
@@ -187,7 +203,7 @@ interface SequenceRow {
   schema: string; name: string; data_type: string; start: string; increment: string; min_value: string;
   max_value: string; cache: string; cycle: boolean; comment: string | null; owned_table: string | null; owned_column: string | null;
 }
-interface TableRow { schema: string; name: string; comment: string | null; row_estimate: number }
+interface TableRow { schema: string; name: string; comment: string | null; row_estimate: number; rls: boolean; force_rls: boolean }
 interface ColumnRow {
   schema: string; table_name: string; name: string; type: string; not_null: boolean; default: string | null;
   generated: string | null; identity: string; collation: string | null; comment: string | null;

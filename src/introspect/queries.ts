@@ -113,6 +113,19 @@ JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
 WHERE NOT t.tgisinternal AND c.relkind IN ('r', 'p')
 ORDER BY 1, 2, 3`;
 
+export const policiesQuery = `
+WITH ${scope}
+SELECT n.nspname AS schema, c.relname AS table_name, p.polname AS name, p.polpermissive AS permissive, p.polcmd AS command,
+  (SELECT json_agg(CASE WHEN r = 0 THEN 'public' ELSE (SELECT rolname FROM pg_catalog.pg_roles WHERE oid = r) END ORDER BY 1)
+     FROM unnest(p.polroles) AS r) AS roles,
+  pg_catalog.pg_get_expr(p.polqual, p.polrelid, true) AS using,
+  pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid, true) AS with_check,
+  pg_catalog.obj_description(p.oid, 'pg_policy') AS comment
+FROM pg_catalog.pg_policy p
+JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
+JOIN scope n ON n.oid = c.relnamespace
+ORDER BY 1, 2, 3`;
+
 export const sequencesQuery = `
 WITH ${scope}
 SELECT n.nspname AS schema, c.relname AS name, pg_catalog.format_type(s.seqtypid, NULL) AS data_type,
@@ -134,7 +147,7 @@ ORDER BY 1, 2`;
 export const tablesQuery = `
 WITH ${scope}
 SELECT n.nspname AS schema, c.relname AS name, pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
-  c.reltuples::float8 AS row_estimate
+  c.reltuples::float8 AS row_estimate, c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls
 FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p')
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)

@@ -58,13 +58,6 @@ SELECT kind, schema, name FROM (
   FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN scope n ON n.oid = c.relnamespace
   WHERE r.rulename <> '_RETURN'
   UNION ALL
-  SELECT 'policy', n.nspname, c.relname || '.' || pol.polname
-  FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid JOIN scope n ON n.oid = c.relnamespace
-  UNION ALL
-  SELECT 'row-level security', n.nspname, c.relname
-  FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
-  WHERE c.relrowsecurity OR c.relforcerowsecurity
-  UNION ALL
   SELECT 'privileges', n.nspname, c.relname
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
   WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')

@@ -42,6 +42,7 @@ function sortTable(table: Table): Table {
     exclusions: [...(table.exclusions ?? [])].sort(byName),
     indexes: [...table.indexes].sort(byName),
     triggers: [...(table.triggers ?? [])].sort(byName),
+    policies: [...(table.policies ?? [])].map((p) => ({ ...p, roles: [...p.roles].sort() })).sort(byName),
   };
 }
 

@@ -224,6 +224,18 @@ export interface Trigger {
   comment?: string;
 }
 
+/** A row-level security policy. */
+export interface Policy {
+  name: string;
+  permissive: boolean;
+  command: 'all' | 'select' | 'insert' | 'update' | 'delete';
+  /** Role names; "public" means everyone. */
+  roles: string[];
+  using?: string;
+  withCheck?: string;
+  comment?: string;
+}
+
 export interface Table {
   name: string;
   comment?: string;
@@ -237,6 +249,10 @@ export interface Table {
   exclusions: ExclusionConstraint[];
   indexes: Index[];
   triggers: Trigger[];
+  /** Only when true. */
+  rowLevelSecurity?: boolean;
+  forceRowLevelSecurity?: boolean;
+  policies: Policy[];
 }
 
 export type Constraint =

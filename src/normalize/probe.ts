@@ -5,7 +5,7 @@ import type { Column, Domain, Index, Model, Routine, Table, View } from '../mode
 import { routineKey } from '../model/canonical.js';
 import { createRoutine } from '../plan/routines.js';
 import { renderChange } from '../plan/render.js';
-import { columnDefinition, constraintDefinition, createTriggerStatements, indexDefinition } from '../plan/sql-fragments.js';
+import { columnDefinition, constraintDefinition, createPolicyStatements, createTriggerStatements, indexDefinition } from '../plan/sql-fragments.js';
 import { quoteIdent } from '../sql/quote.js';
 
 /**
@@ -179,6 +179,11 @@ function spelledDifferently(desired: Table, live: Table): boolean {
     const l = liveColumns.get(c.name) ?? (c.renamedFrom ? liveColumns.get(c.renamedFrom) : undefined);
     if (l && (l.type !== c.type || l.default !== c.default || l.generated !== c.generated)) return true;
   }
+  const livePolicies = new Map((live.policies ?? []).map((p) => [p.name, p]));
+  if (desired.policies.some((p) => {
+    const l = livePolicies.get(p.name);
+    return l !== undefined && (l.using !== p.using || l.withCheck !== p.withCheck);
+  })) return true;
   const liveExclusions = new Map((live.exclusions ?? []).map((x) => [x.name, x.definition]));
   if (desired.exclusions.some((x) => liveExclusions.has(x.name) && liveExclusions.get(x.name) !== x.definition)) return true;
   const liveChecks = new Map(live.checks.map((c) => [c.name, c.expression]));
@@ -225,6 +230,7 @@ function probeScript(schema: string, probeName: string, table: Table): string {
     `CREATE TEMP TABLE ${quoteIdent(probeName)} (${[...columns, ...checks].join(', ')}) ON COMMIT DROP`,
     ...indexes,
     ...triggers,
+    ...table.policies.flatMap((p) => createPolicyStatements('pg_temp', probeName, { ...p, roles: ['public'], comment: undefined })),
   ].join(';\n');
 }
 
@@ -244,6 +250,10 @@ function adoptSpelling(original: Table, probe: Table): Table {
       return out;
     }),
     checks: original.checks.map((c) => ({ ...c, expression: probeChecks.get(c.name)?.expression ?? c.expression })),
+    policies: original.policies.map((p) => {
+      const spelled = probe.policies.find((x) => x.name === p.name);
+      return spelled ? { ...p, ...(p.using !== undefined && spelled.using !== undefined && { using: spelled.using }), ...(p.withCheck !== undefined && spelled.withCheck !== undefined && { withCheck: spelled.withCheck }) } : p;
+    }),
     exclusions: original.exclusions.map((x) => ({ ...x, definition: probe.exclusions.find((p) => p.name === x.name)?.definition ?? x.definition })),
     triggers: original.triggers.map((t) => {
       const when = probe.triggers.find((p) => p.name === t.name)?.when;

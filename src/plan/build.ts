@@ -120,6 +120,9 @@ export function describeChange(change: Change): string {
     case 'rename-constraint': return `rename constraint ${change.from} to ${change.to} on ${object}`;
     case 'create-index': return `create index ${change.index.name} on ${object}`;
     case 'create-trigger': return `create trigger ${change.trigger.name} on ${object}`;
+    case 'create-policy': return `create policy ${change.policy.name} on ${object}`;
+    case 'drop-policy': return `drop policy ${change.policy.name} from ${object}`;
+    case 'set-row-level-security': return `${change.enabled ? 'enable' : 'disable'} row-level security${change.forced ? ' (forced)' : ''} on ${object}`;
     case 'drop-trigger': return `drop trigger ${change.trigger.name} from ${object}`;
     case 'alter-trigger': return `alter trigger ${change.to.name} on ${object} (${change.from.enabled !== change.to.enabled ? change.to.enabled : 'comment'})`;
     case 'drop-index': return `drop index ${change.index.name} from ${object}`;

@@ -2,7 +2,7 @@ import type { ObjectRef } from '../diff/changes.js';
 import type { Model } from '../model/types.js';
 import { qualify, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { renderChange } from './render.js';
-import { constraintDefinition, createTriggerStatements, createTableStatements, indexDefinition, sequenceOptionClauses } from './sql-fragments.js';
+import { constraintDefinition, createPolicyStatements, createTriggerStatements, createTableStatements, indexDefinition, sequenceOptionClauses } from './sql-fragments.js';
 
 /**
  * The full SQL definition of one object as it stands in a model: what a
@@ -46,6 +46,9 @@ export function definitionOf(model: Model, ref: ObjectRef): string | undefined {
         ...t.foreignKeys.map((fk) => `ALTER TABLE ${qualify(schema.name, t.name)} ADD ${constraintDefinition({ type: 'foreign-key', ...fk })}`),
         ...t.indexes.map((i) => indexDefinition(schema.name, t.name, i)),
         ...(t.triggers ?? []).flatMap((tr) => createTriggerStatements(schema.name, t.name, tr)),
+        ...(t.policies ?? []).flatMap((p) => createPolicyStatements(schema.name, t.name, p)),
+        ...(t.rowLevelSecurity ? [`ALTER TABLE ${qualify(schema.name, t.name)} ENABLE ROW LEVEL SECURITY`] : []),
+        ...(t.forceRowLevelSecurity ? [`ALTER TABLE ${qualify(schema.name, t.name)} FORCE ROW LEVEL SECURITY`] : []),
       ].map((s) => s + ';\n').join('');
     }
   }

@@ -139,6 +139,12 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
         ...(i.unique ? [{ code: 'may-fail' as const, severity: 'medium' as const, message: `Unique index ${change.schema}.${i.name} fails if ${change.schema}.${change.table} has duplicate rows` }] : []),
       ];
     }
+    case 'set-row-level-security':
+      return [{ code: 'breaking-change', severity: 'high', message: change.enabled
+        ? `Row-level security on ${change.schema}.${change.table}: rows become invisible to roles no policy admits`
+        : `Row-level security off on ${change.schema}.${change.table}: every role with table access sees every row` }];
+    case 'drop-policy':
+      return [{ code: 'breaking-change', severity: 'medium', message: `Drops policy ${change.policy.name} on ${change.schema}.${change.table}: what it admitted or restricted changes` }];
     case 'drop-trigger':
       return [{ code: 'breaking-change', severity: 'medium', message: `Drops trigger ${change.trigger.name} on ${change.schema}.${change.table}: writes stop firing it` }];
     case 'create-trigger':

@@ -35,7 +35,9 @@ export function phaseOf(change: Change): number {
     case 'set-view-comment': return 17.6;
     case 'drop-constraint': return change.constraint.type === 'foreign-key' ? 5 : 6;
     case 'drop-index': return 6;
-    case 'drop-trigger': return 6;
+    case 'drop-trigger': case 'drop-policy': return 6;
+    case 'create-policy': return 16.8;
+    case 'set-row-level-security': return 16.9;
     // Triggers go on last, once functions, columns and keys they use exist.
     case 'create-trigger': case 'alter-trigger': return 16.8;
     case 'recreate-enum': return 7;

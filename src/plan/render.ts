@@ -4,7 +4,7 @@ import { createRoutine, dropRoutine } from './routines.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
 import {
-  columnDefinition, commentOn, constraintComment, constraintDefinition, createTriggerStatements, triggerStateStatement, createTableStatements, identityClause, indexDefinition,
+  columnDefinition, commentOn, constraintComment, constraintDefinition, createPolicyStatements, createTriggerStatements, triggerStateStatement, createTableStatements, identityClause, indexDefinition,
   sequenceOptionClauses,
 } from './sql-fragments.js';
 
@@ -143,6 +143,14 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       ];
     case 'drop-index':
       return [`DROP INDEX ${qualify(change.schema, change.index.name)}`];
+    case 'create-policy':
+      return createPolicyStatements(change.schema, change.table, change.policy);
+    case 'drop-policy':
+      return [`DROP POLICY ${quoteIdent(change.policy.name)} ON ${qualify(change.schema, change.table)}`];
+    case 'set-row-level-security': {
+      const t = qualify(change.schema, change.table);
+      return [`ALTER TABLE ${t} ${change.enabled ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY`, `ALTER TABLE ${t} ${change.forced ? 'FORCE' : 'NO FORCE'} ROW LEVEL SECURITY`];
+    }
     case 'create-trigger':
       return createTriggerStatements(change.schema, change.table, change.trigger);
     case 'drop-trigger':

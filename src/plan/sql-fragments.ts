@@ -1,4 +1,4 @@
-import type { Column, Constraint, Index, IndexKey, SequenceOptions, Table, Trigger } from '../model/types.js';
+import type { Column, Constraint, Index, IndexKey, Policy, SequenceOptions, Table, Trigger } from '../model/types.js';
 import { completeSequenceOptions } from '../model/sequence-defaults.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral } from '../sql/quote.js';
 
@@ -135,5 +135,14 @@ export function createTriggerStatements(schema: string, table: string, t: Trigge
       ` FOR EACH ${t.level.toUpperCase()}${t.when !== undefined ? ` WHEN (${t.when})` : ''} EXECUTE FUNCTION ${t.function}(${t.arguments.map(quoteLiteral).join(', ')})`,
     ...triggerStateStatement(schema, table, t),
     ...(t.comment !== undefined ? [commentOn(`TRIGGER ${quoteIdent(t.name)} ON ${qualify(schema, table)}`, t.comment)] : []),
+  ];
+}
+
+export function createPolicyStatements(schema: string, table: string, p: Policy): string[] {
+  const roles = p.roles.map((r) => (r === 'public' ? 'PUBLIC' : quoteIdent(r))).join(', ');
+  return [
+    `CREATE POLICY ${quoteIdent(p.name)} ON ${qualify(schema, table)} AS ${p.permissive ? 'PERMISSIVE' : 'RESTRICTIVE'} FOR ${p.command.toUpperCase()} TO ${roles}` +
+      `${p.using !== undefined ? ` USING (${p.using})` : ''}${p.withCheck !== undefined ? ` WITH CHECK (${p.withCheck})` : ''}`,
+    ...(p.comment !== undefined ? [commentOn(`POLICY ${quoteIdent(p.name)} ON ${qualify(schema, table)}`, p.comment)] : []),
   ];
 }

@@ -192,6 +192,18 @@ function tableToRaw(schema: string, t: Table) {
       exclusions: Object.fromEntries(t.exclusions.map((x) => [x.name, { definition: x.definition, ...(x.comment !== undefined && { comment: x.comment }) }])),
     }),
     ...(t.indexes.length && { indexes: Object.fromEntries(t.indexes.map((i) => [i.name, indexToRaw(i)])) }),
+    ...(t.rowLevelSecurity && { rowLevelSecurity: true }),
+    ...(t.forceRowLevelSecurity && { forceRowLevelSecurity: true }),
+    ...((t.policies ?? []).length && {
+      policies: Object.fromEntries(t.policies.map((p) => [p.name, {
+        ...(!p.permissive && { permissive: false }),
+        ...(p.command !== 'all' && { command: p.command }),
+        ...(!(p.roles.length === 1 && p.roles[0] === 'public') && { roles: p.roles.map((r) => (/^[a-z_][a-z0-9_$]*$/.test(r) ? r : `"${r.replaceAll('"', '""')}"`)) }),
+        ...(p.using !== undefined && { using: p.using }),
+        ...(p.withCheck !== undefined && { withCheck: p.withCheck }),
+        ...(p.comment !== undefined && { comment: p.comment }),
+      }])),
+    }),
     ...((t.triggers ?? []).length && {
       triggers: Object.fromEntries(t.triggers.map((tr) => [tr.name, {
         timing: tr.timing,

@@ -1,5 +1,5 @@
 import type {
-  CheckConstraint, Column, Domain, EnumType, Routine, Trigger, TriggerEvent, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
+  CheckConstraint, Column, Domain, EnumType, Policy, Routine, Trigger, TriggerEvent, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
   ReferentialAction, Schema, Sequence, Table, UniqueConstraint,
 } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
@@ -58,6 +58,7 @@ interface RawTrigger {
   constraint?: boolean; deferrable?: boolean; initiallyDeferred?: boolean; enabled?: Trigger['enabled']; comment?: string;
 }
 interface RawExclusion { definition: string; comment?: string }
+interface RawPolicy { permissive?: boolean; command?: Policy['command']; roles?: string[]; using?: string; withCheck?: string; comment?: string }
 interface RawTable {
   comment?: string; renamedFrom?: string;
   columns: Record<string, RawColumn>;
@@ -72,6 +73,9 @@ interface RawTable {
   indexes?: Record<string, RawIndex>;
   triggers?: Record<string, RawTrigger>;
   exclusions?: Record<string, RawExclusion>;
+  rowLevelSecurity?: boolean;
+  forceRowLevelSecurity?: boolean;
+  policies?: Record<string, RawPolicy>;
 }
 
 const text = (v: Num | undefined) => (v === undefined ? undefined : String(v));
@@ -331,5 +335,17 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
     indexes: Object.entries(raw.indexes ?? {}).map(([n, i]) => toIndex(n, i)),
     exclusions: Object.entries(raw.exclusions ?? {}).map(([n, x]) => ({ name: n, definition: x.definition.trim(), ...(x.comment !== undefined && { comment: x.comment }) })),
     triggers: Object.entries(raw.triggers ?? {}).map(([n, t]) => toTrigger(n, t, qualify)),
+    ...(raw.rowLevelSecurity && { rowLevelSecurity: true }),
+    ...(raw.forceRowLevelSecurity && { forceRowLevelSecurity: true }),
+    policies: Object.entries(raw.policies ?? {}).map(([n, p]) => ({
+      name: n,
+      permissive: p.permissive ?? true,
+      command: p.command ?? 'all',
+      // Role names are identifiers: unquoted ones fold to lower case, as in SQL.
+      roles: (p.roles ?? ['public']).map((r) => (r.startsWith('"') ? r.slice(1, -1).replaceAll('""', '"') : r.toLowerCase())),
+      ...(p.using !== undefined && { using: p.using }),
+      ...(p.withCheck !== undefined && { withCheck: p.withCheck }),
+      ...(p.comment !== undefined && { comment: p.comment }),
+    })),
   };
 }

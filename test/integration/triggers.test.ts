@@ -69,3 +69,35 @@ describe('triggers', () => {
     });
   });
 });
+
+describe('row-level security', () => {
+  it('enables RLS with policies, normalises their expressions, and replans to nothing', async () => {
+    await withDatabase(async ({ db }) => {
+      const schema = `
+schemas:
+  public:
+    tables:
+      notes:
+        columns:
+          id: { type: int }
+          owner: { type: text, notNull: true }
+          body: { type: text }
+        primaryKey: [id]
+        rowLevelSecurity: true
+        forceRowLevelSecurity: true
+        policies:
+          own_rows: { using: "owner = current_user", withCheck: "owner = current_user", comment: Only your own notes }
+          no_deletes: { permissive: false, command: delete, using: "false" }
+`;
+      await applyYaml(db, schema.replace(/        rowLevelSecurity[\s\S]*$/, ''));
+      const plan = await applyYaml(db, schema);
+      assert.ok(plan.steps.some((s) => s.hazards.some((h) => h.code === 'breaking-change' && /rows become invisible/.test(h.message))), JSON.stringify(plan.steps.map((s) => s.hazards)));
+      assert.deepEqual((await planYaml(db, schema)).steps.map((s) => s.description), []);
+      const [t] = await db.query<{ rls: boolean; force: boolean }>(`SELECT relrowsecurity AS rls, relforcerowsecurity AS force FROM pg_class WHERE relname = 'notes'`);
+      assert.deepEqual(t, { rls: true, force: true });
+      const yaml = modelToYaml((await introspect(db, { schemas: ['public'] })).model);
+      assert.deepEqual((await planYaml(db, yaml)).steps.map((s) => s.description), []);
+      assert.deepEqual(stepKinds(await planYaml(db, schema.replace('        forceRowLevelSecurity: true\n', ''))), ['set-row-level-security']);
+    });
+  });
+});
