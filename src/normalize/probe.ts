@@ -65,65 +65,25 @@ export async function normalizeDesired(db: Database, desired: Model, live: Model
   await db.exec('BEGIN');
   try {
     await createPrerequisites(db, desired, live, server);
-    const probed: Array<{ probeName: string; original: Table }> = [];
-    for (const [i, { schema, table }] of probes.entries()) {
-      const probeName = `schemaform_probe_${i}`;
-      await db.exec('SAVEPOINT probe');
-      try {
-        await db.exec(probeScript(schema, probeName, table));
-        await db.exec('RELEASE SAVEPOINT probe');
-        probed.push({ probeName, original: table });
-      } catch {
-        // The definition does not build here (e.g. it needs a value added to
-        // an enum by this very plan): keep the text; apply will tell.
-        await db.exec('ROLLBACK TO SAVEPOINT probe');
-      }
-    }
-    const probedDomains: Array<{ probeName: string; original: Domain }> = [];
-    for (const [i, { schema, domain }] of domainProbes.entries()) {
-      const probeName = `schemaform_probe_domain_${i}`;
-      await db.exec('SAVEPOINT probe');
-      try {
-        const [create] = renderChange({ kind: 'create-domain', schema: 'pg_temp', domain: { ...domain, name: probeName, comment: undefined } }, { serverVersion: server.versionNum });
-        await db.exec(`SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')};\n${create}`);
-        await db.exec('RELEASE SAVEPOINT probe');
-        probedDomains.push({ probeName, original: domain });
-      } catch {
-        await db.exec('ROLLBACK TO SAVEPOINT probe');
-      }
-    }
-    const probedViews: Array<{ probeName: string; original: View }> = [];
-    for (const [i, { schema, view }] of viewProbes.entries()) {
-      const probeName = `schemaform_probe_view_${i}`;
-      await db.exec('SAVEPOINT probe');
-      try {
-        // A temporary view is deparsed exactly like a materialized one; a
-        // temporary table stands in for a materialized view's indexes.
-        const statements = [`SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')}`, `CREATE TEMP VIEW ${quoteIdent(probeName)} AS ${view.query}`];
-        if (view.indexes.length) {
-          statements.push(`CREATE TEMP TABLE ${quoteIdent(`${probeName}_rows`)} AS SELECT * FROM ${quoteIdent(probeName)} WITH NO DATA`);
-          view.indexes.forEach((index, j) => statements.push(indexDefinition('pg_temp', `${probeName}_rows`, { ...index, name: `${probeName}_rows_${j}` })));
-        }
-        await db.exec(statements.join(';\n'));
-        await db.exec('RELEASE SAVEPOINT probe');
-        probedViews.push({ probeName, original: view });
-      } catch {
-        await db.exec('ROLLBACK TO SAVEPOINT probe');
-      }
-    }
-    const probedRoutines: Array<{ probeName: string; original: Routine }> = [];
-    for (const [i, { schema, routine }] of routineProbes.entries()) {
-      const probeName = `schemaform_probe_fn_${i}`;
-      await db.exec('SAVEPOINT probe');
-      try {
-        const [create] = createRoutine('pg_temp', { ...routine, name: probeName, settings: undefined, comment: undefined }, false);
-        await db.exec(`SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')};\nSET LOCAL check_function_bodies = off;\n${create}`);
-        await db.exec('RELEASE SAVEPOINT probe');
-        probedRoutines.push({ probeName, original: routine });
-      } catch {
-        await db.exec('ROLLBACK TO SAVEPOINT probe');
-      }
-    }
+    const searchPath = (schema: string) => `SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')}`;
+    const probed = await buildProbes(db, probes, 'schemaform_probe', (probeName, { schema, table }) => probeScript(schema, probeName, table), (p) => p.table);
+    const probedDomains = await buildProbes(db, domainProbes, 'schemaform_probe_domain', (probeName, { schema, domain }) => [
+      searchPath(schema),
+      ...renderChange({ kind: 'create-domain', schema: 'pg_temp', domain: { ...domain, name: probeName, comment: undefined } }, { serverVersion: server.versionNum }),
+    ].join(';\n'), (p) => p.domain);
+    // A temporary view is deparsed exactly like a materialized one; a
+    // temporary table stands in for a materialized view's indexes.
+    const probedViews = await buildProbes(db, viewProbes, 'schemaform_probe_view', (probeName, { schema, view }) => [
+      searchPath(schema),
+      `CREATE TEMP VIEW ${quoteIdent(probeName)} AS ${view.query}`,
+      ...(view.indexes.length ? [`CREATE TEMP TABLE ${quoteIdent(`${probeName}_rows`)} AS SELECT * FROM ${quoteIdent(probeName)} WITH NO DATA`] : []),
+      ...view.indexes.map((index, j) => indexDefinition('pg_temp', `${probeName}_rows`, { ...index, name: `${probeName}_rows_${j}` })),
+    ].join(';\n'), (p) => p.view);
+    const probedRoutines = await buildProbes(db, routineProbes, 'schemaform_probe_fn', (probeName, { schema, routine }) => [
+      searchPath(schema),
+      'SET LOCAL check_function_bodies = off',
+      ...createRoutine('pg_temp', { ...routine, name: probeName, settings: undefined, comment: undefined }, false),
+    ].join(';\n'), (p) => p.routine);
     if (probed.length || probedDomains.length || probedViews.length || probedRoutines.length) {
       // The session's temporary schema exists once it holds something.
       const [{ name: tempSchema }] = (await db.query<{ name: string }>(
@@ -205,14 +165,37 @@ async function createPrerequisites(db: Database, desired: Model, live: Model, se
   await db.exec('SET LOCAL check_function_bodies = off');
   for (const change of needed) {
     const sql = renderChange(change.kind === 'create-sequence' ? { ...change, sequence: { ...change.sequence, ownedBy: undefined } } : change, { serverVersion: server.versionNum });
-    await db.exec('SAVEPOINT prerequisite');
-    try {
-      await db.exec(sql.join(';\n'));
-      await db.exec('RELEASE SAVEPOINT prerequisite');
-    } catch {
-      await db.exec('ROLLBACK TO SAVEPOINT prerequisite');
-    }
+    await attempt(db, sql.join(';\n'));
   }
+}
+
+/** Run a script inside a savepoint: false, and nothing left behind, if it fails. */
+async function attempt(db: Database, sql: string): Promise<boolean> {
+  await db.exec('SAVEPOINT schemaform_probe');
+  try {
+    await db.exec(sql);
+    await db.exec('RELEASE SAVEPOINT schemaform_probe');
+    return true;
+  } catch {
+    await db.exec('ROLLBACK TO SAVEPOINT schemaform_probe');
+    return false;
+  }
+}
+
+/**
+ * Build one probe object per item under a numbered name. An item whose
+ * definition does not build here (e.g. it needs an enum value this very plan
+ * adds) keeps its text: apply will tell.
+ */
+async function buildProbes<T extends { schema: string }, O>(
+  db: Database, items: T[], prefix: string, script: (probeName: string, item: T) => string, original: (item: T) => O,
+): Promise<Array<{ probeName: string; original: O }>> {
+  const built: Array<{ probeName: string; original: O }> = [];
+  for (const [i, item] of items.entries()) {
+    const probeName = `${prefix}_${i}`;
+    if (await attempt(db, script(probeName, item))) built.push({ probeName, original: original(item) });
+  }
+  return built;
 }
 
 function probeScript(schema: string, probeName: string, table: Table): string {
