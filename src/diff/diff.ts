@@ -94,15 +94,21 @@ function enumTypeNames(...models: Model[]): Set<string> {
 }
 
 /**
- * PostgreSQL has no assignment cast into or out of an enum, so a type change
- * that involves one goes through text unless the file says otherwise.
+ * Without USING, ALTER COLUMN TYPE accepts only assignment casts: text to
+ * integer or boolean, say, is refused outright. An explicit cast converts
+ * whatever PostgreSQL can convert (and fails, rolling back, on values it
+ * cannot). There is no cast at all into or out of an enum, so those go
+ * through text. A `using:` in the file wins.
  */
 function withEnumCast(change: Change, enums: Set<string>): Change {
   if (change.kind !== 'alter-column' || !change.aspects.includes('type') || change.to.using !== undefined) return change;
   const base = (t: string) => t.replace(/(\[\])+$/, '');
-  if (!enums.has(base(change.from.type)) && !enums.has(base(change.to.type))) return change;
+  const column = quoteIdent(change.to.name);
+  if (!enums.has(base(change.from.type)) && !enums.has(base(change.to.type))) {
+    return { ...change, to: { ...change.to, using: `${column}::${change.to.type}` } };
+  }
   const array = change.to.type.endsWith('[]') ? '[]' : '';
-  return { ...change, to: { ...change.to, using: `${quoteIdent(change.to.name)}::text${array}::${change.to.type}` } };
+  return { ...change, to: { ...change.to, using: `${column}::text${array}::${change.to.type}` } };
 }
 
 function diffExtensions(from: Extension[], to: Extension[]): Change[] {

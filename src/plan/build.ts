@@ -32,7 +32,8 @@ export function buildPlan(input: BuildPlanInput): Plan {
   const ordered = orderChanges(input.changes);
   const newTables = new Set(ordered.flatMap((c) => (c.kind === 'create-table' ? [`${c.schema}.${c.table.name}`] : [])));
   const ctx = { rowEstimates: input.source.rowEstimates, newTables };
-  const backupPrefix = `backup_${input.id.replace(/[^a-z0-9]/gi, '').slice(0, 12)}`;
+  // The whole plan id: backups of plans made in the same minute must not collide.
+  const backupPrefix = `backup_${input.id.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`;
   const steps: PlanStep[] = ordered.map((change, i) => {
     const object = objectOf(change);
     const schema = object.schema ?? ('schema' in change && typeof change.schema === 'string' ? change.schema : undefined);
