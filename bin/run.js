@@ -5,6 +5,14 @@ if (process.argv.length === 3 && (process.argv[2] === '--version' || process.arg
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`schemaform/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {
-  const { execute } = await import('@oclif/core');
-  await execute({ dir: import.meta.url });
+  const { run, flush, handle, Errors } = await import('@oclif/core');
+  try {
+    await run(process.argv.slice(2), import.meta.url);
+    await flush();
+  } catch (error) {
+    // oclif exits 2 on usage mistakes (unknown command or flag); here 2 means
+    // "changes pending" (plan --detailed-exitcode, drift), so mistakes exit 1.
+    if (!(error instanceof Errors.ExitError) && error?.oclif?.exit === 2) error.oclif.exit = 1;
+    await handle(error);
+  }
 }

@@ -49,6 +49,11 @@ export abstract class BaseCommand extends Command {
     this.progressHandle?.stop();
     // this.exit() works by throwing; let the chosen exit code through untouched.
     if (error instanceof Errors.ExitError) throw error;
+    // oclif reports usage mistakes with exit 2, which scripts here read as
+    // "changes pending"; a mistake is an error: exit 1.
+    if (error instanceof Errors.CLIError && error.oclif?.exit === 2) {
+      throw new Errors.CLIError(error.message, { exit: 1 });
+    }
     if (isSchemaformError(error)) {
       const lines = [error.message, ...error.details.map((d) => `  ${d}`)];
       if (error.hint) lines.push(`hint: ${error.hint}`);

@@ -131,6 +131,14 @@ describe('the schema CLI', function () {
     assert.equal(again.code, 0, again.stdout);
   });
 
+  it('treats usage mistakes as errors: exit 1, no stack trace', async () => {
+    for (const args of [['apply'], ['plan', '--no-such-flag'], ['frobnicate']]) {
+      const r = await runCli(args, { cwd: tempDir() });
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, STACK_TRACE);
+    }
+  });
+
   it('answers --version without loading the framework', async () => {
     const r = await runCli(['--version'], { cwd: tempDir() });
     assert.match(r.stdout, /^schemaform\/\d+\.\d+\.\d+ /);
