@@ -151,6 +151,7 @@ function quoteLiteralSetting(value: string): string {
 function renamesOf(plan: Plan): RenameEvent[] {
   return plan.steps.flatMap((s): RenameEvent[] => {
     const c = s.change;
+    if (c.kind === 'rename-schema') return [{ kind: 'schema', schema: c.to, from: c.from, to: c.to }];
     if (c.kind === 'rename-table') return [{ kind: 'table', schema: c.schema, from: c.from, to: c.to }];
     if (c.kind === 'rename-column') return [{ kind: 'column', schema: c.schema, table: c.table, from: c.from, to: c.to }];
     return [];

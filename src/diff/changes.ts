@@ -10,6 +10,7 @@ import type {
 export type Change =
   | { kind: 'create-schema'; schema: string; comment?: string }
   | { kind: 'drop-schema'; schema: string }
+  | { kind: 'rename-schema'; from: string; to: string }
   | { kind: 'set-schema-comment'; schema: string; comment?: string }
   | { kind: 'create-extension'; extension: Extension }
   | { kind: 'drop-extension'; extension: Extension }
@@ -97,6 +98,8 @@ export function objectOf(change: Change): ObjectRef {
     case 'drop-schema':
     case 'set-schema-comment':
       return { type: 'schema', name: change.schema };
+    case 'rename-schema':
+      return { type: 'schema', name: change.to };
     case 'create-extension':
     case 'drop-extension':
       return { type: 'extension', name: change.extension.name };

@@ -13,8 +13,10 @@ import { diffViews } from './diff-views.js';
  * (usually the desired schema). Deterministic: the same inputs give the same
  * list in the same order. Ordering for execution is the planner's job.
  */
-export function diffModels(from: Model, to: Model): Change[] {
+export function diffModels(current: Model, to: Model): Change[] {
   const changes: Change[] = [];
+  const { renames, model: from } = applySchemaRenames(current, to);
+  changes.push(...renames);
   changes.push(...diffExtensions(from.extensions, to.extensions));
   const fromSchemas = new Map(from.schemas.map((s) => [s.name, s]));
   const toNames = new Set(to.schemas.map((s) => s.name));
@@ -37,6 +39,43 @@ export function diffModels(from: Model, to: Model): Change[] {
   const enums = enumTypeNames(from, to);
   const tableChanges = markRoutinesUsingNewDomains(rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to)).map((c) => withEnumCast(c, enums));
   return [...tableChanges, ...diffViews(from, to, tableChanges)];
+}
+
+/**
+ * A schema with `renamedFrom` whose old name exists (and new name does not)
+ * is renamed in place. The rest of the diff then compares against the live
+ * model as it will be after the rename, references to the old name included.
+ */
+function applySchemaRenames(from: Model, to: Model): { renames: Change[]; model: Model } {
+  const live = new Set(from.schemas.map((s) => s.name));
+  const map = new Map<string, string>();
+  for (const s of to.schemas) if (s.renamedFrom && live.has(s.renamedFrom) && !live.has(s.name)) map.set(s.renamedFrom, s.name);
+  if (map.size === 0) return { renames: [], model: from };
+  const rename = (schema: string) => map.get(schema) ?? schema;
+  const typeNames = new Map<string, string>();
+  for (const s of from.schemas) {
+    if (!map.has(s.name)) continue;
+    for (const t of [...s.enums, ...(s.domains ?? [])]) typeNames.set(displayUserType(s.name, t.name), displayUserType(rename(s.name), t.name));
+  }
+  const retype = (type: string) => {
+    const base = type.replace(/(\[\])+$/, '');
+    return (typeNames.get(base) ?? base) + type.slice(base.length);
+  };
+  const model: Model = {
+    ...from,
+    schemas: from.schemas.map((s) => ({
+      ...s,
+      name: rename(s.name),
+      domains: (s.domains ?? []).map((d) => ({ ...d, type: retype(d.type) })),
+      tables: s.tables.map((t) => ({
+        ...t,
+        columns: t.columns.map((c) => ({ ...c, type: retype(c.type) })),
+        foreignKeys: t.foreignKeys.map((f) => ({ ...f, references: { ...f.references, schema: rename(f.references.schema) } })),
+      })),
+      views: (s.views ?? []).map((v) => ({ ...v, dependsOn: v.dependsOn?.map((d) => `${rename(d.slice(0, d.indexOf('.')))}${d.slice(d.indexOf('.'))}`) })),
+    })),
+  };
+  return { renames: [...map].map(([a, b]): Change => ({ kind: 'rename-schema', from: a, to: b })), model };
 }
 
 /** Routines whose arguments or result name a domain created by the same plan. */

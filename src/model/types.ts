@@ -23,6 +23,8 @@ export interface Extension {
 export interface Schema {
   name: string;
   comment?: string;
+  /** Desired side only: the schema's previous name. */
+  renamedFrom?: string;
   enums: EnumType[];
   domains: Domain[];
   sequences: Sequence[];

@@ -19,7 +19,9 @@ import { quoteIdent } from '../sql/quote.js';
  * back, read back with the same introspector, and its spelling adopted.
  * Only differing tables are probed: a no-change plan costs no round trip.
  */
-export async function normalizeDesired(db: Database, desired: Model, live: Model, server: ServerInfo): Promise<Model> {
+export async function normalizeDesired(
+  db: Database, desired: Model, live: Model, server: ServerInfo, schemaRenames: Array<{ from: string; to: string }> = [],
+): Promise<Model> {
   const liveTables = new Map<string, Table>();
   for (const s of live.schemas) for (const t of s.tables) liveTables.set(`${s.name}\u0000${t.name}`, t);
 
@@ -64,6 +66,7 @@ export async function normalizeDesired(db: Database, desired: Model, live: Model
   const normalizedRoutines = new Map<Routine, Routine>();
   await db.exec('BEGIN');
   try {
+    for (const r of schemaRenames) await db.exec(`ALTER SCHEMA ${quoteIdent(r.from)} RENAME TO ${quoteIdent(r.to)}`);
     await createPrerequisites(db, desired, live, server);
     const searchPath = (schema: string) => `SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')}`;
     const probed = await buildProbes(db, probes, 'schemaform_probe', (probeName, { schema, table }) => probeScript(schema, probeName, table), (p) => p.table);

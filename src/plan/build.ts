@@ -36,7 +36,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
   const backupPrefix = `backup_${input.id.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`;
   const steps: PlanStep[] = ordered.map((change, i) => {
     const object = objectOf(change);
-    const schema = object.schema ?? ('schema' in change && typeof change.schema === 'string' ? change.schema : undefined);
+    const schema = object.schema ?? ('schema' in change && typeof change.schema === 'string' ? change.schema : change.kind === 'rename-schema' ? change.to : undefined);
     const backup = backupFor(change, `${backupPrefix}_${i + 1}`);
     return {
       index: i + 1,
@@ -107,6 +107,7 @@ export function describeChange(change: Change): string {
     case 'drop-view': return change.rebuild ? `drop ${object} (created again below)` : `drop ${object}`;
     case 'set-view-comment': return `set comment on ${object}`;
     case 'alter-extension': return `update ${object}`;
+    case 'rename-schema': return `rename schema ${change.from} to ${change.to}`;
     case 'set-schema-comment': case 'set-enum-comment': case 'set-table-comment': return `set comment on ${object}`;
     case 'add-enum-value': return `add value '${change.value}' to ${object}`;
     case 'recreate-enum': return `recreate ${object} with values (${change.to.values.join(', ')})`;

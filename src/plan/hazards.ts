@@ -114,6 +114,8 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
         ...(tables.length ? [{ code: 'table-rewrite' as const, severity: 'high' as const, message: `Converting ${object} rewrites ${tables.join(', ')} under an ACCESS EXCLUSIVE lock` }] : []),
       ];
     }
+    case 'rename-schema':
+      return [{ code: 'breaking-change', severity: 'high', message: `Renames schema ${change.from} to ${change.to}: code using the old name fails` }];
     case 'rename-table':
       return [{ code: 'breaking-change', severity: 'high', message: `Renames table ${change.schema}.${change.from} to ${change.to}: code using the old name fails` }];
     case 'rename-column':

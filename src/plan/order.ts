@@ -11,6 +11,7 @@ import type { Change } from '../diff/changes.js';
  */
 export function phaseOf(change: Change): number {
   switch (change.kind) {
+    case 'rename-schema': return -1;
     case 'create-schema': return 0;
     case 'set-schema-comment': return 0;
     case 'create-extension': case 'alter-extension': return 1;

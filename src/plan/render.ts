@@ -19,6 +19,8 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       return [`CREATE SCHEMA ${quoteIdent(change.schema)}`, ...(change.comment !== undefined ? [commentOn(`SCHEMA ${quoteIdent(change.schema)}`, change.comment)] : [])];
     case 'drop-schema':
       return [`DROP SCHEMA ${quoteIdent(change.schema)}`];
+    case 'rename-schema':
+      return [`ALTER SCHEMA ${quoteIdent(change.from)} RENAME TO ${quoteIdent(change.to)}`];
     case 'set-schema-comment':
       return [commentOn(`SCHEMA ${quoteIdent(change.schema)}`, change.comment)];
     case 'create-extension': {

@@ -8,7 +8,7 @@ import { buildPlan } from '../plan/build.js';
 import type { Hazard, Plan } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
 import { backupsTakenBy, getSnapshot, listSnapshots, type BackupRecord, type RenameEvent, type Snapshot } from '../state/store.js';
-import { newPlanId } from '../workflow/plan.js';
+import { comparisonBase, newPlanId } from '../workflow/plan.js';
 import { restrictToScope } from '../workflow/scope.js';
 
 export interface RollbackOptions {
@@ -44,7 +44,8 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
   const source = restrictToScope(live.model, scope);
   const backups = await backupsTakenBy(db, later.map((s) => s.id));
   const unrestorable = new Map<Change, Hazard[]>();
-  const changes = withRestores(diffModels(source, desired), backups, renames, unrestorable);
+  const { renames: schemaRenames, base } = await comparisonBase(db, source, desired, scope);
+  const changes = withRestores([...schemaRenames, ...diffModels(base, desired)], backups, renames, unrestorable);
   const now = (options.now ?? (() => new Date()))();
   return buildPlan({
     id: newPlanId(now), createdAt: now.toISOString(), toolVersion, kind: 'rollback',
@@ -68,6 +69,10 @@ function withRenameHints(model: Model, renames: RenameEvent[]): Model {
     ...model,
     schemas: model.schemas.map((s) => ({
       ...s,
+      ...(() => {
+        const names = forward(s.name, renames, (e) => e.kind === 'schema');
+        return names.length > 1 ? { renamedFrom: names.at(-1)! } : {};
+      })(),
       tables: s.tables.map((t) => {
         const tableNames = forward(t.name, renames, (e) => e.kind === 'table' && e.schema === s.name);
         const current = tableNames.at(-1)!;

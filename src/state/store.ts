@@ -12,7 +12,7 @@ import type { KeyColumn } from '../diff/changes.js';
  */
 
 export interface RenameEvent {
-  kind: 'table' | 'column';
+  kind: 'schema' | 'table' | 'column';
   schema: string;
   /** For column renames: the table's name when the rename ran. */
   table?: string;

@@ -11,7 +11,8 @@ import type { Plan } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
 import { latestSnapshot } from '../state/store.js';
 import { listUnmanaged } from '../introspect/unmanaged.js';
-import { managedScope, restrictToScope } from './scope.js';
+import { managedScope, restrictToScope, type Scope } from './scope.js';
+import { quoteIdent } from '../sql/quote.js';
 
 export interface CreatePlanOptions {
   allowDestructive?: boolean;
@@ -56,9 +57,12 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   }
   const source = restrictToScope(live.model, scope);
   phase('normalising expressions');
-  const normalized = await normalizeDesired(db, desired, source, server);
+  // Schema renames change how the catalog spells every name inside those
+  // schemas: compare against the live schema as it reads after the renames.
+  const { renames, base } = await comparisonBase(db, source, desired, scope);
+  const normalized = await normalizeDesired(db, desired, base, server, renames);
   phase('planning');
-  const changes = diffModels(source, normalized);
+  const changes = renames.length ? [...renames, ...diffModels(base, normalized)] : diffModels(source, normalized);
   await requireAvailableExtensions(db, changes);
   return buildPlan({
     id: options.newId?.() ?? newPlanId(now),
@@ -87,5 +91,34 @@ async function requireAvailableExtensions(db: Database, changes: Change[]) {
       details: [`available: ${[...available].join(', ')}`],
       hint: 'Install the extension on the database server (e.g. the postgresql-contrib package), or remove it from the schema file.',
     });
+  }
+}
+
+type SchemaRename = Extract<Change, { kind: 'rename-schema' }>;
+
+/**
+ * What to diff the desired schema against: the live one, or, when schemas
+ * are renamed, the live one as it reads after the renames (every expression
+ * and type inside them is spelled with the new name).
+ */
+export async function comparisonBase(db: Database, live: Model, desired: Model, scope: Scope): Promise<{ renames: SchemaRename[]; base: Model }> {
+  const renames = schemaRenames(live, desired);
+  return { renames, base: renames.length ? await readAfterRenames(db, renames, scope) : live };
+}
+
+function schemaRenames(live: Model, desired: Model): SchemaRename[] {
+  const names = new Set(live.schemas.map((s) => s.name));
+  return desired.schemas.flatMap((s): SchemaRename[] =>
+    s.renamedFrom && names.has(s.renamedFrom) && !names.has(s.name) ? [{ kind: 'rename-schema', from: s.renamedFrom, to: s.name }] : []);
+}
+
+/** The scoped live schema as it would read once the renames ran (in a transaction that is rolled back). */
+async function readAfterRenames(db: Database, renames: SchemaRename[], scope: Scope): Promise<Model> {
+  await db.exec('BEGIN');
+  try {
+    for (const r of renames) await db.exec(`ALTER SCHEMA ${quoteIdent(r.from)} RENAME TO ${quoteIdent(r.to)}`);
+    return restrictToScope((await introspect(db, { schemas: scope.schemas })).model, scope);
+  } finally {
+    await db.exec('ROLLBACK');
   }
 }

@@ -12,7 +12,7 @@ export interface Scope {
  * the file drops it). Schemas and extensions never declared are left alone.
  */
 export function managedScope(desired: Model, latest: Snapshot | undefined): Scope {
-  const schemas = new Set(desired.schemas.map((s) => s.name));
+  const schemas = new Set(desired.schemas.flatMap((s) => (s.renamedFrom ? [s.name, s.renamedFrom] : [s.name])));
   const extensions = new Set(desired.extensions.map((e) => e.name));
   for (const s of latest?.scope.schemas ?? []) schemas.add(s);
   for (const e of latest?.scope.extensions ?? []) extensions.add(e);

@@ -14,6 +14,7 @@ export interface RawDocument {
 }
 interface RawSchema {
   comment?: string;
+  renamedFrom?: string;
   enums?: Record<string, string[] | { values: string[]; comment?: string }>;
   domains?: Record<string, RawDomain>;
   sequences?: Record<string, RawSequence | null>;
@@ -97,6 +98,7 @@ export function documentToModel(doc: RawDocument): Model {
   const schemas: Schema[] = Object.entries(doc.schemas ?? {}).map(([schemaName, raw]) => ({
     name: schemaName,
     ...(raw?.comment !== undefined && { comment: raw.comment }),
+    ...(raw?.renamedFrom !== undefined && { renamedFrom: raw.renamedFrom }),
     enums: Object.entries(raw?.enums ?? {}).map(([name, def]) => toEnum(name, def)),
     domains: Object.entries(raw?.domains ?? {}).map(([name, def]) => toDomain(name, def, (t) => canonicalTypeName(t, schemaName, resolve))),
     sequences: Object.entries(raw?.sequences ?? {}).map(([name, def]) => toSequence(name, def ?? {})),

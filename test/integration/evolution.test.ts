@@ -141,3 +141,47 @@ schemas:
     });
   });
 });
+
+describe('schema renames', () => {
+  it('renames a schema in place, keeping rows, types and references, and rolls back', async () => {
+    await withDatabase(async ({ db }) => {
+      const v1 = `
+schemas:
+  public:
+    tables:
+      users:
+        columns:
+          id: { type: int }
+        primaryKey: [id]
+  billing:
+    enums:
+      currency: [eur, usd]
+    tables:
+      invoices:
+        columns:
+          id: { type: int }
+          user_id: { type: int }
+          currency: { type: currency, default: "'eur'" }
+        primaryKey: [id]
+        foreignKeys:
+          invoices_user_fkey: { columns: [user_id], references: { schema: public, table: users, columns: [id] } }
+    views:
+      euro_invoices: { query: "SELECT id FROM invoices WHERE currency = 'eur'" }
+`;
+      await applyYaml(db, v1);
+      await db.exec(`INSERT INTO users VALUES (1); INSERT INTO billing.invoices VALUES (10, 1, 'usd')`);
+      const v2 = v1.replace('  billing:\n', '  accounts:\n    renamedFrom: billing\n');
+      const plan = await planYaml(db, v2);
+      assert.deepEqual(stepKinds(plan), ['rename-schema']);
+      const { applyPlan } = await import('../../src/apply/apply.js');
+      await applyPlan(db, plan);
+      assert.deepEqual(await db.query(`SELECT id, currency::text FROM accounts.invoices`), [{ id: 10, currency: 'usd' }]);
+      assert.deepEqual((await planYaml(db, v2)).steps.map((s) => s.description), []);
+      const { planRollback } = await import('../../src/rollback/rollback.js');
+      const back = await planRollback(db);
+      assert.deepEqual(stepKinds(back), ['rename-schema']);
+      await applyPlan(db, back);
+      assert.deepEqual((await planYaml(db, v1)).steps.map((s) => s.description), []);
+    });
+  });
+});
