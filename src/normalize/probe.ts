@@ -66,7 +66,7 @@ export async function normalizeDesired(
   const normalizedRoutines = new Map<Routine, Routine>();
   await db.exec('BEGIN');
   try {
-    for (const r of schemaRenames) await db.exec(`ALTER SCHEMA ${quoteIdent(r.from)} RENAME TO ${quoteIdent(r.to)}`);
+    for (const r of schemaRenames) await db.exec(renderChange({ kind: 'rename-schema', ...r }, { serverVersion: server.versionNum }).join(';\n'));
     await createPrerequisites(db, desired, live, server);
     const searchPath = (schema: string) => `SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')}`;
     const probed = await buildProbes(db, probes, 'schemaform_probe', (probeName, { schema, table }) => probeScript(schema, probeName, table), (p) => p.table);

@@ -12,7 +12,7 @@ import { toolVersion } from '../paths.js';
 import { latestSnapshot } from '../state/store.js';
 import { listUnmanaged } from '../introspect/unmanaged.js';
 import { managedScope, restrictToScope, type Scope } from './scope.js';
-import { quoteIdent } from '../sql/quote.js';
+import { renderChange } from '../plan/render.js';
 
 export interface CreatePlanOptions {
   allowDestructive?: boolean;
@@ -116,7 +116,7 @@ function schemaRenames(live: Model, desired: Model): SchemaRename[] {
 async function readAfterRenames(db: Database, renames: SchemaRename[], scope: Scope): Promise<Model> {
   await db.exec('BEGIN');
   try {
-    for (const r of renames) await db.exec(`ALTER SCHEMA ${quoteIdent(r.from)} RENAME TO ${quoteIdent(r.to)}`);
+    for (const r of renames) await db.exec(renderChange(r, { serverVersion: 0 }).join(';\n'));
     return restrictToScope((await introspect(db, { schemas: scope.schemas })).model, scope);
   } finally {
     await db.exec('ROLLBACK');
