@@ -1,5 +1,5 @@
 import type { ColumnAspect, Change } from './changes.js';
-import type { Column, Constraint, Identity, Index, Table, Trigger } from '../model/types.js';
+import type { Column, Constraint, Index, Table, Trigger } from '../model/types.js';
 import { deepEqual as same, stableStringify } from '../model/canonical.js';
 
 
@@ -19,17 +19,13 @@ function withoutName<T extends { name: string }>(x: T): Omit<T, 'name'> {
   return rest;
 }
 
-function identityEqual(a: Identity | undefined, b: Identity | undefined): boolean {
-  return same(a, b);
-}
-
 /** What differs between two versions of one column. */
 export function columnAspects(from: Column, to: Column): ColumnAspect[] {
   const aspects: ColumnAspect[] = [];
   if (from.type !== to.type) aspects.push('type');
   if (from.collation !== to.collation) aspects.push('collation');
   if (from.generated !== to.generated) aspects.push('generated');
-  if (!identityEqual(from.identity, to.identity)) aspects.push('identity');
+  if (!same(from.identity, to.identity)) aspects.push('identity');
   if (from.default !== to.default && to.generated === undefined) aspects.push('default');
   if (from.notNull !== to.notNull) aspects.push('not-null');
   if (from.comment !== to.comment) aspects.push('comment');

@@ -1,5 +1,5 @@
 import type { Change, EnumColumnUse } from './changes.js';
-import type { EnumType, Extension, Model, Schema, Sequence, Table } from '../model/types.js';
+import type { EnumType, Extension, Model, Schema, Table } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
 import { deepEqual as same, routineKey } from '../model/canonical.js';
 import { displayUserType } from '../normalize/type-names.js';
@@ -37,7 +37,7 @@ export function diffModels(current: Model, to: Model): Change[] {
     changes.push({ kind: 'drop-schema', schema: schema.name });
   }
   const enums = enumTypeNames(from, to);
-  const tableChanges = markRoutinesUsingNewDomains(rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to)).map((c) => withEnumCast(c, enums));
+  const tableChanges = markRoutinesUsingNewDomains(rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to)).map((c) => withExplicitCast(c, enums));
   return [...tableChanges, ...diffViews(from, to, tableChanges)];
 }
 
@@ -139,7 +139,7 @@ function enumTypeNames(...models: Model[]): Set<string> {
  * cannot). There is no cast at all into or out of an enum, so those go
  * through text. A `using:` in the file wins.
  */
-function withEnumCast(change: Change, enums: Set<string>): Change {
+function withExplicitCast(change: Change, enums: Set<string>): Change {
   if (change.kind !== 'alter-column' || !change.aspects.includes('type') || change.to.using !== undefined) return change;
   const base = (t: string) => t.replace(/(\[\])+$/, '');
   const column = quoteIdent(change.to.name);
@@ -208,17 +208,13 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model): Change[] {
   for (const seq of to.sequences) {
     const previous = fromSequences.get(seq.name);
     if (!previous) changes.push({ kind: 'create-sequence', schema, sequence: seq });
-    else if (!sameSequence(previous, seq)) changes.push({ kind: 'alter-sequence', schema, from: previous, to: seq });
+    else if (!same(previous, seq)) changes.push({ kind: 'alter-sequence', schema, from: previous, to: seq });
   }
   const toSequences = new Set(to.sequences.map((s) => s.name));
   for (const seq of from.sequences) if (!toSequences.has(seq.name)) changes.push({ kind: 'drop-sequence', schema, sequence: seq });
 
   changes.push(...diffTables(schema, from.tables, to.tables));
   return changes;
-}
-
-function sameSequence(a: Sequence, b: Sequence): boolean {
-  return same(a, b);
 }
 
 function diffTables(schema: string, from: Table[], to: Table[]): Change[] {

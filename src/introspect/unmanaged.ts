@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js';
-import { TOOL_SCHEMA } from './introspect.js';
+import { TOOL_SCHEMA, type ServerInfo } from './introspect.js';
 
 /**
  * Objects that live in managed schemas but that schemaform does not model
@@ -83,9 +83,8 @@ SELECT kind, schema, name FROM (
 ORDER BY kind, schema, name`;
 };
 
-export async function listUnmanaged(db: Database, schemas?: string[]): Promise<UnmanagedObject[]> {
-  const [{ v }] = (await db.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`)) as [{ v: number }];
-  return db.query<UnmanagedObject>(query(v), [schemas ?? null, TOOL_SCHEMA]);
+export async function listUnmanaged(db: Database, server: ServerInfo, schemas?: string[]): Promise<UnmanagedObject[]> {
+  return db.query<UnmanagedObject>(query(server.versionNum), [schemas ?? null, TOOL_SCHEMA]);
 }
 
 /** "3 views, 1 trigger" */

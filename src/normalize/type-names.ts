@@ -75,10 +75,16 @@ export function canonicalTypeName(written: string, schema: string, resolveUserTy
   return trimmed;
 }
 
+/**
+ * An identifier as PostgreSQL prints it (quote_ident): bare when it is a
+ * plain lower-case name, double-quoted otherwise. Keywords are not known
+ * here; a mismatch only costs a probe.
+ */
+export function displayIdentifier(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
 /** How format_type() shows a user type when the session's search_path is `public`. */
 export function displayUserType(schema: string, name: string): string {
-  const plain = /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
-  if (schema === 'public') return plain;
-  const qualifier = /^[a-z_][a-z0-9_$]*$/.test(schema) ? schema : `"${schema.replaceAll('"', '""')}"`;
-  return `${qualifier}.${plain}`;
+  return schema === 'public' ? displayIdentifier(name) : `${displayIdentifier(schema)}.${displayIdentifier(name)}`;
 }

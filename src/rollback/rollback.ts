@@ -7,7 +7,7 @@ import type { Model } from '../model/types.js';
 import { buildPlan } from '../plan/build.js';
 import type { Hazard, Plan } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
-import { backupsTakenBy, getSnapshot, listSnapshots, type BackupRecord, type RenameEvent, type Snapshot } from '../state/store.js';
+import { backupsTakenBy, getSnapshot, listSnapshots, type BackupRecord, type RenameEvent } from '../state/store.js';
 import { comparisonBase, newPlanId } from '../workflow/plan.js';
 import { restrictToScope } from '../workflow/scope.js';
 
@@ -126,4 +126,3 @@ function withRestores(changes: Change[], backups: BackupRecord[], renames: Renam
   return out;
 }
 
-export type { Snapshot };

@@ -41,7 +41,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
     const server = await serverInfo(db);
     const latest = await latestSnapshot(db);
     // Every user schema: which ones are in scope is known once the file is loaded.
-    return { server, latest, live: await introspect(db, {}, server), unmanaged: await listUnmanaged(db) };
+    return { server, latest, live: await introspect(db, {}, server), unmanaged: await listUnmanaged(db, server) };
   })();
   // A broken file is the more useful error; don't leave the other one unhandled.
   reading.catch(() => undefined);

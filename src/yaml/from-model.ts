@@ -3,6 +3,7 @@ import type { Column, Index, Model, Sequence, SequenceOptions, Table } from '../
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
 import { defaultPrimaryKeyName } from '../model/names.js';
 import { schemaReference } from './starter.js';
+import { displayIdentifier } from '../normalize/type-names.js';
 
 /**
  * The model as a schema file, leaving out whatever the loader would fill in
@@ -198,7 +199,7 @@ function tableToRaw(schema: string, t: Table) {
       policies: Object.fromEntries(t.policies.map((p) => [p.name, {
         ...(!p.permissive && { permissive: false }),
         ...(p.command !== 'all' && { command: p.command }),
-        ...(!(p.roles.length === 1 && p.roles[0] === 'public') && { roles: p.roles.map((r) => (/^[a-z_][a-z0-9_$]*$/.test(r) ? r : `"${r.replaceAll('"', '""')}"`)) }),
+        ...(!(p.roles.length === 1 && p.roles[0] === 'public') && { roles: p.roles.map(displayIdentifier) }),
         ...(p.using !== undefined && { using: p.using }),
         ...(p.withCheck !== undefined && { withCheck: p.withCheck }),
         ...(p.comment !== undefined && { comment: p.comment }),

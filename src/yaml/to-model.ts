@@ -4,7 +4,7 @@ import type {
 } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
 import { defaultPrimaryKeyName } from '../model/names.js';
-import { canonicalTypeName, displayUserType } from '../normalize/type-names.js';
+import { canonicalTypeName, displayIdentifier, displayUserType } from '../normalize/type-names.js';
 import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
 
 /** The document shape schemas/schema.json accepts (already validated). */
@@ -253,8 +253,6 @@ function toIndex(name: string, raw: RawIndex): Index {
   };
 }
 
-const plainIdentifier = (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replaceAll('"', '""')}"`);
-
 /**
  * A trigger's function as the catalog shows it: schema-qualified. An
  * unqualified name resolves as the search path would: the table's schema
@@ -264,7 +262,7 @@ function qualifyFunction(name: string, schema: string, declared: Map<string, Set
   if (/^("[^"]+"|[^."]+)\./.test(name)) return name;
   const unquoted = name.startsWith('"') ? name.slice(1, -1).replaceAll('""', '"') : name;
   const home = declared.get(schema)?.has(unquoted) || !declared.get('public')?.has(unquoted) ? schema : 'public';
-  return `${plainIdentifier(home)}.${plainIdentifier(unquoted)}`;
+  return `${displayIdentifier(home)}.${displayIdentifier(unquoted)}`;
 }
 
 const eventOrder: TriggerEvent[] = ['insert', 'update', 'delete', 'truncate'];

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { applyPlan } from '../../src/apply/apply.js';
 import { connectServer } from '../../src/db/server.js';
-import { introspect } from '../../src/introspect/introspect.js';
+import { introspect, serverInfo } from '../../src/introspect/introspect.js';
 import { listUnmanaged } from '../../src/introspect/unmanaged.js';
 import { createPlan } from '../../src/workflow/plan.js';
 import { modelToYaml } from '../../src/yaml/from-model.js';
@@ -95,7 +95,8 @@ async function runCase(urlA: string, urlB: string, binDir: string, c: Case): Pro
     const a = await connectServer(urlA);
     const b = await connectServer(urlB);
     try {
-      const kinds = [...new Set([...(await listUnmanaged(a)), ...(await listUnmanaged(b))].map((o) => o.kind))].sort();
+      const server = await serverInfo(a);
+      const kinds = [...new Set([...(await listUnmanaged(a, server)), ...(await listUnmanaged(b, server))].map((o) => o.kind))].sort();
       if (kinds.length) return { status: 'unsupported', kinds };
       const dir = mkdtempSync(join(tmpdir(), 'schemaform-conformance-'));
       const file = join(dir, 'schema.yaml');
