@@ -37,5 +37,5 @@ export { detectDrift } from './workflow/drift.js';
 export { applyPlan, ApplyFailedError } from './apply/apply.js';
 export { planRollback } from './rollback/rollback.js';
 export { listSnapshots, getSnapshot, latestSnapshot } from './state/store.js';
-export { fingerprint } from './model/canonical.js';
+export { fingerprint } from './model/objects.js';
 export { quoteIdent, quoteLiteral } from './sql/quote.js';

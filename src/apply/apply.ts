@@ -1,9 +1,8 @@
 import type { Database } from '../db/database.js';
 import { PlanRefusedError, SchemaformError } from '../errors.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
-import { fingerprint } from '../model/canonical.js';
 import { hasDataLoss } from '../plan/build.js';
-import { describeDigestChanges, objectDigests } from '../model/objects.js';
+import { describeDigestChanges, fingerprint, objectDigests } from '../model/objects.js';
 import type { Model } from '../model/types.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import { toolVersion } from '../paths.js';

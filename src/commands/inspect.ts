@@ -2,7 +2,6 @@ import { Flags } from '@oclif/core';
 import { writeFile } from 'node:fs/promises';
 import { BaseCommand } from '../cli/base-command.js';
 import { introspect } from '../introspect/introspect.js';
-import { modelToYaml } from '../yaml/from-model.js';
 
 export default class Inspect extends BaseCommand {
   static override summary = 'Write the live database schema as a schema file';
@@ -18,6 +17,8 @@ export default class Inspect extends BaseCommand {
     const { flags } = await this.parse(Inspect);
     const db = await this.database(flags['database-url']);
     const { model } = await introspect(db, { schemas: flags.schema });
+    // The YAML writer is loaded only by the commands that write YAML.
+    const { modelToYaml } = await import('../yaml/from-model.js');
     const yaml = modelToYaml(model);
     if (flags.output) {
       await writeFile(flags.output, yaml);

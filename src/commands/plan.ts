@@ -28,14 +28,15 @@ export default class Plan extends BaseCommand {
   async run() {
     const { flags } = await this.parse(Plan);
     const progress = await this.progress();
-    progress.phase('loading the schema file');
-    const loading = loadSchema(flags.file);
-    loading.catch(() => undefined);
+    const load = async () => {
+      progress.phase('loading the schema file');
+      return (await loadSchema(flags.file)).model;
+    };
     const db = await this.database(flags['database-url']).catch(async (e) => {
-      await loading; // a broken file is reported before an unreachable database
+      await load(); // a broken file is reported before an unreachable database
       throw e;
     });
-    const plan = await createPlan(db, loading.then((l) => l.model), { allowDestructive: flags['allow-destructive'], strict: flags.strict, onPhase: (p) => progress.phase(p) });
+    const plan = await createPlan(db, load, { allowDestructive: flags['allow-destructive'], strict: flags.strict, onPhase: (p) => progress.phase(p) });
     const path = flags.output ?? join('plans', `${plan.id}.plan.json`);
     const empty = plan.steps.length === 0;
     if (!empty || flags.output) await writePlanFile(path, plan);

@@ -3,7 +3,9 @@ import { SchemaformError } from '../errors.js';
 import { redactUrl, type Database } from './database.js';
 
 export async function connectServer(url: string): Promise<Database> {
-  const client = new pg.Client({ connectionString: url, application_name: 'schemaform' });
+  // Pipelining: queries issued together (the catalog reads) are sent
+  // together instead of one round trip after another.
+  const client = new pg.Client({ connectionString: url, application_name: 'schemaform', pipeline: true });
   try {
     await client.connect();
   } catch (e) {

@@ -41,21 +41,27 @@ export async function serverInfo(db: Database): Promise<ServerInfo> {
  */
 export async function introspect(db: Database, options: IntrospectOptions = {}, server?: ServerInfo): Promise<Introspection> {
   const info = server ?? (await serverInfo(db));
-  await db.query(`SELECT pg_catalog.set_config('search_path', 'public', false)`);
   const params = [options.schemas ?? null, TOOL_SCHEMA];
-  const schemaRows = await db.query<{ name: string; comment: string | null }>(schemasQuery, params);
-  const extensionRows = await db.query<{ name: string; schema: string; version: string }>(extensionsQuery);
-  const enumRows = await db.query<EnumRow>(enumsQuery, params);
-  const domainRows = await db.query<DomainRow>(domainsQuery, params);
-  const sequenceRows = await db.query<SequenceRow>(sequencesQuery, params);
-  const tableRows = await db.query<TableRow>(tablesQuery, params);
-  const columnRows = await db.query<ColumnRow>(columnsQuery, params);
-  const constraintRows = await db.query<ConstraintRow>(constraintsQuery(info.versionNum), params);
-  const indexRows = await db.query<IndexRow>(indexesQuery(info.versionNum), params);
-  const viewRows = await db.query<ViewRow>(viewsQuery, params);
-  const triggerRows = await db.query<TriggerRow>(triggersQuery, params);
-  const policyRows = await db.query<PolicyRow>(policiesQuery, params);
-  const functionRows = await db.query<FunctionRow>(functionsQuery(info.versionNum), params);
+  // All issued at once: on a pipelining connection they reach the server
+  // together and it works through them while this process does other work
+  // (parsing the schema file). They run in the order issued, so the
+  // search_path is set before any of them.
+  const [, schemaRows, extensionRows, enumRows, domainRows, sequenceRows, tableRows, columnRows, constraintRows, indexRows, viewRows, triggerRows, policyRows, functionRows] = await Promise.all([
+    db.query(`SELECT pg_catalog.set_config('search_path', 'public', false)`),
+    db.query<{ name: string; comment: string | null }>(schemasQuery, params),
+    db.query<{ name: string; schema: string; version: string }>(extensionsQuery),
+    db.query<EnumRow>(enumsQuery, params),
+    db.query<DomainRow>(domainsQuery, params),
+    db.query<SequenceRow>(sequencesQuery, params),
+    db.query<TableRow>(tablesQuery, params),
+    db.query<ColumnRow>(columnsQuery, params),
+    db.query<ConstraintRow>(constraintsQuery(info.versionNum), params),
+    db.query<IndexRow>(indexesQuery(info.versionNum), params),
+    db.query<ViewRow>(viewsQuery, params),
+    db.query<TriggerRow>(triggersQuery, params),
+    db.query<PolicyRow>(policiesQuery, params),
+    db.query<FunctionRow>(functionsQuery(info.versionNum), params),
+  ]);
 
   const schemas = new Map<string, Schema>();
   for (const r of schemaRows) {

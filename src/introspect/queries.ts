@@ -161,7 +161,7 @@ SELECT n.nspname AS schema, c.relname AS table_name, a.attname AS name,
   CASE WHEN a.attgenerated = 's' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid, true) END AS generated,
   a.attidentity AS identity,
   CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN co.collname END AS collation,
-  pg_catalog.col_description(c.oid, a.attnum) AS comment,
+  cd.description AS comment,
   pg_catalog.format_type(s.seqtypid, NULL) AS seq_type, s.seqstart::text AS seq_start,
   s.seqincrement::text AS seq_increment, s.seqmin::text AS seq_min, s.seqmax::text AS seq_max,
   s.seqcache::text AS seq_cache, s.seqcycle AS seq_cycle
@@ -174,49 +174,81 @@ LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_catalog.pg_depend d ON a.attidentity <> '' AND d.refclassid = 'pg_class'::regclass
   AND d.refobjid = c.oid AND d.refobjsubid = a.attnum AND d.classid = 'pg_class'::regclass AND d.deptype = 'i'
 LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = d.objid
+LEFT JOIN pg_catalog.pg_description cd ON cd.objoid = a.attrelid AND cd.classoid = 'pg_class'::regclass AND cd.objsubid = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
-ORDER BY 1, 2, a.attnum`;
+ORDER BY a.attrelid, a.attnum`;
 
 /** Primary keys, uniques, checks and foreign keys. NOT NULL rows (PostgreSQL 18+) are columns' business. */
 export function constraintsQuery(serverVersion: number): string {
   const nullsNotDistinct = serverVersion >= 150000
     ? `COALESCE((SELECT x.indnullsnotdistinct FROM pg_catalog.pg_index x WHERE x.indexrelid = con.conindid AND con.contype = 'u'), false)`
     : 'false';
+  // Key columns and comments are joined for all constraints at once rather
+  // than looked up by a subquery per constraint.
   return `
-WITH ${scope}
-SELECT n.nspname AS schema, c.relname AS table_name, con.conname AS name, con.contype AS type,
-  (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
-     JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum) AS columns,
-  fn.nspname AS ref_schema, fc.relname AS ref_table,
-  (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
-     JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum) AS ref_columns,
+WITH ${scope},
+constraints AS (
+  SELECT con.*, n.nspname, c.relname
+  FROM pg_catalog.pg_constraint con
+  JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+  JOIN scope n ON n.oid = c.relnamespace
+  WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p')
+    AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
+),
+key_columns AS (
+  SELECT con.oid, json_agg(a.attname ORDER BY k.ord) AS columns
+  FROM constraints con
+  CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+  GROUP BY con.oid
+),
+referenced_columns AS (
+  SELECT con.oid, json_agg(a.attname ORDER BY k.ord) AS columns
+  FROM constraints con
+  CROSS JOIN LATERAL unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+  WHERE con.contype = 'f'
+  GROUP BY con.oid
+)
+SELECT con.nspname AS schema, con.relname AS table_name, con.conname AS name, con.contype AS type,
+  kc.columns, fn.nspname AS ref_schema, fc.relname AS ref_table, rc.columns AS ref_columns,
   con.confupdtype AS on_update, con.confdeltype AS on_delete, con.confmatchtype AS match,
   con.condeferrable AS deferrable, con.condeferred AS deferred, con.connoinherit AS no_inherit,
   CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true)
        WHEN con.contype = 'x' THEN pg_catalog.pg_get_constraintdef(con.oid, true) END AS expression,
   ${nullsNotDistinct} AS nulls_not_distinct,
-  pg_catalog.obj_description(con.oid, 'pg_constraint') AS comment
-FROM pg_catalog.pg_constraint con
-JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
-JOIN scope n ON n.oid = c.relnamespace
+  d.description AS comment
+FROM constraints con
+LEFT JOIN key_columns kc ON kc.oid = con.oid
+LEFT JOIN referenced_columns rc ON rc.oid = con.oid
 LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
-WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p')
-  AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
+LEFT JOIN pg_catalog.pg_description d ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0
 ORDER BY 1, 2, 3`;
 }
 
 /** Indexes that do not back a primary key, unique or exclusion constraint. */
 export function indexesQuery(serverVersion: number): string {
   const nullsNotDistinct = serverVersion >= 150000 ? 'x.indnullsnotdistinct' : 'false';
+  // Keys are aggregated for all indexes in one pass (hash joins over the
+  // catalogs) rather than by a subquery per index, which rescans
+  // pg_collation once per index.
   return `
-WITH ${scope}
-SELECT n.nspname AS schema, c.relname AS table_name, i.relname AS name, x.indisunique AS "unique",
-  am.amname AS method, pg_catalog.pg_get_expr(x.indpred, x.indrelid, true) AS "where",
-  ${nullsNotDistinct} AS nulls_not_distinct, pg_catalog.obj_description(i.oid, 'pg_class') AS comment,
-  i.reloptions AS with_options,
-  (SELECT json_agg(json_build_object(
+WITH ${scope},
+indexes AS (
+  SELECT x.*, n.nspname, c.relname AS table_name, i.relname AS index_name, i.relam, i.reloptions
+  FROM pg_catalog.pg_index x
+  JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+  JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
+  JOIN scope n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'm')
+    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+                    WHERE con.conindid = x.indexrelid AND con.conrelid = x.indrelid AND con.contype IN ('p', 'u', 'x'))
+    AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
+),
+index_keys AS (
+  SELECT x.indexrelid, json_agg(json_build_object(
       'column', CASE WHEN k.attnum <> 0 THEN a.attname END,
       'expression', CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(x.indexrelid, k.ord::int, true) END,
       'option', (x.indoption::int2[])[k.ord - 1],
@@ -224,22 +256,24 @@ SELECT n.nspname AS schema, c.relname AS table_name, i.relname AS name, x.indisu
         CASE WHEN ocn.nspname = 'pg_catalog' THEN quote_ident(oc.opcname) ELSE quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname) END END,
       'collation', CASE WHEN k.ord <= x.indnkeyatts AND co.oid IS NOT NULL AND co.oid <> COALESCE(NULLIF(a.attcollation, 0), 100)
         THEN CASE WHEN con.nspname = 'pg_catalog' THEN quote_ident(co.collname) ELSE quote_ident(con.nspname) || '.' || quote_ident(co.collname) END END,
-      'included', k.ord > x.indnkeyatts) ORDER BY k.ord)
-   FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
-   LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
-   LEFT JOIN pg_catalog.pg_opclass oc ON k.ord <= x.indnkeyatts AND oc.oid = (x.indclass::oid[])[k.ord - 1]
-   LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
-   LEFT JOIN pg_catalog.pg_collation co ON co.oid = NULLIF((x.indcollation::oid[])[k.ord - 1], 0)
-   LEFT JOIN pg_catalog.pg_namespace con ON con.oid = co.collnamespace) AS keys
-FROM pg_catalog.pg_index x
-JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
-JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
-JOIN scope n ON n.oid = c.relnamespace
-JOIN pg_catalog.pg_am am ON am.oid = i.relam
-WHERE c.relkind IN ('r', 'p', 'm')
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
-                  WHERE con.conindid = x.indexrelid AND con.conrelid = x.indrelid AND con.contype IN ('p', 'u', 'x'))
-  AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
+      'included', k.ord > x.indnkeyatts) ORDER BY k.ord) AS keys
+  FROM indexes x
+  CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+  LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+  LEFT JOIN pg_catalog.pg_opclass oc ON k.ord <= x.indnkeyatts AND oc.oid = (x.indclass::oid[])[k.ord - 1]
+  LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
+  LEFT JOIN pg_catalog.pg_collation co ON co.oid = NULLIF((x.indcollation::oid[])[k.ord - 1], 0)
+  LEFT JOIN pg_catalog.pg_namespace con ON con.oid = co.collnamespace
+  GROUP BY x.indexrelid
+)
+SELECT x.nspname AS schema, x.table_name, x.index_name AS name, x.indisunique AS "unique",
+  am.amname AS method, pg_catalog.pg_get_expr(x.indpred, x.indrelid, true) AS "where",
+  ${nullsNotDistinct} AS nulls_not_distinct, d.description AS comment,
+  x.reloptions AS with_options, k.keys
+FROM indexes x
+JOIN pg_catalog.pg_am am ON am.oid = x.relam
+JOIN index_keys k ON k.indexrelid = x.indexrelid
+LEFT JOIN pg_catalog.pg_description d ON d.objoid = x.indexrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 ORDER BY 1, 2, 3`;
 }
 

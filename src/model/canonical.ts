@@ -100,11 +100,6 @@ export function sha256(text: string): string {
 /** Desired-only hints: they describe a transition, not the schema. */
 const HINTS: ReadonlySet<string> = new Set(['renamedFrom', 'using', 'dependsOn']);
 
-/** Identity of a schema's shape. */
-export function fingerprint(model: Model): string {
-  return sha256(stableStringify(sortModel(model), HINTS));
-}
-
 /** Short digest of one object's definition, for saying which objects changed. */
 export function digest(value: unknown): string {
   return createHash('sha256').update(stableStringify(value, HINTS)).digest('hex').slice(0, 16);

@@ -1,6 +1,6 @@
 import type { ObjectRef } from '../diff/changes.js';
 import { describeObject } from '../diff/changes.js';
-import { digest } from './canonical.js';
+import { digest, sha256, stableStringify } from './canonical.js';
 import type { Model } from './types.js';
 
 /** Every top-level object of a model under the label people read ("table public.users"). */
@@ -26,6 +26,18 @@ export function objectDigests(model: Model): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [label, , value] of objectsOf(model)) out[label] = digest(value);
   return out;
+}
+
+/**
+ * Identity of a schema's shape: a hash of its object digests, so a plan that
+ * needs both (every plan does) serialises the model once.
+ */
+export function fingerprint(model: Model): string {
+  return fingerprintOf(objectDigests(model));
+}
+
+export function fingerprintOf(digests: Record<string, string>): string {
+  return sha256(stableStringify(digests));
 }
 
 /** Objects added, removed or changed between two digest maps, as sentences. */

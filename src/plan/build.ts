@@ -1,13 +1,12 @@
 import type { Change } from '../diff/changes.js';
 import { actionOf, describeObject, objectOf, type ObjectRef } from '../diff/changes.js';
-import { fingerprint } from '../model/canonical.js';
-import { objectDigests, restrictModel } from '../model/objects.js';
+import { fingerprintOf, objectDigests, restrictModel } from '../model/objects.js';
 import type { Model } from '../model/types.js';
 import { hazardsOf } from './hazards.js';
 import { backupFor } from './backups.js';
 import { orderChanges } from './order.js';
 import { renderChange } from './render.js';
-import { planChecksum } from './checksum.js';
+import { modelChecksum, planChecksum } from './checksum.js';
 import type { Hazard, Plan, PlanStep, PlanTarget } from './types.js';
 
 export interface BuildPlanInput {
@@ -53,6 +52,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
   });
   const summary = { create: 0, update: 0, delete: 0 };
   for (const s of steps) summary[s.action]++;
+  const sourceObjects = objectDigests(input.source.model);
   const plan: Omit<Plan, 'checksum'> = {
     formatVersion: 1,
     id: input.id,
@@ -62,12 +62,12 @@ export function buildPlan(input: BuildPlanInput): Plan {
     target: input.target,
     scope: input.scope,
     source: {
-      fingerprint: fingerprint(input.source.model),
+      fingerprint: fingerprintOf(sourceObjects),
       snapshotId: input.source.snapshotId,
-      objects: objectDigests(input.source.model),
+      objects: sourceObjects,
       model: restrictModel(input.source.model, touched(steps)),
     },
-    desired: { fingerprint: fingerprint(input.desired), model: input.desired },
+    desired: { checksum: modelChecksum(input.desired), model: input.desired },
     allowDestructive: input.allowDestructive,
     ...(input.rollbackTo !== undefined && { rollbackTo: input.rollbackTo }),
     summary,

@@ -1,17 +1,28 @@
-import { fingerprint, sha256, stableStringify } from '../model/canonical.js';
+import { sha256, stableStringify } from '../model/canonical.js';
+import type { Model } from '../model/types.js';
 import type { Plan } from './types.js';
 
 /**
  * Over everything but the checksum itself, in a key order that cannot vary.
- * The desired model is covered by its fingerprint, which planIntact checks
- * against the model, so the model is serialised once, not twice.
+ * The desired model, the largest part, is covered by its own checksum, which
+ * planIntact checks against the model, so it is serialised once, not twice.
  */
 export function planChecksum(plan: Omit<Plan, 'checksum'> | Plan): string {
   const { checksum: _ignored, desired, ...rest } = plan as Plan;
-  return sha256(stableStringify({ ...rest, desired: { fingerprint: desired.fingerprint } }));
+  return sha256(stableStringify({ ...rest, desired: { checksum: desired.checksum } }));
+}
+
+/**
+ * The model exactly as the plan file holds it. JSON.parse keeps key order
+ * and JSON.stringify follows it, so a model read back from the file
+ * serialises to the same text unless someone edited it; the native
+ * serialiser is several times cheaper than the key-sorting one.
+ */
+export function modelChecksum(model: Model): string {
+  return sha256(JSON.stringify(model));
 }
 
 /** True when nothing in the plan changed since it was written. */
 export function planIntact(plan: Plan): boolean {
-  return planChecksum(plan) === plan.checksum && fingerprint(plan.desired.model) === plan.desired.fingerprint;
+  return planChecksum(plan) === plan.checksum && modelChecksum(plan.desired.model) === plan.desired.checksum;
 }

@@ -63,7 +63,7 @@ export interface Plan {
    * objects this plan touches (to show reviewers before/after).
    */
   source: { fingerprint: string; snapshotId: number | null; objects: Record<string, string>; model: Model };
-  desired: { fingerprint: string; model: Model };
+  desired: { checksum: string; model: Model };
   allowDestructive: boolean;
   rollbackTo?: number;
   summary: { create: number; update: number; delete: number };

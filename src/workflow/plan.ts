@@ -31,22 +31,20 @@ export function newPlanId(now: Date): string {
 
 /**
  * Read the live database and plan the way to `desired`. Changes nothing.
- * `desired` may still be loading: the database is read meanwhile.
+ * `desired` may be a function that loads it: it is called once the catalog
+ * queries are on their way, so the file is parsed while the server answers.
  */
-export async function createPlan(db: Database, desiredInput: Model | Promise<Model>, options: CreatePlanOptions = {}): Promise<Plan> {
+export async function createPlan(db: Database, desiredInput: Model | Promise<Model> | (() => Promise<Model>), options: CreatePlanOptions = {}): Promise<Plan> {
   const now = (options.now ?? (() => new Date()))();
   const phase = options.onPhase ?? (() => undefined);
   phase('reading the database');
-  const reading = (async () => {
-    const server = await serverInfo(db);
-    const latest = await latestSnapshot(db);
-    // Every user schema: which ones are in scope is known once the file is loaded.
-    return { server, latest, live: await introspect(db, {}, server), unmanaged: await listUnmanaged(db, server) };
-  })();
+  const server = await serverInfo(db);
+  // Every user schema: which ones are in scope is known once the file is loaded.
+  const reading = Promise.all([latestSnapshot(db), introspect(db, {}, server), listUnmanaged(db, server)]);
   // A broken file is the more useful error; don't leave the other one unhandled.
   reading.catch(() => undefined);
-  const desired = await desiredInput;
-  const { server, latest, live, unmanaged: everywhere } = await reading;
+  const desired = await (typeof desiredInput === 'function' ? desiredInput() : desiredInput);
+  const [latest, live, everywhere] = await reading;
   const scope = managedScope(desired, latest);
   const unmanaged = everywhere.filter((o) => scope.schemas.includes(o.schema));
   if (options.strict && unmanaged.length) {

@@ -1,70 +1,24 @@
-import { randomBytes } from 'node:crypto';
-import { parseChunk } from './parse-chunk.js';
-import { splitTables } from './split-tables.js';
-
-/** Below this the files are parsed whole: the tree of a small file is small anyway. */
-const FAST_PATH_THRESHOLD_BYTES = 128 * 1024;
+import { CORE_SCHEMA, load } from 'js-yaml';
 
 /**
- * Each file's content as plain data, parsed in pieces so that memory stays
- * bounded, or undefined when the input is small or anything about it is
- * unusual. The
- * result is only trusted for valid files: whoever gets undefined, or finds a
- * problem in the data, parses the whole documents to report positions.
+ * A schema file's content as plain data, or undefined if anything about it
+ * would need an error message.
+ *
+ * Why two parsers: `yaml` keeps a full syntax tree with source positions,
+ * which is what lets every problem be reported as file:line:col, but it
+ * reads only a few MB/s and holds ~70 bytes of tree per input byte. js-yaml
+ * builds plain objects directly, about eight times faster and without the
+ * tree. Valid files (the common case, and every large one) take this path;
+ * whoever gets undefined, or finds a problem in the data, parses the text
+ * again with `yaml` to say where. Both read the YAML 1.2 core schema, and
+ * both reject duplicate keys, so they agree on every document this accepts.
  */
-export async function parseSchemaTextsFast(texts: string[]): Promise<Array<Record<string, unknown>> | undefined> {
-  if (texts.reduce((n, t) => n + t.length, 0) < FAST_PATH_THRESHOLD_BYTES) return undefined;
-  const seed = randomBytes(6).toString('hex');
-  // Per file: the skeleton first, then its table chunks, all parsed together.
-  const plans = texts.map((text, f) => splitTables(text, `${seed}_${f}`) ?? { skeleton: text, groups: new Map<string, string[]>() });
-  const pieces = plans.flatMap((p) => [p.skeleton, ...[...p.groups.values()].flat()]);
-  // One piece at a time: each tree is garbage before the next is built, and
-  // between pieces the event loop runs, so reading the database proceeds
-  // meanwhile. (Worker threads were tried: on two cores the parser's cold
-  // start in each worker ate the gain.)
-  const parsed: Array<Record<string, unknown> | undefined> = [];
-  for (const piece of pieces) {
-    parsed.push(parseChunk(piece));
-    await new Promise((resolve) => setImmediate(resolve));
+export function parseSchemaTextFast(text: string): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = load(text, { schema: CORE_SCHEMA });
+  } catch {
+    return undefined;
   }
-  if (parsed.some((p) => p === undefined)) return undefined;
-
-  let next = 0;
-  const out: Array<Record<string, unknown>> = [];
-  for (const plan of plans) {
-    const skeleton = parsed[next++]!;
-    const tablesByPlaceholder = new Map<string, Record<string, unknown>>();
-    for (const [placeholder, chunks] of plan.groups) {
-      const tables: Record<string, unknown> = {};
-      for (let c = 0; c < chunks.length; c++) {
-        for (const [name, value] of Object.entries(parsed[next++]!)) {
-          if (name in tables) return undefined; // a duplicate key: the full parser reports it properly
-          tables[name] = value;
-        }
-      }
-      tablesByPlaceholder.set(placeholder, tables);
-    }
-    if (!substitute(skeleton, tablesByPlaceholder)) return undefined;
-    out.push(skeleton);
-  }
-  return out;
-}
-
-/** Put each group's tables where its placeholder stands; false if one is anywhere unexpected. */
-function substitute(doc: Record<string, unknown>, tables: Map<string, Record<string, unknown>>): boolean {
-  if (tables.size === 0) return true;
-  const schemas = doc.schemas;
-  if (!schemas || typeof schemas !== 'object') return false;
-  let placed = 0;
-  for (const schema of Object.values(schemas as Record<string, unknown>)) {
-    if (!schema || typeof schema !== 'object') continue;
-    const s = schema as Record<string, unknown>;
-    if (typeof s.tables === 'string' && tables.has(s.tables)) {
-      s.tables = tables.get(s.tables);
-      placed++;
-    }
-  }
-  // A placeholder left anywhere else is a string where the JSON Schema wants
-  // a mapping, so validation sends the file to the full parser.
-  return placed === tables.size;
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }

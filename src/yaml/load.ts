@@ -3,9 +3,9 @@ import { join, relative } from 'node:path';
 import { SchemaFileError, SchemaformError, type SourceProblem } from '../errors.js';
 import type { Model } from '../model/types.js';
 import { checkModel } from '../validate/semantic.js';
-import { SourceFile } from './source.js';
+import type { SourceFile } from './source.js';
 import { isValidShape, validateShape } from './validate-shape.js';
-import { parseSchemaTextsFast } from './fast-parse.js';
+import { parseSchemaTextFast } from './fast-parse.js';
 import { documentToModel, type RawDocument } from './to-model.js';
 
 export interface LoadedSchema {
@@ -21,16 +21,20 @@ export interface LoadedSchema {
 export async function loadSchema(path: string, cwd = process.cwd()): Promise<LoadedSchema> {
   const files = await listSchemaFiles(path);
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
-  return (await loadQuickly(files, texts)) ?? loadPrecisely(files, texts, cwd);
+  return loadQuickly(files, texts) ?? loadPrecisely(files, texts, cwd);
 }
 
 /**
- * Large, valid files: parsed in pieces, keeping memory bounded. Anything
- * that would need an error message returns undefined and goes the precise way.
+ * Valid files, read without source positions. Anything that would need an
+ * error message returns undefined and goes the precise way.
  */
-async function loadQuickly(files: string[], texts: string[]): Promise<LoadedSchema | undefined> {
-  const docs = await parseSchemaTextsFast(texts);
-  if (!docs || !docs.every(isValidShape)) return undefined;
+function loadQuickly(files: string[], texts: string[]): LoadedSchema | undefined {
+  const docs: Array<Record<string, unknown>> = [];
+  for (const text of texts) {
+    const doc = parseSchemaTextFast(text);
+    if (!doc || !isValidShape(doc)) return undefined;
+    docs.push(doc);
+  }
   const { merged, conflicts } = mergeDocuments(docs.map((doc) => ({ doc: doc as RawDocument })));
   if (conflicts.length) return undefined;
   const model = documentToModel(merged);
@@ -39,6 +43,8 @@ async function loadQuickly(files: string[], texts: string[]): Promise<LoadedSche
 }
 
 async function loadPrecisely(files: string[], texts: string[], cwd: string): Promise<LoadedSchema> {
+  // The position-keeping parser is loaded only when a file needs it.
+  const { SourceFile } = await import('./source.js');
   const sources: SourceFile[] = [];
   const problems: SourceProblem[] = [];
   const documents: Array<{ source: SourceFile; doc: RawDocument }> = [];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { introspect } from '../../src/introspect/introspect.js';
-import { fingerprint } from '../../src/model/canonical.js';
+import { fingerprint } from '../../src/model/objects.js';
 import { applyYaml, planYaml, withDatabase } from '../harness/workflow.js';
 
 const realistic = readFileSync(new URL('../../../test/fixtures/realistic.yaml', import.meta.url), 'utf8');

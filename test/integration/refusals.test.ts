@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { applyPlan, ApplyFailedError } from '../../src/apply/apply.js';
 import { connectServer } from '../../src/db/server.js';
 import { PlanRefusedError } from '../../src/errors.js';
-import { fingerprint } from '../../src/model/canonical.js';
+import { fingerprint } from '../../src/model/objects.js';
 import { introspect } from '../../src/introspect/introspect.js';
 import { planIntact } from '../../src/plan/checksum.js';
 import { readPlanFile, writePlanFile } from '../../src/plan/plan-file.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { applyPlan, ApplyFailedError } from '../../src/apply/apply.js';
-import { fingerprint } from '../../src/model/canonical.js';
+import { fingerprint } from '../../src/model/objects.js';
 import { introspect } from '../../src/introspect/introspect.js';
 import { planRollback } from '../../src/rollback/rollback.js';
 import { planYaml, withDatabase } from '../harness/workflow.js';

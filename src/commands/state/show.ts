@@ -2,7 +2,6 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { SchemaformError } from '../../errors.js';
 import { getSnapshot } from '../../state/store.js';
-import { modelToYaml } from '../../yaml/from-model.js';
 
 export default class StateShow extends BaseCommand {
   static override summary = 'Show one snapshot: its metadata and its schema as YAML';
@@ -16,6 +15,7 @@ export default class StateShow extends BaseCommand {
     const snapshot = await getSnapshot(db, args.id);
     if (!snapshot) throw new SchemaformError(`no snapshot ${args.id}`, { hint: 'Run `schema state list` for the ids.' });
     this.say(`# snapshot ${snapshot.id} (${snapshot.kind}) recorded ${snapshot.createdAt} by ${snapshot.appliedBy}; plan ${snapshot.planId ?? '-'}`);
+    const { modelToYaml } = await import('../../yaml/from-model.js');
     this.say(modelToYaml(snapshot.model));
     return snapshot;
   }
