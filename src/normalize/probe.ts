@@ -26,10 +26,14 @@ export async function normalizeDesired(
   for (const s of live.schemas) for (const t of s.tables) liveTables.set(`${s.name}\u0000${t.name}`, t);
 
   const probes: Array<{ schema: string; table: Table }> = [];
+  const columnProbes: ColumnProbe[] = [];
   for (const s of desired.schemas) {
     for (const t of s.tables) {
       const current = liveTables.get(`${s.name}\u0000${t.name}`) ?? (t.renamedFrom ? liveTables.get(`${s.name}\u0000${t.renamedFrom}`) : undefined);
-      if (current && spelledDifferently(t, current)) probes.push({ schema: s.name, table: t });
+      if (!current) continue;
+      const differs = spelledDifferently(t, current);
+      if (differs.beyondColumns) probes.push({ schema: s.name, table: t });
+      else for (const column of differs.columns) columnProbes.push({ schema: s.name, table: t, column });
     }
   }
   const liveDomains = new Map<string, Domain>();
@@ -58,7 +62,7 @@ export async function normalizeDesired(
   for (const s of desired.schemas) {
     for (const f of s.functions) if (!liveRoutines.has(`${s.name}\u0000${routineKey(f)}\u0000${f.returns}`)) routineProbes.push({ schema: s.name, routine: f });
   }
-  if (probes.length === 0 && domainProbes.length === 0 && viewProbes.length === 0 && (routineProbes.length === 0 || live.schemas.every((s) => (s.functions ?? []).length === 0))) return desired;
+  if (probes.length === 0 && columnProbes.length === 0 && domainProbes.length === 0 && viewProbes.length === 0 && (routineProbes.length === 0 || live.schemas.every((s) => (s.functions ?? []).length === 0))) return desired;
 
   const normalized = new Map<Table, Table>();
   const normalizedDomains = new Map<Domain, Domain>();
@@ -87,12 +91,19 @@ export async function normalizeDesired(
       'SET LOCAL check_function_bodies = off',
       ...createRoutine('pg_temp', { ...routine, name: probeName, settings: undefined, comment: undefined }, false),
     ].join(';\n'), (p) => p.routine);
-    const sets = [tableSet, domainSet, viewSet, routineSet] as const;
+    const columnSet = columnProbeSet(columnProbes);
+    const sets = [tableSet, columnSet, domainSet, viewSet, routineSet] as const;
     const builtAt = await attemptAll(db, sets.flatMap((set) => set.map((p) => p.script)));
     let next = 0;
     const built = <O>(set: Array<Probe<O>>) => set.filter(() => builtAt[next++]);
-    const [probed, probedDomains, probedViews, probedRoutines] = [built(tableSet), built(domainSet), built(viewSet), built(routineSet)];
-    if (probed.length || probedDomains.length || probedViews.length || probedRoutines.length) {
+    const [probed, probedColumns, probedDomains, probedViews, probedRoutines] = [built(tableSet), built(columnSet), built(domainSet), built(viewSet), built(routineSet)];
+    // A batch fails whole if one column in it does not build: its tables
+    // are probed one by one, so the others still get their spelling.
+    const retried = columnSet.filter((p) => !probedColumns.includes(p)).flatMap((p) => p.original);
+    const retrySet = probeSet(uniqueTables(retried), 'schemaform_probe_retry', (probeName, { schema, table }) => probeScript(schema, probeName, table), (p) => p.table);
+    const retryBuiltAt = await attemptAll(db, retrySet.map((p) => p.script));
+    probed.push(...retrySet.filter((_, i) => retryBuiltAt[i]));
+    if (probed.length || probedColumns.length || probedDomains.length || probedViews.length || probedRoutines.length) {
       // The session's temporary schema exists once it holds something.
       const [{ name: tempSchema }] = (await db.query<{ name: string }>(
         'SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE oid = pg_catalog.pg_my_temp_schema()',
@@ -102,6 +113,17 @@ export async function normalizeDesired(
       for (const { probeName, original } of probed) {
         const result = byName.get(probeName);
         if (result) normalized.set(original, adoptSpelling(original, result));
+      }
+      const spelledColumns = new Map<Column, Column>();
+      for (const { probeName, original } of probedColumns) {
+        const result = new Map((byName.get(probeName)?.columns ?? []).map((c) => [c.name, c]));
+        original.forEach(({ column }, k) => {
+          const p = result.get(batchColumnName(k));
+          if (p) spelledColumns.set(column, adoptColumnSpelling(column, p));
+        });
+      }
+      for (const table of uniqueTables(probedColumns.flatMap((p) => p.original)).map((p) => p.table)) {
+        if (!normalized.has(table)) normalized.set(table, { ...table, columns: table.columns.map((c) => spelledColumns.get(c) ?? c) });
       }
       const viewsByName = new Map((model.schemas[0]?.views ?? []).map((v) => [v.name, v]));
       const tablesByName = new Map((model.schemas[0]?.tables ?? []).map((t) => [t.name, t]));
@@ -141,12 +163,25 @@ export async function normalizeDesired(
   };
 }
 
-function spelledDifferently(desired: Table, live: Table): boolean {
+/**
+ * Which columns' types or defaults are spelled differently from the live
+ * table, and whether anything else (generated columns, checks, indexes,
+ * exclusions, trigger conditions, policies) is. Plain columns are probed in
+ * batches; anything else needs the table rebuilt as a whole.
+ */
+function spelledDifferently(desired: Table, live: Table): { columns: Column[]; beyondColumns: boolean } {
   const liveColumns = new Map(live.columns.map((c) => [c.name, c]));
+  const columns: Column[] = [];
   for (const c of desired.columns) {
     const l = liveColumns.get(c.name) ?? (c.renamedFrom ? liveColumns.get(c.renamedFrom) : undefined);
-    if (l && (l.type !== c.type || l.default !== c.default || l.generated !== c.generated)) return true;
+    if (!l) continue;
+    if (l.generated !== c.generated) return { columns, beyondColumns: true };
+    if (l.type !== c.type || l.default !== c.default) columns.push(c);
   }
+  return { columns, beyondColumns: otherPartsDiffer(desired, live) };
+}
+
+function otherPartsDiffer(desired: Table, live: Table): boolean {
   const livePolicies = new Map((live.policies ?? []).map((p) => [p.name, p]));
   if (desired.policies.some((p) => {
     const l = livePolicies.get(p.name);
@@ -208,6 +243,52 @@ function probeSet<T extends { schema: string }, O>(
   });
 }
 
+interface ColumnProbe { schema: string; table: Table; column: Column }
+
+/** Columns per batch table: well under PostgreSQL's 1,600. */
+const COLUMNS_PER_BATCH = 1000;
+const batchColumnName = (k: number) => `c_${k}`;
+
+/**
+ * Differing plain columns, per schema (types resolve through its
+ * search_path), as the columns of one wide temporary table per batch:
+ * creating one table of 1,000 columns costs about what one table of ten
+ * does, and a 5% change to 1,000 tables otherwise builds a hundred tables.
+ */
+function columnProbeSet(columns: ColumnProbe[]): Array<Probe<ColumnProbe[]>> {
+  const bySchema = new Map<string, ColumnProbe[]>();
+  for (const c of columns) bySchema.set(c.schema, [...(bySchema.get(c.schema) ?? []), c]);
+  const batches: ColumnProbe[][] = [];
+  for (const list of bySchema.values()) {
+    for (let i = 0; i < list.length; i += COLUMNS_PER_BATCH) batches.push(list.slice(i, i + COLUMNS_PER_BATCH));
+  }
+  return batches.map((batch, i) => {
+    const probeName = `schemaform_probe_columns_${i}`;
+    const definitions = batch.map(({ column }, k) => columnDefinition({ ...column, name: batchColumnName(k), identity: undefined, notNull: false, comment: undefined }));
+    return {
+      probeName,
+      original: batch,
+      script: [
+        `SET LOCAL search_path TO ${[batch[0]!.schema, 'public'].map(quoteIdent).join(', ')}`,
+        `CREATE TEMP TABLE ${quoteIdent(probeName)} (${definitions.join(', ')}) ON COMMIT DROP`,
+      ].join(';\n'),
+    };
+  });
+}
+
+function uniqueTables(columns: ColumnProbe[]): Array<{ schema: string; table: Table }> {
+  const seen = new Map<Table, { schema: string; table: Table }>();
+  for (const { schema, table } of columns) if (!seen.has(table)) seen.set(table, { schema, table });
+  return [...seen.values()];
+}
+
+function adoptColumnSpelling(column: Column, probe: Column): Column {
+  const out: Column = { ...column, type: probe.type };
+  if (column.default !== undefined && probe.default !== undefined) out.default = probe.default;
+  if (column.generated !== undefined && probe.generated !== undefined) out.generated = probe.generated;
+  return out;
+}
+
 function probeScript(schema: string, probeName: string, table: Table): string {
   const columns = table.columns.map((c: Column) => columnDefinition({ ...c, identity: undefined, notNull: false, comment: undefined }));
   const checks = [
@@ -236,11 +317,7 @@ function adoptSpelling(original: Table, probe: Table): Table {
     ...original,
     columns: original.columns.map((c) => {
       const p = probeColumns.get(c.name);
-      if (!p) return c;
-      const out: Column = { ...c, type: p.type };
-      if (c.default !== undefined && p.default !== undefined) out.default = p.default;
-      if (c.generated !== undefined && p.generated !== undefined) out.generated = p.generated;
-      return out;
+      return p ? adoptColumnSpelling(c, p) : c;
     }),
     checks: original.checks.map((c) => ({ ...c, expression: probeChecks.get(c.name)?.expression ?? c.expression })),
     policies: original.policies.map((p) => {

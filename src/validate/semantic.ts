@@ -22,8 +22,11 @@ export function checkModel(model: Model): ModelProblem[] {
   return problems;
 }
 
+/** A UTF-16 code unit is at most three UTF-8 bytes: short names need no counting. */
+const SURELY_SHORT = Math.floor(MAX_IDENTIFIER_BYTES / 3);
+
 function checkName(name: string, path: string[], problems: ModelProblem[]) {
-  if (identifierBytes(name) > MAX_IDENTIFIER_BYTES) {
+  if (name.length > SURELY_SHORT && identifierBytes(name) > MAX_IDENTIFIER_BYTES) {
     problems.push({ path, message: `name "${name}" is ${identifierBytes(name)} bytes; PostgreSQL truncates names to ${MAX_IDENTIFIER_BYTES} bytes, so shorten it` });
   }
 }

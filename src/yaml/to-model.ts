@@ -95,15 +95,24 @@ export function documentToModel(doc: RawDocument): Model {
   const resolve = (schema: string, name: string) =>
     userTypes.has(`${schema}\u0000${name}`) ? displayUserType(schema, name) : undefined;
 
+  // Thousands of columns share a few dozen type spellings.
+  const spelled = new Map<string, string>();
+  const typeName = (written: string, schema: string) => {
+    const key = `${schema}\u0000${written}`;
+    let name = spelled.get(key);
+    if (name === undefined) spelled.set(key, (name = canonicalTypeName(written, schema, resolve)));
+    return name;
+  };
+
   const schemas: Schema[] = Object.entries(doc.schemas ?? {}).map(([schemaName, raw]) => ({
     name: schemaName,
     ...(raw?.comment !== undefined && { comment: raw.comment }),
     ...(raw?.renamedFrom !== undefined && { renamedFrom: raw.renamedFrom }),
     enums: Object.entries(raw?.enums ?? {}).map(([name, def]) => toEnum(name, def)),
-    domains: Object.entries(raw?.domains ?? {}).map(([name, def]) => toDomain(name, def, (t) => canonicalTypeName(t, schemaName, resolve))),
+    domains: Object.entries(raw?.domains ?? {}).map(([name, def]) => toDomain(name, def, (t) => typeName(t, schemaName))),
     sequences: Object.entries(raw?.sequences ?? {}).map(([name, def]) => toSequence(name, def ?? {})),
     tables: Object.entries(raw?.tables ?? {}).map(([name, def]) =>
-      toTable(name, def, (t) => canonicalTypeName(t, schemaName, resolve), schemaName, (f) => qualifyFunction(f, schemaName, functionSchemas))),
+      toTable(name, def, (t) => typeName(t, schemaName), schemaName, (f) => qualifyFunction(f, schemaName, functionSchemas))),
     views: Object.entries(raw?.views ?? {}).map(([name, def]) => toView(name, def)),
     functions: Object.entries(raw?.functions ?? {}).map(([signature, def]) => toRoutine(signature, def)),
   }));
