@@ -37,7 +37,11 @@ export type Change =
   | { kind: 'add-column'; schema: string; table: string; column: Column; deferNotNull?: boolean }
   | { kind: 'drop-column'; schema: string; table: string; column: Column; key?: KeyColumn[] }
   | { kind: 'rename-column'; schema: string; table: string; from: string; to: string }
-  | { kind: 'alter-column'; schema: string; table: string; from: Column; to: Column; aspects: ColumnAspect[]; key?: KeyColumn[]; afterRestore?: boolean }
+  | {
+    kind: 'alter-column'; schema: string; table: string; from: Column; to: Column; aspects: ColumnAspect[]; key?: KeyColumn[]; afterRestore?: boolean;
+    /** Rollback of a lossy type change: the new values come from the backup (through `helper`, a scratch column) where it has them. */
+    restoreFrom?: { key: KeyColumn[]; backup: BackupRef; helper: string };
+  }
   | { kind: 'add-constraint'; schema: string; table: string; constraint: Constraint }
   | { kind: 'drop-constraint'; schema: string; table: string; constraint: Constraint }
   | { kind: 'create-trigger'; schema: string; table: string; trigger: Trigger }

@@ -116,7 +116,7 @@ export function describeChange(change: Change): string {
     case 'add-column': return `add column ${change.column.name} to ${object}`;
     case 'drop-column': return `drop column ${change.column.name} from ${object}`;
     case 'rename-column': return `rename column ${change.from} to ${change.to} in ${object}`;
-    case 'alter-column': return `alter column ${change.to.name} of ${object} (${change.aspects.join(', ')})`;
+    case 'alter-column': return `alter column ${change.to.name} of ${object} (${change.aspects.join(', ')})${change.restoreFrom ? ', values restored from backup' : ''}`;
     case 'add-constraint': return `add ${change.constraint.type} ${change.constraint.name} to ${object}`;
     case 'drop-constraint': return `drop ${change.constraint.type} ${change.constraint.name} from ${object}`;
     case 'rename-constraint': return `rename constraint ${change.from} to ${change.to} on ${object}`;

@@ -125,8 +125,21 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       return [`ALTER TABLE ${qualify(change.schema, change.table)} DROP COLUMN ${quoteIdent(change.column.name)}`];
     case 'rename-column':
       return [`ALTER TABLE ${qualify(change.schema, change.table)} RENAME COLUMN ${quoteIdent(change.from)} TO ${quoteIdent(change.to)}`];
-    case 'alter-column':
-      return alterColumn(change.schema, change.table, change.from, change.to, change.aspects, ctx);
+    case 'alter-column': {
+      const statements = alterColumn(change.schema, change.table, change.from, change.to, change.aspects, ctx);
+      if (!change.restoreFrom) return statements;
+      // USING may read other columns of the row but not run a subquery:
+      // the backed-up text is put beside each row first.
+      const { key, backup, helper } = change.restoreFrom;
+      const t = qualify(change.schema, change.table);
+      const match = key.map((k) => `t.${quoteIdent(k.name)} = b.${quoteIdent(k.name)}::${k.type}`).join(' AND ');
+      return [
+        `ALTER TABLE ${t} ADD COLUMN ${quoteIdent(helper)} text`,
+        `UPDATE ${t} AS t SET ${quoteIdent(helper)} = b.${quoteIdent(change.to.name)} FROM ${qualify(TOOL_SCHEMA, backup.relation)} AS b WHERE ${match}`,
+        ...statements,
+        `ALTER TABLE ${t} DROP COLUMN ${quoteIdent(helper)}`,
+      ];
+    }
     case 'add-constraint':
       return [
         `ALTER TABLE ${qualify(change.schema, change.table)} ADD ${constraintDefinition(change.constraint)}`,

@@ -7,6 +7,7 @@ import type { Model } from '../model/types.js';
 import { buildPlan } from '../plan/build.js';
 import type { Hazard, Plan } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
+import { quoteIdent, truncateIdentifier } from '../sql/quote.js';
 import { backupsTakenBy, getSnapshot, listSnapshots, type BackupRecord, type RenameEvent } from '../state/store.js';
 import { comparisonBase, newPlanId } from '../workflow/plan.js';
 import { restrictToScope } from '../workflow/scope.js';
@@ -116,9 +117,21 @@ function withRestores(changes: Change[], backups: BackupRecord[], renames: Renam
         out.push({ kind: 'alter-column', schema: change.schema, table: change.table, from: { ...change.column, notNull: false }, to: change.column, aspects: ['not-null'], afterRestore: true });
       }
     } else if (change.kind === 'alter-column' && change.aspects.includes('type')) {
-      out.push(change);
       const backup = earliest('column', change.schema, [change.table], change.to.name);
-      if (backup?.key) out.push({ kind: 'restore-column', schema: change.schema, table: change.table, column: change.to, key: backup.key, backup: { relation: backup.relation, columns: backup.columns, takenBy: backup.planId } });
+      if (!backup?.key) {
+        out.push(change);
+        continue;
+      }
+      // The values were cut by the lossy change (e.g. to varchar(20)), so
+      // casting them back may fail: rows in the backup take their old text
+      // instead, in the same rewrite; rows added since are cast as they are.
+      const helper = truncateIdentifier(`schemaform_${backup.relation}`);
+      const cast = change.to.using ?? `${quoteIdent(change.to.name)}::${change.to.type}`;
+      out.push({
+        ...change,
+        to: { ...change.to, using: `CASE WHEN ${quoteIdent(helper)} IS NOT NULL THEN ${quoteIdent(helper)}::${change.to.type} ELSE ${cast} END` },
+        restoreFrom: { key: backup.key, backup: { relation: backup.relation, columns: backup.columns, takenBy: backup.planId }, helper },
+      });
     } else {
       out.push(change);
     }

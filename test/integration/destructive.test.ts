@@ -83,6 +83,37 @@ describe('destructive changes, backups and rollback', () => {
   });
 });
 
+describe('rollback of a lossy type change', () => {
+  it('takes the old values from the backup even where the cut values no longer cast back', async () => {
+    await withDatabase(async ({ db }) => {
+      const wide = `
+schemas:
+  public:
+    tables:
+      events:
+        columns:
+          id: { type: bigint, identity: by default }
+          at: { type: timestamptz }
+        primaryKey: [id]
+`;
+      await applyYaml(db, wide);
+      await db.exec(`SET TimeZone = 'UTC'; INSERT INTO events (at) VALUES ('2026-01-02 03:04:05+00'), (NULL)`);
+      const before = await db.query(`SELECT id::text, at::text FROM events ORDER BY id`);
+      // timestamptz as varchar(20) keeps "2026-01-02 03:04:05+", which is not a timestamp.
+      const narrow = await planYaml(db, wide.replace('{ type: timestamptz }', '{ type: varchar(20) }'));
+      assert.ok(narrow.steps[0]!.backup, 'the cut values are backed up');
+      await applyPlan(db, narrow, { allowDestructive: true });
+      await db.exec(`INSERT INTO events (at) VALUES ('2026-03-04 05:06:07')`);
+
+      const rollback = await planRollback(db);
+      assert.match(rollback.steps.map((s) => s.description).join('\n'), /alter column at of table public\.events \(type\), values restored from backup/);
+      await applyPlan(db, rollback, { allowDestructive: true });
+      assert.deepEqual(await db.query(`SELECT id::text, at::text FROM events ORDER BY id`), [...before, { id: '3', at: '2026-03-04 05:06:07+00' }]);
+      assert.equal((await planYaml(db, wide)).steps.length, 0, 'no scratch column is left behind');
+    });
+  });
+});
+
 describe('rollback says what it cannot restore', () => {
   it('flags a column dropped from a table without a primary key', async () => {
     await withDatabase(async ({ db }) => {
