@@ -1,5 +1,5 @@
 import type {
-  Column, Constraint, Domain, EnumType, Policy, Routine, Trigger, View, Extension, Index, Sequence, Table,
+  Column, Constraint, Domain, EnumType, PartitionOf, Policy, Routine, Trigger, View, Extension, Index, Sequence, Table,
 } from '../model/types.js';
 
 /**
@@ -50,6 +50,8 @@ export type Change =
   | { kind: 'create-policy'; schema: string; table: string; policy: Policy }
   | { kind: 'drop-policy'; schema: string; table: string; policy: Policy }
   | { kind: 'set-row-level-security'; schema: string; table: string; enabled: boolean; forced: boolean }
+  /** Detach from `from` and/or attach to `to`: a partition's parent or bound changes, or a table becomes or stops being a partition. */
+  | { kind: 'set-partition'; schema: string; table: string; from?: PartitionOf; to?: PartitionOf }
   | { kind: 'create-index'; schema: string; table: string; index: Index }
   | { kind: 'drop-index'; schema: string; table: string; index: Index }
   | { kind: 'rename-index'; schema: string; table: string; from: string; to: string }

@@ -1,5 +1,5 @@
 import type { ColumnAspect, Change } from './changes.js';
-import type { Column, Constraint, Index, Table, Trigger } from '../model/types.js';
+import type { Column, Constraint, Index, PartitionOf, Table, Trigger } from '../model/types.js';
 import { deepEqual as same, stableStringify } from '../model/canonical.js';
 
 
@@ -60,11 +60,17 @@ export function diffTable(schema: string, from: Table, to: Table): Change[] {
   const table = to.name;
   if (from.comment !== to.comment) changes.push({ kind: 'set-table-comment', schema, table, comment: to.comment });
 
-  const fromColumns = new Map(from.columns.map((c) => [c.name, c]));
+  if (!samePartition(from.partitionOf, to.partitionOf)) {
+    changes.push({ kind: 'set-partition', schema, table, ...(from.partitionOf && { from: from.partitionOf }), ...(to.partitionOf && { to: to.partitionOf }) });
+  }
+  // A partition's columns are its parent's: nothing to compare (and a table
+  // that is attached keeps the columns it has).
+  const columnsOwned = !from.partitionOf && !to.partitionOf;
+  const fromColumns = new Map((columnsOwned ? from.columns : []).map((c) => [c.name, c]));
   const matched = new Set<string>();
   // Backups of a column's values are keyed by the primary key as it is now.
   const key = from.primaryKey?.columns.map((name) => ({ name, type: from.columns.find((c) => c.name === name)!.type }));
-  for (const column of to.columns) {
+  for (const column of columnsOwned ? to.columns : []) {
     let previous = fromColumns.get(column.name);
     if (!previous && column.renamedFrom && fromColumns.has(column.renamedFrom)) {
       previous = fromColumns.get(column.renamedFrom)!;
@@ -80,7 +86,7 @@ export function diffTable(schema: string, from: Table, to: Table): Change[] {
       changes.push({ kind: 'alter-column', schema, table, from: { ...previous, name: column.name }, to: column, aspects, ...(key && { key }) });
     }
   }
-  for (const column of from.columns) {
+  for (const column of columnsOwned ? from.columns : []) {
     if (!matched.has(column.name)) changes.push({ kind: 'drop-column', schema, table, column, ...(key && { key }) });
   }
 
@@ -168,4 +174,8 @@ function diffTriggers(schema: string, table: string, from: Trigger[], to: Trigge
     ...d.removed.map((trigger): Change => ({ kind: 'drop-trigger', schema, table, trigger })),
     ...d.added.map((trigger): Change => ({ kind: 'create-trigger', schema, table, trigger })),
   ];
+}
+
+function samePartition(a: PartitionOf | undefined, b: PartitionOf | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.schema === b.schema && a.table === b.table && a.bound === b.bound);
 }

@@ -6,6 +6,8 @@ import { displayUserType } from '../normalize/type-names.js';
 import { quoteIdent } from '../sql/quote.js';
 import { constraintsOf, diffTable } from './diff-table.js';
 import { diffViews } from './diff-views.js';
+import { SchemaformError } from '../errors.js';
+import { withRowColumns } from '../model/partitions.js';
 
 
 /**
@@ -37,7 +39,10 @@ export function diffModels(current: Model, to: Model): Change[] {
     changes.push({ kind: 'drop-schema', schema: schema.name });
   }
   const enums = enumTypeNames(from, to);
-  const tableChanges = markRoutinesUsingNewDomains(rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to)).map((c) => withExplicitCast(c, enums));
+  const tableChanges = markRoutinesUsingNewDomains(rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to))
+    .map((c) => withExplicitCast(c, enums))
+    // The rows of a dropped partition are backed up with its parent's columns.
+    .map((c) => (c.kind === 'drop-table' && c.table.partitionOf ? { ...c, table: withRowColumns(c.table, from) } : c));
   return [...tableChanges, ...diffViews(from, to, tableChanges)];
 }
 
@@ -215,6 +220,24 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model): Change[] {
 
   changes.push(...diffTables(schema, from.tables, to.tables));
   return changes;
+}
+
+/**
+ * PostgreSQL cannot change a table's partition key, or make a table
+ * partitioned or not, in place; rewriting it would be a data migration the
+ * plan should not invent. Called on normalised models (spellings agree).
+ */
+export function refuseRepartitioning(from: Model, to: Model): void {
+  const live = new Map(from.schemas.flatMap((s) => s.tables.map((t) => [`${s.name}\u0000${t.name}`, t] as const)));
+  for (const s of to.schemas) {
+    for (const table of s.tables) {
+      const previous = live.get(`${s.name}\u0000${table.renamedFrom ?? table.name}`) ?? live.get(`${s.name}\u0000${table.name}`);
+      if (!previous || (previous.partitionBy ?? null) === (table.partitionBy ?? null)) continue;
+      throw new SchemaformError(`table ${s.name}.${table.name}: its partition key cannot change in place (${previous.partitionBy ?? 'not partitioned'} → ${table.partitionBy ?? 'not partitioned'})`, {
+        hint: 'Declare the new layout as a table under another name, copy the rows across in a migration of your own, then drop the old table.',
+      });
+    }
+  }
 }
 
 function diffTables(schema: string, from: Table[], to: Table[]): Change[] {

@@ -98,6 +98,8 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     const table: Table = {
       name: r.name, columns: [], uniques: [], checks: [], foreignKeys: [], exclusions: [], indexes: [], triggers: [], policies: [],
       ...(r.rls && { rowLevelSecurity: true }), ...(r.force_rls && { forceRowLevelSecurity: true }),
+      ...(r.partition_by !== null && { partitionBy: r.partition_by }),
+      ...(r.parent_table !== null && { partitionOf: { schema: r.parent_schema!, table: r.parent_table, bound: r.partition_bound! } }),
     };
     if (r.comment !== null) table.comment = r.comment;
     schemaOf(r.schema)?.tables.push(table);
@@ -209,7 +211,10 @@ interface SequenceRow {
   schema: string; name: string; data_type: string; start: string; increment: string; min_value: string;
   max_value: string; cache: string; cycle: boolean; comment: string | null; owned_table: string | null; owned_column: string | null;
 }
-interface TableRow { schema: string; name: string; comment: string | null; row_estimate: number; rls: boolean; force_rls: boolean }
+interface TableRow {
+  schema: string; name: string; comment: string | null; row_estimate: number; rls: boolean; force_rls: boolean;
+  partition_by: string | null; parent_schema: string | null; parent_table: string | null; partition_bound: string | null;
+}
 interface ColumnRow {
   schema: string; table_name: string; name: string; type: string; not_null: boolean; default: string | null;
   generated: string | null; identity: string; collation: string | null; comment: string | null;

@@ -110,7 +110,7 @@ JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
 JOIN scope n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid
 JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
-WHERE NOT t.tgisinternal AND c.relkind IN ('r', 'p')
+WHERE NOT t.tgisinternal AND c.relkind IN ('r', 'p') AND t.tgparentid = 0
 ORDER BY 1, 2, 3`;
 
 export const policiesQuery = `
@@ -147,8 +147,14 @@ ORDER BY 1, 2`;
 export const tablesQuery = `
 WITH ${scope}
 SELECT n.nspname AS schema, c.relname AS name, pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
-  c.reltuples::float8 AS row_estimate, c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls
+  c.reltuples::float8 AS row_estimate, c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
+  CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
+  pn.nspname AS parent_schema, pc.relname AS parent_table,
+  CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid, true) END AS partition_bound
 FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_inherits ih ON c.relispartition AND ih.inhrelid = c.oid
+LEFT JOIN pg_catalog.pg_class pc ON pc.oid = ih.inhparent
+LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
 WHERE c.relkind IN ('r', 'p')
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
 ORDER BY 1, 2`;
@@ -175,7 +181,7 @@ LEFT JOIN pg_catalog.pg_depend d ON a.attidentity <> '' AND d.refclassid = 'pg_c
   AND d.refobjid = c.oid AND d.refobjsubid = a.attnum AND d.classid = 'pg_class'::regclass AND d.deptype = 'i'
 LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = d.objid
 LEFT JOIN pg_catalog.pg_description cd ON cd.objoid = a.attrelid AND cd.classoid = 'pg_class'::regclass AND cd.objsubid = a.attnum
-WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
+WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
 ORDER BY a.attrelid, a.attnum`;
 
@@ -194,6 +200,8 @@ constraints AS (
   JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
   JOIN scope n ON n.oid = c.relnamespace
   WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p')
+    -- Clones of a partitioned parent's constraints belong to the parent.
+    AND con.conparentid = 0 AND (con.contype <> 'c' OR con.conislocal)
     AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
 ),
 key_columns AS (
@@ -245,6 +253,8 @@ indexes AS (
   WHERE c.relkind IN ('r', 'p', 'm')
     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
                     WHERE con.conindid = x.indexrelid AND con.conrelid = x.indrelid AND con.contype IN ('p', 'u', 'x'))
+    -- A partition's share of an index on its partitioned parent is the parent's.
+    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits ih WHERE ih.inhrelid = x.indexrelid)
     AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
 ),
 index_keys AS (

@@ -29,10 +29,10 @@ SELECT kind, schema, name FROM (
   WHERE c.relkind = 'f'
     AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
   UNION ALL
-  SELECT CASE WHEN c.relkind = 'p' THEN 'partitioned table' WHEN c.relispartition THEN 'partition' ELSE 'inherited table' END,
-         n.nspname, c.relname
+  -- Partitioning is managed; inheritance outside it is not.
+  SELECT 'inherited table', n.nspname, c.relname
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p') AND (c.relkind = 'p' OR c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid))
+  WHERE c.relkind = 'r' AND NOT c.relispartition AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)
   UNION ALL
   SELECT CASE WHEN c.relpersistence = 'u' THEN 'unlogged table' ELSE 'table storage options' END, n.nspname, c.relname
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace

@@ -255,6 +255,17 @@ export interface Table {
   rowLevelSecurity?: boolean;
   forceRowLevelSecurity?: boolean;
   policies: Policy[];
+  /** A partitioned table: its partition key as pg_get_partkeydef prints it, e.g. `RANGE (created_at)`. */
+  partitionBy?: string;
+  /** A partition: its parent and bound. Its columns are the parent's, so `columns` stays empty. */
+  partitionOf?: PartitionOf;
+}
+
+export interface PartitionOf {
+  schema: string;
+  table: string;
+  /** As pg_get_expr(relpartbound) prints it: `FOR VALUES FROM (...) TO (...)`, `FOR VALUES IN (...)`, `FOR VALUES WITH (...)` or `DEFAULT`. */
+  bound: string;
 }
 
 export type Constraint =

@@ -25,12 +25,23 @@ export async function normalizeDesired(
   const liveTables = new Map<string, Table>();
   for (const s of live.schemas) for (const t of s.tables) liveTables.set(`${s.name}\u0000${t.name}`, t);
 
+  const desiredTables = new Map<string, Table>();
+  for (const s of desired.schemas) for (const t of s.tables) desiredTables.set(`${s.name}\u0000${t.name}`, t);
+
   const probes: Array<{ schema: string; table: Table }> = [];
   const columnProbes: ColumnProbe[] = [];
+  const partitionProbes: PartitionProbe[] = [];
   for (const s of desired.schemas) {
     for (const t of s.tables) {
       const current = liveTables.get(`${s.name}\u0000${t.name}`) ?? (t.renamedFrom ? liveTables.get(`${s.name}\u0000${t.renamedFrom}`) : undefined);
       if (!current) continue;
+      if (t.partitionBy !== undefined && current.partitionBy !== undefined && t.partitionBy !== current.partitionBy) {
+        partitionProbes.push({ schema: s.name, table: t });
+      }
+      const parent = t.partitionOf && desiredTables.get(`${t.partitionOf.schema}\u0000${t.partitionOf.table}`);
+      if (t.partitionOf && current.partitionOf && t.partitionOf.bound !== current.partitionOf.bound && parent?.partitionBy !== undefined) {
+        partitionProbes.push({ schema: s.name, table: t, parent });
+      }
       const differs = spelledDifferently(t, current);
       if (differs.beyondColumns) probes.push({ schema: s.name, table: t });
       else for (const column of differs.columns) columnProbes.push({ schema: s.name, table: t, column });
@@ -62,7 +73,7 @@ export async function normalizeDesired(
   for (const s of desired.schemas) {
     for (const f of s.functions) if (!liveRoutines.has(`${s.name}\u0000${routineKey(f)}\u0000${f.returns}`)) routineProbes.push({ schema: s.name, routine: f });
   }
-  if (probes.length === 0 && columnProbes.length === 0 && domainProbes.length === 0 && viewProbes.length === 0 && (routineProbes.length === 0 || live.schemas.every((s) => (s.functions ?? []).length === 0))) return desired;
+  if (probes.length === 0 && columnProbes.length === 0 && partitionProbes.length === 0 && domainProbes.length === 0 && viewProbes.length === 0 && (routineProbes.length === 0 || live.schemas.every((s) => (s.functions ?? []).length === 0))) return desired;
 
   const normalized = new Map<Table, Table>();
   const normalizedDomains = new Map<Domain, Domain>();
@@ -92,18 +103,21 @@ export async function normalizeDesired(
       ...createRoutine('pg_temp', { ...routine, name: probeName, settings: undefined, comment: undefined }, false),
     ].join(';\n'), (p) => p.routine);
     const columnSet = columnProbeSet(columnProbes);
-    const sets = [tableSet, columnSet, domainSet, viewSet, routineSet] as const;
+    const partitionSet = probeSet(partitionProbes, 'schemaform_probe_partition', (probeName, probe) => partitionProbeScript(probeName, probe), (p) => p.table);
+    const sets = [tableSet, columnSet, partitionSet, domainSet, viewSet, routineSet] as const;
     const builtAt = await attemptAll(db, sets.flatMap((set) => set.map((p) => p.script)));
     let next = 0;
     const built = <O>(set: Array<Probe<O>>) => set.filter(() => builtAt[next++]);
-    const [probed, probedColumns, probedDomains, probedViews, probedRoutines] = [built(tableSet), built(columnSet), built(domainSet), built(viewSet), built(routineSet)];
+    const [probed, probedColumns, probedPartitions, probedDomains, probedViews, probedRoutines] = [
+      built(tableSet), built(columnSet), built(partitionSet), built(domainSet), built(viewSet), built(routineSet),
+    ];
     // A batch fails whole if one column in it does not build: its tables
     // are probed one by one, so the others still get their spelling.
     const retried = columnSet.filter((p) => !probedColumns.includes(p)).flatMap((p) => p.original);
     const retrySet = probeSet(uniqueTables(retried), 'schemaform_probe_retry', (probeName, { schema, table }) => probeScript(schema, probeName, table), (p) => p.table);
     const retryBuiltAt = await attemptAll(db, retrySet.map((p) => p.script));
     probed.push(...retrySet.filter((_, i) => retryBuiltAt[i]));
-    if (probed.length || probedColumns.length || probedDomains.length || probedViews.length || probedRoutines.length) {
+    if (probed.length || probedColumns.length || probedPartitions.length || probedDomains.length || probedViews.length || probedRoutines.length) {
       // The session's temporary schema exists once it holds something.
       const [{ name: tempSchema }] = (await db.query<{ name: string }>(
         'SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE oid = pg_catalog.pg_my_temp_schema()',
@@ -124,6 +138,13 @@ export async function normalizeDesired(
       }
       for (const table of uniqueTables(probedColumns.flatMap((p) => p.original)).map((p) => p.table)) {
         if (!normalized.has(table)) normalized.set(table, { ...table, columns: table.columns.map((c) => spelledColumns.get(c) ?? c) });
+      }
+      for (const { probeName, original } of probedPartitions) {
+        const result = byName.get(probeName);
+        const base = normalized.get(original) ?? original;
+        // A bound probe is itself a partition; a key probe is not.
+        if (result?.partitionOf && base.partitionOf) normalized.set(original, { ...base, partitionOf: { ...base.partitionOf, bound: result.partitionOf.bound } });
+        else if (result?.partitionBy !== undefined && base.partitionBy !== undefined) normalized.set(original, { ...base, partitionBy: result.partitionBy });
       }
       const viewsByName = new Map((model.schemas[0]?.views ?? []).map((v) => [v.name, v]));
       const tablesByName = new Map((model.schemas[0]?.tables ?? []).map((t) => [t.name, t]));
@@ -244,6 +265,28 @@ function probeSet<T extends { schema: string }, O>(
 }
 
 interface ColumnProbe { schema: string; table: Table; column: Column }
+
+/** A partition key to spell (no parent), or a partition bound (with the parent whose key it is for). */
+interface PartitionProbe { schema: string; table: Table; parent?: Table }
+
+/**
+ * A key is spelled by a temporary partitioned table with the same column
+ * types; a bound by a temporary partition of a temporary stand-in for the
+ * parent (a temporary table cannot be a partition of a permanent one).
+ */
+function partitionProbeScript(probeName: string, { schema, table, parent }: PartitionProbe): string {
+  const columnsOf = (t: Table) => t.columns
+    .map((c) => columnDefinition({ ...c, default: undefined, generated: undefined, identity: undefined, notNull: false, comment: undefined }))
+    .join(', ');
+  const searchPath = `SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')}`;
+  if (!parent) return [searchPath, `CREATE TEMP TABLE ${quoteIdent(probeName)} (${columnsOf(table)}) PARTITION BY ${table.partitionBy}`].join(';\n');
+  const stand = `${probeName}_parent`;
+  return [
+    searchPath,
+    `CREATE TEMP TABLE ${quoteIdent(stand)} (${columnsOf(parent)}) PARTITION BY ${parent.partitionBy}`,
+    `CREATE TEMP TABLE ${quoteIdent(probeName)} PARTITION OF pg_temp.${quoteIdent(stand)} ${table.partitionOf!.bound}`,
+  ].join(';\n');
+}
 
 /** Columns per batch table: well under PostgreSQL's 1,600. */
 const COLUMNS_PER_BATCH = 1000;

@@ -124,6 +124,9 @@ export function describeChange(change: Change): string {
     case 'create-trigger': return `create trigger ${change.trigger.name} on ${object}`;
     case 'create-policy': return `create policy ${change.policy.name} on ${object}`;
     case 'drop-policy': return `drop policy ${change.policy.name} from ${object}`;
+    case 'set-partition': return change.to
+      ? `${change.from ? 'move' : 'attach'} ${object} as a partition of ${change.to.schema}.${change.to.table} ${change.to.bound}`
+      : `detach ${object} from ${change.from!.schema}.${change.from!.table}`;
     case 'set-row-level-security': return `${change.enabled ? 'enable' : 'disable'} row-level security${change.forced ? ' (forced)' : ''} on ${object}`;
     case 'drop-trigger': return `drop trigger ${change.trigger.name} from ${object}`;
     case 'alter-trigger': return `alter trigger ${change.to.name} on ${object} (${change.from.enabled !== change.to.enabled ? change.to.enabled : 'comment'})`;

@@ -141,6 +141,16 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
         ...(i.unique ? [{ code: 'may-fail' as const, severity: 'medium' as const, message: `Unique index ${change.schema}.${i.name} fails if ${change.schema}.${change.table} has duplicate rows` }] : []),
       ];
     }
+    case 'set-partition': {
+      const t = `${change.schema}.${change.table}`;
+      return [
+        ...(change.from ? [{ code: 'blocking-lock' as const, severity: 'medium' as const, message: `Detaching ${t} locks ${change.from.schema}.${change.from.table} against reads and writes; its rows leave the parent's queries` }] : []),
+        ...(change.to ? [
+          { code: 'full-scan' as const, severity: 'medium' as const, message: `Attaching ${t} scans its ${rows(ctx, change.schema, change.table)} to check the bound` },
+          { code: 'may-fail' as const, severity: 'medium' as const, message: `Attaching ${t} fails if any row falls outside ${change.to.bound}, or if a default partition holds rows inside it` },
+        ] : []),
+      ];
+    }
     case 'set-row-level-security':
       return [{ code: 'breaking-change', severity: 'high', message: change.enabled
         ? `Row-level security on ${change.schema}.${change.table}: rows become invisible to roles no policy admits`

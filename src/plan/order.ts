@@ -42,7 +42,10 @@ export function phaseOf(change: Change): number {
     // Triggers go on last, once functions, columns and keys they use exist.
     case 'create-trigger': case 'alter-trigger': return 16.8;
     case 'recreate-enum': return 7;
-    case 'create-table': return 8;
+    // A partition after its parent.
+    case 'create-table': return change.table.partitionOf ? 8.1 : 8;
+    // After the partition's own columns changed, before indexes and keys are added.
+    case 'set-partition': return 10.2;
     case 'add-column': return 9;
     // A NOT NULL that waits for restored values runs after the restore.
     case 'alter-column': return change.afterRestore ? 12.5 : 10;
@@ -52,7 +55,8 @@ export function phaseOf(change: Change): number {
     case 'add-constraint': return change.constraint.type === 'foreign-key' ? 15 : 13;
     case 'create-index': return 14;
     case 'alter-sequence': return 16;
-    case 'drop-table': return 17;
+    // Partitions before their parent (dropping the parent would take them along).
+    case 'drop-table': return change.table.partitionOf ? 16.95 : 17;
     case 'drop-sequence': return 18;
     case 'drop-enum': return 19;
     case 'drop-extension': return 20;

@@ -162,6 +162,13 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       return createPolicyStatements(change.schema, change.table, change.policy);
     case 'drop-policy':
       return [`DROP POLICY ${quoteIdent(change.policy.name)} ON ${qualify(change.schema, change.table)}`];
+    case 'set-partition': {
+      const t = qualify(change.schema, change.table);
+      return [
+        ...(change.from ? [`ALTER TABLE ${qualify(change.from.schema, change.from.table)} DETACH PARTITION ${t}`] : []),
+        ...(change.to ? [`ALTER TABLE ${qualify(change.to.schema, change.to.table)} ATTACH PARTITION ${t} ${change.to.bound}`] : []),
+      ];
+    }
     case 'set-row-level-security': {
       const t = qualify(change.schema, change.table);
       return [`ALTER TABLE ${t} ${change.enabled ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY`, `ALTER TABLE ${t} ${change.forced ? 'FORCE' : 'NO FORCE'} ROW LEVEL SECURITY`];

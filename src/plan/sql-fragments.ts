@@ -108,8 +108,12 @@ export function createTableStatements(schema: string, table: Table, options: { w
     ...(table.exclusions ?? []).map((x) => constraintDefinition({ type: 'exclusion', ...x })),
   ];
   const name = qualify(schema, table.name);
+  const partitionBy = table.partitionBy !== undefined ? ` PARTITION BY ${table.partitionBy}` : '';
+  const create = table.partitionOf
+    ? `CREATE TABLE ${name} PARTITION OF ${qualify(table.partitionOf.schema, table.partitionOf.table)}${lines.length ? ` (\n  ${lines.join(',\n  ')}\n)` : ''}\n  ${table.partitionOf.bound}${partitionBy}`
+    : `CREATE TABLE ${name} (\n  ${lines.join(',\n  ')}\n)${partitionBy}`;
   return [
-    `CREATE TABLE ${name} (\n  ${lines.join(',\n  ')}\n)`,
+    create,
     ...(table.comment !== undefined ? [commentOn(`TABLE ${name}`, table.comment)] : []),
     ...table.columns.filter((c) => c.comment !== undefined).map((c) => commentOn(`COLUMN ${name}.${quoteIdent(c.name)}`, c.comment)),
     ...[...(table.primaryKey ? [table.primaryKey] : []), ...table.uniques, ...table.checks, ...(table.exclusions ?? [])].flatMap((c) => constraintComment(schema, table.name, c)),

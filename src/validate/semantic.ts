@@ -89,7 +89,16 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
 }
 
 function checkTable(table: Table, tables: Map<string, Table>, path: string[], problems: ModelProblem[]) {
-  const columns = new Set(table.columns.map((c) => c.name));
+  const parent = table.partitionOf && tables.get(`${table.partitionOf.schema}\u0000${table.partitionOf.table}`);
+  if (table.partitionOf) {
+    const parentName = `${table.partitionOf.schema}.${table.partitionOf.table}`;
+    if (!parent) problems.push({ path: [...path, 'partitionOf'], message: `partition "${table.name}" belongs to table "${parentName}", which the schema does not declare` });
+    else if (parent.partitionBy === undefined) problems.push({ path: [...path, 'partitionOf'], message: `table "${parentName}" is not partitioned; give it partitionBy` });
+    if (table.columns.length) problems.push({ path: [...path, 'columns'], message: `partition "${table.name}" takes its columns from "${parentName}"; remove them here` });
+    if (table.primaryKey) problems.push({ path: [...path, 'primaryKey'], message: `partition "${table.name}" takes its primary key from "${parentName}"; remove it here` });
+  }
+  // A partition's indexes and constraints name its parent's columns.
+  const columns = new Set((parent ?? table).columns.map((c) => c.name));
   const needColumns = (names: string[], where: string[], what: string) => {
     for (const n of names) {
       if (!columns.has(n)) problems.push({ path: where, message: `${what} uses column "${n}", which table "${table.name}" does not have (columns: ${[...columns].join(', ')})` });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import type { Change } from '../diff/changes.js';
 import { SchemaformError } from '../errors.js';
-import { diffModels } from '../diff/diff.js';
+import { diffModels, refuseRepartitioning } from '../diff/diff.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
 import { normalizeDesired } from '../normalize/probe.js';
@@ -60,6 +60,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   const { renames, base } = await comparisonBase(db, source, desired, scope);
   const normalized = await normalizeDesired(db, desired, base, server, renames);
   phase('planning');
+  refuseRepartitioning(base, normalized);
   const changes = renames.length ? [...renames, ...diffModels(base, normalized)] : diffModels(source, normalized);
   await requireAvailableExtensions(db, changes);
   return buildPlan({

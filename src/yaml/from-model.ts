@@ -154,7 +154,16 @@ function tableToRaw(schema: string, t: Table) {
   const pkColumns = new Set(t.primaryKey?.columns ?? []);
   return {
     ...(t.comment !== undefined && { comment: t.comment }),
-    columns: Object.fromEntries(t.columns.map((c) => [c.name, columnToRaw(c, pkColumns.has(c.name))])),
+    ...(t.partitionOf
+      ? {
+        partitionOf: {
+          table: t.partitionOf.table,
+          ...(t.partitionOf.schema !== schema && { schema: t.partitionOf.schema }),
+          bound: t.partitionOf.bound.replace(/^FOR VALUES /, ''),
+        },
+      }
+      : { columns: Object.fromEntries(t.columns.map((c) => [c.name, columnToRaw(c, pkColumns.has(c.name))])) }),
+    ...(t.partitionBy !== undefined && { partitionBy: t.partitionBy }),
     ...(t.primaryKey && {
       primaryKey: t.primaryKey.name === defaultPrimaryKeyName(t.name) && t.primaryKey.comment === undefined && !t.primaryKey.deferrable
         ? t.primaryKey.columns

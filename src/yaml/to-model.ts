@@ -62,7 +62,9 @@ interface RawExclusion { definition: string; comment?: string }
 interface RawPolicy { permissive?: boolean; command?: Policy['command']; roles?: string[]; using?: string; withCheck?: string; comment?: string }
 interface RawTable {
   comment?: string; renamedFrom?: string;
-  columns: Record<string, RawColumn>;
+  columns?: Record<string, RawColumn>;
+  partitionBy?: string;
+  partitionOf?: { schema?: string; table: string; bound: string };
   primaryKey?: string[] | { name?: string; columns: string[]; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string };
   unique?: Record<string, { columns: string[]; nullsNotDistinct?: boolean; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string }>;
   checks?: Record<string, { expression: string; noInherit?: boolean; comment?: string }>;
@@ -80,6 +82,19 @@ interface RawTable {
 }
 
 const text = (v: Num | undefined) => (v === undefined ? undefined : String(v));
+
+/** `range(a)` → `RANGE (a)`, the way pg_get_partkeydef prints the common case; the rest is probed. */
+function partitionKey(written: string): string {
+  const m = /^\s*(range|list|hash)\s*(\(.*\))\s*$/is.exec(written);
+  return m ? `${m[1]!.toUpperCase()} ${m[2]}` : written.trim();
+}
+
+/** `FROM (1) TO (10)` → `FOR VALUES FROM (1) TO (10)`; `default` → `DEFAULT`. */
+function partitionBound(written: string): string {
+  const bound = written.trim();
+  if (/^default$/i.test(bound)) return 'DEFAULT';
+  return /^for\s+values\b/i.test(bound) ? bound.replace(/^for\s+values\s*/i, 'FOR VALUES ') : `FOR VALUES ${bound}`;
+}
 
 /**
  * Turn a validated document into the model. Pure: no database, no files.
@@ -319,7 +334,7 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
     initiallyDeferred: f.initiallyDeferred ?? false,
     ...(f.comment !== undefined && { comment: f.comment }),
   }));
-  const columns = Object.entries(raw.columns).map(([n, c]) => toColumn(n, c, canonicalType));
+  const columns = Object.entries(raw.columns ?? {}).map(([n, c]) => toColumn(n, c, canonicalType));
   // A primary key makes its columns NOT NULL; say so in the model so it matches the catalog.
   const pkColumns = pk === undefined ? [] : Array.isArray(pk) ? pk : pk.columns;
   for (const c of columns) if (pkColumns.includes(c.name)) c.notNull = true;
@@ -346,6 +361,10 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
     triggers: Object.entries(raw.triggers ?? {}).map(([n, t]) => toTrigger(n, t, qualify)),
     ...(raw.rowLevelSecurity && { rowLevelSecurity: true }),
     ...(raw.forceRowLevelSecurity && { forceRowLevelSecurity: true }),
+    ...(raw.partitionBy !== undefined && { partitionBy: partitionKey(raw.partitionBy) }),
+    ...(raw.partitionOf !== undefined && {
+      partitionOf: { schema: raw.partitionOf.schema ?? schema, table: raw.partitionOf.table, bound: partitionBound(raw.partitionOf.bound) },
+    }),
     policies: Object.entries(raw.policies ?? {}).map(([n, p]) => ({
       name: n,
       permissive: p.permissive ?? true,
