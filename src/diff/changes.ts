@@ -1,5 +1,5 @@
 import type {
-  Column, Constraint, Domain, EnumType, PartitionOf, Policy, Routine, Trigger, View, Extension, Index, Sequence, Table,
+  Column, Constraint, Domain, EnumType, Grant, PartitionOf, Policy, Routine, Trigger, View, Extension, Index, Sequence, Table,
 } from '../model/types.js';
 
 /**
@@ -50,6 +50,7 @@ export type Change =
   | { kind: 'create-policy'; schema: string; table: string; policy: Policy }
   | { kind: 'drop-policy'; schema: string; table: string; policy: Policy }
   | { kind: 'set-row-level-security'; schema: string; table: string; enabled: boolean; forced: boolean }
+  | { kind: 'grant-privileges' | 'revoke-privileges'; schema: string; target: GrantTargetRef; grant: Grant }
   /** Detach from `from` and/or attach to `to`: a partition's parent or bound changes, or a table becomes or stops being a partition. */
   | { kind: 'set-partition'; schema: string; table: string; from?: PartitionOf; to?: PartitionOf }
   | { kind: 'create-index'; schema: string; table: string; index: Index }
@@ -92,6 +93,8 @@ export type ColumnAspect = 'type' | 'default' | 'not-null' | 'identity' | 'gener
 export type ChangeKind = Change['kind'];
 
 /** The object a change acts on, for grouping in the plan's rendering. */
+export interface GrantTargetRef { type: 'table' | 'view' | 'sequence'; name: string }
+
 export interface ObjectRef {
   type: 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'view' | 'function';
   schema?: string;
@@ -142,6 +145,9 @@ export function objectOf(change: Change): ObjectRef {
       return { type: 'table', schema: change.schema, name: change.table.name };
     case 'rename-table':
       return { type: 'table', schema: change.schema, name: change.to };
+    case 'grant-privileges':
+    case 'revoke-privileges':
+      return { type: change.target.type, schema: change.schema, name: change.target.name };
     default:
       return { type: 'table', schema: change.schema, name: change.table };
   }

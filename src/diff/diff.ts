@@ -6,6 +6,7 @@ import { displayUserType } from '../normalize/type-names.js';
 import { quoteIdent } from '../sql/quote.js';
 import { constraintsOf, diffTable } from './diff-table.js';
 import { diffViews } from './diff-views.js';
+import { diffGrants } from './diff-grants.js';
 import { SchemaformError } from '../errors.js';
 import { withRowColumns } from '../model/partitions.js';
 
@@ -43,7 +44,8 @@ export function diffModels(current: Model, to: Model): Change[] {
     .map((c) => withExplicitCast(c, enums))
     // The rows of a dropped partition are backed up with its parent's columns.
     .map((c) => (c.kind === 'drop-table' && c.table.partitionOf ? { ...c, table: withRowColumns(c.table, from) } : c));
-  return [...tableChanges, ...diffViews(from, to, tableChanges)];
+  const structural = [...tableChanges, ...diffViews(from, to, tableChanges)];
+  return [...structural, ...diffGrants(from, to, structural)];
 }
 
 /**

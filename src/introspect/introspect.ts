@@ -1,13 +1,14 @@
 import type { Database } from '../db/database.js';
 import type {
-  Column, Extension, ForeignKey, Index, IndexKey, MatchType, Model, ReferentialAction, Policy, Schema, Table, Trigger, TriggerEvent, View,
+  Column, Extension, ForeignKey, Grant, Index, IndexKey, MatchType, Model, ReferentialAction, Policy, Schema, Table, Trigger, TriggerEvent, View,
 } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
 import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
 import {
   columnsQuery, constraintsQuery, domainsQuery, functionsQuery, policiesQuery, triggersQuery, viewsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
-  sequencesQuery, serverQuery, tablesQuery,
+  grantsQuery, sequencesQuery, serverQuery, tablesQuery,
 } from './queries.js';
+import { canonicalGrants, type GrantAtom } from '../model/grants.js';
 
 /** The tool's own schema: state and backups. Never part of a diff. */
 export const TOOL_SCHEMA = 'schemaform';
@@ -46,7 +47,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   // together and it works through them while this process does other work
   // (parsing the schema file). They run in the order issued, so the
   // search_path is set before any of them.
-  const [, schemaRows, extensionRows, enumRows, domainRows, sequenceRows, tableRows, columnRows, constraintRows, indexRows, viewRows, triggerRows, policyRows, functionRows] = await Promise.all([
+  const [, schemaRows, extensionRows, enumRows, domainRows, sequenceRows, tableRows, columnRows, constraintRows, indexRows, viewRows, triggerRows, policyRows, functionRows, grantRows] = await Promise.all([
     db.query(`SELECT pg_catalog.set_config('search_path', 'public', false)`),
     db.query<{ name: string; comment: string | null }>(schemasQuery, params),
     db.query<{ name: string; schema: string; version: string }>(extensionsQuery),
@@ -61,6 +62,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     db.query<TriggerRow>(triggersQuery, params),
     db.query<PolicyRow>(policiesQuery, params),
     db.query<FunctionRow>(functionsQuery(info.versionNum), params),
+    db.query<GrantRow>(grantsQuery, params),
   ]);
 
   const schemas = new Map<string, Schema>();
@@ -144,6 +146,21 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   }
   for (const r of indexRows) (tables.get(key(r.schema, r.table_name)) ?? views.get(key(r.schema, r.table_name)))?.indexes.push(toIndex(r));
 
+  // Tables, views and sequences share one namespace per schema.
+  const grantAtoms = new Map<string, GrantAtom[]>();
+  for (const r of grantRows) {
+    const atoms = grantAtoms.get(key(r.schema, r.name)) ?? [];
+    atoms.push({ to: r.grantee, privilege: r.privilege, ...(r.column_name !== null && { column: r.column_name }), withGrantOption: r.grantable });
+    grantAtoms.set(key(r.schema, r.name), atoms);
+  }
+  const sequences = new Map<string, { grants?: Grant[] }>();
+  for (const s of schemas.values()) for (const q of s.sequences) sequences.set(key(s.name, q.name), q);
+  for (const [k, atoms] of grantAtoms) {
+    const owner = tables.get(k) ?? views.get(k) ?? sequences.get(k);
+    const grants = canonicalGrants(atoms);
+    if (owner && grants) owner.grants = grants;
+  }
+
   const extensions: Extension[] = extensionRows.map((r) => ({ name: r.name, schema: r.schema, version: r.version }));
   return { model: sortModel({ extensions, schemas: [...schemas.values()] }), rowEstimates };
 }
@@ -211,6 +228,7 @@ interface SequenceRow {
   schema: string; name: string; data_type: string; start: string; increment: string; min_value: string;
   max_value: string; cache: string; cycle: boolean; comment: string | null; owned_table: string | null; owned_column: string | null;
 }
+interface GrantRow { schema: string; name: string; column_name: string | null; grantee: string; privilege: string; grantable: boolean }
 interface TableRow {
   schema: string; name: string; comment: string | null; row_estimate: number; rls: boolean; force_rls: boolean;
   partition_by: string | null; parent_schema: string | null; parent_table: string | null; partition_bound: string | null;

@@ -287,6 +287,36 @@ LEFT JOIN pg_catalog.pg_description d ON d.objoid = x.indexrelid AND d.classoid 
 ORDER BY 1, 2, 3`;
 }
 
+/**
+ * Privileges on tables, views, materialized views and sequences, and on their
+ * columns, one row per role and privilege. The owner's own privileges are
+ * implied by ownership and left out; grantee 0 is PUBLIC.
+ */
+export const grantsQuery = `
+WITH ${scope},
+relations AS (
+  SELECT c.oid, n.nspname, c.relname, c.relowner, c.relacl
+  FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S')
+    AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
+),
+acl AS (
+  SELECT r.nspname, r.relname, NULL::name AS column_name, r.relowner, e.grantee, e.privilege_type, e.is_grantable
+  FROM relations r, pg_catalog.aclexplode(r.relacl) e
+  WHERE r.relacl IS NOT NULL
+  UNION ALL
+  SELECT r.nspname, r.relname, a.attname, r.relowner, e.grantee, e.privilege_type, e.is_grantable
+  FROM relations r
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL,
+  pg_catalog.aclexplode(a.attacl) e
+)
+SELECT nspname AS schema, relname AS name, column_name,
+  CASE WHEN grantee = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(grantee) END AS grantee,
+  privilege_type AS privilege, is_grantable AS grantable
+FROM acl
+WHERE grantee <> relowner
+ORDER BY 1, 2, 3, 4, 5`;
+
 export const serverQuery = `
 SELECT current_setting('server_version_num')::int AS version_num,
   current_database() AS database,

@@ -58,9 +58,20 @@ SELECT kind, schema, name FROM (
   FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN scope n ON n.oid = c.relnamespace
   WHERE r.rulename <> '_RETURN'
   UNION ALL
-  SELECT 'privileges', n.nspname, c.relname
-  FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
-  WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+  -- Privileges on tables, views and sequences are managed; on routines and types not yet.
+  SELECT 'privileges', n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
+  FROM pg_catalog.pg_proc p JOIN scope n ON n.oid = p.pronamespace
+  WHERE p.proacl IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_proc'::regclass AND m.objid = p.oid)
+  UNION ALL
+  SELECT 'privileges', n.nspname, t.typname
+  FROM pg_catalog.pg_type t JOIN scope n ON n.oid = t.typnamespace
+  WHERE t.typacl IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
+  UNION ALL
+  SELECT 'default privileges', n.nspname, pg_catalog.pg_get_userbyid(d.defaclrole) || ' on ' ||
+         CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' ELSE 'schemas' END
+  FROM pg_catalog.pg_default_acl d JOIN scope n ON n.oid = d.defaclnamespace
   UNION ALL
   SELECT 'view column comment', n.nspname, c.relname || '.' || a.attname
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace

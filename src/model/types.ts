@@ -70,6 +70,22 @@ export interface View {
   comment?: string;
   /** Live side only: relations the view reads ("schema.name"), from pg_depend. */
   dependsOn?: string[];
+  grants?: Grant[];
+}
+
+/**
+ * Privileges granted to a role (or `public`) on a table, view or sequence,
+ * beyond the owner's own. Kept canonical (see canonicalGrants): one entry per
+ * role and grant option for the whole object, one per role, grant option
+ * and privilege for columns.
+ */
+export interface Grant {
+  to: string;
+  /** Upper-case keywords (SELECT, INSERT, ...) in PostgreSQL's order. `ALL` only until expanded. */
+  privileges: string[];
+  /** A column-level grant on these columns. */
+  columns?: string[];
+  withGrantOption?: boolean;
 }
 
 export interface EnumType {
@@ -105,6 +121,7 @@ export interface Sequence extends SequenceOptions {
   name: string;
   ownedBy?: { table: string; column: string };
   comment?: string;
+  grants?: Grant[];
 }
 
 export type IdentityKind = 'always' | 'by default';
@@ -259,6 +276,7 @@ export interface Table {
   partitionBy?: string;
   /** A partition: its parent and bound. Its columns are the parent's, so `columns` stays empty. */
   partitionOf?: PartitionOf;
+  grants?: Grant[];
 }
 
 export interface PartitionOf {

@@ -1,7 +1,7 @@
 import type { Change } from '../diff/changes.js';
 import { actionOf, describeObject, objectOf, type ObjectRef } from '../diff/changes.js';
 import { fingerprintOf, objectDigests, restrictModel } from '../model/objects.js';
-import type { Model } from '../model/types.js';
+import type { Grant, Model } from '../model/types.js';
 import { hazardsOf } from './hazards.js';
 import { backupFor } from './backups.js';
 import { orderChanges } from './order.js';
@@ -124,6 +124,8 @@ export function describeChange(change: Change): string {
     case 'create-trigger': return `create trigger ${change.trigger.name} on ${object}`;
     case 'create-policy': return `create policy ${change.policy.name} on ${object}`;
     case 'drop-policy': return `drop policy ${change.policy.name} from ${object}`;
+    case 'grant-privileges': return `grant ${privilegeText(change.grant)} on ${object} to ${change.grant.to}${change.grant.withGrantOption ? ' with grant option' : ''}`;
+    case 'revoke-privileges': return `revoke ${privilegeText(change.grant)} on ${object} from ${change.grant.to}${change.grant.withGrantOption ? ' (and its grant option)' : ''}`;
     case 'set-partition': return change.to
       ? `${change.from ? 'move' : 'attach'} ${object} as a partition of ${change.to.schema}.${change.to.table} ${change.to.bound}`
       : `detach ${object} from ${change.from!.schema}.${change.from!.table}`;
@@ -141,4 +143,8 @@ export function describeChange(change: Change): string {
       throw new Error(`undescribed change ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+function privilegeText(grant: Grant): string {
+  return grant.privileges.join(', ') + (grant.columns ? ` (${grant.columns.join(', ')})` : '');
 }

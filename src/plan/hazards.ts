@@ -141,6 +141,8 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
         ...(i.unique ? [{ code: 'may-fail' as const, severity: 'medium' as const, message: `Unique index ${change.schema}.${i.name} fails if ${change.schema}.${change.table} has duplicate rows` }] : []),
       ];
     }
+    case 'revoke-privileges':
+      return [{ code: 'breaking-change', severity: 'medium', message: `Revokes ${change.grant.privileges.join(', ')}${change.grant.columns ? ` (${change.grant.columns.join(', ')})` : ''} on ${change.schema}.${change.target.name} from ${change.grant.to}: what it runs that needs them starts failing` }];
     case 'set-partition': {
       const t = `${change.schema}.${change.table}`;
       return [

@@ -162,6 +162,16 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       return createPolicyStatements(change.schema, change.table, change.policy);
     case 'drop-policy':
       return [`DROP POLICY ${quoteIdent(change.policy.name)} ON ${qualify(change.schema, change.table)}`];
+    case 'grant-privileges':
+    case 'revoke-privileges': {
+      const { grant } = change;
+      const privileges = grant.columns ? grant.privileges.map((p) => `${p} (${quoteList(grant.columns!)})`).join(', ') : grant.privileges.join(', ');
+      const on = `${change.target.type === 'sequence' ? 'SEQUENCE' : 'TABLE'} ${qualify(change.schema, change.target.name)}`;
+      const grantee = grant.to === 'public' ? 'PUBLIC' : quoteIdent(grant.to);
+      return [change.kind === 'grant-privileges'
+        ? `GRANT ${privileges} ON ${on} TO ${grantee}${grant.withGrantOption ? ' WITH GRANT OPTION' : ''}`
+        : `REVOKE ${privileges} ON ${on} FROM ${grantee}`];
+    }
     case 'set-partition': {
       const t = qualify(change.schema, change.table);
       return [

@@ -1,4 +1,5 @@
-import type { Model, Schema, Table } from '../model/types.js';
+import type { GrantTarget } from '../model/grants.js';
+import type { Grant, Model, Schema, Table } from '../model/types.js';
 import { identifierBytes, MAX_IDENTIFIER_BYTES } from '../sql/quote.js';
 
 export interface ModelProblem {
@@ -63,6 +64,7 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
     claimType(v.name, 'view', path);
     if (!v.materialized && v.indexes.length) problems.push({ path: [...path, 'indexes'], message: `view "${v.name}" cannot have indexes; only materialized views can (add materialized: true)` });
     for (const i of v.indexes) claim(i.name, 'index', [...path, 'indexes', i.name]);
+    checkGrants(v.grants, 'table', undefined, `view "${v.name}"`, [...path, 'grants'], problems);
   }
   for (const seq of schema.sequences) {
     const path = [...base, 'sequences', seq.name];
@@ -73,6 +75,7 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
       if (!owner) problems.push({ path: [...path, 'ownedBy'], message: `ownedBy names table "${seq.ownedBy.table}", which is not in schema "${schema.name}"` });
       else if (!owner.columns.some((c) => c.name === seq.ownedBy!.column)) problems.push({ path: [...path, 'ownedBy'], message: `ownedBy names column "${seq.ownedBy.column}", which table "${owner.name}" does not have` });
     }
+    checkGrants(seq.grants, 'sequence', undefined, `sequence "${seq.name}"`, [...path, 'grants'], problems);
   }
   for (const table of schema.tables) {
     const path = [...base, 'tables', table.name];
@@ -88,6 +91,27 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
   }
 }
 
+const grantable: Record<GrantTarget, string[]> = {
+  table: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER', 'MAINTAIN', 'ALL'],
+  sequence: ['SELECT', 'UPDATE', 'USAGE', 'ALL'],
+  column: ['SELECT', 'INSERT', 'UPDATE', 'REFERENCES', 'ALL'],
+};
+
+function checkGrants(grants: Grant[] | undefined, target: 'table' | 'sequence', columns: Set<string> | undefined, what: string, path: string[], problems: ModelProblem[]) {
+  for (const g of grants ?? []) {
+    const kind: GrantTarget = g.columns ? 'column' : target;
+    for (const p of g.privileges) {
+      if (!grantable[kind].includes(p)) {
+        problems.push({ path, message: `${p.toLowerCase()} cannot be granted on ${g.columns ? 'columns of ' : ''}${what}; use ${grantable[kind].map((x) => x.toLowerCase()).join(', ')}` });
+      }
+    }
+    if (g.columns && target === 'sequence') problems.push({ path, message: `${what} has no columns to grant on; remove columns` });
+    for (const c of g.columns ?? []) {
+      if (columns && !columns.has(c)) problems.push({ path, message: `grant to ${g.to} on ${what} names column "${c}", which it does not have` });
+    }
+  }
+}
+
 function checkTable(table: Table, tables: Map<string, Table>, path: string[], problems: ModelProblem[]) {
   const parent = table.partitionOf && tables.get(`${table.partitionOf.schema}\u0000${table.partitionOf.table}`);
   if (table.partitionOf) {
@@ -99,6 +123,7 @@ function checkTable(table: Table, tables: Map<string, Table>, path: string[], pr
   }
   // A partition's indexes and constraints name its parent's columns.
   const columns = new Set((parent ?? table).columns.map((c) => c.name));
+  checkGrants(table.grants, 'table', columns, `table "${table.name}"`, [...path, 'grants'], problems);
   const needColumns = (names: string[], where: string[], what: string) => {
     for (const n of names) {
       if (!columns.has(n)) problems.push({ path: where, message: `${what} uses column "${n}", which table "${table.name}" does not have (columns: ${[...columns].join(', ')})` });

@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import type { Change } from '../diff/changes.js';
 import { SchemaformError } from '../errors.js';
 import { diffModels, refuseRepartitioning } from '../diff/diff.js';
+import { withAllPrivilegesExpanded } from '../model/grants.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
 import { normalizeDesired } from '../normalize/probe.js';
@@ -43,7 +44,8 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   const reading = Promise.all([latestSnapshot(db), introspect(db, {}, server), listUnmanaged(db, server)]);
   // A broken file is the more useful error; don't leave the other one unhandled.
   reading.catch(() => undefined);
-  const desired = await (typeof desiredInput === 'function' ? desiredInput() : desiredInput);
+  const loaded = await (typeof desiredInput === 'function' ? desiredInput() : desiredInput);
+  const desired = withAllPrivilegesExpanded(loaded, server.versionNum);
   const [latest, live, everywhere] = await reading;
   const scope = managedScope(desired, latest);
   const unmanaged = everywhere.filter((o) => scope.schemas.includes(o.schema));
@@ -63,6 +65,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   refuseRepartitioning(base, normalized);
   const changes = renames.length ? [...renames, ...diffModels(base, normalized)] : diffModels(source, normalized);
   await requireAvailableExtensions(db, changes);
+  await requireExistingRoles(db, changes);
   return buildPlan({
     id: options.newId?.() ?? newPlanId(now),
     createdAt: now.toISOString(),
@@ -89,6 +92,20 @@ async function requireAvailableExtensions(db: Database, changes: Change[]) {
     throw new SchemaformError(`extension(s) ${missing.join(', ')} are not available on this server`, {
       details: [`available: ${[...available].join(', ')}`],
       hint: 'Install the extension on the database server (e.g. the postgresql-contrib package), or remove it from the schema file.',
+    });
+  }
+}
+
+/** Roles belong to the cluster: the file may only reference roles that exist. */
+async function requireExistingRoles(db: Database, changes: Change[]) {
+  const named = [...new Set(changes.flatMap((c) => (c.kind === 'grant-privileges' && c.grant.to !== 'public' ? [c.grant.to] : [])))];
+  if (named.length === 0) return;
+  const rows = await db.query<{ name: string }>('SELECT rolname AS name FROM pg_catalog.pg_roles WHERE rolname = ANY($1::text[])', [named]);
+  const existing = new Set(rows.map((r) => r.name));
+  const missing = named.filter((r) => !existing.has(r)).sort();
+  if (missing.length) {
+    throw new SchemaformError(`the schema grants privileges to role(s) that do not exist: ${missing.join(', ')}`, {
+      hint: 'Roles belong to the whole server and schemaform does not create them: create them first (CREATE ROLE ...), or correct the names in the grants.',
     });
   }
 }

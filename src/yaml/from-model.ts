@@ -1,5 +1,5 @@
 import { Document, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
-import type { Column, Index, Model, Sequence, SequenceOptions, Table } from '../model/types.js';
+import type { Column, Grant, Index, Model, Sequence, SequenceOptions, Table } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
 import { defaultPrimaryKeyName } from '../model/names.js';
 import { schemaReference } from './starter.js';
@@ -58,6 +58,7 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
         ...(v.options && { options: v.options }),
         ...(v.indexes.length && { indexes: Object.fromEntries(v.indexes.map((i) => [i.name, indexToRaw(i)])) }),
         ...(v.comment !== undefined && { comment: v.comment }),
+        ...grantsToRaw(v.grants),
       }])),
     }),
   }]));
@@ -78,7 +79,7 @@ function compact(doc: Document): Document {
         for (const column of pair.value.items) if (isPair(column) && isMap(column.value)) column.value.flow = true;
       }
       if (isScalar(pair.key) && (pair.key.value === 'references' || pair.key.value === 'ownedBy') && isMap(pair.value)) pair.value.flow = true;
-      if (isScalar(pair.key) && pair.key.value === 'keys' && isSeq(pair.value)) {
+      if (isScalar(pair.key) && (pair.key.value === 'keys' || pair.key.value === 'grants') && isSeq(pair.value)) {
         for (const key of pair.value.items) if (isMap(key)) key.flow = true;
       }
     },
@@ -106,8 +107,19 @@ function nonDefaultOptions(o: SequenceOptions, dataTypeDefault: string): Record<
 }
 
 function sequenceToRaw(s: Sequence) {
-  const raw = { ...nonDefaultOptions(s, 'bigint'), ...(s.ownedBy && { ownedBy: s.ownedBy }), ...(s.comment !== undefined && { comment: s.comment }) };
+  const raw = { ...nonDefaultOptions(s, 'bigint'), ...(s.ownedBy && { ownedBy: s.ownedBy }), ...(s.comment !== undefined && { comment: s.comment }), ...grantsToRaw(s.grants) };
   return Object.keys(raw).length ? raw : null;
+}
+
+function grantsToRaw(grants: Grant[] | undefined) {
+  return grants?.length ? {
+    grants: grants.map((g) => ({
+      to: g.to,
+      privileges: g.privileges.map((p) => p.toLowerCase()),
+      ...(g.columns && { columns: g.columns }),
+      ...(g.withGrantOption && { withGrantOption: true }),
+    })),
+  } : {};
 }
 
 function columnToRaw(c: Column, inPrimaryKey: boolean) {
@@ -164,6 +176,7 @@ function tableToRaw(schema: string, t: Table) {
       }
       : { columns: Object.fromEntries(t.columns.map((c) => [c.name, columnToRaw(c, pkColumns.has(c.name))])) }),
     ...(t.partitionBy !== undefined && { partitionBy: t.partitionBy }),
+    ...grantsToRaw(t.grants),
     ...(t.primaryKey && {
       primaryKey: t.primaryKey.name === defaultPrimaryKeyName(t.name) && t.primaryKey.comment === undefined && !t.primaryKey.deferrable
         ? t.primaryKey.columns

@@ -1,8 +1,9 @@
 import type {
-  CheckConstraint, Column, Domain, EnumType, Policy, Routine, Trigger, TriggerEvent, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
+  Grant, CheckConstraint, Column, Domain, EnumType, Policy, Routine, Trigger, TriggerEvent, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
   ReferentialAction, Schema, Sequence, Table, UniqueConstraint,
 } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
+import { atomsOf, canonicalGrants } from '../model/grants.js';
 import { defaultPrimaryKeyName } from '../model/names.js';
 import { canonicalTypeName, displayIdentifier, displayUserType } from '../normalize/type-names.js';
 import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
@@ -29,8 +30,9 @@ interface RawRoutine {
 }
 interface RawView {
   query: string; materialized?: boolean; withData?: boolean; options?: Record<string, string | number | boolean>;
-  indexes?: Record<string, RawIndex>; comment?: string;
+  indexes?: Record<string, RawIndex>; comment?: string; grants?: RawGrant[];
 }
+interface RawGrant { to: string; privileges: string[]; columns?: string[]; withGrantOption?: boolean }
 type Num = number | string;
 interface RawDomain {
   type: string; notNull?: boolean; default?: string | number | boolean; collation?: string;
@@ -42,6 +44,7 @@ interface RawSequenceOptions {
 interface RawSequence extends RawSequenceOptions {
   ownedBy?: { table: string; column: string };
   comment?: string;
+  grants?: RawGrant[];
 }
 interface RawColumn {
   type: string; notNull?: boolean; default?: string | number | boolean;
@@ -65,6 +68,7 @@ interface RawTable {
   columns?: Record<string, RawColumn>;
   partitionBy?: string;
   partitionOf?: { schema?: string; table: string; bound: string };
+  grants?: RawGrant[];
   primaryKey?: string[] | { name?: string; columns: string[]; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string };
   unique?: Record<string, { columns: string[]; nullsNotDistinct?: boolean; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string }>;
   checks?: Record<string, { expression: string; noInherit?: boolean; comment?: string }>;
@@ -191,7 +195,19 @@ function toView(name: string, raw: RawView): View {
     }),
     indexes: Object.entries(raw.indexes ?? {}).map(([n, i]) => toIndex(n, i)),
     ...(raw.comment !== undefined && { comment: raw.comment }),
+    ...grantsOf(raw.grants),
   };
+}
+
+/** PUBLIC is a keyword, not a role: any spelling of it means everyone. `ALL` stays until the server version is known. */
+function grantsOf(raw: RawGrant[] | undefined): { grants?: Grant[] } {
+  const grants = canonicalGrants(atomsOf((raw ?? []).map((g) => ({
+    to: g.to.toLowerCase() === 'public' ? 'public' : g.to,
+    privileges: g.privileges.map((p) => p.toUpperCase()),
+    ...(g.columns && { columns: g.columns }),
+    ...(g.withGrantOption && { withGrantOption: true }),
+  }))));
+  return grants ? { grants } : {};
 }
 
 function toDomain(name: string, raw: RawDomain, canonicalType: (t: string) => string): Domain {
@@ -219,6 +235,7 @@ function toSequence(name: string, raw: RawSequence): Sequence {
     ...sequenceOptions(raw),
     ...(raw.ownedBy && { ownedBy: { ...raw.ownedBy } }),
     ...(raw.comment !== undefined && { comment: raw.comment }),
+    ...grantsOf(raw.grants),
   };
 }
 
@@ -365,6 +382,7 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
     ...(raw.partitionOf !== undefined && {
       partitionOf: { schema: raw.partitionOf.schema ?? schema, table: raw.partitionOf.table, bound: partitionBound(raw.partitionOf.bound) },
     }),
+    ...grantsOf(raw.grants),
     policies: Object.entries(raw.policies ?? {}).map(([n, p]) => ({
       name: n,
       permissive: p.permissive ?? true,

@@ -26,6 +26,8 @@ const table = fc.record({
   columns: fc.array(column, { minLength: 1, maxLength: 4 }),
   indexed: fc.boolean(),
   unique: fc.boolean(),
+  // PUBLIC needs no role to exist.
+  publicPrivileges: fc.subarray(['select', 'insert', 'update', 'delete']),
 });
 const schema = fc.record({ tables: fc.array(table, { minLength: 1, maxLength: 3 }), view: fc.boolean(), moods: fc.constantFrom(['sad', 'ok'], ['sad', 'ok', 'happy']) });
 type Generated = typeof schema extends fc.Arbitrary<infer T> ? T : never;
@@ -42,6 +44,7 @@ function toYaml(s: Generated): string {
       primaryKey: ['id'],
       ...(t.indexed && { indexes: { [`t${i}_c0_idx`]: { columns: ['c0'] } } }),
       ...(t.unique && { unique: { [`t${i}_id_c0_key`]: { columns: ['id', 'c0'] } } }),
+      ...(t.publicPrivileges.length && { grants: [{ to: 'public', privileges: t.publicPrivileges }] }),
     };
   });
   return stringify({

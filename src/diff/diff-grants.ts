@@ -1,0 +1,43 @@
+import type { Change, GrantTargetRef } from './changes.js';
+import { atomKey, atomsOf, canonicalGrants, type GrantAtom } from '../model/grants.js';
+import type { Grant, Model } from '../model/types.js';
+
+/**
+ * GRANT and REVOKE steps that make each table's, view's and sequence's
+ * privileges what the file says. An object this plan creates (or rebuilds,
+ * as it does views) starts with none, whatever it had before. Objects that
+ * are dropped need nothing.
+ */
+export function diffGrants(from: Model, to: Model, changes: Change[]): Change[] {
+  const live = new Map<string, Grant[] | undefined>();
+  for (const s of from.schemas) {
+    for (const t of s.tables) live.set(key(s.name, t.name), t.grants);
+    for (const v of s.views) live.set(key(s.name, v.name), v.grants);
+    for (const q of s.sequences) live.set(key(s.name, q.name), q.grants);
+  }
+  const created = new Set<string>();
+  for (const c of changes) {
+    if (c.kind === 'create-table') created.add(key(c.schema, c.table.name));
+    else if (c.kind === 'create-view') created.add(key(c.schema, c.view.name));
+    else if (c.kind === 'create-sequence') created.add(key(c.schema, c.sequence.name));
+  }
+  const out: Change[] = [];
+  const compare = (schema: string, target: GrantTargetRef, desired: Grant[] | undefined, previousName = target.name) => {
+    const before = created.has(key(schema, target.name)) ? [] : atomsOf(live.get(key(schema, previousName)));
+    const after = atomsOf(desired);
+    const minus = (a: GrantAtom[], b: GrantAtom[]) => {
+      const keys = new Set(b.map(atomKey));
+      return a.filter((x) => !keys.has(atomKey(x)));
+    };
+    for (const grant of canonicalGrants(minus(before, after)) ?? []) out.push({ kind: 'revoke-privileges', schema, target, grant });
+    for (const grant of canonicalGrants(minus(after, before)) ?? []) out.push({ kind: 'grant-privileges', schema, target, grant });
+  };
+  for (const s of to.schemas) {
+    for (const t of s.tables) compare(s.name, { type: 'table', name: t.name }, t.grants, live.has(key(s.name, t.name)) ? t.name : t.renamedFrom);
+    for (const v of s.views) compare(s.name, { type: 'view', name: v.name }, v.grants);
+    for (const q of s.sequences) compare(s.name, { type: 'sequence', name: q.name }, q.grants);
+  }
+  return out;
+}
+
+const key = (schema: string, name: string) => `${schema}\u0000${name}`;

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { applyPlan } from '../../src/apply/apply.js';
+import { SchemaformError } from '../../src/errors.js';
+import { introspect } from '../../src/introspect/introspect.js';
+import { planRollback } from '../../src/rollback/rollback.js';
+import { modelToYaml } from '../../src/yaml/from-model.js';
+import { sql } from '../harness/databases.js';
+import { serverUrl } from '../harness/root-hooks.js';
+import { applyYaml, planYaml, withDatabase } from '../harness/workflow.js';
+
+// Roles belong to the whole server: unique names, dropped afterwards.
+const suffix = randomBytes(3).toString('hex');
+const reader = `reader_${suffix}`;
+const writer = `writer_${suffix}`;
+const odd = `Odd "role"-${suffix}`;
+const quoted = (role: string) => `"${role.replaceAll('"', '""')}"`;
+const yamlString = (role: string) => JSON.stringify(role);
+
+const v1 = `
+schemas:
+  public:
+    sequences:
+      tickets:
+        grants:
+          - { to: ${writer}, privileges: [usage, select] }
+    tables:
+      accounts:
+        columns:
+          id: { type: bigint }
+          name: { type: text }
+          secret: { type: text }
+        grants:
+          - { to: ${writer}, privileges: [select, insert, update] }
+          - { to: ${reader}, privileges: [select], columns: [id, name] }
+          - { to: ${yamlString(odd)}, privileges: [SELECT], withGrantOption: true }
+          - { to: PUBLIC, privileges: [references] }
+    views:
+      account_names:
+        query: SELECT id, name FROM accounts
+        grants:
+          - { to: ${reader}, privileges: [select] }
+`;
+
+async function privileges(db: { query<T>(q: string, p?: unknown[]): Promise<T[]> }) {
+  const [row] = await db.query<Record<string, boolean>>(`SELECT
+      has_table_privilege($1, 'accounts', 'SELECT') AS reader_table,
+      has_column_privilege($1, 'accounts', 'name', 'SELECT') AS reader_name,
+      has_column_privilege($1, 'accounts', 'secret', 'SELECT') AS reader_secret,
+      has_table_privilege($1, 'account_names', 'SELECT') AS reader_view,
+      has_table_privilege($2, 'accounts', 'INSERT') AS writer_insert,
+      has_table_privilege($2, 'accounts', 'DELETE') AS writer_delete,
+      has_sequence_privilege($2, 'tickets', 'USAGE') AS writer_sequence,
+      has_table_privilege($3, 'accounts', 'SELECT WITH GRANT OPTION') AS odd_grant_option`, [reader, writer, odd]);
+  return row!;
+}
+
+describe('privileges on tables, columns, views and sequences', function () {
+  before(async () => {
+    for (const role of [reader, writer, odd]) await sql(serverUrl(), `CREATE ROLE ${quoted(role)}`);
+  });
+  after(async () => {
+    for (const role of [reader, writer, odd]) await sql(serverUrl(), `DROP ROLE IF EXISTS ${quoted(role)}`);
+  });
+
+  it('grants what the file says, inspects back, and replans to nothing', async () => {
+    await withDatabase(async ({ db }) => {
+      const plan = await applyYaml(db, v1);
+      assert.ok(plan.steps.some((s) => /^GRANT SELECT \("id", "name"\) ON TABLE "public"\."accounts" TO "reader_/.test(s.sql.join())), plan.steps.map((s) => s.sql.join()).join('\n'));
+      assert.deepEqual(await privileges(db), {
+        reader_table: false, reader_name: true, reader_secret: false, reader_view: true,
+        writer_insert: true, writer_delete: false, writer_sequence: true, odd_grant_option: true,
+      });
+      assert.deepEqual((await planYaml(db, v1)).steps.map((s) => s.description), []);
+      const yaml = modelToYaml((await introspect(db, { schemas: ['public'] })).model);
+      assert.match(yaml, /- \{ to: public, privileges: \[ references \] \}/);
+      assert.deepEqual((await planYaml(db, yaml)).steps.map((s) => s.description), []);
+    });
+  });
+
+  it('revokes what the file no longer grants, keeps grants across a view rebuild, and rolls back', async () => {
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, v1);
+      const v2 = v1
+        .replace(`{ to: ${writer}, privileges: [select, insert, update] }`, `{ to: ${writer}, privileges: [all] }`)
+        .replace(`          - { to: ${yamlString(odd)}, privileges: [SELECT], withGrantOption: true }\n`, `          - { to: ${yamlString(odd)}, privileges: [SELECT] }\n`)
+        .replace('SELECT id, name FROM accounts', 'SELECT id, upper(name) AS name FROM accounts');
+      const plan = await planYaml(db, v2);
+      const revokes = plan.steps.filter((s) => s.change.kind === 'revoke-privileges');
+      assert.ok(revokes.length > 0 && revokes.every((s) => s.hazards.some((h) => h.code === 'breaking-change')), JSON.stringify(revokes.map((s) => s.hazards)));
+      await applyPlan(db, plan);
+      const after = await privileges(db);
+      assert.equal(after.writer_delete, true, 'all includes DELETE');
+      assert.equal(after.odd_grant_option, false, 'the grant option is gone');
+      assert.equal(after.reader_view, true, 'the rebuilt view keeps its grant');
+      assert.deepEqual((await planYaml(db, v2)).steps.map((s) => s.description), []);
+
+      await applyPlan(db, await planRollback(db));
+      assert.deepEqual((await planYaml(db, v1)).steps.map((s) => s.description), []);
+      assert.equal((await privileges(db)).odd_grant_option, true);
+    });
+  });
+
+  it('refuses to plan grants to a role that does not exist, naming it', async () => {
+    await withDatabase(async ({ db }) => {
+      await assert.rejects(planYaml(db, v1.replace(`{ to: ${reader}, privileges: [select] }`, '{ to: nobody_here, privileges: [select] }')), (e: unknown) =>
+        e instanceof SchemaformError && /role\(s\) that do not exist: nobody_here/.test(e.message) && /CREATE ROLE/.test(e.hint ?? ''));
+    });
+  });
+
+  it('reports a privilege that does not apply, or a column the table lacks, at its place in the file', async () => {
+    await withDatabase(async ({ db }) => {
+      await assert.rejects(planYaml(db, v1.replace('privileges: [usage, select]', 'privileges: [usage, delete]')), /delete cannot be granted on sequence "tickets"/);
+      await assert.rejects(planYaml(db, v1.replace('columns: [id, name]', 'columns: [id, nope]')), /names column "nope", which it does not have/);
+    });
+  });
+});
