@@ -44,12 +44,13 @@ export type Change =
   }
   | { kind: 'add-constraint'; schema: string; table: string; constraint: Constraint }
   | { kind: 'drop-constraint'; schema: string; table: string; constraint: Constraint }
-  | { kind: 'create-trigger'; schema: string; table: string; trigger: Trigger }
+  | { kind: 'create-trigger'; schema: string; table: string; trigger: Trigger; onView?: boolean }
   | { kind: 'drop-trigger'; schema: string; table: string; trigger: Trigger }
   | { kind: 'alter-trigger'; schema: string; table: string; from: Trigger; to: Trigger }
   | { kind: 'create-policy'; schema: string; table: string; policy: Policy }
   | { kind: 'drop-policy'; schema: string; table: string; policy: Policy }
   | { kind: 'set-row-level-security'; schema: string; table: string; enabled: boolean; forced: boolean }
+  | { kind: 'set-table-logging'; schema: string; table: string; unlogged: boolean }
   | { kind: 'grant-privileges' | 'revoke-privileges'; schema: string; target: GrantTargetRef; grant: Grant }
   /** Detach from `from` and/or attach to `to`: a partition's parent or bound changes, or a table becomes or stops being a partition. */
   | { kind: 'set-partition'; schema: string; table: string; from?: PartitionOf; to?: PartitionOf }
@@ -148,6 +149,8 @@ export function objectOf(change: Change): ObjectRef {
     case 'grant-privileges':
     case 'revoke-privileges':
       return { type: change.target.type, schema: change.schema, name: change.target.name };
+    case 'create-trigger':
+      return { type: change.onView ? 'view' : 'table', schema: change.schema, name: change.table };
     default:
       return { type: 'table', schema: change.schema, name: change.table };
   }

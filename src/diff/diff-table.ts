@@ -93,6 +93,7 @@ export function diffTable(schema: string, from: Table, to: Table): Change[] {
   changes.push(...diffConstraints(schema, table, constraintsOf(from), constraintsOf(to)));
   changes.push(...diffIndexes(schema, table, from.indexes, to.indexes));
   changes.push(...diffTriggers(schema, table, from.triggers ?? [], to.triggers ?? []));
+  if ((from.unlogged ?? false) !== (to.unlogged ?? false)) changes.push({ kind: 'set-table-logging', schema, table, unlogged: to.unlogged ?? false });
   if ((from.rowLevelSecurity ?? false) !== (to.rowLevelSecurity ?? false) || (from.forceRowLevelSecurity ?? false) !== (to.forceRowLevelSecurity ?? false)) {
     changes.push({ kind: 'set-row-level-security', schema, table, enabled: to.rowLevelSecurity ?? false, forced: to.forceRowLevelSecurity ?? false });
   }
@@ -165,7 +166,7 @@ export function diffIndexes(schema: string, table: string, from: Index[], to: In
 }
 
 /** Enabled state and comment change in place; anything else is drop + create. */
-function diffTriggers(schema: string, table: string, from: Trigger[], to: Trigger[]): Change[] {
+export function diffTriggers(schema: string, table: string, from: Trigger[], to: Trigger[]): Change[] {
   const d = diffKeyed(from, to, (t) => ({ ...t, enabled: undefined, comment: undefined }));
   const previous = new Map(from.map((t) => [t.name, t]));
   return [

@@ -1,7 +1,7 @@
 import type { Change } from './changes.js';
 import type { Model, View } from '../model/types.js';
 import { deepEqual } from '../model/canonical.js';
-import { diffIndexes } from './diff-table.js';
+import { diffIndexes, diffTriggers } from './diff-table.js';
 
 const key = (schema: string, name: string) => `${schema}.${name}`;
 
@@ -56,12 +56,16 @@ export function diffViews(from: Model, to: Model, changes: Change[]): Change[] {
   for (const k of dependencyOrder(creates, (k) => mentionedViews(wanted.get(k)!.view.query, viewNames, k))) {
     const { schema, view } = wanted.get(k)!;
     out.push({ kind: 'create-view', schema, view });
+    // A dropped view took its triggers along.
+    for (const trigger of view.triggers ?? []) out.push({ kind: 'create-trigger', schema, table: view.name, trigger, onView: true });
   }
   for (const [k, { schema, view }] of wanted) {
     const previous = live.get(k)?.view;
     if (!previous || rebuild.has(k)) continue;
     if (previous.comment !== view.comment) out.push({ kind: 'set-view-comment', schema, view });
     out.push(...diffIndexes(schema, view.name, previous.indexes, view.indexes));
+    out.push(...diffTriggers(schema, view.name, previous.triggers ?? [], view.triggers ?? [])
+      .map((c) => (c.kind === 'create-trigger' ? { ...c, onView: true } : c)));
   }
   return out;
 }

@@ -100,6 +100,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     const table: Table = {
       name: r.name, columns: [], uniques: [], checks: [], foreignKeys: [], exclusions: [], indexes: [], triggers: [], policies: [],
       ...(r.rls && { rowLevelSecurity: true }), ...(r.force_rls && { forceRowLevelSecurity: true }),
+      ...(r.unlogged && { unlogged: true }),
       ...(r.partition_by !== null && { partitionBy: r.partition_by }),
       ...(r.parent_table !== null && { partitionOf: { schema: r.parent_schema!, table: r.parent_table, bound: r.partition_bound! } }),
     };
@@ -116,7 +117,6 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
       ...(r.comment !== null && { comment: r.comment }),
     });
   }
-  for (const r of triggerRows) tables.get(key(r.schema, r.table_name))?.triggers.push(toTrigger(r));
   for (const r of constraintRows) addConstraint(tables.get(key(r.schema, r.table_name)), r);
   for (const r of functionRows) {
     schemaOf(r.schema)?.functions.push({
@@ -145,6 +145,12 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     views.set(key(r.schema, r.name), view);
   }
   for (const r of indexRows) (tables.get(key(r.schema, r.table_name)) ?? views.get(key(r.schema, r.table_name)))?.indexes.push(toIndex(r));
+  for (const r of triggerRows) {
+    const table = tables.get(key(r.schema, r.table_name));
+    const view = views.get(key(r.schema, r.table_name));
+    if (table) table.triggers.push(toTrigger(r));
+    else if (view) (view.triggers ??= []).push(toTrigger(r));
+  }
 
   // Tables, views and sequences share one namespace per schema.
   const grantAtoms = new Map<string, GrantAtom[]>();
@@ -230,7 +236,7 @@ interface SequenceRow {
 }
 interface GrantRow { schema: string; name: string; column_name: string | null; grantee: string; privilege: string; grantable: boolean }
 interface TableRow {
-  schema: string; name: string; comment: string | null; row_estimate: number; rls: boolean; force_rls: boolean;
+  schema: string; name: string; comment: string | null; row_estimate: number; rls: boolean; force_rls: boolean; unlogged: boolean;
   partition_by: string | null; parent_schema: string | null; parent_table: string | null; partition_bound: string | null;
 }
 interface ColumnRow {

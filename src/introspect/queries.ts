@@ -110,7 +110,7 @@ JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
 JOIN scope n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid
 JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
-WHERE NOT t.tgisinternal AND c.relkind IN ('r', 'p') AND t.tgparentid = 0
+WHERE NOT t.tgisinternal AND c.relkind IN ('r', 'p', 'v') AND t.tgparentid = 0
 ORDER BY 1, 2, 3`;
 
 export const policiesQuery = `
@@ -148,6 +148,7 @@ export const tablesQuery = `
 WITH ${scope}
 SELECT n.nspname AS schema, c.relname AS name, pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
   c.reltuples::float8 AS row_estimate, c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
+  c.relpersistence = 'u' AS unlogged,
   CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
   pn.nspname AS parent_schema, pc.relname AS parent_table,
   CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid, true) END AS partition_bound

@@ -34,9 +34,9 @@ SELECT kind, schema, name FROM (
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
   WHERE c.relkind = 'r' AND NOT c.relispartition AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)
   UNION ALL
-  SELECT CASE WHEN c.relpersistence = 'u' THEN 'unlogged table' ELSE 'table storage options' END, n.nspname, c.relname
+  SELECT 'table storage options', n.nspname, c.relname
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p') AND (c.relpersistence = 'u' OR c.reloptions IS NOT NULL)
+  WHERE c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL
   UNION ALL
   SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'routine with a SQL-standard body' END,
          n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
@@ -50,9 +50,9 @@ SELECT kind, schema, name FROM (
   WHERE (t.typtype = 'r' OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c')))
     AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
   UNION ALL
-  SELECT 'trigger on a view', n.nspname, c.relname || '.' || tg.tgname
+  SELECT 'trigger on a foreign table', n.nspname, c.relname || '.' || tg.tgname
   FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid JOIN scope n ON n.oid = c.relnamespace
-  WHERE NOT tg.tgisinternal AND c.relkind NOT IN ('r', 'p')
+  WHERE NOT tg.tgisinternal AND c.relkind NOT IN ('r', 'p', 'v')
   UNION ALL
   SELECT 'rule', n.nspname, c.relname || '.' || r.rulename
   FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN scope n ON n.oid = c.relnamespace

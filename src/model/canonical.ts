@@ -28,7 +28,7 @@ function sortSchema(schema: Schema): Schema {
     domains: (schema.domains ?? []).map((d) => ({ ...d, checks: [...d.checks].sort(byName) })).sort(byName),
     sequences: [...schema.sequences].sort(byName),
     tables: schema.tables.map(sortTable).sort(byName),
-    views: (schema.views ?? []).map((v) => ({ ...v, indexes: [...v.indexes].sort(byName) })).sort(byName),
+    views: (schema.views ?? []).map((v) => ({ ...v, indexes: [...v.indexes].sort(byName), ...(v.triggers && { triggers: [...v.triggers].sort(byName) }) })).sort(byName),
     functions: [...(schema.functions ?? [])].sort((a, b) => byName({ name: routineKey(a) }, { name: routineKey(b) })),
   };
 }

@@ -71,6 +71,8 @@ export interface View {
   /** Live side only: relations the view reads ("schema.name"), from pg_depend. */
   dependsOn?: string[];
   grants?: Grant[];
+  /** INSTEAD OF row triggers (and statement-level BEFORE/AFTER ones). */
+  triggers?: Trigger[];
 }
 
 /**
@@ -268,6 +270,8 @@ export interface Table {
   exclusions: ExclusionConstraint[];
   indexes: Index[];
   triggers: Trigger[];
+  /** Only when true: not written to the WAL, emptied after a crash. */
+  unlogged?: boolean;
   /** Only when true. */
   rowLevelSecurity?: boolean;
   forceRowLevelSecurity?: boolean;

@@ -126,6 +126,7 @@ export function describeChange(change: Change): string {
     case 'drop-policy': return `drop policy ${change.policy.name} from ${object}`;
     case 'grant-privileges': return `grant ${privilegeText(change.grant)} on ${object} to ${change.grant.to}${change.grant.withGrantOption ? ' with grant option' : ''}`;
     case 'revoke-privileges': return `revoke ${privilegeText(change.grant)} on ${object} from ${change.grant.to}${change.grant.withGrantOption ? ' (and its grant option)' : ''}`;
+    case 'set-table-logging': return `make ${object} ${change.unlogged ? 'unlogged' : 'logged'}`;
     case 'set-partition': return change.to
       ? `${change.from ? 'move' : 'attach'} ${object} as a partition of ${change.to.schema}.${change.to.table} ${change.to.bound}`
       : `detach ${object} from ${change.from!.schema}.${change.from!.table}`;

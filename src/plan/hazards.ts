@@ -141,6 +141,11 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
         ...(i.unique ? [{ code: 'may-fail' as const, severity: 'medium' as const, message: `Unique index ${change.schema}.${i.name} fails if ${change.schema}.${change.table} has duplicate rows` }] : []),
       ];
     }
+    case 'set-table-logging':
+      return [
+        { code: 'table-rewrite', severity: 'high', message: `Making ${change.schema}.${change.table} ${change.unlogged ? 'unlogged' : 'logged'} rewrites it (${rows(ctx, change.schema, change.table)}) under an ACCESS EXCLUSIVE lock` },
+        ...(change.unlogged ? [{ code: 'breaking-change' as const, severity: 'medium' as const, message: `An unlogged ${change.schema}.${change.table} is emptied after a crash and not copied to replicas` }] : []),
+      ];
     case 'revoke-privileges':
       return [{ code: 'breaking-change', severity: 'medium', message: `Revokes ${change.grant.privileges.join(', ')}${change.grant.columns ? ` (${change.grant.columns.join(', ')})` : ''} on ${change.schema}.${change.target.name} from ${change.grant.to}: what it runs that needs them starts failing` }];
     case 'set-partition': {

@@ -43,12 +43,14 @@ export function phaseOf(change: Change): number {
     case 'create-policy': return 16.8;
     case 'set-row-level-security': return 16.9;
     // Triggers go on last, once functions, columns and keys they use exist.
-    case 'create-trigger': case 'alter-trigger': return 16.8;
+    case 'create-trigger': return change.onView ? 17.55 : 16.8;
+    case 'alter-trigger': return 16.8;
     case 'recreate-enum': return 7;
     // A partition after its parent.
     case 'create-table': return change.table.partitionOf ? 8.1 : 8;
     // After the partition's own columns changed, before indexes and keys are added.
     case 'set-partition': return 10.2;
+    case 'set-table-logging': return 10.3;
     case 'add-column': return 9;
     // A NOT NULL that waits for restored values runs after the restore.
     case 'alter-column': return change.afterRestore ? 12.5 : 10;

@@ -172,6 +172,8 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
         ? `GRANT ${privileges} ON ${on} TO ${grantee}${grant.withGrantOption ? ' WITH GRANT OPTION' : ''}`
         : `REVOKE ${privileges} ON ${on} FROM ${grantee}`];
     }
+    case 'set-table-logging':
+      return [`ALTER TABLE ${qualify(change.schema, change.table)} SET ${change.unlogged ? 'UNLOGGED' : 'LOGGED'}`];
     case 'set-partition': {
       const t = qualify(change.schema, change.table);
       return [

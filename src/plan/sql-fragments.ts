@@ -111,7 +111,7 @@ export function createTableStatements(schema: string, table: Table, options: { w
   const partitionBy = table.partitionBy !== undefined ? ` PARTITION BY ${table.partitionBy}` : '';
   const create = table.partitionOf
     ? `CREATE TABLE ${name} PARTITION OF ${qualify(table.partitionOf.schema, table.partitionOf.table)}${lines.length ? ` (\n  ${lines.join(',\n  ')}\n)` : ''}\n  ${table.partitionOf.bound}${partitionBy}`
-    : `CREATE TABLE ${name} (\n  ${lines.join(',\n  ')}\n)${partitionBy}`;
+    : `CREATE ${table.unlogged ? 'UNLOGGED ' : ''}TABLE ${name} (\n  ${lines.join(',\n  ')}\n)${partitionBy}`;
   return [
     create,
     ...(table.comment !== undefined ? [commentOn(`TABLE ${name}`, table.comment)] : []),

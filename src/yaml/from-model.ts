@@ -1,5 +1,5 @@
 import { Document, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
-import type { Column, Grant, Index, Model, Sequence, SequenceOptions, Table } from '../model/types.js';
+import type { Column, Grant, Index, Model, Trigger, Sequence, SequenceOptions, Table } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
 import { defaultPrimaryKeyName } from '../model/names.js';
 import { schemaReference } from './starter.js';
@@ -59,6 +59,7 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
         ...(v.indexes.length && { indexes: Object.fromEntries(v.indexes.map((i) => [i.name, indexToRaw(i)])) }),
         ...(v.comment !== undefined && { comment: v.comment }),
         ...grantsToRaw(v.grants),
+        ...triggersToRaw(v.triggers),
       }])),
     }),
   }]));
@@ -175,6 +176,7 @@ function tableToRaw(schema: string, t: Table) {
         },
       }
       : { columns: Object.fromEntries(t.columns.map((c) => [c.name, columnToRaw(c, pkColumns.has(c.name))])) }),
+    ...(t.unlogged && { unlogged: true }),
     ...(t.partitionBy !== undefined && { partitionBy: t.partitionBy }),
     ...grantsToRaw(t.grants),
     ...(t.primaryKey && {
@@ -227,23 +229,25 @@ function tableToRaw(schema: string, t: Table) {
         ...(p.comment !== undefined && { comment: p.comment }),
       }])),
     }),
-    ...((t.triggers ?? []).length && {
-      triggers: Object.fromEntries(t.triggers.map((tr) => [tr.name, {
-        timing: tr.timing,
-        events: tr.events,
-        ...(tr.updateOf && { updateOf: tr.updateOf }),
-        level: tr.level,
-        function: tr.function,
-        ...(tr.arguments.length && { arguments: tr.arguments }),
-        ...(tr.when !== undefined && { when: tr.when }),
-        ...(tr.oldTable !== undefined && { oldTable: tr.oldTable }),
-        ...(tr.newTable !== undefined && { newTable: tr.newTable }),
-        ...(tr.constraint && { constraint: true }),
-        ...(tr.deferrable && { deferrable: true }),
-        ...(tr.initiallyDeferred && { initiallyDeferred: true }),
-        ...(tr.enabled !== 'origin' && { enabled: tr.enabled }),
-        ...(tr.comment !== undefined && { comment: tr.comment }),
-      }])),
-    }),
+    ...triggersToRaw(t.triggers),
   };
+}
+
+function triggersToRaw(triggers: Trigger[] | undefined) {
+  return triggers?.length ? { triggers: Object.fromEntries(triggers.map((tr) => [tr.name, {
+    timing: tr.timing,
+    events: tr.events,
+    ...(tr.updateOf && { updateOf: tr.updateOf }),
+    level: tr.level,
+    function: tr.function,
+    ...(tr.arguments.length && { arguments: tr.arguments }),
+    ...(tr.when !== undefined && { when: tr.when }),
+    ...(tr.oldTable !== undefined && { oldTable: tr.oldTable }),
+    ...(tr.newTable !== undefined && { newTable: tr.newTable }),
+    ...(tr.constraint && { constraint: true }),
+    ...(tr.deferrable && { deferrable: true }),
+    ...(tr.initiallyDeferred && { initiallyDeferred: true }),
+    ...(tr.enabled !== 'origin' && { enabled: tr.enabled }),
+    ...(tr.comment !== undefined && { comment: tr.comment }),
+  }])) } : {};
 }

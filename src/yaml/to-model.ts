@@ -30,7 +30,7 @@ interface RawRoutine {
 }
 interface RawView {
   query: string; materialized?: boolean; withData?: boolean; options?: Record<string, string | number | boolean>;
-  indexes?: Record<string, RawIndex>; comment?: string; grants?: RawGrant[];
+  indexes?: Record<string, RawIndex>; comment?: string; grants?: RawGrant[]; triggers?: Record<string, RawTrigger>;
 }
 interface RawGrant { to: string; privileges: string[]; columns?: string[]; withGrantOption?: boolean }
 type Num = number | string;
@@ -68,6 +68,7 @@ interface RawTable {
   columns?: Record<string, RawColumn>;
   partitionBy?: string;
   partitionOf?: { schema?: string; table: string; bound: string };
+  unlogged?: boolean;
   grants?: RawGrant[];
   primaryKey?: string[] | { name?: string; columns: string[]; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string };
   unique?: Record<string, { columns: string[]; nullsNotDistinct?: boolean; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string }>;
@@ -132,7 +133,7 @@ export function documentToModel(doc: RawDocument): Model {
     sequences: Object.entries(raw?.sequences ?? {}).map(([name, def]) => toSequence(name, def ?? {})),
     tables: Object.entries(raw?.tables ?? {}).map(([name, def]) =>
       toTable(name, def, (t) => typeName(t, schemaName), schemaName, (f) => qualifyFunction(f, schemaName, functionSchemas))),
-    views: Object.entries(raw?.views ?? {}).map(([name, def]) => toView(name, def)),
+    views: Object.entries(raw?.views ?? {}).map(([name, def]) => toView(name, def, (f) => qualifyFunction(f, schemaName, functionSchemas))),
     functions: Object.entries(raw?.functions ?? {}).map(([signature, def]) => toRoutine(signature, def)),
   }));
   return sortModel({ extensions: (doc.extensions ?? []).map(toExtension), schemas });
@@ -183,7 +184,7 @@ function toRoutine(signature: string, raw: RawRoutine): Routine {
   };
 }
 
-function toView(name: string, raw: RawView): View {
+function toView(name: string, raw: RawView, qualify: (f: string) => string): View {
   const materialized = raw.materialized ?? false;
   return {
     name,
@@ -196,6 +197,7 @@ function toView(name: string, raw: RawView): View {
     indexes: Object.entries(raw.indexes ?? {}).map(([n, i]) => toIndex(n, i)),
     ...(raw.comment !== undefined && { comment: raw.comment }),
     ...grantsOf(raw.grants),
+    ...(raw.triggers && Object.keys(raw.triggers).length > 0 && { triggers: Object.entries(raw.triggers).map(([n, t]) => toTrigger(n, t, qualify)) }),
   };
 }
 
@@ -378,6 +380,7 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
     triggers: Object.entries(raw.triggers ?? {}).map(([n, t]) => toTrigger(n, t, qualify)),
     ...(raw.rowLevelSecurity && { rowLevelSecurity: true }),
     ...(raw.forceRowLevelSecurity && { forceRowLevelSecurity: true }),
+    ...(raw.unlogged && { unlogged: true }),
     ...(raw.partitionBy !== undefined && { partitionBy: partitionKey(raw.partitionBy) }),
     ...(raw.partitionOf !== undefined && {
       partitionOf: { schema: raw.partitionOf.schema ?? schema, table: raw.partitionOf.table, bound: partitionBound(raw.partitionOf.bound) },

@@ -99,6 +99,15 @@ async function runCase(urlA: string, urlB: string, binDir: string, c: Case): Pro
       const kinds = [...new Set([...(await listUnmanaged(a, server)), ...(await listUnmanaged(b, server))].map((o) => o.kind))].sort();
       if (kinds.length) return { status: 'unsupported', kinds };
       const dir = mkdtempSync(join(tmpdir(), 'schemaform-conformance-'));
+      // Adopt the current database first, as a team does when it starts
+      // using schemaform on an existing one: its inspected schema plans to
+      // nothing, and the apply records which schemas and extensions are
+      // now managed (so the desired file may drop them).
+      const adopted = join(dir, 'current.yaml');
+      writeFileSync(adopted, modelToYaml((await introspect(a)).model));
+      const adoption = await createPlan(a, (await loadSchema(adopted)).model);
+      if (adoption.steps.length) return { status: 'fail', reason: `the current database does not replan to nothing: ${adoption.steps.map((s) => s.description).join('; ').slice(0, 200)}` };
+      await applyPlan(a, adoption);
       const file = join(dir, 'schema.yaml');
       writeFileSync(file, modelToYaml((await introspect(b)).model));
       const { model } = await loadSchema(file);

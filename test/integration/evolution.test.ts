@@ -185,3 +185,31 @@ schemas:
     });
   });
 });
+
+describe('unlogged tables', () => {
+  it('create unlogged, inspect back, and switch to logged with its rows (a rewrite, flagged)', async () => {
+    await withDatabase(async ({ db }) => {
+      const unlogged = `
+schemas:
+  public:
+    tables:
+      cache:
+        columns:
+          k: { type: text }
+          v: { type: jsonb }
+        unlogged: true
+`;
+      await applyYaml(db, unlogged);
+      assert.equal((await db.query<{ p: string }>(`SELECT relpersistence AS p FROM pg_class WHERE relname = 'cache'`))[0]!.p, 'u');
+      assert.deepEqual((await planYaml(db, unlogged)).steps.map((s) => s.description), []);
+      await db.exec(`INSERT INTO cache VALUES ('a', '{}')`);
+      const logged = unlogged.replace('        unlogged: true\n', '');
+      const plan = await applyYaml(db, logged);
+      assert.deepEqual(stepKinds(plan), ['set-table-logging']);
+      assert.ok(plan.steps[0]!.hazards.some((h) => h.code === 'table-rewrite'));
+      assert.equal((await db.query<{ p: string }>(`SELECT relpersistence AS p FROM pg_class WHERE relname = 'cache'`))[0]!.p, 'p');
+      assert.equal((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM cache`))[0]!.n, 1);
+      assert.deepEqual((await planYaml(db, logged)).steps.map((s) => s.description), []);
+    });
+  });
+});

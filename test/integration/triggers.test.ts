@@ -70,6 +70,46 @@ describe('triggers', () => {
   });
 });
 
+describe('triggers on views', () => {
+  it('INSTEAD OF triggers make a view writable, survive a rebuild of the view, and inspect back', async () => {
+    await withDatabase(async ({ db }) => {
+      const v1 = `
+schemas:
+  public:
+    functions:
+      "write_through()":
+        returns: trigger
+        language: plpgsql
+        body: BEGIN INSERT INTO items (name) VALUES (NEW.name); RETURN NEW; END
+    tables:
+      items:
+        columns:
+          name: { type: text }
+          qty: { type: int }
+    views:
+      item_names:
+        query: SELECT name FROM items
+        triggers:
+          item_names_insert: { timing: instead of, events: [insert], level: row, function: write_through }
+`;
+      const plan = await applyYaml(db, v1);
+      const kinds = stepKinds(plan);
+      assert.ok(kinds.indexOf('create-view') < kinds.indexOf('create-trigger'), kinds.join());
+      await db.exec(`INSERT INTO item_names VALUES ('a')`);
+      assert.deepEqual((await planYaml(db, v1)).steps.map((s) => s.description), []);
+      const yaml = modelToYaml((await introspect(db, { schemas: ['public'] })).model);
+      assert.deepEqual((await planYaml(db, yaml)).steps.map((s) => s.description), []);
+
+      // Changing the query rebuilds the view, which takes its trigger along: it comes back.
+      const v2 = v1.replace('SELECT name FROM items', 'SELECT name, qty FROM items');
+      assert.deepEqual(stepKinds(await applyYaml(db, v2)), ['drop-view', 'create-view', 'create-trigger']);
+      await db.exec(`INSERT INTO item_names (name) VALUES ('b')`);
+      assert.deepEqual(await db.query(`SELECT name FROM items ORDER BY name`), [{ name: 'a' }, { name: 'b' }]);
+      assert.deepEqual((await planYaml(db, v2)).steps.map((s) => s.description), []);
+    });
+  });
+});
+
 describe('row-level security', () => {
   it('enables RLS with policies, normalises their expressions, and replans to nothing', async () => {
     await withDatabase(async ({ db }) => {
