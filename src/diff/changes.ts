@@ -94,7 +94,9 @@ export type ColumnAspect = 'type' | 'default' | 'not-null' | 'identity' | 'gener
 export type ChangeKind = Change['kind'];
 
 /** The object a change acts on, for grouping in the plan's rendering. */
-export interface GrantTargetRef { type: 'table' | 'view' | 'sequence'; name: string }
+export type GrantTargetRef =
+  | { type: 'table' | 'view' | 'sequence'; name: string }
+  | { type: 'function'; name: string; routine: Routine };
 
 export interface ObjectRef {
   type: 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'view' | 'function';

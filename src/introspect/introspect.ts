@@ -8,7 +8,7 @@ import {
   columnsQuery, constraintsQuery, domainsQuery, functionsQuery, policiesQuery, triggersQuery, viewsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
   grantsQuery, sequencesQuery, serverQuery, tablesQuery,
 } from './queries.js';
-import { canonicalGrants, type GrantAtom } from '../model/grants.js';
+import { canonicalGrants, routineGrants, type GrantAtom } from '../model/grants.js';
 
 /** The tool's own schema: state and backups. Never part of a diff. */
 export const TOOL_SCHEMA = 'schemaform';
@@ -131,6 +131,9 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
       }),
       ...(r.comment !== null && { comment: r.comment }),
     });
+    const grants = r.acl === null ? undefined : routineGrants(r.acl.map((a) => ({ to: a.to, privilege: a.privilege, withGrantOption: a.grantable })));
+    const routines = schemaOf(r.schema)?.functions;
+    if (grants && routines) routines.at(-1)!.grants = grants;
   }
   const views = new Map<string, View>();
   for (const r of viewRows) {
@@ -219,6 +222,7 @@ interface FunctionRow {
   schema: string; name: string; kind: 'f' | 'p'; arguments: string; returns: string | null; language: string; body: string;
   volatility: string; strict: boolean; security_definer: boolean; parallel: string; leakproof: boolean; cost: string; rows: string;
   settings: string[] | null; comment: string | null;
+  acl: Array<{ to: string; privilege: string; grantable: boolean }> | null;
 }
 const volatilities: Record<string, 'immutable' | 'stable' | 'volatile'> = { i: 'immutable', s: 'stable', v: 'volatile' };
 const parallels: Record<string, 'safe' | 'restricted' | 'unsafe'> = { s: 'safe', r: 'restricted', u: 'unsafe' };

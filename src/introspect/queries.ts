@@ -85,7 +85,13 @@ SELECT n.nspname AS schema, p.proname AS name, p.prokind AS kind,
   l.lanname AS language, p.prosrc AS body, p.provolatile AS volatility, p.proisstrict AS strict,
   p.prosecdef AS security_definer, p.proparallel AS parallel, p.proleakproof AS leakproof,
   p.procost::text AS cost, p.prorows::text AS rows, p.proconfig AS settings,
-  pg_catalog.obj_description(p.oid, 'pg_proc') AS comment
+  pg_catalog.obj_description(p.oid, 'pg_proc') AS comment,
+  -- NULL is the default ACL; otherwise everyone's EXECUTE but the owner's.
+  CASE WHEN p.proacl IS NOT NULL THEN (
+    SELECT COALESCE(json_agg(json_build_object(
+      'to', CASE WHEN e.grantee = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(e.grantee) END,
+      'privilege', e.privilege_type, 'grantable', e.is_grantable)), '[]'::json)
+    FROM pg_catalog.aclexplode(p.proacl) e WHERE e.grantee <> p.proowner) END AS acl
 FROM pg_catalog.pg_proc p
 JOIN scope n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang

@@ -58,12 +58,7 @@ SELECT kind, schema, name FROM (
   FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN scope n ON n.oid = c.relnamespace
   WHERE r.rulename <> '_RETURN'
   UNION ALL
-  -- Privileges on tables, views and sequences are managed; on routines and types not yet.
-  SELECT 'privileges', n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
-  FROM pg_catalog.pg_proc p JOIN scope n ON n.oid = p.pronamespace
-  WHERE p.proacl IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_proc'::regclass AND m.objid = p.oid)
-  UNION ALL
+  -- Privileges on tables, views, sequences and routines are managed; on types not yet.
   SELECT 'privileges', n.nspname, t.typname
   FROM pg_catalog.pg_type t JOIN scope n ON n.oid = t.typnamespace
   WHERE t.typacl IS NOT NULL

@@ -1,7 +1,7 @@
 import type { Grant, Model } from './types.js';
 
 /** PostgreSQL's order, which is also how GRANT statements read best. */
-const ORDER = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER', 'MAINTAIN', 'USAGE'];
+const ORDER = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER', 'MAINTAIN', 'USAGE', 'EXECUTE'];
 
 export type GrantTarget = 'table' | 'sequence' | 'column';
 
@@ -80,4 +80,18 @@ export function withAllPrivilegesExpanded(model: Model, serverVersion: number): 
       sequences: s.sequences.map((q) => ({ ...q, grants: expand(q.grants, 'sequence') })),
     })),
   };
+}
+
+/** What a new function or procedure allows: everyone may execute it. */
+export const ROUTINE_DEFAULT_GRANTS: Grant[] = [{ to: 'public', privileges: ['EXECUTE'] }];
+
+/**
+ * A routine's privileges as the model keeps them: undefined when they are
+ * PostgreSQL's default, however the catalog or the file spells that.
+ */
+export function routineGrants(atoms: readonly GrantAtom[]): Grant[] | undefined {
+  const grants = canonicalGrants(atoms) ?? [];
+  const isDefault = grants.length === 1 && grants[0]!.to === 'public' && !grants[0]!.withGrantOption && !grants[0]!.columns
+    && grants[0]!.privileges.length === 1 && grants[0]!.privileges[0] === 'EXECUTE';
+  return isDefault ? undefined : grants;
 }

@@ -54,6 +54,8 @@ export interface Routine {
   /** SET clauses, e.g. { search_path: 'public, pg_temp' }. */
   settings?: Record<string, string>;
   comment?: string;
+  /** EXECUTE beyond the owner; undefined is PostgreSQL's default (public may execute), [] the owner only. */
+  grants?: Grant[];
 }
 
 /** A view or materialized view: its query as PostgreSQL prints it once normalised. */

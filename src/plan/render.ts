@@ -1,6 +1,6 @@
 import type { Change, EnumColumnUse } from '../diff/changes.js';
 import type { Column, Domain, Table, View } from '../model/types.js';
-import { createRoutine, dropRoutine } from './routines.js';
+import { createRoutine, dropRoutine, routineSignature } from './routines.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
 import {
@@ -166,7 +166,10 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
     case 'revoke-privileges': {
       const { grant } = change;
       const privileges = grant.columns ? grant.privileges.map((p) => `${p} (${quoteList(grant.columns!)})`).join(', ') : grant.privileges.join(', ');
-      const on = `${change.target.type === 'sequence' ? 'SEQUENCE' : 'TABLE'} ${qualify(change.schema, change.target.name)}`;
+      const { target } = change;
+      const on = target.type === 'function'
+        ? `${target.routine.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${routineSignature(change.schema, target.routine)}`
+        : `${target.type === 'sequence' ? 'SEQUENCE' : 'TABLE'} ${qualify(change.schema, target.name)}`;
       const grantee = grant.to === 'public' ? 'PUBLIC' : quoteIdent(grant.to);
       return [change.kind === 'grant-privileges'
         ? `GRANT ${privileges} ON ${on} TO ${grantee}${grant.withGrantOption ? ' WITH GRANT OPTION' : ''}`

@@ -66,6 +66,12 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
     for (const i of v.indexes) claim(i.name, 'index', [...path, 'indexes', i.name]);
     checkGrants(v.grants, 'table', undefined, `view "${v.name}"`, [...path, 'grants'], problems);
   }
+  for (const f of schema.functions) {
+    for (const g of f.grants ?? []) {
+      const bad = g.privileges.filter((p) => p !== 'EXECUTE');
+      if (bad.length || g.columns) problems.push({ path: [...base, 'functions', `${f.name}(${f.arguments})`, 'grants'], message: `only execute can be granted on ${f.kind} ${f.name}(${f.arguments})${bad.length ? `, not ${bad.join(', ').toLowerCase()}` : ''}` });
+    }
+  }
   for (const seq of schema.sequences) {
     const path = [...base, 'sequences', seq.name];
     checkName(seq.name, path, problems);

@@ -46,6 +46,8 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
           ...(f.rows !== (setReturning ? '1000' : '0') && { rows: num(f.rows) }),
           ...(f.settings && { settings: f.settings }),
           ...(f.comment !== undefined && { comment: f.comment }),
+          // [] matters here: it is the owner only, not the default.
+          ...(f.grants && (f.grants.length ? grantsToRaw(f.grants) : { grants: [] })),
           body: f.body,
         }];
       })),

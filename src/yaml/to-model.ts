@@ -3,7 +3,7 @@ import type {
   ReferentialAction, Schema, Sequence, Table, UniqueConstraint,
 } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
-import { atomsOf, canonicalGrants } from '../model/grants.js';
+import { atomsOf, canonicalGrants, routineGrants } from '../model/grants.js';
 import { defaultPrimaryKeyName } from '../model/names.js';
 import { canonicalTypeName, displayIdentifier, displayUserType } from '../normalize/type-names.js';
 import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
@@ -27,6 +27,7 @@ interface RawRoutine {
   kind?: 'function' | 'procedure'; returns?: string; language: string; body: string;
   volatility?: Routine['volatility']; strict?: boolean; securityDefiner?: boolean; parallel?: Routine['parallel'];
   leakproof?: boolean; cost?: Num; rows?: Num; settings?: Record<string, string | number | boolean>; comment?: string;
+  grants?: RawGrant[];
 }
 interface RawView {
   query: string; materialized?: boolean; withData?: boolean; options?: Record<string, string | number | boolean>;
@@ -181,6 +182,7 @@ function toRoutine(signature: string, raw: RawRoutine): Routine {
       settings: Object.fromEntries(Object.entries(raw.settings).map(([k, v]) => [k.toLowerCase(), String(v)])),
     }),
     ...(raw.comment !== undefined && { comment: raw.comment }),
+    ...routineGrantsOf(raw.grants),
   };
 }
 
@@ -202,13 +204,24 @@ function toView(name: string, raw: RawView, qualify: (f: string) => string): Vie
 }
 
 /** PUBLIC is a keyword, not a role: any spelling of it means everyone. `ALL` stays until the server version is known. */
-function grantsOf(raw: RawGrant[] | undefined): { grants?: Grant[] } {
-  const grants = canonicalGrants(atomsOf((raw ?? []).map((g) => ({
+function grantAtoms(raw: RawGrant[] | undefined) {
+  return atomsOf((raw ?? []).map((g) => ({
     to: g.to.toLowerCase() === 'public' ? 'public' : g.to,
     privileges: g.privileges.map((p) => p.toUpperCase()),
     ...(g.columns && { columns: g.columns }),
     ...(g.withGrantOption && { withGrantOption: true }),
-  }))));
+  })));
+}
+
+function grantsOf(raw: RawGrant[] | undefined): { grants?: Grant[] } {
+  const grants = canonicalGrants(grantAtoms(raw));
+  return grants ? { grants } : {};
+}
+
+/** A routine's: omitted is the default (public may execute), [] is the owner only. */
+function routineGrantsOf(raw: RawGrant[] | undefined): { grants?: Grant[] } {
+  if (raw === undefined) return {};
+  const grants = routineGrants(grantAtoms(raw).map((a) => (a.privilege === 'ALL' ? { ...a, privilege: 'EXECUTE' } : a)));
   return grants ? { grants } : {};
 }
 

@@ -20,6 +20,17 @@ const yamlString = (role: string) => JSON.stringify(role);
 const v1 = `
 schemas:
   public:
+    functions:
+      "double_it(n integer)":
+        returns: integer
+        language: sql
+        body: SELECT n * 2
+        grants:
+          - { to: ${writer}, privileges: [execute] }
+      "open_to_all()":
+        returns: integer
+        language: sql
+        body: SELECT 1
     sequences:
       tickets:
         grants:
@@ -51,11 +62,14 @@ async function privileges(db: { query<T>(q: string, p?: unknown[]): Promise<T[]>
       has_table_privilege($2, 'accounts', 'INSERT') AS writer_insert,
       has_table_privilege($2, 'accounts', 'DELETE') AS writer_delete,
       has_sequence_privilege($2, 'tickets', 'USAGE') AS writer_sequence,
-      has_table_privilege($3, 'accounts', 'SELECT WITH GRANT OPTION') AS odd_grant_option`, [reader, writer, odd]);
+      has_table_privilege($3, 'accounts', 'SELECT WITH GRANT OPTION') AS odd_grant_option,
+      has_function_privilege($1, 'double_it(integer)', 'EXECUTE') AS reader_double,
+      has_function_privilege($2, 'double_it(integer)', 'EXECUTE') AS writer_double,
+      has_function_privilege($1, 'open_to_all()', 'EXECUTE') AS reader_open`, [reader, writer, odd]);
   return row!;
 }
 
-describe('privileges on tables, columns, views and sequences', function () {
+describe('privileges on tables, columns, views, sequences and routines', function () {
   before(async () => {
     for (const role of [reader, writer, odd]) await sql(serverUrl(), `CREATE ROLE ${quoted(role)}`);
   });
@@ -70,6 +84,8 @@ describe('privileges on tables, columns, views and sequences', function () {
       assert.deepEqual(await privileges(db), {
         reader_table: false, reader_name: true, reader_secret: false, reader_view: true,
         writer_insert: true, writer_delete: false, writer_sequence: true, odd_grant_option: true,
+        // A function with grants is the owner's and theirs only; one without keeps the default (everyone).
+        reader_double: false, writer_double: true, reader_open: true,
       });
       assert.deepEqual((await planYaml(db, v1)).steps.map((s) => s.description), []);
       const yaml = modelToYaml((await introspect(db, { schemas: ['public'] })).model);
@@ -84,7 +100,8 @@ describe('privileges on tables, columns, views and sequences', function () {
       const v2 = v1
         .replace(`{ to: ${writer}, privileges: [select, insert, update] }`, `{ to: ${writer}, privileges: [all] }`)
         .replace(`          - { to: ${yamlString(odd)}, privileges: [SELECT], withGrantOption: true }\n`, `          - { to: ${yamlString(odd)}, privileges: [SELECT] }\n`)
-        .replace('SELECT id, name FROM accounts', 'SELECT id, upper(name) AS name FROM accounts');
+        .replace('SELECT id, name FROM accounts', 'SELECT id, upper(name) AS name FROM accounts')
+        .replace('        body: SELECT 1\n', '        body: SELECT 1\n        grants: []\n');
       const plan = await planYaml(db, v2);
       const revokes = plan.steps.filter((s) => s.change.kind === 'revoke-privileges');
       assert.ok(revokes.length > 0 && revokes.every((s) => s.hazards.some((h) => h.code === 'breaking-change')), JSON.stringify(revokes.map((s) => s.hazards)));
@@ -93,11 +110,13 @@ describe('privileges on tables, columns, views and sequences', function () {
       assert.equal(after.writer_delete, true, 'all includes DELETE');
       assert.equal(after.odd_grant_option, false, 'the grant option is gone');
       assert.equal(after.reader_view, true, 'the rebuilt view keeps its grant');
+      assert.equal(after.reader_open, false, 'grants: [] leaves the function to its owner');
       assert.deepEqual((await planYaml(db, v2)).steps.map((s) => s.description), []);
 
       await applyPlan(db, await planRollback(db));
       assert.deepEqual((await planYaml(db, v1)).steps.map((s) => s.description), []);
       assert.equal((await privileges(db)).odd_grant_option, true);
+      assert.equal((await privileges(db)).reader_open, true);
     });
   });
 
