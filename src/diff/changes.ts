@@ -1,5 +1,5 @@
 import type {
-  Column, Constraint, Domain, EnumType, Grant, PartitionOf, Policy, Routine, Trigger, View, Extension, Index, Sequence, Table,
+  Collation, Column, Constraint, Domain, EnumType, Grant, PartitionOf, Policy, Routine, Trigger, View, Extension, Index, Sequence, Table,
 } from '../model/types.js';
 
 /**
@@ -34,7 +34,11 @@ export type Change =
   | { kind: 'drop-table'; schema: string; table: Table }
   | { kind: 'rename-table'; schema: string; from: string; to: string }
   | { kind: 'set-table-comment'; schema: string; table: string; comment?: string }
-  | { kind: 'add-column'; schema: string; table: string; column: Column; deferNotNull?: boolean }
+  | {
+    kind: 'add-column'; schema: string; table: string; column: Column; deferNotNull?: boolean;
+    /** The table still inherits a column of this name that its parent drops in this plan: add it after. */
+    afterInheritedDrop?: boolean;
+  }
   | { kind: 'drop-column'; schema: string; table: string; column: Column; key?: KeyColumn[] }
   | { kind: 'rename-column'; schema: string; table: string; from: string; to: string }
   | {
@@ -51,6 +55,7 @@ export type Change =
   | { kind: 'drop-policy'; schema: string; table: string; policy: Policy }
   | { kind: 'set-row-level-security'; schema: string; table: string; enabled: boolean; forced: boolean }
   | { kind: 'set-table-logging'; schema: string; table: string; unlogged: boolean }
+  | { kind: 'set-inheritance'; schema: string; table: string; add: Array<{ schema: string; table: string }>; remove: Array<{ schema: string; table: string }> }
   | { kind: 'grant-privileges' | 'revoke-privileges'; schema: string; target: GrantTargetRef; grant: Grant }
   /** Detach from `from` and/or attach to `to`: a partition's parent or bound changes, or a table becomes or stops being a partition. */
   | { kind: 'set-partition'; schema: string; table: string; from?: PartitionOf; to?: PartitionOf }
@@ -60,6 +65,10 @@ export type Change =
   | { kind: 'set-index-comment'; schema: string; table: string; index: string; comment?: string }
   | { kind: 'rename-constraint'; schema: string; table: string; from: string; to: string }
   | { kind: 'set-constraint-comment'; schema: string; table: string; constraint: string; comment?: string }
+  | { kind: 'create-collation'; schema: string; collation: Collation }
+  /** rebuild: dropped only to be created again with another definition. */
+  | { kind: 'drop-collation'; schema: string; collation: Collation; rebuild?: boolean }
+  | { kind: 'set-collation-comment'; schema: string; collation: Collation }
   | { kind: 'recreate-enum'; schema: string; from: EnumType; to: EnumType; columns: EnumColumnUse[] }
   | RestoreChange;
 
@@ -99,7 +108,7 @@ export type GrantTargetRef =
   | { type: 'function'; name: string; routine: Routine };
 
 export interface ObjectRef {
-  type: 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'view' | 'function';
+  type: 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'view' | 'function' | 'collation';
   schema?: string;
   name: string;
 }
@@ -125,6 +134,10 @@ export function objectOf(change: Change): ObjectRef {
     case 'add-enum-value':
     case 'set-enum-comment':
       return { type: 'enum', schema: change.schema, name: change.enum };
+    case 'create-collation':
+    case 'drop-collation':
+    case 'set-collation-comment':
+      return { type: 'collation', schema: change.schema, name: change.collation.name };
     case 'create-domain':
     case 'drop-domain':
       return { type: 'domain', schema: change.schema, name: change.domain.name };
@@ -171,7 +184,10 @@ export function actionOf(change: Change): 'create' | 'update' | 'delete' {
     case 'create-domain':
     case 'create-sequence':
     case 'create-table':
+    case 'create-collation':
       return 'create';
+    case 'drop-collation':
+      return change.rebuild ? 'update' : 'delete';
     case 'create-view':
     case 'drop-view':
       return change.kind === 'drop-view' && !change.rebuild ? 'delete' : 'create';

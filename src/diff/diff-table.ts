@@ -93,6 +93,12 @@ export function diffTable(schema: string, from: Table, to: Table): Change[] {
   changes.push(...diffConstraints(schema, table, constraintsOf(from), constraintsOf(to)));
   changes.push(...diffIndexes(schema, table, from.indexes, to.indexes));
   changes.push(...diffTriggers(schema, table, from.triggers ?? [], to.triggers ?? []));
+  const parentKey = (p: { schema: string; table: string }) => `${p.schema}.${p.table}`;
+  const fromParents = new Set((from.inherits ?? []).map(parentKey));
+  const toParents = new Set((to.inherits ?? []).map(parentKey));
+  const add = (to.inherits ?? []).filter((p) => !fromParents.has(parentKey(p)));
+  const remove = (from.inherits ?? []).filter((p) => !toParents.has(parentKey(p)));
+  if (add.length || remove.length) changes.push({ kind: 'set-inheritance', schema, table, add, remove });
   if ((from.unlogged ?? false) !== (to.unlogged ?? false)) changes.push({ kind: 'set-table-logging', schema, table, unlogged: to.unlogged ?? false });
   if ((from.rowLevelSecurity ?? false) !== (to.rowLevelSecurity ?? false) || (from.forceRowLevelSecurity ?? false) !== (to.forceRowLevelSecurity ?? false)) {
     changes.push({ kind: 'set-row-level-security', schema, table, enabled: to.rowLevelSecurity ?? false, forced: to.forceRowLevelSecurity ?? false });

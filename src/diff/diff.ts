@@ -8,7 +8,7 @@ import { constraintsOf, diffTable } from './diff-table.js';
 import { diffViews } from './diff-views.js';
 import { diffGrants } from './diff-grants.js';
 import { SchemaformError } from '../errors.js';
-import { withRowColumns } from '../model/partitions.js';
+import { withRowColumns } from '../model/row-columns.js';
 
 
 /**
@@ -43,7 +43,8 @@ export function diffModels(current: Model, to: Model): Change[] {
   const tableChanges = markRoutinesUsingNewDomains(rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to))
     .map((c) => withExplicitCast(c, enums))
     // The rows of a dropped partition are backed up with its parent's columns.
-    .map((c) => (c.kind === 'drop-table' && c.table.partitionOf ? { ...c, table: withRowColumns(c.table, from) } : c));
+    .map((c) => (c.kind === 'drop-table' && (c.table.partitionOf || c.table.inherits) ? { ...c, table: withRowColumns(c.table, from) } : c))
+    .map((c) => (c.kind === 'add-column' && inheritsColumn(from, c.schema, c.table, c.column.name) ? { ...c, afterInheritedDrop: true } : c));
   const structural = [...tableChanges, ...diffViews(from, to, tableChanges)];
   return [...structural, ...diffGrants(from, to, structural)];
 }
@@ -177,6 +178,17 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model): Change[] {
   const schema = to.name;
   const changes: Change[] = [];
 
+  const fromCollations = new Map((from.collations ?? []).map((c) => [c.name, c]));
+  for (const c of to.collations ?? []) {
+    const previous = fromCollations.get(c.name);
+    if (!previous) changes.push({ kind: 'create-collation', schema, collation: c });
+    else if (!same({ ...previous, comment: undefined }, { ...c, comment: undefined })) {
+      changes.push({ kind: 'drop-collation', schema, collation: previous, rebuild: true }, { kind: 'create-collation', schema, collation: c });
+    } else if (previous.comment !== c.comment) changes.push({ kind: 'set-collation-comment', schema, collation: c });
+  }
+  const toCollations = new Set((to.collations ?? []).map((c) => c.name));
+  for (const c of from.collations ?? []) if (!toCollations.has(c.name)) changes.push({ kind: 'drop-collation', schema, collation: c });
+
   const fromEnums = new Map(from.enums.map((e) => [e.name, e]));
   for (const e of to.enums) {
     const previous = fromEnums.get(e.name);
@@ -224,6 +236,30 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model): Change[] {
   return changes;
 }
 
+/** Tables in the order they can be created: a parent (of partitions or inheriting tables) before its children. */
+function parentsFirst(schema: string, tables: Table[]): Table[] {
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const depth = new Map<string, number>();
+  const depthOf = (t: Table, seen: number): number => {
+    const known = depth.get(t.name);
+    if (known !== undefined) return known;
+    const parents = [...(t.partitionOf ? [t.partitionOf] : []), ...(t.inherits ?? [])]
+      .filter((p) => p.schema === schema && byName.has(p.table) && seen < 32);
+    const d = parents.length ? 1 + Math.max(...parents.map((p) => depthOf(byName.get(p.table)!, seen + 1))) : 0;
+    depth.set(t.name, d);
+    return d;
+  };
+  return tables.map((t, i) => ({ t, i, d: depthOf(t, 0) })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.t);
+}
+
+/** Whether the live table gets a column of this name from a parent (which must drop it before the table can add its own). */
+function inheritsColumn(model: Model, schema: string, table: string, column: string): boolean {
+  const find = (s: string, t: string) => model.schemas.find((x) => x.name === s)?.tables.find((x) => x.name === t);
+  const live = find(schema, table);
+  if (!live?.inherits) return false;
+  return withRowColumns(live, model).columns.some((c) => c.name === column) && !live.columns.some((c) => c.name === column);
+}
+
 /**
  * PostgreSQL cannot change a table's partition key, or make a table
  * partitioned or not, in place; rewriting it would be a data migration the
@@ -246,7 +282,7 @@ function diffTables(schema: string, from: Table[], to: Table[]): Change[] {
   const changes: Change[] = [];
   const byName = new Map(from.map((t) => [t.name, t]));
   const matched = new Set<string>();
-  for (const table of to) {
+  for (const table of parentsFirst(schema, to)) {
     let previous = byName.get(table.name);
     if (!previous && table.renamedFrom && byName.has(table.renamedFrom)) {
       previous = byName.get(table.renamedFrom)!;

@@ -6,7 +6,7 @@ import { emptySchema } from '../model/types.js';
 import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
 import {
   columnsQuery, constraintsQuery, domainsQuery, functionsQuery, policiesQuery, triggersQuery, viewsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
-  grantsQuery, sequencesQuery, serverQuery, tablesQuery,
+  collationsQuery, grantsQuery, sequencesQuery, serverQuery, tablesQuery,
 } from './queries.js';
 import { canonicalGrants, routineGrants, type GrantAtom } from '../model/grants.js';
 
@@ -47,7 +47,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   // together and it works through them while this process does other work
   // (parsing the schema file). They run in the order issued, so the
   // search_path is set before any of them.
-  const [, schemaRows, extensionRows, enumRows, domainRows, sequenceRows, tableRows, columnRows, constraintRows, indexRows, viewRows, triggerRows, policyRows, functionRows, grantRows] = await Promise.all([
+  const [, schemaRows, extensionRows, enumRows, domainRows, sequenceRows, tableRows, columnRows, constraintRows, indexRows, viewRows, triggerRows, policyRows, functionRows, grantRows, collationRows] = await Promise.all([
     db.query(`SELECT pg_catalog.set_config('search_path', 'public', false)`),
     db.query<{ name: string; comment: string | null }>(schemasQuery, params),
     db.query<{ name: string; schema: string; version: string }>(extensionsQuery),
@@ -63,6 +63,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     db.query<PolicyRow>(policiesQuery, params),
     db.query<FunctionRow>(functionsQuery(info.versionNum), params),
     db.query<GrantRow>(grantsQuery, params),
+    db.query<CollationRow>(collationsQuery(info.versionNum), params),
   ]);
 
   const schemas = new Map<string, Schema>();
@@ -73,6 +74,20 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   }
   const schemaOf = (name: string) => schemas.get(name);
 
+  for (const r of collationRows) {
+    const schema = schemaOf(r.schema);
+    if (!schema) continue;
+    const provider = r.provider === 'i' ? 'icu' : r.provider === 'b' ? 'builtin' : 'libc';
+    (schema.collations ??= []).push({
+      name: r.name, provider,
+      ...(provider === 'libc'
+        ? (r.lc_collate === r.lc_ctype ? { locale: r.lc_collate ?? '' } : { lcCollate: r.lc_collate ?? '', lcCtype: r.lc_ctype ?? '' })
+        : r.locale !== null ? { locale: r.locale } : {}),
+      deterministic: r.deterministic,
+      ...(r.rules !== null && { rules: r.rules }),
+      ...(r.comment !== null && { comment: r.comment }),
+    });
+  }
   for (const r of enumRows) {
     schemaOf(r.schema)?.enums.push({ name: r.name, values: r.values ?? [], ...(r.comment !== null && { comment: r.comment }) });
   }
@@ -103,6 +118,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
       ...(r.unlogged && { unlogged: true }),
       ...(r.partition_by !== null && { partitionBy: r.partition_by }),
       ...(r.parent_table !== null && { partitionOf: { schema: r.parent_schema!, table: r.parent_table, bound: r.partition_bound! } }),
+      ...(r.inherits !== null && r.inherits.length > 0 && { inherits: r.inherits }),
     };
     if (r.comment !== null) table.comment = r.comment;
     schemaOf(r.schema)?.tables.push(table);
@@ -238,10 +254,15 @@ interface SequenceRow {
   schema: string; name: string; data_type: string; start: string; increment: string; min_value: string;
   max_value: string; cache: string; cycle: boolean; comment: string | null; owned_table: string | null; owned_column: string | null;
 }
+interface CollationRow {
+  schema: string; name: string; provider: string; lc_collate: string | null; lc_ctype: string | null; locale: string | null;
+  rules: string | null; deterministic: boolean; comment: string | null;
+}
 interface GrantRow { schema: string; name: string; column_name: string | null; grantee: string; privilege: string; grantable: boolean }
 interface TableRow {
   schema: string; name: string; comment: string | null; row_estimate: number; rls: boolean; force_rls: boolean; unlogged: boolean;
   partition_by: string | null; parent_schema: string | null; parent_table: string | null; partition_bound: string | null;
+  inherits: Array<{ schema: string; table: string }> | null;
 }
 interface ColumnRow {
   schema: string; table_name: string; name: string; type: string; not_null: boolean; default: string | null;

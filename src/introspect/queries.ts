@@ -33,6 +33,19 @@ FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extna
 WHERE e.extname <> 'plpgsql'
 ORDER BY 1`;
 
+export function collationsQuery(serverVersion: number): string {
+  const locale = serverVersion >= 170000 ? 'co.colllocale' : serverVersion >= 150000 ? 'co.colliculocale' : 'NULL::text';
+  const rules = serverVersion >= 160000 ? 'co.collicurules' : 'NULL::text';
+  return `
+WITH ${scope}
+SELECT n.nspname AS schema, co.collname AS name, co.collprovider AS provider, co.collcollate AS lc_collate,
+  co.collctype AS lc_ctype, ${locale} AS locale, ${rules} AS rules, co.collisdeterministic AS deterministic,
+  pg_catalog.obj_description(co.oid, 'pg_collation') AS comment
+FROM pg_catalog.pg_collation co JOIN scope n ON n.oid = co.collnamespace
+WHERE NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_collation'::regclass AND m.objid = co.oid)
+ORDER BY 1, 2`;
+}
+
 export const enumsQuery = `
 WITH ${scope}
 SELECT n.nspname AS schema, t.typname AS name, pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
@@ -157,7 +170,11 @@ SELECT n.nspname AS schema, c.relname AS name, pg_catalog.obj_description(c.oid,
   c.relpersistence = 'u' AS unlogged,
   CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
   pn.nspname AS parent_schema, pc.relname AS parent_table,
-  CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid, true) END AS partition_bound
+  CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid, true) END AS partition_bound,
+  CASE WHEN NOT c.relispartition THEN (
+    SELECT json_agg(json_build_object('schema', qn.nspname, 'table', qc.relname) ORDER BY qi.inhseqno)
+    FROM pg_catalog.pg_inherits qi JOIN pg_catalog.pg_class qc ON qc.oid = qi.inhparent JOIN pg_catalog.pg_namespace qn ON qn.oid = qc.relnamespace
+    WHERE qi.inhrelid = c.oid) END AS inherits
 FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_inherits ih ON c.relispartition AND ih.inhrelid = c.oid
 LEFT JOIN pg_catalog.pg_class pc ON pc.oid = ih.inhparent
@@ -189,6 +206,8 @@ LEFT JOIN pg_catalog.pg_depend d ON a.attidentity <> '' AND d.refclassid = 'pg_c
 LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = d.objid
 LEFT JOIN pg_catalog.pg_description cd ON cd.objoid = a.attrelid AND cd.classoid = 'pg_class'::regclass AND cd.objsubid = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  -- A column a table only inherits is its parent's.
+  AND a.attislocal
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
 ORDER BY a.attrelid, a.attnum`;
 

@@ -29,11 +29,6 @@ SELECT kind, schema, name FROM (
   WHERE c.relkind = 'f'
     AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
   UNION ALL
-  -- Partitioning is managed; inheritance outside it is not.
-  SELECT 'inherited table', n.nspname, c.relname
-  FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
-  WHERE c.relkind = 'r' AND NOT c.relispartition AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)
-  UNION ALL
   SELECT 'table storage options', n.nspname, c.relname
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL
@@ -73,10 +68,6 @@ SELECT kind, schema, name FROM (
   JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
   JOIN pg_catalog.pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
   WHERE c.relkind IN ('v', 'm')
-  UNION ALL
-  SELECT 'collation', n.nspname, co.collname
-  FROM pg_catalog.pg_collation co JOIN scope n ON n.oid = co.collnamespace
-  WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_collation'::regclass AND m.objid = co.oid)
   UNION ALL
   SELECT 'operator', n.nspname, o.oprname
   FROM pg_catalog.pg_operator o JOIN scope n ON n.oid = o.oprnamespace

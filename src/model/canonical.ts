@@ -25,6 +25,7 @@ function sortSchema(schema: Schema): Schema {
   return {
     ...schema,
     enums: [...schema.enums].sort(byName),
+    ...(schema.collations?.length && { collations: [...schema.collations].sort(byName) }),
     domains: (schema.domains ?? []).map((d) => ({ ...d, checks: [...d.checks].sort(byName) })).sort(byName),
     sequences: [...schema.sequences].sort(byName),
     tables: schema.tables.map(sortTable).sort(byName),

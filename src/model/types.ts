@@ -31,6 +31,23 @@ export interface Schema {
   tables: Table[];
   views: View[];
   functions: Routine[];
+  /** User-defined collations (only when the schema has some). */
+  collations?: Collation[];
+}
+
+/** CREATE COLLATION: which library sorts, under which locale. Collations cannot be altered. */
+export interface Collation {
+  name: string;
+  provider: 'libc' | 'icu' | 'builtin';
+  /** libc: LC_COLLATE and LC_CTYPE when equal; icu and builtin: the locale. */
+  locale?: string;
+  /** libc only, when they differ. */
+  lcCollate?: string;
+  lcCtype?: string;
+  deterministic: boolean;
+  /** ICU tailoring rules (PostgreSQL 16+). */
+  rules?: string;
+  comment?: string;
 }
 
 /** A function or procedure, keyed by name and argument list (overloads are separate routines). */
@@ -282,6 +299,8 @@ export interface Table {
   partitionBy?: string;
   /** A partition: its parent and bound. Its columns are the parent's, so `columns` stays empty. */
   partitionOf?: PartitionOf;
+  /** Traditional inheritance (INHERITS), parents in order. `columns` holds only the table's own. */
+  inherits?: Array<{ schema: string; table: string }>;
   grants?: Grant[];
 }
 

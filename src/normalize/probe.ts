@@ -3,6 +3,7 @@ import { diffModels } from '../diff/diff.js';
 import { introspect, type ServerInfo } from '../introspect/introspect.js';
 import type { Column, Domain, Index, Model, Routine, Table, View } from '../model/types.js';
 import { routineKey } from '../model/canonical.js';
+import { withRowColumns } from '../model/row-columns.js';
 import { createRoutine } from '../plan/routines.js';
 import { renderChange } from '../plan/render.js';
 import { columnDefinition, constraintDefinition, createPolicyStatements, createTriggerStatements, indexDefinition } from '../plan/sql-fragments.js';
@@ -84,7 +85,8 @@ export async function normalizeDesired(
     for (const r of schemaRenames) await db.exec(renderChange({ kind: 'rename-schema', ...r }, { serverVersion: server.versionNum }).join(';\n'));
     await createPrerequisites(db, desired, live, server);
     const searchPath = (schema: string) => `SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')}`;
-    const tableSet = probeSet(probes, 'schemaform_probe', (probeName, { schema, table }) => probeScript(schema, probeName, table), (p) => p.table);
+    // An inheriting table's checks and indexes may name its parents' columns.
+    const tableSet = probeSet(probes, 'schemaform_probe', (probeName, { schema, table }) => probeScript(schema, probeName, withRowColumns(table, desired)), (p) => p.table);
     const domainSet = probeSet(domainProbes, 'schemaform_probe_domain', (probeName, { schema, domain }) => [
       searchPath(schema),
       ...renderChange({ kind: 'create-domain', schema: 'pg_temp', domain: { ...domain, name: probeName, comment: undefined } }, { serverVersion: server.versionNum }),
@@ -114,7 +116,7 @@ export async function normalizeDesired(
     // A batch fails whole if one column in it does not build: its tables
     // are probed one by one, so the others still get their spelling.
     const retried = columnSet.filter((p) => !probedColumns.includes(p)).flatMap((p) => p.original);
-    const retrySet = probeSet(uniqueTables(retried), 'schemaform_probe_retry', (probeName, { schema, table }) => probeScript(schema, probeName, table), (p) => p.table);
+    const retrySet = probeSet(uniqueTables(retried), 'schemaform_probe_retry', (probeName, { schema, table }) => probeScript(schema, probeName, withRowColumns(table, desired)), (p) => p.table);
     const retryBuiltAt = await attemptAll(db, retrySet.map((p) => p.script));
     probed.push(...retrySet.filter((_, i) => retryBuiltAt[i]));
     if (probed.length || probedColumns.length || probedPartitions.length || probedDomains.length || probedViews.length || probedRoutines.length) {
@@ -224,7 +226,7 @@ function otherPartsDiffer(desired: Table, live: Table): boolean {
 /** Types and sequences the desired tables may use that do not exist yet. */
 async function createPrerequisites(db: Database, desired: Model, live: Model, server: ServerInfo) {
   const needed = diffModels(live, desired).filter((c) =>
-    c.kind === 'create-schema' || c.kind === 'create-extension' || c.kind === 'create-enum' || c.kind === 'create-sequence'
+    c.kind === 'create-schema' || c.kind === 'create-extension' || c.kind === 'create-collation' || c.kind === 'create-enum' || c.kind === 'create-sequence'
     || c.kind === 'create-domain' || c.kind === 'create-function');
   await db.exec('SET LOCAL check_function_bodies = off');
   await attemptAll(db, needed.map((change) =>

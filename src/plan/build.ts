@@ -97,7 +97,10 @@ export function describeChange(change: Change): string {
   const object = describeObject(objectOf(change));
   switch (change.kind) {
     case 'create-schema': case 'create-extension': case 'create-enum': case 'create-domain': case 'create-sequence': case 'create-table':
+    case 'create-collation':
       return `create ${object}`;
+    case 'drop-collation': return `drop ${object}${change.rebuild ? ' (to create it with its new definition)' : ''}`;
+    case 'set-collation-comment': return `set comment on ${object}`;
     case 'drop-schema': case 'drop-extension': case 'drop-enum': case 'drop-domain': case 'drop-sequence': case 'drop-table':
       return `drop ${object}`;
     case 'alter-domain': return `alter ${object}`;
@@ -126,6 +129,10 @@ export function describeChange(change: Change): string {
     case 'drop-policy': return `drop policy ${change.policy.name} from ${object}`;
     case 'grant-privileges': return `grant ${privilegeText(change.grant)} on ${object} to ${change.grant.to}${change.grant.withGrantOption ? ' with grant option' : ''}`;
     case 'revoke-privileges': return `revoke ${privilegeText(change.grant)} on ${object} from ${change.grant.to}${change.grant.withGrantOption ? ' (and its grant option)' : ''}`;
+    case 'set-inheritance': return [
+      ...change.add.map((p) => `make ${object} inherit from ${p.schema}.${p.table}`),
+      ...change.remove.map((p) => `stop ${object} inheriting from ${p.schema}.${p.table}`),
+    ].join('; ');
     case 'set-table-logging': return `make ${object} ${change.unlogged ? 'unlogged' : 'logged'}`;
     case 'set-partition': return change.to
       ? `${change.from ? 'move' : 'attach'} ${object} as a partition of ${change.to.schema}.${change.to.table} ${change.to.bound}`

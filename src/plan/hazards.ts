@@ -87,6 +87,10 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
       return [{ code: 'data-loss', severity: 'medium', message: `Drops sequence ${change.schema}.${change.sequence.name}; its current value is lost (rollback recreates it at its start value)` }];
     case 'drop-enum':
       return [{ code: 'breaking-change', severity: 'low', message: `Drops type ${change.schema}.${change.enum.name}` }];
+    case 'drop-collation':
+      return [{ code: 'may-fail', severity: 'medium', message: change.rebuild
+        ? `Collation ${change.schema}.${change.collation.name} cannot be altered: it is dropped and created again, which fails while a column or index uses it`
+        : `Drops collation ${change.schema}.${change.collation.name}; fails while a column or index still uses it` }];
     case 'drop-function':
       return [{ code: 'may-fail', severity: 'medium', message: `Drops ${change.routine.kind} ${change.schema}.${change.routine.name}(${change.routine.arguments}): fails while a default, trigger, view or index uses it` }];
     case 'create-function':
@@ -139,6 +143,13 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
       return [
         { code: 'blocking-lock', severity: 'medium', message: `Building index ${change.schema}.${i.name} blocks writes to ${change.schema}.${change.table} (${rows(ctx, change.schema, change.table)}) until it finishes` },
         ...(i.unique ? [{ code: 'may-fail' as const, severity: 'medium' as const, message: `Unique index ${change.schema}.${i.name} fails if ${change.schema}.${change.table} has duplicate rows` }] : []),
+      ];
+    }
+    case 'set-inheritance': {
+      const t = `${change.schema}.${change.table}`;
+      return [
+        ...change.remove.map((p) => ({ code: 'breaking-change' as const, severity: 'medium' as const, message: `${t}'s rows stop appearing in queries on ${p.schema}.${p.table}` })),
+        ...change.add.map((p) => ({ code: 'may-fail' as const, severity: 'medium' as const, message: `${t} can inherit from ${p.schema}.${p.table} only if it has all of its columns with the same types and its checks hold` })),
       ];
     }
     case 'set-table-logging':

@@ -16,6 +16,9 @@ export function phaseOf(change: Change): number {
     case 'set-schema-comment': return 0;
     case 'create-extension': case 'alter-extension': return 1;
     case 'create-enum': case 'add-enum-value': case 'set-enum-comment': return 2;
+    // Before the columns that use it; a rebuilt one is dropped just before.
+    case 'create-collation': case 'set-collation-comment': return 1.6;
+    case 'drop-collation': return change.rebuild ? 1.55 : 19.5;
     case 'create-sequence': return 2;
     // After enums (a domain may be based on one), before the tables that use it.
     case 'create-domain': return 2.5;
@@ -47,11 +50,13 @@ export function phaseOf(change: Change): number {
     case 'alter-trigger': return 16.8;
     case 'recreate-enum': return 7;
     // A partition after its parent.
-    case 'create-table': return change.table.partitionOf ? 8.1 : 8;
+    case 'create-table': return change.table.partitionOf || change.table.inherits ? 8.1 : 8;
     // After the partition's own columns changed, before indexes and keys are added.
     case 'set-partition': return 10.2;
     case 'set-table-logging': return 10.3;
-    case 'add-column': return 9;
+    // Once the table has every column a new parent requires.
+    case 'set-inheritance': return 10.25;
+    case 'add-column': return change.afterInheritedDrop ? 11.5 : 9;
     // A NOT NULL that waits for restored values runs after the restore.
     case 'alter-column': return change.afterRestore ? 12.5 : 10;
     case 'set-table-comment': case 'set-index-comment': case 'set-constraint-comment': return 10;

@@ -44,6 +44,23 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
     }
     case 'drop-enum':
       return [`DROP TYPE ${qualify(change.schema, change.enum.name)}`];
+    case 'create-collation': {
+      const c = change.collation;
+      const name = qualify(change.schema, c.name);
+      const options = [
+        `provider = ${c.provider}`,
+        ...(c.locale !== undefined ? [`locale = ${quoteLiteral(c.locale)}`] : []),
+        ...(c.lcCollate !== undefined ? [`lc_collate = ${quoteLiteral(c.lcCollate)}`] : []),
+        ...(c.lcCtype !== undefined ? [`lc_ctype = ${quoteLiteral(c.lcCtype)}`] : []),
+        ...(c.rules !== undefined ? [`rules = ${quoteLiteral(c.rules)}`] : []),
+        ...(!c.deterministic ? ['deterministic = false'] : []),
+      ];
+      return [`CREATE COLLATION ${name} (${options.join(', ')})`, ...(c.comment !== undefined ? [commentOn(`COLLATION ${name}`, c.comment)] : [])];
+    }
+    case 'drop-collation':
+      return [`DROP COLLATION ${qualify(change.schema, change.collation.name)}`];
+    case 'set-collation-comment':
+      return [commentOn(`COLLATION ${qualify(change.schema, change.collation.name)}`, change.collation.comment)];
     case 'add-enum-value': {
       const anchor = change.before !== undefined ? ` BEFORE ${quoteLiteral(change.before)}` : change.after !== undefined ? ` AFTER ${quoteLiteral(change.after)}` : '';
       return [`ALTER TYPE ${qualify(change.schema, change.enum)} ADD VALUE ${quoteLiteral(change.value)}${anchor}`];
@@ -174,6 +191,13 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       return [change.kind === 'grant-privileges'
         ? `GRANT ${privileges} ON ${on} TO ${grantee}${grant.withGrantOption ? ' WITH GRANT OPTION' : ''}`
         : `REVOKE ${privileges} ON ${on} FROM ${grantee}`];
+    }
+    case 'set-inheritance': {
+      const t = qualify(change.schema, change.table);
+      return [
+        ...change.remove.map((p) => `ALTER TABLE ${t} NO INHERIT ${qualify(p.schema, p.table)}`),
+        ...change.add.map((p) => `ALTER TABLE ${t} INHERIT ${qualify(p.schema, p.table)}`),
+      ];
     }
     case 'set-table-logging':
       return [`ALTER TABLE ${qualify(change.schema, change.table)} SET ${change.unlogged ? 'UNLOGGED' : 'LOGGED'}`];

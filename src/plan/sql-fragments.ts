@@ -109,9 +109,10 @@ export function createTableStatements(schema: string, table: Table, options: { w
   ];
   const name = qualify(schema, table.name);
   const partitionBy = table.partitionBy !== undefined ? ` PARTITION BY ${table.partitionBy}` : '';
+  const inherits = table.inherits?.length ? ` INHERITS (${table.inherits.map((p) => qualify(p.schema, p.table)).join(', ')})` : '';
   const create = table.partitionOf
     ? `CREATE TABLE ${name} PARTITION OF ${qualify(table.partitionOf.schema, table.partitionOf.table)}${lines.length ? ` (\n  ${lines.join(',\n  ')}\n)` : ''}\n  ${table.partitionOf.bound}${partitionBy}`
-    : `CREATE ${table.unlogged ? 'UNLOGGED ' : ''}TABLE ${name} (\n  ${lines.join(',\n  ')}\n)${partitionBy}`;
+    : `CREATE ${table.unlogged ? 'UNLOGGED ' : ''}TABLE ${name} (\n  ${lines.join(',\n  ')}\n)${inherits}${partitionBy}`;
   return [
     create,
     ...(table.comment !== undefined ? [commentOn(`TABLE ${name}`, table.comment)] : []),

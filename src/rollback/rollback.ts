@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.js';
 import type { Change } from '../diff/changes.js';
 import { diffModels, refuseRepartitioning } from '../diff/diff.js';
-import { withRowColumns } from '../model/partitions.js';
+import { withRowColumns } from '../model/row-columns.js';
 import { SchemaformError } from '../errors.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
@@ -49,7 +49,7 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
   const { renames: schemaRenames, base } = await comparisonBase(db, source, desired, scope);
   refuseRepartitioning(base, desired);
   const changes = withRestores([...schemaRenames, ...diffModels(base, desired)], backups, renames, unrestorable)
-    .map((c) => (c.kind === 'restore-table' && c.table.partitionOf ? { ...c, table: withRowColumns(c.table, desired) } : c));
+    .map((c) => (c.kind === 'restore-table' && (c.table.partitionOf || c.table.inherits) ? { ...c, table: withRowColumns(c.table, desired) } : c));
   const now = (options.now ?? (() => new Date()))();
   return buildPlan({
     id: newPlanId(now), createdAt: now.toISOString(), toolVersion, kind: 'rollback',

@@ -66,6 +66,13 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
     for (const i of v.indexes) claim(i.name, 'index', [...path, 'indexes', i.name]);
     checkGrants(v.grants, 'table', undefined, `view "${v.name}"`, [...path, 'grants'], problems);
   }
+  for (const c of schema.collations ?? []) {
+    const path = [...base, 'collations', c.name];
+    checkName(c.name, path, problems);
+    if (c.locale === undefined && (c.provider !== 'libc' || c.lcCollate === undefined || c.lcCtype === undefined)) {
+      problems.push({ path, message: `collation "${c.name}" needs a locale${c.provider === 'libc' ? ' (or both lcCollate and lcCtype)' : ''}` });
+    }
+  }
   for (const f of schema.functions) {
     for (const g of f.grants ?? []) {
       const bad = g.privileges.filter((p) => p !== 'EXECUTE');
@@ -127,8 +134,21 @@ function checkTable(table: Table, tables: Map<string, Table>, path: string[], pr
     if (table.columns.length) problems.push({ path: [...path, 'columns'], message: `partition "${table.name}" takes its columns from "${parentName}"; remove them here` });
     if (table.primaryKey) problems.push({ path: [...path, 'primaryKey'], message: `partition "${table.name}" takes its primary key from "${parentName}"; remove it here` });
   }
-  // A partition's indexes and constraints name its parent's columns.
+  for (const ref of table.inherits ?? []) {
+    if (!tables.has(`${ref.schema}\u0000${ref.table}`)) problems.push({ path: [...path, 'inherits'], message: `table "${table.name}" inherits from "${ref.schema}.${ref.table}", which the schema does not declare` });
+  }
+  // A partition's indexes and constraints name its parent's columns; an
+  // inheriting table's, its parents' and its own.
   const columns = new Set((parent ?? table).columns.map((c) => c.name));
+  const inherited = (t: Table, depth: number): void => {
+    for (const ref of t.inherits ?? []) {
+      const p = tables.get(`${ref.schema}\u0000${ref.table}`);
+      if (!p || depth > 32) continue;
+      for (const c of p.columns) columns.add(c.name);
+      inherited(p, depth + 1);
+    }
+  };
+  inherited(table, 0);
   checkGrants(table.grants, 'table', columns, `table "${table.name}"`, [...path, 'grants'], problems);
   const needColumns = (names: string[], where: string[], what: string) => {
     for (const n of names) {

@@ -17,6 +17,17 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
   }
   doc.schemas = Object.fromEntries(model.schemas.map((s) => [s.name, {
     ...(s.comment !== undefined && { comment: s.comment }),
+    ...(s.collations?.length && {
+      collations: Object.fromEntries(s.collations.map((c) => [c.name, {
+        ...(c.provider !== 'libc' && { provider: c.provider }),
+        ...(c.locale !== undefined && { locale: c.locale }),
+        ...(c.lcCollate !== undefined && { lcCollate: c.lcCollate }),
+        ...(c.lcCtype !== undefined && { lcCtype: c.lcCtype }),
+        ...(!c.deterministic && { deterministic: false }),
+        ...(c.rules !== undefined && { rules: c.rules }),
+        ...(c.comment !== undefined && { comment: c.comment }),
+      }])),
+    }),
     ...(s.enums.length && { enums: Object.fromEntries(s.enums.map((e) => [e.name, e.comment !== undefined ? { values: e.values, comment: e.comment } : e.values])) }),
     ...(s.domains.length && {
       domains: Object.fromEntries(s.domains.map((d) => [d.name, {
@@ -78,7 +89,7 @@ function compact(doc: Document): Document {
       if (seq.items.every((i) => isScalar(i))) seq.flow = true;
     },
     Pair(_, pair) {
-      if (isScalar(pair.key) && pair.key.value === 'columns' && isMap(pair.value)) {
+      if (isScalar(pair.key) && (pair.key.value === 'columns' || pair.key.value === 'collations') && isMap(pair.value)) {
         for (const column of pair.value.items) if (isPair(column) && isMap(column.value)) column.value.flow = true;
       }
       if (isScalar(pair.key) && (pair.key.value === 'references' || pair.key.value === 'ownedBy') && isMap(pair.value)) pair.value.flow = true;
@@ -179,6 +190,7 @@ function tableToRaw(schema: string, t: Table) {
       }
       : { columns: Object.fromEntries(t.columns.map((c) => [c.name, columnToRaw(c, pkColumns.has(c.name))])) }),
     ...(t.unlogged && { unlogged: true }),
+    ...(t.inherits && { inherits: t.inherits.map((p) => (p.schema === schema ? p.table : `${p.schema}.${p.table}`)) }),
     ...(t.partitionBy !== undefined && { partitionBy: t.partitionBy }),
     ...grantsToRaw(t.grants),
     ...(t.primaryKey && {

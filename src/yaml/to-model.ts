@@ -1,5 +1,5 @@
 import type {
-  Grant, CheckConstraint, Column, Domain, EnumType, Policy, Routine, Trigger, TriggerEvent, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
+  Collation, Grant, CheckConstraint, Column, Domain, EnumType, Policy, Routine, Trigger, TriggerEvent, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
   ReferentialAction, Schema, Sequence, Table, UniqueConstraint,
 } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
@@ -13,10 +13,14 @@ export interface RawDocument {
   extensions?: Array<string | { name: string; schema?: string; version?: string }>;
   schemas?: Record<string, RawSchema | null>;
 }
+interface RawCollation {
+  provider?: Collation['provider']; locale?: string; lcCollate?: string; lcCtype?: string; deterministic?: boolean; rules?: string; comment?: string;
+}
 interface RawSchema {
   comment?: string;
   renamedFrom?: string;
   enums?: Record<string, string[] | { values: string[]; comment?: string }>;
+  collations?: Record<string, RawCollation>;
   domains?: Record<string, RawDomain>;
   sequences?: Record<string, RawSequence | null>;
   tables?: Record<string, RawTable>;
@@ -70,6 +74,7 @@ interface RawTable {
   partitionBy?: string;
   partitionOf?: { schema?: string; table: string; bound: string };
   unlogged?: boolean;
+  inherits?: string[];
   grants?: RawGrant[];
   primaryKey?: string[] | { name?: string; columns: string[]; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string };
   unique?: Record<string, { columns: string[]; nullsNotDistinct?: boolean; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string }>;
@@ -130,6 +135,17 @@ export function documentToModel(doc: RawDocument): Model {
     ...(raw?.comment !== undefined && { comment: raw.comment }),
     ...(raw?.renamedFrom !== undefined && { renamedFrom: raw.renamedFrom }),
     enums: Object.entries(raw?.enums ?? {}).map(([name, def]) => toEnum(name, def)),
+    ...(raw?.collations && Object.keys(raw.collations).length > 0 && {
+      collations: Object.entries(raw.collations).map(([name, c]): Collation => ({
+        name, provider: c.provider ?? 'libc',
+        ...(c.locale !== undefined && { locale: c.locale }),
+        ...(c.lcCollate !== undefined && { lcCollate: c.lcCollate }),
+        ...(c.lcCtype !== undefined && { lcCtype: c.lcCtype }),
+        deterministic: c.deterministic ?? true,
+        ...(c.rules !== undefined && { rules: c.rules }),
+        ...(c.comment !== undefined && { comment: c.comment }),
+      })),
+    }),
     domains: Object.entries(raw?.domains ?? {}).map(([name, def]) => toDomain(name, def, (t) => typeName(t, schemaName))),
     sequences: Object.entries(raw?.sequences ?? {}).map(([name, def]) => toSequence(name, def ?? {})),
     tables: Object.entries(raw?.tables ?? {}).map(([name, def]) =>
@@ -394,6 +410,12 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
     ...(raw.rowLevelSecurity && { rowLevelSecurity: true }),
     ...(raw.forceRowLevelSecurity && { forceRowLevelSecurity: true }),
     ...(raw.unlogged && { unlogged: true }),
+    ...(raw.inherits?.length && {
+      inherits: raw.inherits.map((ref) => {
+        const dot = ref.indexOf('.');
+        return dot > 0 ? { schema: ref.slice(0, dot), table: ref.slice(dot + 1) } : { schema, table: ref };
+      }),
+    }),
     ...(raw.partitionBy !== undefined && { partitionBy: partitionKey(raw.partitionBy) }),
     ...(raw.partitionOf !== undefined && {
       partitionOf: { schema: raw.partitionOf.schema ?? schema, table: raw.partitionOf.table, bound: partitionBound(raw.partitionOf.bound) },

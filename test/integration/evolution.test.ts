@@ -213,3 +213,79 @@ schemas:
     });
   });
 });
+
+describe('collations', () => {
+  it('create before the columns that use them, inspect back, and drop after the last use', async () => {
+    await withDatabase(async ({ db }) => {
+      const v1 = `
+schemas:
+  public:
+    collations:
+      bytewise: { locale: C, comment: Sorts by bytes }
+      posix_order: { lcCollate: POSIX, lcCtype: C }
+    tables:
+      words:
+        columns:
+          w: { type: text, collation: bytewise }
+          v: { type: text, collation: posix_order }
+`;
+      const plan = await applyYaml(db, v1);
+      const kinds = stepKinds(plan);
+      assert.ok(kinds.lastIndexOf('create-collation') < kinds.indexOf('create-table'), kinds.join());
+      assert.deepEqual((await planYaml(db, v1)).steps.map((s) => s.description), []);
+      const { introspect } = await import('../../src/introspect/introspect.js');
+      const { modelToYaml } = await import('../../src/yaml/from-model.js');
+      const yaml = modelToYaml((await introspect(db, { schemas: ['public'] })).model);
+      assert.match(yaml, /bytewise: \{ locale: C, comment: Sorts by bytes \}/);
+      assert.deepEqual((await planYaml(db, yaml)).steps.map((s) => s.description), []);
+
+      const v2 = v1.replace('      posix_order: { lcCollate: POSIX, lcCtype: C }\n', '').replace('v: { type: text, collation: posix_order }', 'v: { type: text }');
+      const drop = await applyYaml(db, v2);
+      assert.deepEqual(stepKinds(drop), ['alter-column', 'drop-collation']);
+      assert.deepEqual((await planYaml(db, v2)).steps.map((s) => s.description), []);
+    });
+  });
+});
+
+describe('table inheritance', () => {
+  it('creates children after parents, lists only their own columns, and restores a dropped child with its inherited values', async () => {
+    await withDatabase(async ({ db }) => {
+      const v1 = `
+schemas:
+  public:
+    tables:
+      stamped:
+        columns:
+          created_at: { type: timestamptz, default: now() }
+          note: { type: text }
+      posts:
+        inherits: [stamped]
+        columns:
+          id: { type: int }
+          title: { type: text }
+        primaryKey: [id]
+        checks:
+          posts_note_check: { expression: "note <> ''" }
+`;
+      const plan = await applyYaml(db, v1);
+      const creates = plan.steps.filter((s) => s.change.kind === 'create-table').map((s) => s.description);
+      assert.deepEqual(creates, ['create table public.stamped', 'create table public.posts']);
+      assert.deepEqual((await planYaml(db, v1)).steps.map((s) => s.description), []);
+      const { introspect } = await import('../../src/introspect/introspect.js');
+      const { modelToYaml } = await import('../../src/yaml/from-model.js');
+      const model = (await introspect(db, { schemas: ['public'] })).model;
+      assert.deepEqual(model.schemas[0]!.tables.find((t) => t.name === 'posts')!.columns.map((c) => c.name), ['id', 'title']);
+      assert.deepEqual((await planYaml(db, modelToYaml(model))).steps.map((s) => s.description), []);
+
+      await db.exec(`INSERT INTO posts (id, title, note, created_at) VALUES (1, 'hello', 'first', '2026-01-01T00:00:00Z')`);
+      const before = await db.query(`SELECT id, title, note, created_at::text FROM posts`);
+      const v2 = v1.replace(/      posts:[\s\S]*$/, '');
+      await applyYaml(db, v2, { allowDestructive: true });
+      const { planRollback } = await import('../../src/rollback/rollback.js');
+      const { applyPlan } = await import('../../src/apply/apply.js');
+      await applyPlan(db, await planRollback(db), { allowDestructive: true });
+      assert.deepEqual(await db.query(`SELECT id, title, note, created_at::text FROM posts`), before, 'inherited columns come back too');
+      assert.deepEqual((await planYaml(db, v1)).steps.map((s) => s.description), []);
+    });
+  });
+});
