@@ -88,7 +88,10 @@ async function runInTransaction(db: Database, plan: Plan, live: Model, options: 
   const timings: ApplyResult['steps'] = [];
   await db.exec('BEGIN');
   try {
-    await db.exec(`SET LOCAL lock_timeout = ${quoteLiteralSetting(options.lockTimeout ?? '10s')}; SET LOCAL standard_conforming_strings = on`);
+    // Routines are created before the tables they may read (a default or a
+    // check may call them), so their bodies cannot be checked against
+    // tables yet; as with pg_dump, they are checked when first run.
+    await db.exec(`SET LOCAL lock_timeout = ${quoteLiteralSetting(options.lockTimeout ?? '10s')}; SET LOCAL standard_conforming_strings = on; SET LOCAL check_function_bodies = off`);
     await ensureStateSchema(db);
     let parent = await latestSnapshot(db);
     // The first apply also records where the database started, so that it can be rolled back to.
