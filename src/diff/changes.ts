@@ -1,5 +1,5 @@
 import type {
-  Collation, Column, Constraint, Domain, EnumType, Grant, PartitionOf, Policy, Routine, Trigger, View, Extension, Index, Sequence, Table,
+  Collation, Column, CompositeType, Constraint, Domain, EnumType, Grant, PartitionOf, Policy, Routine, Trigger, View, Extension, Index, Sequence, Table,
 } from '../model/types.js';
 
 /**
@@ -65,6 +65,10 @@ export type Change =
   | { kind: 'set-index-comment'; schema: string; table: string; index: string; comment?: string }
   | { kind: 'rename-constraint'; schema: string; table: string; from: string; to: string }
   | { kind: 'set-constraint-comment'; schema: string; table: string; constraint: string; comment?: string }
+  | { kind: 'create-composite'; schema: string; composite: CompositeType }
+  | { kind: 'drop-composite'; schema: string; composite: CompositeType }
+  /** Attributes added, dropped or retyped in place (ALTER TYPE ... ATTRIBUTE), and the comment. */
+  | { kind: 'alter-composite'; schema: string; from: CompositeType; to: CompositeType }
   | { kind: 'create-collation'; schema: string; collation: Collation }
   /** rebuild: dropped only to be created again with another definition. */
   | { kind: 'drop-collation'; schema: string; collation: Collation; rebuild?: boolean }
@@ -108,7 +112,7 @@ export type GrantTargetRef =
   | { type: 'function'; name: string; routine: Routine };
 
 export interface ObjectRef {
-  type: 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'view' | 'function' | 'collation';
+  type: 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'view' | 'function' | 'collation' | 'type';
   schema?: string;
   name: string;
 }
@@ -138,6 +142,11 @@ export function objectOf(change: Change): ObjectRef {
     case 'drop-collation':
     case 'set-collation-comment':
       return { type: 'collation', schema: change.schema, name: change.collation.name };
+    case 'create-composite':
+    case 'drop-composite':
+      return { type: 'type', schema: change.schema, name: change.composite.name };
+    case 'alter-composite':
+      return { type: 'type', schema: change.schema, name: change.to.name };
     case 'create-domain':
     case 'drop-domain':
       return { type: 'domain', schema: change.schema, name: change.domain.name };
@@ -185,7 +194,10 @@ export function actionOf(change: Change): 'create' | 'update' | 'delete' {
     case 'create-sequence':
     case 'create-table':
     case 'create-collation':
+    case 'create-composite':
       return 'create';
+    case 'drop-composite':
+      return 'delete';
     case 'drop-collation':
       return change.rebuild ? 'update' : 'delete';
     case 'create-view':

@@ -88,7 +88,7 @@ function applySchemaRenames(from: Model, to: Model): { renames: Change[]; model:
 
 /** Routines whose arguments or result name a domain created by the same plan. */
 function markRoutinesUsingNewDomains(changes: Change[]): Change[] {
-  const created = changes.flatMap((c) => (c.kind === 'create-domain' ? [c.domain.name] : []));
+  const created = changes.flatMap((c) => (c.kind === 'create-domain' ? [c.domain.name] : c.kind === 'create-composite' ? [c.composite.name] : []));
   if (created.length === 0) return changes;
   const mentions = (text: string) => created.some((d) => new RegExp(`(^|[^A-Za-z0-9_$])"?${d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?($|[^A-Za-z0-9_$])`).test(text));
   return changes.map((c) => (c.kind === 'create-function' && mentions(`${c.routine.arguments} ${c.routine.returns ?? ''}`) ? { ...c, usesNewTypes: true } : c));
@@ -188,6 +188,15 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model): Change[] {
   }
   const toCollations = new Set((to.collations ?? []).map((c) => c.name));
   for (const c of from.collations ?? []) if (!toCollations.has(c.name)) changes.push({ kind: 'drop-collation', schema, collation: c });
+
+  const fromComposites = new Map((from.composites ?? []).map((t) => [t.name, t]));
+  for (const t of to.composites ?? []) {
+    const previous = fromComposites.get(t.name);
+    if (!previous) changes.push({ kind: 'create-composite', schema, composite: t });
+    else if (!same(previous, t)) changes.push({ kind: 'alter-composite', schema, from: previous, to: t });
+  }
+  const toComposites = new Set((to.composites ?? []).map((t) => t.name));
+  for (const t of from.composites ?? []) if (!toComposites.has(t.name)) changes.push({ kind: 'drop-composite', schema, composite: t });
 
   const fromEnums = new Map(from.enums.map((e) => [e.name, e]));
   for (const e of to.enums) {

@@ -6,7 +6,7 @@ import { emptySchema } from '../model/types.js';
 import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
 import {
   columnsQuery, constraintsQuery, domainsQuery, functionsQuery, policiesQuery, triggersQuery, viewsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
-  collationsQuery, grantsQuery, sequencesQuery, serverQuery, tablesQuery,
+  collationsQuery, compositesQuery, grantsQuery, sequencesQuery, serverQuery, tablesQuery,
 } from './queries.js';
 import { canonicalGrants, routineGrants, type GrantAtom } from '../model/grants.js';
 
@@ -47,7 +47,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   // together and it works through them while this process does other work
   // (parsing the schema file). They run in the order issued, so the
   // search_path is set before any of them.
-  const [, schemaRows, extensionRows, enumRows, domainRows, sequenceRows, tableRows, columnRows, constraintRows, indexRows, viewRows, triggerRows, policyRows, functionRows, grantRows, collationRows] = await Promise.all([
+  const [, schemaRows, extensionRows, enumRows, domainRows, sequenceRows, tableRows, columnRows, constraintRows, indexRows, viewRows, triggerRows, policyRows, functionRows, grantRows, collationRows, compositeRows] = await Promise.all([
     db.query(`SELECT pg_catalog.set_config('search_path', 'public', false)`),
     db.query<{ name: string; comment: string | null }>(schemasQuery, params),
     db.query<{ name: string; schema: string; version: string }>(extensionsQuery),
@@ -64,6 +64,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     db.query<FunctionRow>(functionsQuery(info.versionNum), params),
     db.query<GrantRow>(grantsQuery, params),
     db.query<CollationRow>(collationsQuery(info.versionNum), params),
+    db.query<CompositeRow>(compositesQuery, params),
   ]);
 
   const schemas = new Map<string, Schema>();
@@ -85,6 +86,15 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
         : r.locale !== null ? { locale: r.locale } : {}),
       deterministic: r.deterministic,
       ...(r.rules !== null && { rules: r.rules }),
+      ...(r.comment !== null && { comment: r.comment }),
+    });
+  }
+  for (const r of compositeRows) {
+    const schema = schemaOf(r.schema);
+    if (!schema) continue;
+    (schema.composites ??= []).push({
+      name: r.name,
+      attributes: (r.attributes ?? []).map((a) => ({ name: a.name, type: a.type, ...(a.collation !== null && { collation: a.collation }) })),
       ...(r.comment !== null && { comment: r.comment }),
     });
   }
@@ -253,6 +263,10 @@ interface DomainRow {
 interface SequenceRow {
   schema: string; name: string; data_type: string; start: string; increment: string; min_value: string;
   max_value: string; cache: string; cycle: boolean; comment: string | null; owned_table: string | null; owned_column: string | null;
+}
+interface CompositeRow {
+  schema: string; name: string; comment: string | null;
+  attributes: Array<{ name: string; type: string; collation: string | null }> | null;
 }
 interface CollationRow {
   schema: string; name: string; provider: string; lc_collate: string | null; lc_ctype: string | null; locale: string | null;

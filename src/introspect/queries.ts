@@ -71,6 +71,23 @@ WHERE t.typtype = 'd'
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
 ORDER BY 1, 2`;
 
+/** Free-standing composite types (not the row types of tables and views), with their fields in order. */
+export const compositesQuery = `
+WITH ${scope}
+SELECT n.nspname AS schema, t.typname AS name, pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
+  (SELECT json_agg(json_build_object('name', a.attname, 'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
+      'collation', CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation THEN co.collname END) ORDER BY a.attnum)
+   FROM pg_catalog.pg_attribute a
+   JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
+   LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
+   WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) AS attributes
+FROM pg_catalog.pg_type t
+JOIN scope n ON n.oid = t.typnamespace
+JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
+WHERE t.typtype = 'c'
+  AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
+ORDER BY 1, 2`;
+
 export const viewsQuery = `
 WITH ${scope}
 SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'm' AS materialized, c.relispopulated AS populated,
@@ -110,6 +127,8 @@ JOIN scope n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 WHERE p.prokind IN ('f', 'p') AND ${standardBody}
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_proc'::regclass AND m.objid = p.oid)
+  -- Functions a type made for itself (a range type's constructors) are the type's.
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')
 ORDER BY 1, 2, 4`;
 }
 

@@ -39,10 +39,9 @@ SELECT kind, schema, name FROM (
   WHERE (p.prokind IN ('a', 'w') OR ${standardBody})
     AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_proc'::regclass AND m.objid = p.oid)
   UNION ALL
-  SELECT CASE t.typtype WHEN 'r' THEN 'range type' ELSE 'composite type' END,
-         n.nspname, t.typname
+  SELECT 'range type', n.nspname, t.typname
   FROM pg_catalog.pg_type t JOIN scope n ON n.oid = t.typnamespace
-  WHERE (t.typtype = 'r' OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c')))
+  WHERE t.typtype = 'r'
     AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
   UNION ALL
   SELECT 'trigger on a foreign table', n.nspname, c.relname || '.' || tg.tgname

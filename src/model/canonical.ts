@@ -26,6 +26,7 @@ function sortSchema(schema: Schema): Schema {
     ...schema,
     enums: [...schema.enums].sort(byName),
     ...(schema.collations?.length && { collations: [...schema.collations].sort(byName) }),
+    ...(schema.composites?.length && { composites: [...schema.composites].sort(byName) }),
     domains: (schema.domains ?? []).map((d) => ({ ...d, checks: [...d.checks].sort(byName) })).sort(byName),
     sequences: [...schema.sequences].sort(byName),
     tables: schema.tables.map(sortTable).sort(byName),

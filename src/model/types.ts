@@ -33,6 +33,15 @@ export interface Schema {
   functions: Routine[];
   /** User-defined collations (only when the schema has some). */
   collations?: Collation[];
+  /** Composite types, CREATE TYPE ... AS (...) (only when the schema has some). */
+  composites?: CompositeType[];
+}
+
+export interface CompositeType {
+  name: string;
+  /** In order: a row of this type lists its fields in this order. */
+  attributes: Array<{ name: string; type: string; collation?: string }>;
+  comment?: string;
 }
 
 /** CREATE COLLATION: which library sorts, under which locale. Collations cannot be altered. */

@@ -226,7 +226,7 @@ function otherPartsDiffer(desired: Table, live: Table): boolean {
 /** Types and sequences the desired tables may use that do not exist yet. */
 async function createPrerequisites(db: Database, desired: Model, live: Model, server: ServerInfo) {
   const needed = diffModels(live, desired).filter((c) =>
-    c.kind === 'create-schema' || c.kind === 'create-extension' || c.kind === 'create-collation' || c.kind === 'create-enum' || c.kind === 'create-sequence'
+    c.kind === 'create-schema' || c.kind === 'create-extension' || c.kind === 'create-collation' || c.kind === 'create-composite' || c.kind === 'create-enum' || c.kind === 'create-sequence'
     || c.kind === 'create-domain' || c.kind === 'create-function');
   await db.exec('SET LOCAL check_function_bodies = off');
   await attemptAll(db, needed.map((change) =>

@@ -97,8 +97,10 @@ export function describeChange(change: Change): string {
   const object = describeObject(objectOf(change));
   switch (change.kind) {
     case 'create-schema': case 'create-extension': case 'create-enum': case 'create-domain': case 'create-sequence': case 'create-table':
-    case 'create-collation':
+    case 'create-collation': case 'create-composite':
       return `create ${object}`;
+    case 'drop-composite': return `drop ${object}`;
+    case 'alter-composite': return `alter ${object}`;
     case 'drop-collation': return `drop ${object}${change.rebuild ? ' (to create it with its new definition)' : ''}`;
     case 'set-collation-comment': return `set comment on ${object}`;
     case 'drop-schema': case 'drop-extension': case 'drop-enum': case 'drop-domain': case 'drop-sequence': case 'drop-table':

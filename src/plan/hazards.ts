@@ -87,6 +87,15 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
       return [{ code: 'data-loss', severity: 'medium', message: `Drops sequence ${change.schema}.${change.sequence.name}; its current value is lost (rollback recreates it at its start value)` }];
     case 'drop-enum':
       return [{ code: 'breaking-change', severity: 'low', message: `Drops type ${change.schema}.${change.enum.name}` }];
+    case 'drop-composite':
+      return [{ code: 'may-fail', severity: 'medium', message: `Drops type ${change.schema}.${change.composite.name}; fails while a column, routine or another type uses it` }];
+    case 'alter-composite': {
+      const kept = new Set(change.to.attributes.map((a) => a.name));
+      const dropped = change.from.attributes.filter((a) => !kept.has(a.name)).map((a) => a.name);
+      return dropped.length
+        ? [{ code: 'data-loss', severity: 'high', message: `Drops field(s) ${dropped.join(', ')} of type ${change.schema}.${change.to.name}: their values in every column of that type are lost` }]
+        : [];
+    }
     case 'drop-collation':
       return [{ code: 'may-fail', severity: 'medium', message: change.rebuild
         ? `Collation ${change.schema}.${change.collation.name} cannot be altered: it is dropped and created again, which fails while a column or index uses it`

@@ -18,6 +18,10 @@ export function phaseOf(change: Change): number {
     case 'create-enum': case 'add-enum-value': case 'set-enum-comment': return 2;
     // Before the columns that use it; a rebuilt one is dropped just before.
     case 'create-collation': case 'set-collation-comment': return 1.6;
+    // Fields may be enums or domains; tables and routines may use the type.
+    case 'create-composite': return 2.6;
+    case 'alter-composite': return 2.65;
+    case 'drop-composite': return 19.2;
     case 'drop-collation': return change.rebuild ? 1.55 : 19.5;
     case 'create-sequence': return 2;
     // After enums (a domain may be based on one), before the tables that use it.

@@ -1,5 +1,5 @@
 import type { Change, EnumColumnUse } from '../diff/changes.js';
-import type { Column, Domain, Table, View } from '../model/types.js';
+import type { Column, CompositeType, Domain, Table, View } from '../model/types.js';
 import { createRoutine, dropRoutine, routineSignature } from './routines.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
@@ -44,6 +44,34 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
     }
     case 'drop-enum':
       return [`DROP TYPE ${qualify(change.schema, change.enum.name)}`];
+    case 'create-composite': {
+      const name = qualify(change.schema, change.composite.name);
+      return [
+        `CREATE TYPE ${name} AS (${change.composite.attributes.map(attributeDefinition).join(', ')})`,
+        ...(change.composite.comment !== undefined ? [commentOn(`TYPE ${name}`, change.composite.comment)] : []),
+      ];
+    }
+    case 'drop-composite':
+      return [`DROP TYPE ${qualify(change.schema, change.composite.name)}`];
+    case 'alter-composite': {
+      const name = qualify(change.schema, change.to.name);
+      const before = new Map(change.from.attributes.map((a) => [a.name, a]));
+      const after = new Set(change.to.attributes.map((a) => a.name));
+      const actions = [
+        ...change.from.attributes.filter((a) => !after.has(a.name)).map((a) => `DROP ATTRIBUTE ${quoteIdent(a.name)}`),
+        ...change.to.attributes.flatMap((a) => {
+          const old = before.get(a.name);
+          if (!old) return [`ADD ATTRIBUTE ${attributeDefinition(a)}`];
+          return old.type !== a.type || old.collation !== a.collation
+            ? [`ALTER ATTRIBUTE ${quoteIdent(a.name)} TYPE ${a.type}${a.collation !== undefined ? ` COLLATE ${quoteIdent(a.collation)}` : ''}`]
+            : [];
+        }),
+      ];
+      return [
+        ...(actions.length ? [`ALTER TYPE ${name} ${actions.join(', ')}`] : []),
+        ...(change.from.comment !== change.to.comment ? [commentOn(`TYPE ${name}`, change.to.comment)] : []),
+      ];
+    }
     case 'create-collation': {
       const c = change.collation;
       const name = qualify(change.schema, c.name);
@@ -354,4 +382,8 @@ function restoreTable(schema: string, table: Table, relation: string, saved: str
     );
   }
   return out;
+}
+
+function attributeDefinition(a: CompositeType['attributes'][number]): string {
+  return `${quoteIdent(a.name)} ${a.type}${a.collation !== undefined ? ` COLLATE ${quoteIdent(a.collation)}` : ''}`;
 }

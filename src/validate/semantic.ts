@@ -52,6 +52,10 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
     else types.set(name, `${what} "${name}"`);
   };
   for (const e of schema.enums) claimType(e.name, 'enum', [...base, 'enums', e.name]);
+  for (const t of schema.composites ?? []) {
+    checkName(t.name, [...base, 'composites', t.name], problems);
+    claimType(t.name, 'composite type', [...base, 'composites', t.name]);
+  }
   for (const d of schema.domains) {
     checkName(d.name, [...base, 'domains', d.name], problems);
     claimType(d.name, 'domain', [...base, 'domains', d.name]);

@@ -17,6 +17,12 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
   }
   doc.schemas = Object.fromEntries(model.schemas.map((s) => [s.name, {
     ...(s.comment !== undefined && { comment: s.comment }),
+    ...(s.composites?.length && {
+      composites: Object.fromEntries(s.composites.map((t) => [t.name, {
+        attributes: Object.fromEntries(t.attributes.map((a) => [a.name, a.collation !== undefined ? { type: a.type, collation: a.collation } : a.type])),
+        ...(t.comment !== undefined && { comment: t.comment }),
+      }])),
+    }),
     ...(s.collations?.length && {
       collations: Object.fromEntries(s.collations.map((c) => [c.name, {
         ...(c.provider !== 'libc' && { provider: c.provider }),

@@ -103,7 +103,7 @@ function mergeDocuments(documents: Array<{ source?: SourceFile; doc: RawDocument
       if (!owners.get(key(['schemas', schemaName]))) owners.set(key(['schemas', schemaName]), source);
       if (schema?.comment !== undefined) target.comment = schema.comment;
       if (schema?.renamedFrom !== undefined) target.renamedFrom = schema.renamedFrom;
-      for (const kind of ['collations', 'enums', 'domains', 'sequences', 'tables', 'views', 'functions'] as const) {
+      for (const kind of ['collations', 'composites', 'enums', 'domains', 'sequences', 'tables', 'views', 'functions'] as const) {
         for (const [name, def] of Object.entries(schema?.[kind] ?? {})) {
           const path = ['schemas', schemaName, kind, name];
           if (owners.has(key(path))) {

@@ -1,5 +1,5 @@
 import type {
-  Collation, Grant, CheckConstraint, Column, Domain, EnumType, Policy, Routine, Trigger, TriggerEvent, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
+  Collation, CompositeType, Grant, CheckConstraint, Column, Domain, EnumType, Policy, Routine, Trigger, TriggerEvent, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
   ReferentialAction, Schema, Sequence, Table, UniqueConstraint,
 } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
@@ -21,6 +21,7 @@ interface RawSchema {
   renamedFrom?: string;
   enums?: Record<string, string[] | { values: string[]; comment?: string }>;
   collations?: Record<string, RawCollation>;
+  composites?: Record<string, { attributes: Record<string, string | { type: string; collation?: string }>; comment?: string }>;
   domains?: Record<string, RawDomain>;
   sequences?: Record<string, RawSequence | null>;
   tables?: Record<string, RawTable>;
@@ -135,6 +136,16 @@ export function documentToModel(doc: RawDocument): Model {
     ...(raw?.comment !== undefined && { comment: raw.comment }),
     ...(raw?.renamedFrom !== undefined && { renamedFrom: raw.renamedFrom }),
     enums: Object.entries(raw?.enums ?? {}).map(([name, def]) => toEnum(name, def)),
+    ...(raw?.composites && Object.keys(raw.composites).length > 0 && {
+      composites: Object.entries(raw.composites).map(([name, t]): CompositeType => ({
+        name,
+        attributes: Object.entries(t.attributes).map(([field, def]) => {
+          const { type, collation } = typeof def === 'string' ? { type: def, collation: undefined } : def;
+          return { name: field, type: typeName(type, schemaName), ...(collation !== undefined && { collation }) };
+        }),
+        ...(t.comment !== undefined && { comment: t.comment }),
+      })),
+    }),
     ...(raw?.collations && Object.keys(raw.collations).length > 0 && {
       collations: Object.entries(raw.collations).map(([name, c]): Collation => ({
         name, provider: c.provider ?? 'libc',
@@ -161,6 +172,7 @@ function collectUserTypes(doc: RawDocument): Set<string> {
   for (const [schema, raw] of Object.entries(doc.schemas ?? {})) {
     for (const name of Object.keys(raw?.enums ?? {})) out.add(`${schema}\u0000${name}`);
     for (const name of Object.keys(raw?.domains ?? {})) out.add(`${schema}\u0000${name}`);
+    for (const name of Object.keys(raw?.composites ?? {})) out.add(`${schema}\u0000${name}`);
   }
   return out;
 }

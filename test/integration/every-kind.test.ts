@@ -24,12 +24,15 @@ CREATE COLLATION app.bytewise (provider = libc, locale = 'C');
 CREATE TYPE app.status AS ENUM ('new', 'paid', 'shipped');
 COMMENT ON TYPE app.status IS 'Order life cycle';
 CREATE DOMAIN app.email AS text NOT NULL CHECK (VALUE LIKE '%@%');
+CREATE TYPE app.address AS (street text, city text COLLATE "C", status app.status);
+COMMENT ON TYPE app.address IS 'Where parcels go';
 CREATE SEQUENCE app.invoice_numbers START 1000 INCREMENT 10 CACHE 5;
 CREATE TABLE app.customers (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   email app.email,
   name text COLLATE app.bytewise NOT NULL,
   tags text[] DEFAULT '{}',
+  home app.address,
   name_length int GENERATED ALWAYS AS (length(name)) STORED,
   CONSTRAINT customers_email_key UNIQUE NULLS NOT DISTINCT (email)
 );

@@ -289,3 +289,49 @@ schemas:
     });
   });
 });
+
+describe('composite types', () => {
+  it('create before the tables and routines that use them, change fields in place, and inspect back', async () => {
+    await withDatabase(async ({ db }) => {
+      const v1 = `
+schemas:
+  public:
+    composites:
+      address:
+        attributes:
+          street: text
+          city: { type: text, collation: C }
+          zip: varchar(10)
+        comment: A postal address
+    functions:
+      "city_of(a address)":
+        returns: text
+        language: sql
+        body: SELECT a.city
+    tables:
+      customers:
+        columns:
+          id: { type: int }
+          home: { type: address }
+`;
+      const plan = await applyYaml(db, v1);
+      const kinds = stepKinds(plan);
+      assert.ok(kinds.indexOf('create-composite') < kinds.indexOf('create-function') || kinds.indexOf('create-composite') < kinds.indexOf('create-table'), kinds.join());
+      await db.exec(`INSERT INTO customers VALUES (1, ROW('Main St 1', 'Springfield', '12345'))`);
+      assert.deepEqual(await db.query(`SELECT city_of(home) AS city FROM customers`), [{ city: 'Springfield' }]);
+      assert.deepEqual((await planYaml(db, v1)).steps.map((s) => s.description), []);
+      const { introspect } = await import('../../src/introspect/introspect.js');
+      const { modelToYaml } = await import('../../src/yaml/from-model.js');
+      assert.deepEqual((await planYaml(db, modelToYaml((await introspect(db, { schemas: ['public'] })).model))).steps.map((s) => s.description), []);
+
+      const v2 = v1.replace('          zip: varchar(10)\n', '          country: text\n');
+      const plan2 = await planYaml(db, v2, { allowDestructive: true });
+      assert.deepEqual(plan2.steps.map((s) => s.change.kind), ['alter-composite']);
+      assert.ok(plan2.steps[0]!.hazards.some((h) => h.code === 'data-loss' && /zip/.test(h.message)));
+      const { applyPlan } = await import('../../src/apply/apply.js');
+      await applyPlan(db, plan2, { allowDestructive: true });
+      assert.deepEqual(await db.query(`SELECT (home).city, (home).country FROM customers`), [{ city: 'Springfield', country: null }]);
+      assert.deepEqual((await planYaml(db, v2)).steps.map((s) => s.description), []);
+    });
+  });
+});

@@ -24,12 +24,12 @@ describe('objects schemaform does not manage', () => {
       await applyYaml(db, schema);
       await db.exec(`CREATE RULE no_deletes AS ON DELETE TO public.items DO INSTEAD NOTHING;
         CREATE AGGREGATE public.shout(text) (SFUNC = textcat, STYPE = text);
-        CREATE TYPE public.pair AS (a int, b int);
+        CREATE TYPE public.floatrange AS RANGE (subtype = float8);
         CREATE SCHEMA elsewhere; CREATE FUNCTION elsewhere.f() RETURNS int LANGUAGE sql AS 'SELECT 1';`);
       const plan = await planYaml(db, schema.replace('          name: { type: text }\n', '          name: { type: text }\n          price: { type: numeric }\n'));
       assert.deepEqual(plan.unmanaged.map((o) => `${o.kind} ${o.schema}.${o.name}`), [
         'aggregate public.shout(text)',
-        'composite type public.pair',
+        'range type public.floatrange',
         'rule public.items.no_deletes',
       ]);
       assert.match(formatPlanText(plan, makeStyle(false)), /Not managed by schemaform, left untouched \(3\):\n {2}aggregate: public\.shout\(text\)/);
