@@ -43,6 +43,8 @@ export type Change =
   | { kind: 'rename-column'; schema: string; table: string; from: string; to: string }
   | {
     kind: 'alter-column'; schema: string; table: string; from: Column; to: Column; aspects: ColumnAspect[]; key?: KeyColumn[]; afterRestore?: boolean;
+    /** A default taken off so that the routine it calls can be rebuilt; it goes back on later. */
+    beforeRoutineRebuild?: boolean;
     /** Rollback of a lossy type change: the new values come from the backup (through `helper`, a scratch column) where it has them. */
     restoreFrom?: { key: KeyColumn[]; backup: BackupRef; helper: string };
   }

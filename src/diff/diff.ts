@@ -40,11 +40,11 @@ export function diffModels(current: Model, to: Model): Change[] {
     changes.push({ kind: 'drop-schema', schema: schema.name });
   }
   const enums = enumTypeNames(from, to);
-  const tableChanges = markRoutinesUsingNewDomains(rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to))
+  const tableChanges = withDefaultsAroundRoutineRebuilds(markRoutinesUsingNewDomains(rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to))
     .map((c) => withExplicitCast(c, enums))
     // The rows of a dropped partition are backed up with its parent's columns.
     .map((c) => (c.kind === 'drop-table' && (c.table.partitionOf || c.table.inherits) ? { ...c, table: withRowColumns(c.table, from) } : c))
-    .map((c) => (c.kind === 'add-column' && inheritsColumn(from, c.schema, c.table, c.column.name) ? { ...c, afterInheritedDrop: true } : c));
+    .map((c) => (c.kind === 'add-column' && inheritsColumn(from, c.schema, c.table, c.column.name) ? { ...c, afterInheritedDrop: true } : c)), from, to);
   const structural = [...tableChanges, ...diffViews(from, to, tableChanges)];
   return [...structural, ...diffGrants(from, to, structural)];
 }
@@ -243,6 +243,36 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model): Change[] {
 
   changes.push(...diffTables(schema, from.tables, to.tables));
   return changes;
+}
+
+/**
+ * A routine whose return type changes is dropped and created again, which
+ * PostgreSQL refuses while a column default calls it. Such defaults come
+ * off before the drop and go back on (as the file has them) afterwards.
+ */
+function withDefaultsAroundRoutineRebuilds(changes: Change[], from: Model, to: Model): Change[] {
+  const rebuilt = changes.flatMap((c) => (c.kind === 'drop-function' && c.rebuild ? [c.routine.name] : []));
+  if (rebuilt.length === 0) return changes;
+  const calls = (expression: string) => rebuilt.some((name) =>
+    new RegExp(`(^|[^A-Za-z0-9_$])"?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?\\s*\\(`).test(expression));
+  const gone = new Set(changes.flatMap((c) => (c.kind === 'drop-table' ? [`${c.schema}.${c.table.name}`] : c.kind === 'drop-column' ? [`${c.schema}.${c.table}.${c.column.name}`] : [])));
+  const out = [...changes];
+  for (const s of from.schemas) {
+    for (const t of s.tables) {
+      if (gone.has(`${s.name}.${t.name}`)) continue;
+      const desired = to.schemas.find((x) => x.name === s.name)?.tables.find((x) => x.name === t.name || x.renamedFrom === t.name);
+      for (const c of t.columns) {
+        if (c.default === undefined || !calls(c.default) || gone.has(`${s.name}.${t.name}.${c.name}`)) continue;
+        out.push({ kind: 'alter-column', schema: s.name, table: t.name, from: c, to: { ...c, default: undefined }, aspects: ['default'], beforeRoutineRebuild: true });
+        const resetLater = changes.some((x) => x.kind === 'alter-column' && x.schema === s.name && (x.table === t.name || x.table === desired?.name) && x.from.name === c.name && x.aspects.includes('default'));
+        const wanted = desired?.columns.find((x) => x.name === c.name);
+        if (!resetLater && desired && wanted?.default !== undefined) {
+          out.push({ kind: 'alter-column', schema: s.name, table: desired.name, from: { ...c, default: undefined }, to: wanted, aspects: ['default'] });
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** Tables in the order they can be created: a parent (of partitions or inheriting tables) before its children. */

@@ -62,7 +62,7 @@ export function phaseOf(change: Change): number {
     case 'set-inheritance': return 10.25;
     case 'add-column': return change.afterInheritedDrop ? 11.5 : 9;
     // A NOT NULL that waits for restored values runs after the restore.
-    case 'alter-column': return change.afterRestore ? 12.5 : 10;
+    case 'alter-column': return change.beforeRoutineRebuild ? 2.2 : change.afterRestore ? 12.5 : 10;
     case 'set-table-comment': case 'set-index-comment': case 'set-constraint-comment': return 10;
     case 'drop-column': return 11;
     case 'restore-table': case 'restore-column': return 12;

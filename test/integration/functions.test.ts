@@ -51,6 +51,42 @@ describe('functions and procedures', () => {
     });
   });
 
+  it('takes a default off a routine being rebuilt and puts it back, both ways', async () => {
+    await withDatabase(async ({ db }) => {
+      const withDefault = `
+schemas:
+  public:
+    functions:
+      "next_code()":
+        returns: integer
+        language: sql
+        body: SELECT 7
+    tables:
+      tickets:
+        columns:
+          id: { type: int }
+          code: { type: bigint, default: next_code() }
+`;
+      await applyYaml(db, withDefault);
+      const wider = withDefault.replace('returns: integer', 'returns: bigint');
+      const plan = await planYaml(db, wider);
+      assert.deepEqual(plan.steps.map((s) => s.description), [
+        'alter column code of table public.tickets (default)',
+        'drop function public.next_code() (created again below)',
+        'create function public.next_code()',
+        'alter column code of table public.tickets (default)',
+      ]);
+      const { applyPlan } = await import('../../src/apply/apply.js');
+      await applyPlan(db, plan);
+      await db.exec('INSERT INTO tickets (id) VALUES (1)');
+      assert.deepEqual(await db.query('SELECT code::int FROM tickets'), [{ code: 7 }]);
+      assert.deepEqual((await planYaml(db, wider)).steps.map((s) => s.description), []);
+      const { planRollback } = await import('../../src/rollback/rollback.js');
+      await applyPlan(db, await planRollback(db));
+      assert.deepEqual((await planYaml(db, withDefault)).steps.map((s) => s.description), []);
+    });
+  });
+
   it('replaces a body in place and rebuilds on a new return type', async () => {
     await withDatabase(async ({ db }) => {
       await applyYaml(db, v1);
