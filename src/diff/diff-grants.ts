@@ -29,10 +29,6 @@ export function diffGrants(from: Model, to: Model, changes: Change[]): Change[] 
   const compare = (schema: string, target: GrantTargetRef, desired: Grant[] | undefined, previousName = target.name, initial: Grant[] = []) => {
     const before = atomsOf(created.has(key(schema, target.name)) ? initial : live.get(key(schema, previousName)));
     const after = atomsOf(desired);
-    const minus = (a: GrantAtom[], b: GrantAtom[]) => {
-      const keys = new Set(b.map(atomKey));
-      return a.filter((x) => !keys.has(atomKey(x)));
-    };
     for (const grant of canonicalGrants(minus(before, after)) ?? []) out.push({ kind: 'revoke-privileges', schema, target, grant });
     for (const grant of canonicalGrants(minus(after, before)) ?? []) out.push({ kind: 'grant-privileges', schema, target, grant });
   };
@@ -49,3 +45,9 @@ export function diffGrants(from: Model, to: Model, changes: Change[]): Change[] 
 }
 
 const key = (schema: string, name: string) => `${schema}\u0000${name}`;
+
+/** The privileges in `a` that `b` does not have. */
+function minus(a: GrantAtom[], b: GrantAtom[]): GrantAtom[] {
+  const keys = new Set(b.map(atomKey));
+  return a.filter((x) => !keys.has(atomKey(x)));
+}

@@ -8,7 +8,7 @@ import { constraintsOf, diffTable } from './diff-table.js';
 import { diffViews } from './diff-views.js';
 import { diffGrants } from './diff-grants.js';
 import { SchemaformError } from '../errors.js';
-import { withRowColumns } from '../model/row-columns.js';
+import { findTable, withRowColumns } from '../model/row-columns.js';
 
 
 /**
@@ -293,8 +293,7 @@ function parentsFirst(schema: string, tables: Table[]): Table[] {
 
 /** Whether the live table gets a column of this name from a parent (which must drop it before the table can add its own). */
 function inheritsColumn(model: Model, schema: string, table: string, column: string): boolean {
-  const find = (s: string, t: string) => model.schemas.find((x) => x.name === s)?.tables.find((x) => x.name === t);
-  const live = find(schema, table);
+  const live = findTable(model, schema, table);
   if (!live?.inherits) return false;
   return withRowColumns(live, model).columns.some((c) => c.name === column) && !live.columns.some((c) => c.name === column);
 }

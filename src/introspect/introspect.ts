@@ -145,6 +145,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   }
   for (const r of constraintRows) addConstraint(tables.get(key(r.schema, r.table_name)), r);
   for (const r of functionRows) {
+    const grants = r.acl === null ? undefined : routineGrants(r.acl.map((a) => ({ to: a.to, privilege: a.privilege, withGrantOption: a.grantable })));
     schemaOf(r.schema)?.functions.push({
       name: r.name, kind: r.kind === 'p' ? 'procedure' : 'function', arguments: withoutDefaultArgumentModes(r.arguments),
       ...(r.returns !== null && { returns: r.returns }),
@@ -156,10 +157,8 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
         settings: Object.fromEntries(Object.entries(storageOptions(r.settings)).map(([k, v]) => [k.toLowerCase(), v])),
       }),
       ...(r.comment !== null && { comment: r.comment }),
+      ...(grants && { grants }),
     });
-    const grants = r.acl === null ? undefined : routineGrants(r.acl.map((a) => ({ to: a.to, privilege: a.privilege, withGrantOption: a.grantable })));
-    const routines = schemaOf(r.schema)?.functions;
-    if (grants && routines) routines.at(-1)!.grants = grants;
   }
   const views = new Map<string, View>();
   for (const r of viewRows) {

@@ -62,22 +62,24 @@ export function canonicalGrants(atoms: readonly GrantAtom[]): Grant[] | undefine
  * from PostgreSQL 17), so the file compares with what the catalog holds.
  */
 export function withAllPrivilegesExpanded(model: Model, serverVersion: number): Model {
-  const expand = (grants: Grant[] | undefined, target: 'table' | 'sequence') => {
-    if (!grants?.some((g) => g.privileges.includes('ALL'))) return grants;
-    return canonicalGrants(atomsOf(grants.map((g) => ({
-      ...g,
-      privileges: g.privileges.flatMap((p) => (p === 'ALL' ? allPrivileges(g.columns ? 'column' : target, serverVersion) : [p])),
-    }))));
-  };
-  const touched = model.schemas.some((s) => [...s.tables, ...s.views, ...s.sequences].some((o) => o.grants?.some((g) => g.privileges.includes('ALL'))));
-  if (!touched) return model;
+  const hasAll = (o: { grants?: Grant[] }) => o.grants?.some((g) => g.privileges.includes('ALL')) ?? false;
+  if (!model.schemas.some((s) => s.tables.some(hasAll) || s.views.some(hasAll) || s.sequences.some(hasAll))) return model;
+  const expand = <T extends { grants?: Grant[] }>(o: T, target: 'table' | 'sequence'): T => (hasAll(o)
+    ? {
+      ...o,
+      grants: canonicalGrants(atomsOf(o.grants!.map((g) => ({
+        ...g,
+        privileges: g.privileges.flatMap((p) => (p === 'ALL' ? allPrivileges(g.columns ? 'column' : target, serverVersion) : [p])),
+      })))),
+    }
+    : o);
   return {
     ...model,
     schemas: model.schemas.map((s) => ({
       ...s,
-      tables: s.tables.map((t) => ({ ...t, grants: expand(t.grants, 'table') })),
-      views: s.views.map((v) => ({ ...v, grants: expand(v.grants, 'table') })),
-      sequences: s.sequences.map((q) => ({ ...q, grants: expand(q.grants, 'sequence') })),
+      tables: s.tables.map((t) => expand(t, 'table')),
+      views: s.views.map((v) => expand(v, 'table')),
+      sequences: s.sequences.map((q) => expand(q, 'sequence')),
     })),
   };
 }

@@ -11,8 +11,13 @@ export function withRowColumns(table: Table, model: Model): Table {
   return columns === table.columns ? table : { ...table, columns };
 }
 
+/** A table of the model by schema and name. */
+export function findTable(model: Model, schema: string, name: string): Table | undefined {
+  return model.schemas.find((s) => s.name === schema)?.tables.find((t) => t.name === name);
+}
+
 function rowColumns(table: Table, model: Model, depth: number): Column[] {
-  const find = (schema: string, name: string) => model.schemas.find((s) => s.name === schema)?.tables.find((t) => t.name === name);
+  const find = (schema: string, name: string) => findTable(model, schema, name);
   if (depth > 32) return table.columns;
   if (table.partitionOf) {
     const parent = find(table.partitionOf.schema, table.partitionOf.table);

@@ -84,7 +84,6 @@ export async function normalizeDesired(
   try {
     for (const r of schemaRenames) await db.exec(renderChange({ kind: 'rename-schema', ...r }, { serverVersion: server.versionNum }).join(';\n'));
     await createPrerequisites(db, desired, live, server);
-    const searchPath = (schema: string) => `SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')}`;
     // An inheriting table's checks and indexes may name its parents' columns.
     const tableSet = probeSet(probes, 'schemaform_probe', (probeName, { schema, table }) => probeScript(schema, probeName, withRowColumns(table, desired)), (p) => p.table);
     const domainSet = probeSet(domainProbes, 'schemaform_probe_domain', (probeName, { schema, domain }) => [
@@ -280,11 +279,10 @@ function partitionProbeScript(probeName: string, { schema, table, parent }: Part
   const columnsOf = (t: Table) => t.columns
     .map((c) => columnDefinition({ ...c, default: undefined, generated: undefined, identity: undefined, notNull: false, comment: undefined }))
     .join(', ');
-  const searchPath = `SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')}`;
-  if (!parent) return [searchPath, `CREATE TEMP TABLE ${quoteIdent(probeName)} (${columnsOf(table)}) PARTITION BY ${table.partitionBy}`].join(';\n');
+  if (!parent) return [searchPath(schema), `CREATE TEMP TABLE ${quoteIdent(probeName)} (${columnsOf(table)}) PARTITION BY ${table.partitionBy}`].join(';\n');
   const stand = `${probeName}_parent`;
   return [
-    searchPath,
+    searchPath(schema),
     `CREATE TEMP TABLE ${quoteIdent(stand)} (${columnsOf(parent)}) PARTITION BY ${parent.partitionBy}`,
     `CREATE TEMP TABLE ${quoteIdent(probeName)} PARTITION OF pg_temp.${quoteIdent(stand)} ${table.partitionOf!.bound}`,
   ].join(';\n');
@@ -314,7 +312,7 @@ function columnProbeSet(columns: ColumnProbe[]): Array<Probe<ColumnProbe[]>> {
       probeName,
       original: batch,
       script: [
-        `SET LOCAL search_path TO ${[batch[0]!.schema, 'public'].map(quoteIdent).join(', ')}`,
+        searchPath(batch[0]!.schema),
         `CREATE TEMP TABLE ${quoteIdent(probeName)} (${definitions.join(', ')}) ON COMMIT DROP`,
       ].join(';\n'),
     };
@@ -334,6 +332,11 @@ function adoptColumnSpelling(column: Column, probe: Column): Column {
   return out;
 }
 
+/** Probes resolve names as the object's own schema would, then public. */
+function searchPath(schema: string): string {
+  return `SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')}`;
+}
+
 function probeScript(schema: string, probeName: string, table: Table): string {
   const columns = table.columns.map((c: Column) => columnDefinition({ ...c, identity: undefined, notNull: false, comment: undefined }));
   const checks = [
@@ -345,7 +348,7 @@ function probeScript(schema: string, probeName: string, table: Table): string {
   const triggers = table.triggers.filter((t) => t.when !== undefined)
     .flatMap((t) => createTriggerStatements('pg_temp', probeName, { ...t, constraint: false, enabled: 'origin', comment: undefined }));
   return [
-    `SET LOCAL search_path TO ${[schema, 'public'].map(quoteIdent).join(', ')}`,
+    searchPath(schema),
     `CREATE TEMP TABLE ${quoteIdent(probeName)} (${[...columns, ...checks].join(', ')}) ON COMMIT DROP`,
     ...indexes,
     ...triggers,

@@ -1,4 +1,4 @@
-import type { GrantTarget } from '../model/grants.js';
+import { allPrivileges, type GrantTarget } from '../model/grants.js';
 import type { Grant, Model, Schema, Table } from '../model/types.js';
 import { identifierBytes, MAX_IDENTIFIER_BYTES } from '../sql/quote.js';
 
@@ -108,18 +108,15 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
   }
 }
 
-const grantable: Record<GrantTarget, string[]> = {
-  table: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER', 'MAINTAIN', 'ALL'],
-  sequence: ['SELECT', 'UPDATE', 'USAGE', 'ALL'],
-  column: ['SELECT', 'INSERT', 'UPDATE', 'REFERENCES', 'ALL'],
-};
+// Offline the server version is unknown: accept what the newest server accepts.
+const grantable = (target: GrantTarget) => [...allPrivileges(target, Number.MAX_SAFE_INTEGER), 'ALL'];
 
 function checkGrants(grants: Grant[] | undefined, target: 'table' | 'sequence', columns: Set<string> | undefined, what: string, path: string[], problems: ModelProblem[]) {
   for (const g of grants ?? []) {
     const kind: GrantTarget = g.columns ? 'column' : target;
     for (const p of g.privileges) {
-      if (!grantable[kind].includes(p)) {
-        problems.push({ path, message: `${p.toLowerCase()} cannot be granted on ${g.columns ? 'columns of ' : ''}${what}; use ${grantable[kind].map((x) => x.toLowerCase()).join(', ')}` });
+      if (!grantable(kind).includes(p)) {
+        problems.push({ path, message: `${p.toLowerCase()} cannot be granted on ${g.columns ? 'columns of ' : ''}${what}; use ${grantable(kind).map((x) => x.toLowerCase()).join(', ')}` });
       }
     }
     if (g.columns && target === 'sequence') problems.push({ path, message: `${what} has no columns to grant on; remove columns` });

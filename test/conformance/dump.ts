@@ -3,11 +3,13 @@ import { join } from 'node:path';
 
 /**
  * pg_dump --schema-only, reduced to what must match: no comments, settings
- * or ownership, and column order inside CREATE TABLE ignored (PostgreSQL
- * cannot reorder columns, so an added column lands last).
+ * or ownership (nor privileges unless asked for), and column order inside
+ * CREATE TABLE ignored (PostgreSQL cannot reorder columns, so an added
+ * column lands last).
  */
-export function schemaDump(binDir: string, url: string): string {
-  const r = spawnSync(join(binDir, 'pg_dump'), ['--schema-only', '--no-owner', '--no-privileges', '--exclude-schema=schemaform', url], { encoding: 'utf8' });
+export function schemaDump(binDir: string, url: string, options: { privileges?: boolean } = {}): string {
+  const flags = ['--schema-only', '--no-owner', ...(options.privileges ? [] : ['--no-privileges']), '--exclude-schema=schemaform'];
+  const r = spawnSync(join(binDir, 'pg_dump'), [...flags, url], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`pg_dump failed: ${r.stderr}`);
   return normalizeDump(r.stdout);
 }

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { introspect } from '../../src/introspect/introspect.js';
+import { introspect, serverInfo } from '../../src/introspect/introspect.js';
 import { listUnmanaged } from '../../src/introspect/unmanaged.js';
-import { serverInfo } from '../../src/introspect/introspect.js';
 import { modelToYaml } from '../../src/yaml/from-model.js';
-import { normalizeDump } from '../conformance/dump.js';
+import { schemaDump } from '../conformance/dump.js';
 import { sql } from '../harness/databases.js';
 import { findPostgresBinaries } from '../harness/postgres-server.js';
 import { serverUrl } from '../harness/root-hooks.js';
@@ -73,12 +71,6 @@ GRANT SELECT ON app.big_orders TO ${role};
 GRANT EXECUTE ON PROCEDURE app.forget(bigint) TO ${role};
 `;
 
-function dump(binDir: string, url: string): string {
-  const r = spawnSync(join(binDir, 'pg_dump'), ['--schema-only', '--no-owner', '--exclude-schema=schemaform', url], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`pg_dump failed: ${r.stderr}`);
-  return normalizeDump(r.stdout);
-}
-
 describe('a database using every managed kind', function () {
   before(async () => { await sql(serverUrl(), `CREATE ROLE ${role}`); });
   after(async () => { await sql(serverUrl(), `DROP ROLE IF EXISTS ${role}`); });
@@ -94,7 +86,7 @@ describe('a database using every managed kind', function () {
       assert.deepEqual((await planYaml(source.db, yaml)).steps.map((s) => s.description), [], 'inspect → plan is empty');
       await withDatabase(async (target) => {
         await applyYaml(target.db, yaml);
-        assert.equal(dump(binDir, target.url), dump(binDir, source.url));
+        assert.equal(schemaDump(binDir, target.url, { privileges: true }), schemaDump(binDir, source.url, { privileges: true }));
         assert.deepEqual((await planYaml(target.db, yaml)).steps.map((s) => s.description), []);
       });
     });
