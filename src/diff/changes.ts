@@ -1,5 +1,5 @@
 import type {
-  Collation, Column, CompositeType, Constraint, Domain, EnumType, Grant, PartitionOf, Policy, Routine, Trigger, View, Extension, Index, Sequence, Table,
+  Collation, Column, CompositeType, Constraint, DefaultPrivilegeObjects, Domain, EnumType, Grant, PartitionOf, Policy, Routine, Trigger, View, Extension, Index, Sequence, Table,
 } from '../model/types.js';
 
 /**
@@ -110,8 +110,12 @@ export type ChangeKind = Change['kind'];
 
 /** The object a change acts on, for grouping in the plan's rendering. */
 export type GrantTargetRef =
-  | { type: 'table' | 'view' | 'sequence'; name: string }
-  | { type: 'function'; name: string; routine: Routine };
+  | { type: 'table' | 'view' | 'sequence' | 'enum' | 'domain' | 'type'; name: string }
+  | { type: 'function'; name: string; routine: Routine }
+  /** `name` is the schema's. */
+  | { type: 'schema'; name: string }
+  /** What `role` creates in the schema later; `name` reads "tables created by app". */
+  | { type: 'default-privileges'; name: string; role: string; on: DefaultPrivilegeObjects };
 
 export interface ObjectRef {
   type: 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'view' | 'function' | 'collation' | 'type';
@@ -174,7 +178,10 @@ export function objectOf(change: Change): ObjectRef {
       return { type: 'table', schema: change.schema, name: change.to };
     case 'grant-privileges':
     case 'revoke-privileges':
-      return { type: change.target.type, schema: change.schema, name: change.target.name };
+      // A schema's privileges and defaults are part of the schema.
+      return change.target.type === 'schema' || change.target.type === 'default-privileges'
+        ? { type: 'schema', name: change.schema }
+        : { type: change.target.type, schema: change.schema, name: change.target.name };
     case 'create-trigger':
       return { type: change.onView ? 'view' : 'table', schema: change.schema, name: change.table };
     default:

@@ -15,8 +15,10 @@ import { findTable, withRowColumns } from '../model/row-columns.js';
  * Pure: the changes that turn `from` (usually the live database) into `to`
  * (usually the desired schema). Deterministic: the same inputs give the same
  * list in the same order. Ordering for execution is the planner's job.
+ * `role` is the role that will run the changes: the default privileges it
+ * has in a schema are what the objects it creates there start with.
  */
-export function diffModels(current: Model, to: Model): Change[] {
+export function diffModels(current: Model, to: Model, options: { role?: string } = {}): Change[] {
   const changes: Change[] = [];
   const { renames, model: from } = applySchemaRenames(current, to);
   changes.push(...renames);
@@ -46,7 +48,7 @@ export function diffModels(current: Model, to: Model): Change[] {
     .map((c) => (c.kind === 'drop-table' && (c.table.partitionOf || c.table.inherits) ? { ...c, table: withRowColumns(c.table, from) } : c))
     .map((c) => (c.kind === 'add-column' && inheritsColumn(from, c.schema, c.table, c.column.name) ? { ...c, afterInheritedDrop: true } : c)), from, to);
   const structural = [...tableChanges, ...diffViews(from, to, tableChanges)];
-  return [...structural, ...diffGrants(from, to, structural)];
+  return [...structural, ...diffGrants(from, to, structural, options.role)];
 }
 
 /**

@@ -1,20 +1,24 @@
 import type { Database } from '../db/database.js';
 import type {
-  Column, Extension, ForeignKey, Grant, Index, IndexKey, MatchType, Model, ReferentialAction, Policy, Schema, Table, Trigger, TriggerEvent, View,
+  Column, DefaultPrivileges, Extension, ForeignKey, Grant, Index, IndexKey, MatchType, Model, ReferentialAction, Policy, Schema, Table, Trigger, TriggerEvent, View,
 } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
 import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
 import {
   columnsQuery, constraintsQuery, domainsQuery, functionsQuery, policiesQuery, triggersQuery, viewsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
-  collationsQuery, compositesQuery, grantsQuery, sequencesQuery, serverQuery, tablesQuery,
+  collationsQuery, compositesQuery, defaultPrivilegesQuery, grantsQuery, sequencesQuery, serverQuery, tablesQuery,
 } from './queries.js';
-import { canonicalGrants, routineGrants, type GrantAtom } from '../model/grants.js';
+import {
+  canonicalDefaultPrivileges, canonicalGrants, grantsBesidesDefault, ROUTINE_DEFAULT_GRANTS, TYPE_DEFAULT_GRANTS, type GrantAtom,
+} from '../model/grants.js';
 
 /** The tool's own schema: state and backups. Never part of a diff. */
 export const TOOL_SCHEMA = 'schemaform';
 
 export interface ServerInfo {
   versionNum: number;
+  /** The role this connection acts as: it owns what a plan creates. */
+  currentRole: string;
   database: string;
   systemIdentifier: string;
 }
@@ -31,8 +35,8 @@ export interface IntrospectOptions {
 }
 
 export async function serverInfo(db: Database): Promise<ServerInfo> {
-  const [row] = await db.query<{ version_num: number; database: string; system_identifier: string }>(serverQuery);
-  return { versionNum: Number(row!.version_num), database: row!.database, systemIdentifier: row!.system_identifier };
+  const [row] = await db.query<{ version_num: number; current_role: string; database: string; system_identifier: string }>(serverQuery);
+  return { versionNum: Number(row!.version_num), currentRole: row!.current_role, database: row!.database, systemIdentifier: row!.system_identifier };
 }
 
 /**
@@ -47,9 +51,9 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   // together and it works through them while this process does other work
   // (parsing the schema file). They run in the order issued, so the
   // search_path is set before any of them.
-  const [, schemaRows, extensionRows, enumRows, domainRows, sequenceRows, tableRows, columnRows, constraintRows, indexRows, viewRows, triggerRows, policyRows, functionRows, grantRows, collationRows, compositeRows] = await Promise.all([
+  const [, schemaRows, extensionRows, enumRows, domainRows, sequenceRows, tableRows, columnRows, constraintRows, indexRows, viewRows, triggerRows, policyRows, functionRows, grantRows, collationRows, compositeRows, defaultPrivilegeRows] = await Promise.all([
     db.query(`SELECT pg_catalog.set_config('search_path', 'public', false)`),
-    db.query<{ name: string; comment: string | null }>(schemasQuery, params),
+    db.query<{ name: string; comment: string | null; acl: AclRow[] | null }>(schemasQuery, params),
     db.query<{ name: string; schema: string; version: string }>(extensionsQuery),
     db.query<EnumRow>(enumsQuery, params),
     db.query<DomainRow>(domainsQuery, params),
@@ -65,14 +69,22 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     db.query<GrantRow>(grantsQuery, params),
     db.query<CollationRow>(collationsQuery(info.versionNum), params),
     db.query<CompositeRow>(compositesQuery, params),
+    db.query<{ schema: string; role: string; on: DefaultPrivileges['on']; acl: AclRow[] | null }>(defaultPrivilegesQuery, params),
   ]);
 
   const schemas = new Map<string, Schema>();
   for (const r of schemaRows) {
     const s = emptySchema(r.name);
     if (r.comment !== null) s.comment = r.comment;
+    // No ACL is the owner alone: a new schema grants nothing to anyone else.
+    s.grants = canonicalGrants(aclAtoms(r.acl ?? [])) ?? [];
     schemas.set(r.name, s);
   }
+  for (const r of defaultPrivilegeRows) {
+    const schema = schemas.get(r.schema);
+    if (schema) (schema.defaultPrivileges ??= []).push({ role: r.role, on: r.on, grants: canonicalGrants(aclAtoms(r.acl ?? [])) ?? [] });
+  }
+  for (const s of schemas.values()) if (s.defaultPrivileges) s.defaultPrivileges = canonicalDefaultPrivileges(s.defaultPrivileges);
   const schemaOf = (name: string) => schemas.get(name);
 
   for (const r of collationRows) {
@@ -96,10 +108,11 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
       name: r.name,
       attributes: (r.attributes ?? []).map((a) => ({ name: a.name, type: a.type, ...(a.collation !== null && { collation: a.collation }) })),
       ...(r.comment !== null && { comment: r.comment }),
+      ...typeGrants(r.acl),
     });
   }
   for (const r of enumRows) {
-    schemaOf(r.schema)?.enums.push({ name: r.name, values: r.values ?? [], ...(r.comment !== null && { comment: r.comment }) });
+    schemaOf(r.schema)?.enums.push({ name: r.name, values: r.values ?? [], ...(r.comment !== null && { comment: r.comment }), ...typeGrants(r.acl) });
   }
   for (const r of domainRows) {
     schemaOf(r.schema)?.domains.push({
@@ -108,6 +121,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
       ...(r.collation !== null && { collation: r.collation }),
       checks: r.checks ?? [],
       ...(r.comment !== null && { comment: r.comment }),
+      ...typeGrants(r.acl),
     });
   }
   for (const r of sequenceRows) {
@@ -145,7 +159,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   }
   for (const r of constraintRows) addConstraint(tables.get(key(r.schema, r.table_name)), r);
   for (const r of functionRows) {
-    const grants = r.acl === null ? undefined : routineGrants(r.acl.map((a) => ({ to: a.to, privilege: a.privilege, withGrantOption: a.grantable })));
+    const grants = r.acl === null ? undefined : grantsBesidesDefault(aclAtoms(r.acl), ROUTINE_DEFAULT_GRANTS);
     schemaOf(r.schema)?.functions.push({
       name: r.name, kind: r.kind === 'p' ? 'procedure' : 'function', arguments: withoutDefaultArgumentModes(r.arguments),
       ...(r.returns !== null && { returns: r.returns }),
@@ -201,7 +215,16 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
 
 const key = (schema: string, name: string) => `${schema}\u0000${name}`;
 
-interface EnumRow { schema: string; name: string; comment: string | null; values: string[] | null }
+interface AclRow { to: string; privilege: string; grantable: boolean }
+const aclAtoms = (acl: AclRow[]): GrantAtom[] => acl.map((a) => ({ to: a.to, privilege: a.privilege, withGrantOption: a.grantable }));
+
+/** A type's USAGE: no ACL, or one that says the same, is the default (everyone). */
+function typeGrants(acl: AclRow[] | null): { grants?: Grant[] } {
+  const grants = acl === null ? undefined : grantsBesidesDefault(aclAtoms(acl), TYPE_DEFAULT_GRANTS);
+  return grants ? { grants } : {};
+}
+
+interface EnumRow { schema: string; name: string; comment: string | null; values: string[] | null; acl: AclRow[] | null }
 interface PolicyRow {
   schema: string; table_name: string; name: string; permissive: boolean; command: string; roles: string[] | null;
   using: string | null; with_check: string | null; comment: string | null;
@@ -247,7 +270,7 @@ interface FunctionRow {
   schema: string; name: string; kind: 'f' | 'p'; arguments: string; returns: string | null; language: string; body: string;
   volatility: string; strict: boolean; security_definer: boolean; parallel: string; leakproof: boolean; cost: string; rows: string;
   settings: string[] | null; comment: string | null;
-  acl: Array<{ to: string; privilege: string; grantable: boolean }> | null;
+  acl: AclRow[] | null;
 }
 const volatilities: Record<string, 'immutable' | 'stable' | 'volatile'> = { i: 'immutable', s: 'stable', v: 'volatile' };
 const parallels: Record<string, 'safe' | 'restricted' | 'unsafe'> = { s: 'safe', r: 'restricted', u: 'unsafe' };
@@ -257,14 +280,14 @@ interface ViewRow {
 }
 interface DomainRow {
   schema: string; name: string; type: string; not_null: boolean; default: string | null; collation: string | null;
-  comment: string | null; checks: Array<{ name: string; expression: string }> | null;
+  comment: string | null; checks: Array<{ name: string; expression: string }> | null; acl: AclRow[] | null;
 }
 interface SequenceRow {
   schema: string; name: string; data_type: string; start: string; increment: string; min_value: string;
   max_value: string; cache: string; cycle: boolean; comment: string | null; owned_table: string | null; owned_column: string | null;
 }
 interface CompositeRow {
-  schema: string; name: string; comment: string | null;
+  schema: string; name: string; comment: string | null; acl: AclRow[] | null;
   attributes: Array<{ name: string; type: string; collation: string | null }> | null;
 }
 interface CollationRow {

@@ -20,10 +20,24 @@ const scope = `
     SELECT classid, objid FROM pg_catalog.pg_depend WHERE deptype = 'e'
   )`;
 
+/**
+ * An ACL as JSON rows {to, privilege, grantable}, leaving out the owner's own
+ * privileges (implied by ownership); grantee 0 is PUBLIC. NULL stays NULL:
+ * it means the kind's built-in default.
+ */
+function aclRows(acl: string, owner?: string): string {
+  return `CASE WHEN ${acl} IS NOT NULL THEN (
+    SELECT COALESCE(json_agg(json_build_object(
+      'to', CASE WHEN e.grantee = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(e.grantee) END,
+      'privilege', e.privilege_type, 'grantable', e.is_grantable)), '[]'::json)
+    FROM pg_catalog.aclexplode(${acl}) e${owner ? ` WHERE e.grantee <> ${owner}` : ''}) END`;
+}
+
 export const schemasQuery = `
 WITH ${scope}
-SELECT n.nspname AS name, pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment
-FROM scope n
+SELECT n.nspname AS name, pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment,
+  ${aclRows('n.nspacl', 'n.nspowner')} AS acl
+FROM pg_catalog.pg_namespace n JOIN scope USING (oid)
 WHERE NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_namespace'::regclass AND m.objid = n.oid)
 ORDER BY 1`;
 
@@ -49,7 +63,8 @@ ORDER BY 1, 2`;
 export const enumsQuery = `
 WITH ${scope}
 SELECT n.nspname AS schema, t.typname AS name, pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
-  (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) AS values
+  (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) AS values,
+  ${aclRows('t.typacl', 't.typowner')} AS acl
 FROM pg_catalog.pg_type t JOIN scope n ON n.oid = t.typnamespace
 WHERE t.typtype = 'e'
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
@@ -60,7 +75,7 @@ WITH ${scope}
 SELECT n.nspname AS schema, t.typname AS name, pg_catalog.format_type(t.typbasetype, t.typtypmod) AS type,
   t.typnotnull AS not_null, pg_catalog.pg_get_expr(t.typdefaultbin, 0, true) AS "default",
   CASE WHEN t.typcollation <> 0 AND t.typcollation <> b.typcollation THEN co.collname END AS collation,
-  pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
+  pg_catalog.obj_description(t.oid, 'pg_type') AS comment, ${aclRows('t.typacl', 't.typowner')} AS acl,
   (SELECT json_agg(json_build_object('name', c.conname, 'expression', pg_catalog.pg_get_expr(c.conbin, 0, true)) ORDER BY c.conname)
      FROM pg_catalog.pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c') AS checks
 FROM pg_catalog.pg_type t
@@ -75,6 +90,7 @@ ORDER BY 1, 2`;
 export const compositesQuery = `
 WITH ${scope}
 SELECT n.nspname AS schema, t.typname AS name, pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
+  ${aclRows('t.typacl', 't.typowner')} AS acl,
   (SELECT json_agg(json_build_object('name', a.attname, 'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
       'collation', CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation THEN co.collname END) ORDER BY a.attnum)
    FROM pg_catalog.pg_attribute a
@@ -116,12 +132,7 @@ SELECT n.nspname AS schema, p.proname AS name, p.prokind AS kind,
   p.prosecdef AS security_definer, p.proparallel AS parallel, p.proleakproof AS leakproof,
   p.procost::text AS cost, p.prorows::text AS rows, p.proconfig AS settings,
   pg_catalog.obj_description(p.oid, 'pg_proc') AS comment,
-  -- NULL is the default ACL; otherwise everyone's EXECUTE but the owner's.
-  CASE WHEN p.proacl IS NOT NULL THEN (
-    SELECT COALESCE(json_agg(json_build_object(
-      'to', CASE WHEN e.grantee = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(e.grantee) END,
-      'privilege', e.privilege_type, 'grantable', e.is_grantable)), '[]'::json)
-    FROM pg_catalog.aclexplode(p.proacl) e WHERE e.grantee <> p.proowner) END AS acl
+  ${aclRows('p.proacl', 'p.proowner')} AS acl
 FROM pg_catalog.pg_proc p
 JOIN scope n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang
@@ -362,7 +373,20 @@ FROM acl
 WHERE grantee <> relowner
 ORDER BY 1, 2, 3, 4, 5`;
 
+/**
+ * ALTER DEFAULT PRIVILEGES ... IN SCHEMA entries. A schema's entry only adds
+ * to the built-in defaults, so its ACL is exactly what it grants.
+ */
+export const defaultPrivilegesQuery = `
+WITH ${scope}
+SELECT n.nspname AS schema, pg_catalog.pg_get_userbyid(d.defaclrole) AS role,
+  CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' END AS "on",
+  ${aclRows('d.defaclacl')} AS acl
+FROM pg_catalog.pg_default_acl d JOIN scope n ON n.oid = d.defaclnamespace
+WHERE d.defaclobjtype IN ('r', 'S', 'f', 'T')
+ORDER BY 1, 2, 3`;
+
 export const serverQuery = `
-SELECT current_setting('server_version_num')::int AS version_num,
+SELECT current_setting('server_version_num')::int AS version_num, current_user AS "current_role",
   current_database() AS database,
   (SELECT system_identifier::text FROM pg_catalog.pg_control_system()) AS system_identifier`;

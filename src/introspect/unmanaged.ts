@@ -52,15 +52,11 @@ SELECT kind, schema, name FROM (
   FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN scope n ON n.oid = c.relnamespace
   WHERE r.rulename <> '_RETURN'
   UNION ALL
-  -- Privileges on tables, views, sequences and routines are managed; on types not yet.
+  -- Privileges on enums, domains and composite types are managed; on range types not yet.
   SELECT 'privileges', n.nspname, t.typname
   FROM pg_catalog.pg_type t JOIN scope n ON n.oid = t.typnamespace
-  WHERE t.typacl IS NOT NULL
+  WHERE t.typacl IS NOT NULL AND t.typtype NOT IN ('e', 'd', 'c')
     AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
-  UNION ALL
-  SELECT 'default privileges', n.nspname, pg_catalog.pg_get_userbyid(d.defaclrole) || ' on ' ||
-         CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' ELSE 'schemas' END
-  FROM pg_catalog.pg_default_acl d JOIN scope n ON n.oid = d.defaclnamespace
   UNION ALL
   SELECT 'view column comment', n.nspname, c.relname || '.' || a.attname
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace

@@ -1,9 +1,9 @@
-import type { Grant, Model } from './types.js';
+import type { DefaultPrivilegeObjects, DefaultPrivileges, Grant, Model, Schema } from './types.js';
 
 /** PostgreSQL's order, which is also how GRANT statements read best. */
-const ORDER = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER', 'MAINTAIN', 'USAGE', 'EXECUTE'];
+const ORDER = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER', 'MAINTAIN', 'USAGE', 'CREATE', 'EXECUTE'];
 
-export type GrantTarget = 'table' | 'sequence' | 'column';
+export type GrantTarget = 'table' | 'sequence' | 'column' | 'routine' | 'type' | 'schema';
 
 /** What ALL means for each target; MAINTAIN exists from PostgreSQL 17. */
 export function allPrivileges(target: GrantTarget, serverVersion: number): string[] {
@@ -11,6 +11,19 @@ export function allPrivileges(target: GrantTarget, serverVersion: number): strin
     case 'table': return ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER', ...(serverVersion >= 170000 ? ['MAINTAIN'] : [])];
     case 'sequence': return ['SELECT', 'UPDATE', 'USAGE'];
     case 'column': return ['SELECT', 'INSERT', 'UPDATE', 'REFERENCES'];
+    case 'routine': return ['EXECUTE'];
+    case 'type': return ['USAGE'];
+    case 'schema': return ['USAGE', 'CREATE'];
+  }
+}
+
+/** The target whose privileges a default-privileges entry hands out. */
+export function defaultPrivilegeTarget(on: DefaultPrivilegeObjects): GrantTarget {
+  switch (on) {
+    case 'tables': return 'table';
+    case 'sequences': return 'sequence';
+    case 'functions': return 'routine';
+    case 'types': return 'type';
   }
 }
 
@@ -59,20 +72,20 @@ export function canonicalGrants(atoms: readonly GrantAtom[]): Grant[] | undefine
 
 /**
  * ALL spelled out for the server at hand (MAINTAIN is a table privilege
- * from PostgreSQL 17), so the file compares with what the catalog holds.
+ * from PostgreSQL 17), so the file compares with what the catalog holds;
+ * and default privileges without a role given to the role that applies.
  */
-export function withAllPrivilegesExpanded(model: Model, serverVersion: number): Model {
-  const hasAll = (o: { grants?: Grant[] }) => o.grants?.some((g) => g.privileges.includes('ALL')) ?? false;
-  if (!model.schemas.some((s) => s.tables.some(hasAll) || s.views.some(hasAll) || s.sequences.some(hasAll))) return model;
-  const expand = <T extends { grants?: Grant[] }>(o: T, target: 'table' | 'sequence'): T => (hasAll(o)
-    ? {
-      ...o,
-      grants: canonicalGrants(atomsOf(o.grants!.map((g) => ({
-        ...g,
-        privileges: g.privileges.flatMap((p) => (p === 'ALL' ? allPrivileges(g.columns ? 'column' : target, serverVersion) : [p])),
-      })))),
-    }
-    : o);
+export function withServerPrivileges(model: Model, serverVersion: number, currentRole: string): Model {
+  const hasAll = (grants: Grant[] | undefined) => grants?.some((g) => g.privileges.includes('ALL')) ?? false;
+  // Types, routines and schemas have the same ALL everywhere: the loader spells theirs out.
+  const schemaNeeds = (s: Schema) => s.defaultPrivileges?.some((d) => d.role === undefined || hasAll(d.grants))
+    || [s.tables, s.views, s.sequences].some((list) => list.some((o) => hasAll(o.grants)));
+  if (!model.schemas.some(schemaNeeds)) return model;
+  const spelled = (grants: Grant[], target: GrantTarget) => canonicalGrants(atomsOf(grants.map((g) => ({
+    ...g,
+    privileges: g.privileges.flatMap((p) => (p === 'ALL' ? allPrivileges(g.columns ? 'column' : target, serverVersion) : [p])),
+  })))) ?? [];
+  const expand = <T extends { grants?: Grant[] }>(o: T, target: GrantTarget): T => (hasAll(o.grants) ? { ...o, grants: spelled(o.grants!, target) } : o);
   return {
     ...model,
     schemas: model.schemas.map((s) => ({
@@ -80,20 +93,43 @@ export function withAllPrivilegesExpanded(model: Model, serverVersion: number): 
       tables: s.tables.map((t) => expand(t, 'table')),
       views: s.views.map((v) => expand(v, 'table')),
       sequences: s.sequences.map((q) => expand(q, 'sequence')),
+      ...(s.defaultPrivileges && {
+        defaultPrivileges: canonicalDefaultPrivileges(s.defaultPrivileges.map((d) => ({ ...expand(d, defaultPrivilegeTarget(d.on)), role: d.role ?? currentRole }))),
+      }),
     })),
   };
 }
 
+/** One entry per role and kind of object, sorted, none empty: equal defaults compare equal. */
+export function canonicalDefaultPrivileges(entries: readonly DefaultPrivileges[]): DefaultPrivileges[] {
+  const merged = new Map<string, DefaultPrivileges>();
+  for (const e of entries) {
+    const key = `${e.role ?? ''}\u0000${e.on}`;
+    const previous = merged.get(key);
+    merged.set(key, { ...(e.role !== undefined && { role: e.role }), on: e.on, grants: [...(previous?.grants ?? []), ...e.grants] });
+  }
+  return [...merged.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([, e]) => {
+      const grants = canonicalGrants(atomsOf(e.grants));
+      return grants ? [{ ...e, grants }] : [];
+    });
+}
+
 /** What a new function or procedure allows: everyone may execute it. */
 export const ROUTINE_DEFAULT_GRANTS: Grant[] = [{ to: 'public', privileges: ['EXECUTE'] }];
+/** What a new type (enum, domain, composite) allows: everyone may use it. */
+export const TYPE_DEFAULT_GRANTS: Grant[] = [{ to: 'public', privileges: ['USAGE'] }];
 
 /**
- * A routine's privileges as the model keeps them: undefined when they are
- * PostgreSQL's default, however the catalog or the file spells that.
+ * Privileges of an object whose kind PostgreSQL grants to everyone by
+ * default (routines, types), as the model keeps them: undefined when they
+ * are that default, however the catalog or the file spells it.
  */
-export function routineGrants(atoms: readonly GrantAtom[]): Grant[] | undefined {
+export function grantsBesidesDefault(atoms: readonly GrantAtom[], defaults: readonly Grant[]): Grant[] | undefined {
   const grants = canonicalGrants(atoms) ?? [];
-  const isDefault = grants.length === 1 && grants[0]!.to === 'public' && !grants[0]!.withGrantOption && !grants[0]!.columns
-    && grants[0]!.privileges.length === 1 && grants[0]!.privileges[0] === 'EXECUTE';
+  const defaultKeys = atomsOf(defaults).map(atomKey);
+  const keys = atomsOf(grants).map(atomKey);
+  const isDefault = keys.length === defaultKeys.length && keys.every((k) => defaultKeys.includes(k));
   return isDefault ? undefined : grants;
 }

@@ -35,6 +35,23 @@ export interface Schema {
   collations?: Collation[];
   /** Composite types, CREATE TYPE ... AS (...) (only when the schema has some). */
   composites?: CompositeType[];
+  /**
+   * USAGE and CREATE on the schema beyond its owner's. Desired side: only
+   * managed when the file sets them (the public schema comes with its own).
+   */
+  grants?: Grant[];
+  /** ALTER DEFAULT PRIVILEGES ... IN SCHEMA: what objects created here later start with. */
+  defaultPrivileges?: DefaultPrivileges[];
+}
+
+export type DefaultPrivilegeObjects = 'tables' | 'sequences' | 'functions' | 'types';
+
+/** The privileges objects of one kind get when `role` creates them in the schema, beyond the built-in defaults. */
+export interface DefaultPrivileges {
+  /** The creating role. Desired side: omitted means the role that applies the plan. */
+  role?: string;
+  on: DefaultPrivilegeObjects;
+  grants: Grant[];
 }
 
 export interface CompositeType {
@@ -42,6 +59,8 @@ export interface CompositeType {
   /** In order: a row of this type lists its fields in this order. */
   attributes: Array<{ name: string; type: string; collation?: string }>;
   comment?: string;
+  /** USAGE beyond the owner; undefined is PostgreSQL's default (public may use it), [] the owner only. */
+  grants?: Grant[];
 }
 
 /** CREATE COLLATION: which library sorts, under which locale. Collations cannot be altered. */
@@ -104,8 +123,8 @@ export interface View {
 }
 
 /**
- * Privileges granted to a role (or `public`) on a table, view or sequence,
- * beyond the owner's own. Kept canonical (see canonicalGrants): one entry per
+ * Privileges granted to a role (or `public`) on an object (a table, view,
+ * sequence, routine, type or schema), beyond the owner's own. Kept canonical (see canonicalGrants): one entry per
  * role and grant option for the whole object, one per role, grant option
  * and privilege for columns.
  */
@@ -122,6 +141,8 @@ export interface EnumType {
   name: string;
   values: string[];
   comment?: string;
+  /** As for composite types: undefined is the default (public may use it). */
+  grants?: Grant[];
 }
 
 /** CREATE DOMAIN: a base type with a default, NOT NULL and named checks on VALUE. */
@@ -133,6 +154,8 @@ export interface Domain {
   collation?: string;
   checks: Array<{ name: string; expression: string }>;
   comment?: string;
+  /** As for composite types: undefined is the default (public may use it). */
+  grants?: Grant[];
 }
 
 export interface SequenceOptions {

@@ -1,4 +1,4 @@
-import type { Change } from '../diff/changes.js';
+import type { Change, GrantTargetRef } from '../diff/changes.js';
 import { actionOf, describeObject, objectOf, type ObjectRef } from '../diff/changes.js';
 import { fingerprintOf, objectDigests, restrictModel } from '../model/objects.js';
 import type { Grant, Model } from '../model/types.js';
@@ -129,8 +129,8 @@ export function describeChange(change: Change): string {
     case 'create-trigger': return `create trigger ${change.trigger.name} on ${object}`;
     case 'create-policy': return `create policy ${change.policy.name} on ${object}`;
     case 'drop-policy': return `drop policy ${change.policy.name} from ${object}`;
-    case 'grant-privileges': return `grant ${privilegeText(change.grant)} on ${object} to ${change.grant.to}${change.grant.withGrantOption ? ' with grant option' : ''}`;
-    case 'revoke-privileges': return `revoke ${privilegeText(change.grant)} on ${object} from ${change.grant.to}${change.grant.withGrantOption ? ' (and its grant option)' : ''}`;
+    case 'grant-privileges': return `grant ${privilegeText(change.grant)} on ${grantedObject(change.target, object)} to ${change.grant.to}${change.grant.withGrantOption ? ' with grant option' : ''}`;
+    case 'revoke-privileges': return `revoke ${privilegeText(change.grant)} on ${grantedObject(change.target, object)} from ${change.grant.to}${change.grant.withGrantOption ? ' (and its grant option)' : ''}`;
     case 'set-inheritance': return [
       ...change.add.map((p) => `make ${object} inherit from ${p.schema}.${p.table}`),
       ...change.remove.map((p) => `stop ${object} inheriting from ${p.schema}.${p.table}`),
@@ -153,6 +153,11 @@ export function describeChange(change: Change): string {
       throw new Error(`undescribed change ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/** Default privileges are not on the schema itself but on what is created in it later. */
+function grantedObject(target: GrantTargetRef, object: string): string {
+  return target.type === 'default-privileges' ? `${target.name} in ${object} (default privileges)` : object;
 }
 
 function privilegeText(grant: Grant): string {

@@ -166,8 +166,15 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
         { code: 'table-rewrite', severity: 'high', message: `Making ${change.schema}.${change.table} ${change.unlogged ? 'unlogged' : 'logged'} rewrites it (${rows(ctx, change.schema, change.table)}) under an ACCESS EXCLUSIVE lock` },
         ...(change.unlogged ? [{ code: 'breaking-change' as const, severity: 'medium' as const, message: `An unlogged ${change.schema}.${change.table} is emptied after a crash and not copied to replicas` }] : []),
       ];
-    case 'revoke-privileges':
-      return [{ code: 'breaking-change', severity: 'medium', message: `Revokes ${change.grant.privileges.join(', ')}${change.grant.columns ? ` (${change.grant.columns.join(', ')})` : ''} on ${change.schema}.${change.target.name} from ${change.grant.to}: what it runs that needs them starts failing` }];
+    case 'revoke-privileges': {
+      const what = `${change.grant.privileges.join(', ')}${change.grant.columns ? ` (${change.grant.columns.join(', ')})` : ''}`;
+      const { target } = change;
+      if (target.type === 'default-privileges') {
+        return [{ code: 'breaking-change', severity: 'low', message: `Stops granting ${what} to ${change.grant.to} on ${target.on} that ${target.role} creates in schema ${change.schema} from now on (existing ones keep theirs)` }];
+      }
+      const on = target.type === 'schema' ? `schema ${change.schema}` : `${change.schema}.${target.name}`;
+      return [{ code: 'breaking-change', severity: 'medium', message: `Revokes ${what} on ${on} from ${change.grant.to}: what it runs that needs them starts failing` }];
+    }
     case 'set-partition': {
       const t = `${change.schema}.${change.table}`;
       return [

@@ -42,8 +42,9 @@ export function phaseOf(change: Change): number {
     case 'create-view': return 17.5;
     case 'set-view-comment': return 17.6;
     // Once every object exists in its final form (views are recreated just before).
-    case 'revoke-privileges': return 17.62;
-    case 'grant-privileges': return 17.65;
+    case 'revoke-privileges': case 'grant-privileges':
+      // Default privileges last of all: objects this plan creates start with the ones in force now.
+      return change.target.type === 'default-privileges' ? 17.7 : change.kind === 'revoke-privileges' ? 17.62 : 17.65;
     case 'drop-constraint': return change.constraint.type === 'foreign-key' ? 5 : 6;
     case 'drop-index': return 6;
     case 'drop-trigger': case 'drop-policy': return 6;

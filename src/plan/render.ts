@@ -1,4 +1,4 @@
-import type { Change, EnumColumnUse } from '../diff/changes.js';
+import type { Change, EnumColumnUse, GrantTargetRef } from '../diff/changes.js';
 import type { Column, CompositeType, Domain, Table, View } from '../model/types.js';
 import { createRoutine, dropRoutine, routineSignature } from './routines.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
@@ -209,16 +209,16 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       return [`DROP POLICY ${quoteIdent(change.policy.name)} ON ${qualify(change.schema, change.table)}`];
     case 'grant-privileges':
     case 'revoke-privileges': {
-      const { grant } = change;
+      const { grant, target } = change;
       const privileges = grant.columns ? grant.privileges.map((p) => `${p} (${quoteList(grant.columns!)})`).join(', ') : grant.privileges.join(', ');
-      const { target } = change;
-      const on = target.type === 'function'
-        ? `${target.routine.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${routineSignature(change.schema, target.routine)}`
-        : `${target.type === 'sequence' ? 'SEQUENCE' : 'TABLE'} ${qualify(change.schema, target.name)}`;
       const grantee = grant.to === 'public' ? 'PUBLIC' : quoteIdent(grant.to);
-      return [change.kind === 'grant-privileges'
+      const on = grantObject(change.schema, target);
+      const statement = change.kind === 'grant-privileges'
         ? `GRANT ${privileges} ON ${on} TO ${grantee}${grant.withGrantOption ? ' WITH GRANT OPTION' : ''}`
-        : `REVOKE ${privileges} ON ${on} FROM ${grantee}`];
+        : `REVOKE ${privileges} ON ${on} FROM ${grantee}`;
+      return [target.type === 'default-privileges'
+        ? `ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(target.role)} IN SCHEMA ${quoteIdent(change.schema)} ${statement}`
+        : statement];
     }
     case 'set-inheritance': {
       const t = qualify(change.schema, change.table);
@@ -386,4 +386,17 @@ function restoreTable(schema: string, table: Table, relation: string, saved: str
 
 function attributeDefinition(a: CompositeType['attributes'][number]): string {
   return `${quoteIdent(a.name)} ${a.type}${a.collation !== undefined ? ` COLLATE ${quoteIdent(a.collation)}` : ''}`;
+}
+
+/** What GRANT and REVOKE name after ON. */
+function grantObject(schema: string, target: GrantTargetRef): string {
+  switch (target.type) {
+    case 'function': return `${target.routine.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${routineSignature(schema, target.routine)}`;
+    case 'sequence': return `SEQUENCE ${qualify(schema, target.name)}`;
+    case 'table': case 'view': return `TABLE ${qualify(schema, target.name)}`;
+    case 'domain': return `DOMAIN ${qualify(schema, target.name)}`;
+    case 'enum': case 'type': return `TYPE ${qualify(schema, target.name)}`;
+    case 'schema': return `SCHEMA ${quoteIdent(schema)}`;
+    case 'default-privileges': return target.on.toUpperCase();
+  }
 }

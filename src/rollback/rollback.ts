@@ -48,7 +48,7 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
   const unrestorable = new Map<Change, Hazard[]>();
   const { renames: schemaRenames, base } = await comparisonBase(db, source, desired, scope);
   refuseRepartitioning(base, desired);
-  const changes = withRestores([...schemaRenames, ...diffModels(base, desired)], backups, renames, unrestorable)
+  const changes = withRestores([...schemaRenames, ...diffModels(base, desired, { role: server.currentRole })], backups, renames, unrestorable)
     .map((c) => (c.kind === 'restore-table' && (c.table.partitionOf || c.table.inherits) ? { ...c, table: withRowColumns(c.table, desired) } : c));
   const now = (options.now ?? (() => new Date()))();
   return buildPlan({

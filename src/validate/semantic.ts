@@ -1,10 +1,10 @@
-import { allPrivileges, type GrantTarget } from '../model/grants.js';
+import { allPrivileges, defaultPrivilegeTarget, type GrantTarget } from '../model/grants.js';
 import type { Grant, Model, Schema, Table } from '../model/types.js';
 import { identifierBytes, MAX_IDENTIFIER_BYTES } from '../sql/quote.js';
 
 export interface ModelProblem {
   /** Path into the YAML document, e.g. ['schemas', 'public', 'tables', 'users', 'indexes', 'x']. */
-  path: string[];
+  path: Array<string | number>;
   message: string;
 }
 
@@ -43,7 +43,14 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
     if (previous) problems.push({ path, message: `${what} "${name}" has the same name as ${previous} in schema "${schema.name}"; relation names must be unique per schema` });
     else relations.set(name, `${what} "${name}"`);
   };
-  for (const e of schema.enums) checkName(e.name, [...base, 'enums', e.name], problems);
+  checkGrants(schema.grants, 'schema', undefined, `schema "${schema.name}"`, [...base, 'grants'], problems);
+  (schema.defaultPrivileges ?? []).forEach((d, i) => {
+    checkGrants(d.grants, defaultPrivilegeTarget(d.on), undefined, `${d.on} (default privileges)`, [...base, 'defaultPrivileges', i, 'grants'], problems);
+  });
+  for (const e of schema.enums) {
+    checkName(e.name, [...base, 'enums', e.name], problems);
+    checkGrants(e.grants, 'type', undefined, `enum "${e.name}"`, [...base, 'enums', e.name, 'grants'], problems);
+  }
   // Enums, domains and every table's row type share pg_type: one namespace per schema.
   const types = new Map<string, string>();
   const claimType = (name: string, what: string, path: string[]) => {
@@ -54,10 +61,12 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
   for (const e of schema.enums) claimType(e.name, 'enum', [...base, 'enums', e.name]);
   for (const t of schema.composites ?? []) {
     checkName(t.name, [...base, 'composites', t.name], problems);
+    checkGrants(t.grants, 'type', undefined, `composite type "${t.name}"`, [...base, 'composites', t.name, 'grants'], problems);
     claimType(t.name, 'composite type', [...base, 'composites', t.name]);
   }
   for (const d of schema.domains) {
     checkName(d.name, [...base, 'domains', d.name], problems);
+    checkGrants(d.grants, 'type', undefined, `domain "${d.name}"`, [...base, 'domains', d.name, 'grants'], problems);
     claimType(d.name, 'domain', [...base, 'domains', d.name]);
   }
   for (const t of schema.tables) claimType(t.name, 'table', [...base, 'tables', t.name]);
@@ -111,7 +120,7 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
 // Offline the server version is unknown: accept what the newest server accepts.
 const grantable = (target: GrantTarget) => [...allPrivileges(target, Number.MAX_SAFE_INTEGER), 'ALL'];
 
-function checkGrants(grants: Grant[] | undefined, target: 'table' | 'sequence', columns: Set<string> | undefined, what: string, path: string[], problems: ModelProblem[]) {
+function checkGrants(grants: Grant[] | undefined, target: GrantTarget, columns: Set<string> | undefined, what: string, path: ModelProblem['path'], problems: ModelProblem[]) {
   for (const g of grants ?? []) {
     const kind: GrantTarget = g.columns ? 'column' : target;
     for (const p of g.privileges) {
@@ -119,7 +128,7 @@ function checkGrants(grants: Grant[] | undefined, target: 'table' | 'sequence', 
         problems.push({ path, message: `${p.toLowerCase()} cannot be granted on ${g.columns ? 'columns of ' : ''}${what}; use ${grantable(kind).map((x) => x.toLowerCase()).join(', ')}` });
       }
     }
-    if (g.columns && target === 'sequence') problems.push({ path, message: `${what} has no columns to grant on; remove columns` });
+    if (g.columns && target !== 'table') problems.push({ path, message: `${what} has no columns to grant on; remove columns` });
     for (const c of g.columns ?? []) {
       if (columns && !columns.has(c)) problems.push({ path, message: `grant to ${g.to} on ${what} names column "${c}", which it does not have` });
     }

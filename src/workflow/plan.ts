@@ -3,7 +3,7 @@ import type { Database } from '../db/database.js';
 import type { Change } from '../diff/changes.js';
 import { SchemaformError } from '../errors.js';
 import { diffModels, refuseRepartitioning } from '../diff/diff.js';
-import { withAllPrivilegesExpanded } from '../model/grants.js';
+import { withServerPrivileges } from '../model/grants.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
 import { normalizeDesired } from '../normalize/probe.js';
@@ -45,7 +45,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   // A broken file is the more useful error; don't leave the other one unhandled.
   reading.catch(() => undefined);
   const loaded = await (typeof desiredInput === 'function' ? desiredInput() : desiredInput);
-  const desired = withAllPrivilegesExpanded(loaded, server.versionNum);
+  const desired = withServerPrivileges(loaded, server.versionNum, server.currentRole);
   const [latest, live, everywhere] = await reading;
   const scope = managedScope(desired, latest);
   const unmanaged = everywhere.filter((o) => scope.schemas.includes(o.schema));
@@ -63,7 +63,8 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   const normalized = await normalizeDesired(db, desired, base, server, renames);
   phase('planning');
   refuseRepartitioning(base, normalized);
-  const changes = renames.length ? [...renames, ...diffModels(base, normalized)] : diffModels(source, normalized);
+  const diffOptions = { role: server.currentRole };
+  const changes = renames.length ? [...renames, ...diffModels(base, normalized, diffOptions)] : diffModels(source, normalized, diffOptions);
   await requireAvailableExtensions(db, changes);
   await requireExistingRoles(db, changes);
   return buildPlan({
@@ -98,7 +99,9 @@ async function requireAvailableExtensions(db: Database, changes: Change[]) {
 
 /** Roles belong to the cluster: the file may only reference roles that exist. */
 async function requireExistingRoles(db: Database, changes: Change[]) {
-  const named = [...new Set(changes.flatMap((c) => (c.kind === 'grant-privileges' && c.grant.to !== 'public' ? [c.grant.to] : [])))];
+  const named = [...new Set(changes.flatMap((c) => (c.kind === 'grant-privileges'
+    ? [...(c.grant.to !== 'public' ? [c.grant.to] : []), ...(c.target.type === 'default-privileges' ? [c.target.role] : [])]
+    : [])))];
   if (named.length === 0) return;
   const rows = await db.query<{ name: string }>('SELECT rolname AS name FROM pg_catalog.pg_roles WHERE rolname = ANY($1::text[])', [named]);
   const existing = new Set(rows.map((r) => r.name));

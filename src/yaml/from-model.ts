@@ -17,10 +17,16 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
   }
   doc.schemas = Object.fromEntries(model.schemas.map((s) => [s.name, {
     ...(s.comment !== undefined && { comment: s.comment }),
+    // None beyond the owner's is left unwritten: the file then leaves the schema's privileges alone.
+    ...grantsToRaw(s.grants),
+    ...(s.defaultPrivileges?.length && {
+      defaultPrivileges: s.defaultPrivileges.map((d) => ({ ...(d.role !== undefined && { role: d.role }), on: d.on, ...grantsToRaw(d.grants) })),
+    }),
     ...(s.composites?.length && {
       composites: Object.fromEntries(s.composites.map((t) => [t.name, {
         attributes: Object.fromEntries(t.attributes.map((a) => [a.name, a.collation !== undefined ? { type: a.type, collation: a.collation } : a.type])),
         ...(t.comment !== undefined && { comment: t.comment }),
+        ...defaultedGrantsToRaw(t.grants),
       }])),
     }),
     ...(s.collations?.length && {
@@ -34,7 +40,11 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
         ...(c.comment !== undefined && { comment: c.comment }),
       }])),
     }),
-    ...(s.enums.length && { enums: Object.fromEntries(s.enums.map((e) => [e.name, e.comment !== undefined ? { values: e.values, comment: e.comment } : e.values])) }),
+    ...(s.enums.length && {
+      enums: Object.fromEntries(s.enums.map((e) => [e.name, e.comment !== undefined || e.grants
+        ? { values: e.values, ...(e.comment !== undefined && { comment: e.comment }), ...defaultedGrantsToRaw(e.grants) }
+        : e.values])),
+    }),
     ...(s.domains.length && {
       domains: Object.fromEntries(s.domains.map((d) => [d.name, {
         type: d.type,
@@ -43,6 +53,7 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
         ...(d.collation !== undefined && { collation: d.collation }),
         ...(d.checks.length && { checks: Object.fromEntries(d.checks.map((c) => [c.name, { expression: c.expression }])) }),
         ...(d.comment !== undefined && { comment: d.comment }),
+        ...defaultedGrantsToRaw(d.grants),
       }])),
     }),
     ...(s.sequences.length && { sequences: Object.fromEntries(s.sequences.map((q) => [q.name, sequenceToRaw(q)])) }),
@@ -63,8 +74,7 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
           ...(f.rows !== (setReturning ? '1000' : '0') && { rows: num(f.rows) }),
           ...(f.settings && { settings: f.settings }),
           ...(f.comment !== undefined && { comment: f.comment }),
-          // [] matters here: it is the owner only, not the default.
-          ...(f.grants && (f.grants.length ? grantsToRaw(f.grants) : { grants: [] })),
+          ...defaultedGrantsToRaw(f.grants),
           body: f.body,
         }];
       })),
@@ -129,6 +139,11 @@ function nonDefaultOptions(o: SequenceOptions, dataTypeDefault: string): Record<
 function sequenceToRaw(s: Sequence) {
   const raw = { ...nonDefaultOptions(s, 'bigint'), ...(s.ownedBy && { ownedBy: s.ownedBy }), ...(s.comment !== undefined && { comment: s.comment }), ...grantsToRaw(s.grants) };
   return Object.keys(raw).length ? raw : null;
+}
+
+/** Routines and types: [] matters, it is the owner only, not the default. */
+function defaultedGrantsToRaw(grants: Grant[] | undefined) {
+  return grants && (grants.length ? grantsToRaw(grants) : { grants: [] });
 }
 
 function grantsToRaw(grants: Grant[] | undefined) {

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { SchemaFileError, SchemaformError, type SourceProblem } from '../errors.js';
 import type { Model } from '../model/types.js';
 import { checkModel } from '../validate/semantic.js';
-import type { SourceFile } from './source.js';
+import type { Path, SourceFile } from './source.js';
 import { isValidShape, validateShape } from './validate-shape.js';
 import { parseSchemaTextFast } from './fast-parse.js';
 import { documentToModel, type RawDocument } from './to-model.js';
@@ -103,6 +103,8 @@ function mergeDocuments(documents: Array<{ source?: SourceFile; doc: RawDocument
       if (!owners.get(key(['schemas', schemaName]))) owners.set(key(['schemas', schemaName]), source);
       if (schema?.comment !== undefined) target.comment = schema.comment;
       if (schema?.renamedFrom !== undefined) target.renamedFrom = schema.renamedFrom;
+      if (schema?.grants !== undefined) target.grants = schema.grants;
+      if (schema?.defaultPrivileges !== undefined) target.defaultPrivileges = [...(target.defaultPrivileges ?? []), ...schema.defaultPrivileges];
       for (const kind of ['collations', 'composites', 'enums', 'domains', 'sequences', 'tables', 'views', 'functions'] as const) {
         for (const [name, def] of Object.entries(schema?.[kind] ?? {})) {
           const path = ['schemas', schemaName, kind, name];
@@ -118,7 +120,7 @@ function mergeDocuments(documents: Array<{ source?: SourceFile; doc: RawDocument
       }
     }
   }
-  const origin = (path: string[]) => {
+  const origin = (path: Path) => {
     for (let n = path.length; n > 0; n--) {
       const owner = owners.get(key(path.slice(0, n)));
       if (owner) return owner;
@@ -128,4 +130,4 @@ function mergeDocuments(documents: Array<{ source?: SourceFile; doc: RawDocument
   return { merged, origin, conflicts };
 }
 
-const key = (path: string[]) => path.join('\u0000');
+const key = (path: Path) => path.join('\u0000');

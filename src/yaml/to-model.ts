@@ -1,9 +1,11 @@
 import type {
-  Collation, CompositeType, Grant, CheckConstraint, Column, Domain, EnumType, Policy, Routine, Trigger, TriggerEvent, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
+  Collation, CompositeType, DefaultPrivilegeObjects, Grant, CheckConstraint, Column, Domain, EnumType, Policy, Routine, Trigger, TriggerEvent, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
   ReferentialAction, Schema, Sequence, Table, UniqueConstraint,
 } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
-import { atomsOf, canonicalGrants, routineGrants } from '../model/grants.js';
+import {
+  allPrivileges, atomsOf, canonicalDefaultPrivileges, canonicalGrants, grantsBesidesDefault, ROUTINE_DEFAULT_GRANTS, TYPE_DEFAULT_GRANTS, type GrantTarget,
+} from '../model/grants.js';
 import { defaultPrimaryKeyName } from '../model/names.js';
 import { canonicalTypeName, displayIdentifier, displayUserType } from '../normalize/type-names.js';
 import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
@@ -19,9 +21,11 @@ interface RawCollation {
 interface RawSchema {
   comment?: string;
   renamedFrom?: string;
-  enums?: Record<string, string[] | { values: string[]; comment?: string }>;
+  grants?: RawGrant[];
+  defaultPrivileges?: Array<{ role?: string; on: DefaultPrivilegeObjects; grants: RawGrant[] }>;
+  enums?: Record<string, string[] | RawEnum>;
   collations?: Record<string, RawCollation>;
-  composites?: Record<string, { attributes: Record<string, string | { type: string; collation?: string }>; comment?: string }>;
+  composites?: Record<string, { attributes: Record<string, string | { type: string; collation?: string }>; comment?: string; grants?: RawGrant[] }>;
   domains?: Record<string, RawDomain>;
   sequences?: Record<string, RawSequence | null>;
   tables?: Record<string, RawTable>;
@@ -39,10 +43,11 @@ interface RawView {
   indexes?: Record<string, RawIndex>; comment?: string; grants?: RawGrant[]; triggers?: Record<string, RawTrigger>;
 }
 interface RawGrant { to: string; privileges: string[]; columns?: string[]; withGrantOption?: boolean }
+interface RawEnum { values: string[]; comment?: string; grants?: RawGrant[] }
 type Num = number | string;
 interface RawDomain {
   type: string; notNull?: boolean; default?: string | number | boolean; collation?: string;
-  checks?: Record<string, { expression: string }>; comment?: string;
+  checks?: Record<string, { expression: string }>; comment?: string; grants?: RawGrant[];
 }
 interface RawSequenceOptions {
   type?: string; start?: Num; increment?: Num; minValue?: Num; maxValue?: Num; cache?: Num; cycle?: boolean;
@@ -135,6 +140,12 @@ export function documentToModel(doc: RawDocument): Model {
     name: schemaName,
     ...(raw?.comment !== undefined && { comment: raw.comment }),
     ...(raw?.renamedFrom !== undefined && { renamedFrom: raw.renamedFrom }),
+    ...(raw?.grants !== undefined && { grants: canonicalGrants(grantAtoms(raw.grants, 'schema')) ?? [] }),
+    ...(raw?.defaultPrivileges !== undefined && {
+      defaultPrivileges: canonicalDefaultPrivileges(raw.defaultPrivileges.map((d) => ({
+        ...(d.role !== undefined && { role: d.role }), on: d.on, grants: grantsOf(d.grants).grants ?? [],
+      }))),
+    }),
     enums: Object.entries(raw?.enums ?? {}).map(([name, def]) => toEnum(name, def)),
     ...(raw?.composites && Object.keys(raw.composites).length > 0 && {
       composites: Object.entries(raw.composites).map(([name, t]): CompositeType => ({
@@ -144,6 +155,7 @@ export function documentToModel(doc: RawDocument): Model {
           return { name: field, type: typeName(type, schemaName), ...(collation !== undefined && { collation }) };
         }),
         ...(t.comment !== undefined && { comment: t.comment }),
+        ...defaultedGrantsOf(t.grants, 'type', TYPE_DEFAULT_GRANTS),
       })),
     }),
     ...(raw?.collations && Object.keys(raw.collations).length > 0 && {
@@ -181,8 +193,10 @@ function toExtension(raw: string | { name: string; schema?: string; version?: st
   return typeof raw === 'string' ? { name: raw } : { ...raw };
 }
 
-function toEnum(name: string, def: string[] | { values: string[]; comment?: string }): EnumType {
-  return Array.isArray(def) ? { name, values: [...def] } : { name, values: [...def.values], ...(def.comment !== undefined && { comment: def.comment }) };
+function toEnum(name: string, def: string[] | RawEnum): EnumType {
+  return Array.isArray(def)
+    ? { name, values: [...def] }
+    : { name, values: [...def.values], ...(def.comment !== undefined && { comment: def.comment }), ...defaultedGrantsOf(def.grants, 'type', TYPE_DEFAULT_GRANTS) };
 }
 
 /** Defaults as CREATE FUNCTION picks them, so that a short file compares equal to the catalog. */
@@ -210,7 +224,7 @@ function toRoutine(signature: string, raw: RawRoutine): Routine {
       settings: Object.fromEntries(Object.entries(raw.settings).map(([k, v]) => [k.toLowerCase(), String(v)])),
     }),
     ...(raw.comment !== undefined && { comment: raw.comment }),
-    ...routineGrantsOf(raw.grants),
+    ...defaultedGrantsOf(raw.grants, 'routine', ROUTINE_DEFAULT_GRANTS),
   };
 }
 
@@ -231,11 +245,15 @@ function toView(name: string, raw: RawView, qualify: (f: string) => string): Vie
   };
 }
 
-/** PUBLIC is a keyword, not a role: any spelling of it means everyone. `ALL` stays until the server version is known. */
-function grantAtoms(raw: RawGrant[] | undefined) {
+/**
+ * PUBLIC is a keyword, not a role: any spelling of it means everyone. ALL is
+ * spelled out where it means the same on every server; on tables and
+ * sequences it stays until the server version is known.
+ */
+function grantAtoms(raw: RawGrant[] | undefined, target?: GrantTarget) {
   return atomsOf((raw ?? []).map((g) => ({
     to: g.to.toLowerCase() === 'public' ? 'public' : g.to,
-    privileges: g.privileges.map((p) => p.toUpperCase()),
+    privileges: g.privileges.flatMap((p) => (p.toUpperCase() === 'ALL' && target ? allPrivileges(target, 0) : [p.toUpperCase()])),
     ...(g.columns && { columns: g.columns }),
     ...(g.withGrantOption && { withGrantOption: true }),
   })));
@@ -246,10 +264,10 @@ function grantsOf(raw: RawGrant[] | undefined): { grants?: Grant[] } {
   return grants ? { grants } : {};
 }
 
-/** A routine's: omitted is the default (public may execute), [] is the owner only. */
-function routineGrantsOf(raw: RawGrant[] | undefined): { grants?: Grant[] } {
+/** For kinds everyone may use by default (routines, types): omitted is that default, [] is the owner only. */
+function defaultedGrantsOf(raw: RawGrant[] | undefined, target: GrantTarget, defaults: Grant[]): { grants?: Grant[] } {
   if (raw === undefined) return {};
-  const grants = routineGrants(grantAtoms(raw).map((a) => (a.privilege === 'ALL' ? { ...a, privilege: 'EXECUTE' } : a)));
+  const grants = grantsBesidesDefault(grantAtoms(raw, target), defaults);
   return grants ? { grants } : {};
 }
 
@@ -262,6 +280,7 @@ function toDomain(name: string, raw: RawDomain, canonicalType: (t: string) => st
     ...(raw.collation !== undefined && { collation: raw.collation }),
     checks: Object.entries(raw.checks ?? {}).map(([n, c]) => ({ name: n, expression: c.expression })),
     ...(raw.comment !== undefined && { comment: raw.comment }),
+    ...defaultedGrantsOf(raw.grants, 'type', TYPE_DEFAULT_GRANTS),
   };
 }
 

@@ -69,6 +69,12 @@ GRANT SELECT (id, name) ON app.customers TO ${role} WITH GRANT OPTION;
 GRANT USAGE ON SEQUENCE app.invoice_numbers TO ${role};
 GRANT SELECT ON app.big_orders TO ${role};
 GRANT EXECUTE ON PROCEDURE app.forget(bigint) TO ${role};
+GRANT USAGE ON SCHEMA app TO ${role};
+REVOKE USAGE ON TYPE app.status FROM PUBLIC;
+GRANT USAGE ON TYPE app.status TO ${role};
+GRANT USAGE ON DOMAIN app.email TO ${role} WITH GRANT OPTION;
+ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO ${role};
+ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT USAGE ON SEQUENCES TO ${role};
 `;
 
 describe('a database using every managed kind', function () {

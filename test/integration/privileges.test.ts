@@ -134,3 +134,108 @@ describe('privileges on tables, columns, views, sequences and routines', functio
     });
   });
 });
+
+describe('privileges on schemas and types, and default privileges', function () {
+  const user = `user_${suffix}`;
+  before(async () => {
+    for (const role of [user]) await sql(serverUrl(), `CREATE ROLE ${quoted(role)}`);
+  });
+  after(async () => {
+    for (const role of [user]) await sql(serverUrl(), `DROP ROLE IF EXISTS ${quoted(role)}`);
+  });
+
+  const base = `
+schemas:
+  app:
+    grants:
+      - { to: ${user}, privileges: [usage] }
+    defaultPrivileges:
+      - { on: tables, grants: [{ to: ${user}, privileges: [select] }] }
+      - { on: functions, grants: [{ to: ${user}, privileges: [execute] }] }
+    enums:
+      mood: { values: [happy, sad], grants: [] }
+    domains:
+      positive: { type: integer, checks: { positive_check: { expression: VALUE > 0 } }, grants: [{ to: ${user}, privileges: [usage] }] }
+    composites:
+      pair: { attributes: { a: integer, b: integer }, grants: [{ to: public, privileges: [all] }] }
+    tables:
+      first:
+        columns: { id: { type: bigint }, feeling: { type: mood } }
+`;
+
+  async function privilegesOf(db: { query<T>(q: string, p?: unknown[]): Promise<T[]> }, table?: string) {
+    const [row] = await db.query<Record<string, boolean>>(`SELECT
+        has_schema_privilege($1, 'app', 'USAGE') AS schema_usage,
+        has_schema_privilege($1, 'app', 'CREATE') AS schema_create,
+        has_type_privilege($1, 'app.mood', 'USAGE') AS mood,
+        has_type_privilege($1, 'app.positive', 'USAGE') AS positive,
+        has_type_privilege($1, 'app.pair', 'USAGE') AS pair,
+        has_table_privilege($1, 'app.first', 'SELECT') AS first_select
+        ${table ? `, has_table_privilege($1, $2, 'SELECT') AS table_select` : ''}`, table ? [user, table] : [user]);
+    return row!;
+  }
+
+  it('grants on schemas and types, sets defaults after creating what they would cover, inspects back and rolls back', async () => {
+    await withDatabase(async ({ db }) => {
+      const plan = await applyYaml(db, base);
+      const sql = plan.steps.flatMap((s) => s.sql);
+      assert.ok(sql.includes(`GRANT USAGE ON SCHEMA "app" TO ${quoted(user)}`), sql.join('\n'));
+      assert.ok(sql.includes('REVOKE USAGE ON TYPE "app"."mood" FROM PUBLIC'), sql.join('\n'));
+      const [{ me }] = await db.query<{ me: string }>('SELECT current_user AS me') as [{ me: string }];
+      assert.ok(sql.includes(`ALTER DEFAULT PRIVILEGES FOR ROLE ${quoted(me)} IN SCHEMA "app" GRANT SELECT ON TABLES TO ${quoted(user)}`), sql.join('\n'));
+      const defaults = plan.steps.filter((s) => s.sql.some((q) => q.startsWith('ALTER DEFAULT PRIVILEGES')));
+      assert.equal(defaults.length, 2);
+      assert.ok(defaults.every((d) => d.index > plan.steps.findIndex((s) => s.change.kind === 'create-table')), 'defaults change after the table is created');
+      assert.deepEqual(await privilegesOf(db), {
+        schema_usage: true, schema_create: false, mood: false, positive: true, pair: true,
+        // Created before the defaults existed, and the file grants nothing on it.
+        first_select: false,
+      });
+      assert.deepEqual((await planYaml(db, base)).steps.map((s) => s.description), []);
+      const yaml = modelToYaml((await introspect(db, { schemas: ['app'] })).model);
+      assert.match(yaml, /defaultPrivileges:/);
+      assert.match(yaml, /mood:\n\s+values: \[ happy, sad \]\n\s+grants: \[\]/);
+      assert.deepEqual((await planYaml(db, yaml)).steps.map((s) => s.description), []);
+
+      // Created now, a table starts with the defaults: the file's word still wins.
+      const later = base.replace('    tables:\n', `    tables:
+      granted:
+        columns: { id: { type: bigint } }
+        grants: [{ to: ${user}, privileges: [select] }]
+      bare:
+        columns: { id: { type: bigint } }
+`).replace(`    grants:\n      - { to: ${user}, privileges: [usage] }\n`, `    grants:\n      - { to: ${user}, privileges: [usage, create] }\n`)
+        .replace(`      - { on: functions, grants: [{ to: ${user}, privileges: [execute] }] }\n`, '');
+      const second = await planYaml(db, later);
+      const descriptions = second.steps.map((s) => s.description);
+      assert.ok(!descriptions.some((d) => /^grant .* table app\.granted/.test(d)), descriptions.join('\n'));
+      assert.ok(descriptions.some((d) => /^revoke SELECT on table app\.bare/.test(d)), descriptions.join('\n'));
+      const dropDefault = second.steps.find((s) => s.sql.some((q) => / REVOKE EXECUTE ON FUNCTIONS FROM /.test(q)));
+      assert.ok(dropDefault?.hazards.some((h) => h.code === 'breaking-change'), descriptions.join('\n'));
+      await applyPlan(db, second);
+      assert.equal((await privilegesOf(db, 'app.granted')).table_select, true);
+      assert.equal((await privilegesOf(db, 'app.bare')).table_select, false);
+      assert.equal((await privilegesOf(db)).schema_create, true);
+      assert.deepEqual((await planYaml(db, later)).steps.map((s) => s.description), []);
+
+      await applyPlan(db, await planRollback(db), { allowDestructive: true });
+      assert.deepEqual((await planYaml(db, base)).steps.map((s) => s.description), []);
+      assert.equal((await privilegesOf(db)).schema_create, false);
+    });
+  });
+
+  it('leaves a schema\'s own privileges alone when the file does not set them', async () => {
+    await withDatabase(async ({ db }) => {
+      await db.exec(`CREATE SCHEMA app; GRANT USAGE ON SCHEMA app TO ${quoted(user)}`);
+      const plan = await planYaml(db, 'schemas:\n  app:\n    tables:\n      t: { columns: { id: { type: bigint } } }\n');
+      assert.deepEqual(plan.steps.map((s) => s.description), ['create table app.t']);
+    });
+  });
+
+  it('reports a privilege a schema or type cannot have at its place in the file', async () => {
+    await withDatabase(async ({ db }) => {
+      await assert.rejects(planYaml(db, base.replace('privileges: [usage] }\n    defaultPrivileges', 'privileges: [select] }\n    defaultPrivileges')), /select cannot be granted on schema "app"; use usage, create, all/);
+      await assert.rejects(planYaml(db, base.replace(`grants: [{ to: ${user}, privileges: [usage] }] }`, `grants: [{ to: ${user}, privileges: [execute] }] }`)), /execute cannot be granted on domain "positive"; use usage, all/);
+    });
+  });
+});
