@@ -76,6 +76,8 @@ export type Change =
   | { kind: 'drop-collation'; schema: string; collation: Collation; rebuild?: boolean }
   | { kind: 'set-collation-comment'; schema: string; collation: Collation }
   | { kind: 'recreate-enum'; schema: string; from: EnumType; to: EnumType; columns: EnumColumnUse[] }
+  /** Before an enum loses values: a nullable column's rows holding them get NULL (array columns lose those elements). */
+  | { kind: 'clear-enum-values'; schema: string; enum: string; values: string[]; use: EnumColumnUse }
   | RestoreChange;
 
 /** Rollback only: put backed-up data back after the object is recreated. */
@@ -102,6 +104,9 @@ export interface EnumColumnUse {
   column: string;
   type: string;
   default?: string;
+  notNull: boolean;
+  /** The table's primary key, to back values up by. */
+  key?: KeyColumn[];
 }
 
 export type ColumnAspect = 'type' | 'default' | 'not-null' | 'identity' | 'generated' | 'collation' | 'comment';
@@ -144,6 +149,8 @@ export function objectOf(change: Change): ObjectRef {
     case 'add-enum-value':
     case 'set-enum-comment':
       return { type: 'enum', schema: change.schema, name: change.enum };
+    case 'clear-enum-values':
+      return { type: 'table', schema: change.use.schema, name: change.use.table };
     case 'create-collation':
     case 'drop-collation':
     case 'set-collation-comment':

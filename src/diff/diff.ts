@@ -15,10 +15,8 @@ import { findTable, withRowColumns } from '../model/row-columns.js';
  * Pure: the changes that turn `from` (usually the live database) into `to`
  * (usually the desired schema). Deterministic: the same inputs give the same
  * list in the same order. Ordering for execution is the planner's job.
- * `role` is the role that will run the changes: the default privileges it
- * has in a schema are what the objects it creates there start with.
  */
-export function diffModels(current: Model, to: Model, options: { role?: string } = {}): Change[] {
+export function diffModels(current: Model, to: Model, options: DiffOptions = {}): Change[] {
   const changes: Change[] = [];
   const { renames, model: from } = applySchemaRenames(current, to);
   changes.push(...renames);
@@ -34,11 +32,11 @@ export function diffModels(current: Model, to: Model, options: { role?: string }
       // schema"), so a schema's comment is only managed when the file sets one.
       changes.push({ kind: 'set-schema-comment', schema: schema.name, comment: schema.comment });
     }
-    changes.push(...diffSchema(previous ?? emptySchema(schema.name), schema, from));
+    changes.push(...diffSchema(previous ?? emptySchema(schema.name), schema, from, options));
   }
   for (const schema of from.schemas) {
     if (toNames.has(schema.name)) continue;
-    changes.push(...diffSchema(schema, emptySchema(schema.name), from));
+    changes.push(...diffSchema(schema, emptySchema(schema.name), from, options));
     changes.push({ kind: 'drop-schema', schema: schema.name });
   }
   const enums = enumTypeNames(from, to);
@@ -176,7 +174,7 @@ function diffExtensions(from: Extension[], to: Extension[]): Change[] {
   return changes;
 }
 
-function diffSchema(from: Schema, to: Schema, fromModel: Model): Change[] {
+function diffSchema(from: Schema, to: Schema, fromModel: Model, options: DiffOptions): Change[] {
   const schema = to.name;
   const changes: Change[] = [];
 
@@ -204,7 +202,7 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model): Change[] {
   for (const e of to.enums) {
     const previous = fromEnums.get(e.name);
     if (!previous) changes.push({ kind: 'create-enum', schema, enum: e });
-    else changes.push(...diffEnum(schema, previous, e, fromModel));
+    else changes.push(...diffEnum(schema, previous, e, fromModel, options.recreateEnums?.has(displayUserType(schema, e.name)) ?? false));
   }
   const toEnums = new Set(to.enums.map((e) => e.name));
   for (const e of from.enums) if (!toEnums.has(e.name)) changes.push({ kind: 'drop-enum', schema, enum: e });
@@ -359,13 +357,23 @@ function diffTables(schema: string, from: Table[], to: Table[]): Change[] {
   return changes;
 }
 
+export interface DiffOptions {
+  /** The role that will run the changes: its default privileges are what the objects it creates start with. */
+  role?: string;
+  /**
+   * Enums (as column types spell them) to recreate even where ADD VALUE
+   * would do: a value added that way cannot be stored in the same transaction.
+   */
+  recreateEnums?: ReadonlySet<string>;
+}
+
 /**
  * Appending values (anywhere) is done in place with ADD VALUE. Removing or
  * reordering values needs a new type and every column using it converted.
  */
-function diffEnum(schema: string, from: EnumType, to: EnumType, fromModel: Model): Change[] {
+function diffEnum(schema: string, from: EnumType, to: EnumType, fromModel: Model, recreate: boolean): Change[] {
   const changes: Change[] = [];
-  if (isSubsequence(from.values, to.values)) {
+  if (isSubsequence(from.values, to.values) && !(recreate && from.values.length < to.values.length)) {
     const present = new Set(from.values);
     to.values.forEach((value, i) => {
       if (present.has(value)) return;
@@ -380,7 +388,11 @@ function diffEnum(schema: string, from: EnumType, to: EnumType, fromModel: Model
       present.add(value);
     });
   } else {
-    changes.push({ kind: 'recreate-enum', schema, from, to, columns: enumUses(fromModel, schema, from.name) });
+    const columns = enumUses(fromModel, schema, from.name);
+    const removed = from.values.filter((v) => !to.values.includes(v));
+    // NOT NULL columns have nothing to put instead: the conversion fails if they hold a removed value.
+    if (removed.length) for (const use of columns.filter((u) => !u.notNull)) changes.push({ kind: 'clear-enum-values', schema, enum: from.name, values: removed, use });
+    changes.push({ kind: 'recreate-enum', schema, from, to, columns });
   }
   if (from.comment !== to.comment) changes.push({ kind: 'set-enum-comment', schema, enum: to.name, comment: to.comment });
   return changes;
@@ -397,9 +409,13 @@ function enumUses(model: Model, schema: string, name: string): EnumColumnUse[] {
   const uses: EnumColumnUse[] = [];
   for (const s of model.schemas) {
     for (const t of s.tables) {
+      const key = t.primaryKey?.columns.map((k) => ({ name: k, type: t.columns.find((c) => c.name === k)?.type ?? 'text' }));
       for (const c of t.columns) {
         if (c.type === display || c.type.startsWith(display + '[')) {
-          uses.push({ schema: s.name, table: t.name, column: c.name, type: c.type, ...(c.default !== undefined && { default: c.default }) });
+          uses.push({
+            schema: s.name, table: t.name, column: c.name, type: c.type, ...(c.default !== undefined && { default: c.default }),
+            notNull: c.notNull, ...(key && { key }),
+          });
         }
       }
     }

@@ -116,6 +116,7 @@ export function describeChange(change: Change): string {
     case 'set-schema-comment': case 'set-enum-comment': case 'set-table-comment': return `set comment on ${object}`;
     case 'add-enum-value': return `add value '${change.value}' to ${object}`;
     case 'recreate-enum': return `recreate ${object} with values (${change.to.values.join(', ')})`;
+    case 'clear-enum-values': return `clear value(s) ${change.values.join(', ')} of enum ${change.schema}.${change.enum} from column ${change.use.column} of ${object}`;
     case 'alter-sequence': return `alter ${object}`;
     case 'rename-table': return `rename table ${change.schema}.${change.from} to ${change.to}`;
     case 'add-column': return `add column ${change.column.name} to ${object}`;

@@ -122,10 +122,25 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
     case 'recreate-enum': {
       const removed = change.from.values.filter((v) => !change.to.values.includes(v));
       const tables = [...new Set(change.columns.map((u) => `${u.schema}.${u.table}`))];
+      const required = change.columns.filter((u) => u.notNull).map((u) => `${u.schema}.${u.table}.${u.column}`);
       return [
-        ...(removed.length ? [{ code: 'may-fail' as const, severity: 'high' as const, message: `Removes value(s) ${removed.join(', ')} from ${object}: fails if any row still uses them` }] : []),
+        ...(removed.length && required.length ? [{
+          code: 'may-fail' as const, severity: 'high' as const,
+          message: `Removes value(s) ${removed.join(', ')} from ${object}: fails if NOT NULL column(s) ${required.join(', ')} still hold them (change those rows first)`,
+        }] : []),
         ...(tables.length ? [{ code: 'table-rewrite' as const, severity: 'high' as const, message: `Converting ${object} rewrites ${tables.join(', ')} under an ACCESS EXCLUSIVE lock` }] : []),
       ];
+    }
+    case 'clear-enum-values': {
+      const { use } = change;
+      const where = `${use.schema}.${use.table}.${use.column}`;
+      const loses = use.type.endsWith(']') ? 'lose those elements' : 'become NULL';
+      return [{
+        code: 'data-loss', severity: 'high',
+        message: `Value(s) ${change.values.join(', ')} leave enum ${change.schema}.${change.enum}: rows of ${where} holding them ${loses}; ${use.key
+          ? 'they are backed up for rollback'
+          : `they cannot be backed up, ${use.schema}.${use.table} has no primary key to match rows by`}`,
+      }];
     }
     case 'rename-schema':
       return [{ code: 'breaking-change', severity: 'high', message: `Renames schema ${change.from} to ${change.to}: code using the old name fails` }];

@@ -54,6 +54,7 @@ export function phaseOf(change: Change): number {
     case 'create-trigger': return change.onView ? 17.55 : 16.8;
     case 'alter-trigger': return 16.8;
     case 'recreate-enum': return 7;
+    case 'clear-enum-values': return 6.9;
     // A partition after its parent.
     case 'create-table': return change.table.partitionOf || change.table.inherits ? 8.1 : 8;
     // After the partition's own columns changed, before indexes and keys are added.

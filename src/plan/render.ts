@@ -5,7 +5,7 @@ import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
 import {
   columnDefinition, commentOn, constraintComment, constraintDefinition, createPolicyStatements, createTriggerStatements, triggerStateStatement, createTableStatements, identityClause, indexDefinition,
-  sequenceOptionClauses,
+  sequenceOptionClauses, clearEnumValues,
 } from './sql-fragments.js';
 
 export interface RenderContext {
@@ -97,6 +97,8 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       return [commentOn(`TYPE ${qualify(change.schema, change.enum)}`, change.comment)];
     case 'recreate-enum':
       return recreateEnum(change.schema, change.to.name, change.to.values, change.columns);
+    case 'clear-enum-values':
+      return [clearEnumValues(change.use, change.values)];
     case 'create-domain': {
       const d = change.domain;
       const name = qualify(change.schema, d.name);

@@ -1,3 +1,4 @@
+import type { EnumColumnUse } from '../diff/changes.js';
 import type { Column, Constraint, Index, IndexKey, Policy, SequenceOptions, Table, Trigger } from '../model/types.js';
 import { completeSequenceOptions } from '../model/sequence-defaults.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral } from '../sql/quote.js';
@@ -151,3 +152,23 @@ export function createPolicyStatements(schema: string, table: string, p: Policy)
     ...(p.comment !== undefined ? [commentOn(`POLICY ${quoteIdent(p.name)} ON ${qualify(schema, table)}`, p.comment)] : []),
   ];
 }
+
+/** The rows of a column (of an enum, or an array of one) that hold any of `values`: what clearing them touches and backs up. */
+export function holdsEnumValues(use: EnumColumnUse, values: string[]): string {
+  const c = quoteIdent(use.column);
+  const list = textArray(values);
+  return isArrayType(use.type) ? `${c}::text[] && ${list}` : `${c}::text = ANY (${list})`;
+}
+
+/** UPDATE that takes `values` out of a column: NULL for a scalar, the elements dropped (order kept) for an array. */
+export function clearEnumValues(use: EnumColumnUse, values: string[]): string {
+  const c = quoteIdent(use.column);
+  const list = textArray(values);
+  const cleared = isArrayType(use.type)
+    ? `ARRAY(SELECT u.v FROM unnest(${c}) WITH ORDINALITY AS u(v, i) WHERE u.v IS NULL OR u.v::text <> ALL (${list}) ORDER BY u.i)`
+    : 'NULL';
+  return `UPDATE ${qualify(use.schema, use.table)} SET ${c} = ${cleared} WHERE ${holdsEnumValues(use, values)}`;
+}
+
+const isArrayType = (type: string) => type.endsWith(']');
+const textArray = (values: string[]) => `ARRAY[${values.map(quoteLiteral).join(', ')}]::text[]`;

@@ -17,7 +17,8 @@ export interface Hazard {
 /** Saves what a step destroys, in the tool's schema, in the same transaction. */
 export interface BackupSpec {
   relation: string;
-  kind: 'table' | 'column';
+  /** A dropped table's rows; a column's values; or only the values a step clears (restored over the column, not into a new one). */
+  kind: 'table' | 'column' | 'values';
   schema: string;
   table: string;
   column?: string;

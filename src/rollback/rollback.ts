@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.js';
 import type { Change } from '../diff/changes.js';
 import { diffModels, refuseRepartitioning } from '../diff/diff.js';
-import { withRowColumns } from '../model/row-columns.js';
+import { findTable, withRowColumns } from '../model/row-columns.js';
 import { SchemaformError } from '../errors.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
@@ -48,7 +48,10 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
   const unrestorable = new Map<Change, Hazard[]>();
   const { renames: schemaRenames, base } = await comparisonBase(db, source, desired, scope);
   refuseRepartitioning(base, desired);
-  const changes = withRestores([...schemaRenames, ...diffModels(base, desired, { role: server.currentRole })], backups, renames, unrestorable)
+  const valueRestores = clearedValueRestores(backups, desired);
+  const recreateEnums = new Set(valueRestores.map((r) => r.column.type.replace(/(\[\])+$/, '')));
+  const diffed = diffModels(base, desired, { role: server.currentRole, recreateEnums });
+  const changes = [...withRestores([...schemaRenames, ...diffed], backups, renames, unrestorable), ...valueRestores]
     .map((c) => (c.kind === 'restore-table' && (c.table.partitionOf || c.table.inherits) ? { ...c, table: withRowColumns(c.table, desired) } : c));
   const now = (options.now ?? (() => new Date()))();
   return buildPlan({
@@ -142,3 +145,15 @@ function withRestores(changes: Change[], backups: BackupRecord[], renames: Renam
   return out;
 }
 
+/**
+ * Values an apply cleared because their enum lost them go back once the
+ * enum has them again (the differ recreates such enums), newest backup
+ * first so that the oldest value wins.
+ */
+function clearedValueRestores(backups: BackupRecord[], desired: Model): Array<Extract<Change, { kind: 'restore-column' }>> {
+  return [...backups].reverse().flatMap((b) => {
+    if (b.kind !== 'values' || !b.key || b.column === null) return [];
+    const column = findTable(desired, b.schema, b.table)?.columns.find((c) => c.name === b.column);
+    return column ? [{ kind: 'restore-column' as const, schema: b.schema, table: b.table, column, key: b.key, backup: { relation: b.relation, columns: b.columns, takenBy: b.planId } }] : [];
+  });
+}

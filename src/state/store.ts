@@ -3,6 +3,7 @@ import { TOOL_SCHEMA } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
 import { qualify, quoteIdent } from '../sql/quote.js';
 import type { KeyColumn } from '../diff/changes.js';
+import type { BackupSpec } from '../plan/types.js';
 
 /**
  * Snapshot history and backups live in the target database itself, in the
@@ -39,7 +40,7 @@ export interface BackupRecord {
   snapshotId: number;
   planId: string;
   step: number;
-  kind: 'table' | 'column';
+  kind: BackupSpec['kind'];
   schema: string;
   table: string;
   column: string | null;
@@ -48,6 +49,8 @@ export interface BackupRecord {
 }
 
 const t = (name: string) => qualify(TOOL_SCHEMA, name);
+
+const BACKUP_KINDS = `('table', 'column', 'values')`;
 
 export const STATE_DDL = `
 CREATE SCHEMA IF NOT EXISTS ${quoteIdent(TOOL_SCHEMA)};
@@ -69,7 +72,7 @@ CREATE TABLE IF NOT EXISTS ${t('backups')} (
   snapshot_id bigint NOT NULL REFERENCES ${t('snapshots')} (id),
   plan_id text NOT NULL,
   step integer NOT NULL,
-  kind text NOT NULL CHECK (kind IN ('table', 'column')),
+  kind text NOT NULL CONSTRAINT backups_kind_check CHECK (kind IN ${BACKUP_KINDS}),
   schema_name text NOT NULL,
   table_name text NOT NULL,
   column_name text,
@@ -84,7 +87,18 @@ export async function stateExists(db: Database): Promise<boolean> {
 }
 
 export async function ensureStateSchema(db: Database): Promise<void> {
-  if (!(await stateExists(db))) await db.exec(STATE_DDL);
+  if (!(await stateExists(db))) {
+    await db.exec(STATE_DDL);
+    return;
+  }
+  // State written by 0.1.0 knew only table and column backups.
+  const [check] = await db.query<{ definition: string }>(
+    `SELECT pg_catalog.pg_get_constraintdef(oid) AS definition FROM pg_catalog.pg_constraint WHERE conrelid = $1::regclass AND contype = 'c' AND conname = 'backups_kind_check'`,
+    [t('backups')],
+  );
+  if (check && !check.definition.includes("'values'")) {
+    await db.exec(`ALTER TABLE ${t('backups')} DROP CONSTRAINT backups_kind_check, ADD CONSTRAINT backups_kind_check CHECK (kind IN ${BACKUP_KINDS})`);
+  }
 }
 
 interface SnapshotRow {
@@ -142,7 +156,7 @@ export async function insertBackup(db: Database, b: BackupRecord): Promise<void>
 export async function backupsTakenBy(db: Database, snapshotIds: number[]): Promise<BackupRecord[]> {
   if (snapshotIds.length === 0 || !(await stateExists(db))) return [];
   const rows = await db.query<{
-    relation: string; snapshot_id: string | number; plan_id: string; step: number; kind: 'table' | 'column';
+    relation: string; snapshot_id: string | number; plan_id: string; step: number; kind: BackupSpec['kind'];
     schema_name: string; table_name: string; column_name: string | null; columns: string[]; key: KeyColumn[] | null;
   }>(`SELECT relation, snapshot_id, plan_id, step, kind, schema_name, table_name, column_name, columns, key
       FROM ${t('backups')} WHERE snapshot_id = ANY($1::bigint[]) ORDER BY snapshot_id, step`, [snapshotIds]);

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { applyPlan } from '../../src/apply/apply.js';
+import { planRollback } from '../../src/rollback/rollback.js';
+import { STATE_DDL } from '../../src/state/store.js';
+import { applyYaml, planYaml, stepKinds, withDatabase } from '../harness/workflow.js';
+
+const v1 = `
+schemas:
+  app:
+    enums:
+      mood: [happy, meh, sad, angry]
+    tables:
+      people:
+        columns:
+          id: { type: bigint }
+          mood: { type: mood }
+          history: { type: "mood[]" }
+          usual: { type: mood, notNull: true, default: "'happy'" }
+        primaryKey: [id]
+      keyless:
+        columns:
+          mood: { type: mood }
+    views:
+      moods: { query: "SELECT id, mood FROM people" }
+`;
+const v2 = v1.replace('mood: [happy, meh, sad, angry]', 'mood: [happy, sad]');
+
+async function rows(db: { query<T>(q: string): Promise<T[]> }) {
+  return db.query<{ id: string; mood: string | null; history: string | null; usual: string }>(
+    'SELECT id::text, mood::text, history::text, usual::text FROM app.people ORDER BY id');
+}
+
+describe('enum values removed', () => {
+  it('clears them from nullable columns after backing them up, and rollback puts them back', async () => {
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, v1);
+      await db.exec(`INSERT INTO app.people VALUES (1, 'meh', '{happy,angry,NULL,sad}', 'sad'), (2, 'sad', '{meh}', 'happy'), (3, NULL, NULL, 'happy');
+        INSERT INTO app.keyless VALUES ('angry'), ('happy')`);
+      const plan = await planYaml(db, v2);
+      assert.deepEqual(stepKinds(plan), ['drop-view', 'clear-enum-values', 'clear-enum-values', 'clear-enum-values', 'recreate-enum', 'create-view']);
+      const clears = plan.steps.filter((s) => s.change.kind === 'clear-enum-values');
+      assert.ok(clears.every((s) => s.hazards.some((h) => h.code === 'data-loss')), JSON.stringify(clears.map((s) => s.hazards)));
+      assert.deepEqual(clears.map((s) => [s.object.name, s.backup?.kind]), [['keyless', undefined], ['people', 'values'], ['people', 'values']], 'a table without a primary key cannot be backed up');
+      assert.match(clears[0]!.hazards[0]!.message, /app\.keyless has no primary key/);
+      const recreate = plan.steps.find((s) => s.change.kind === 'recreate-enum')!;
+      assert.ok(recreate.hazards.some((h) => h.code === 'may-fail' && /app\.people\.usual/.test(h.message)), JSON.stringify(recreate.hazards));
+      await assert.rejects(applyPlan(db, plan), /destroys data/);
+      await applyPlan(db, plan, { allowDestructive: true });
+      assert.deepEqual(await rows(db), [
+        { id: '1', mood: null, history: '{happy,NULL,sad}', usual: 'sad' },
+        { id: '2', mood: 'sad', history: '{}', usual: 'happy' },
+        { id: '3', mood: null, history: null, usual: 'happy' },
+      ]);
+      assert.deepEqual(await db.query(`SELECT mood::text FROM app.keyless ORDER BY 1`), [{ mood: 'happy' }, { mood: null }]);
+      assert.deepEqual((await planYaml(db, v2)).steps.map((s) => s.description), []);
+
+      const back = await planRollback(db);
+      assert.deepEqual(stepKinds(back), ['drop-view', 'recreate-enum', 'restore-column', 'restore-column', 'create-view']);
+      assert.ok(back.steps.some((s) => s.change.kind === 'recreate-enum'), 'recreated, since values added in place cannot be stored in the same transaction');
+      await applyPlan(db, back);
+      assert.deepEqual(await rows(db), [
+        { id: '1', mood: 'meh', history: '{happy,angry,NULL,sad}', usual: 'sad' },
+        { id: '2', mood: 'sad', history: '{meh}', usual: 'happy' },
+        { id: '3', mood: null, history: null, usual: 'happy' },
+      ]);
+      assert.deepEqual((await planYaml(db, v1)).steps.map((s) => s.description), []);
+    });
+  });
+
+  it('stops with the column named when a NOT NULL column still holds a removed value, changing nothing', async () => {
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, v1);
+      await db.exec(`INSERT INTO app.people VALUES (1, 'happy', NULL, 'angry')`);
+      await assert.rejects(applyPlan(db, await planYaml(db, v2), { allowDestructive: true }), /angry/);
+      assert.deepEqual(await rows(db), [{ id: '1', mood: 'happy', history: null, usual: 'angry' }]);
+    });
+  });
+
+  it('upgrades state recorded by 0.1.0, whose backups table knew only table and column backups', async () => {
+    await withDatabase(async ({ db }) => {
+      await db.exec(STATE_DDL.replace(`('table', 'column', 'values')`, `('table', 'column')`));
+      await applyYaml(db, v1);
+      await db.exec(`INSERT INTO app.people VALUES (1, 'meh', NULL, 'happy')`);
+      await applyPlan(db, await planYaml(db, v2), { allowDestructive: true });
+      assert.deepEqual(await db.query(`SELECT DISTINCT kind FROM schemaform.backups`), [{ kind: 'values' }]);
+    });
+  });
+});
