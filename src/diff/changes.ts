@@ -25,8 +25,13 @@ export type Change =
   | { kind: 'create-view'; schema: string; view: View }
   | { kind: 'drop-view'; schema: string; view: View; rebuild?: boolean }
   | { kind: 'set-view-comment'; schema: string; view: View }
-  | { kind: 'create-function'; schema: string; routine: Routine; replace?: boolean; usesNewTypes?: boolean }
-  | { kind: 'drop-function'; schema: string; routine: Routine; rebuild?: boolean }
+  | {
+    kind: 'create-function'; schema: string; routine: Routine; replace?: boolean; usesNewTypes?: boolean;
+    /** Created again (or created naming an enum this plan rebuilds): after the old one and what used it are gone, and after enums are rebuilt. */
+    afterTypeRebuild?: boolean;
+  }
+  /** rebuild: created again below. beforeTypeRebuild: it names an enum this plan rebuilds, so it goes first. */
+  | { kind: 'drop-function'; schema: string; routine: Routine; rebuild?: boolean; beforeTypeRebuild?: boolean }
   | { kind: 'create-sequence'; schema: string; sequence: Sequence }
   | { kind: 'drop-sequence'; schema: string; sequence: Sequence }
   | { kind: 'alter-sequence'; schema: string; from: Sequence; to: Sequence }

@@ -2,6 +2,7 @@ import type { Change } from './changes.js';
 import type { Model, View } from '../model/types.js';
 import { deepEqual } from '../model/canonical.js';
 import { diffIndexes, diffTriggers } from './diff-table.js';
+import { callsAny, rebuiltRoutineNames } from './mentions.js';
 
 const key = (schema: string, name: string) => `${schema}.${name}`;
 
@@ -29,11 +30,14 @@ export function diffViews(from: Model, to: Model, changes: Change[]): Change[] {
     if (c.kind === 'drop-column' || (c.kind === 'alter-column' && c.aspects.some((a) => a === 'type' || a === 'generated' || a === 'collation'))) touched.add(key(c.schema, c.table));
     if (c.kind === 'recreate-enum') for (const u of c.columns) touched.add(key(u.schema, u.table));
   }
+  // A view calling a routine that is dropped and created again depends on it.
+  const rebuiltRoutines = rebuiltRoutineNames(changes);
+  const callsRebuilt = rebuiltRoutines.length ? callsAny(rebuiltRoutines) : () => false;
   const rebuild = new Set<string>();
   for (const [k, { view }] of live) {
     const next = wanted.get(k)?.view;
     if (!next || !deepEqual(definitionOf(view), definitionOf(next))) rebuild.add(k);
-    if ((view.dependsOn ?? []).some((d) => touched.has(d))) rebuild.add(k);
+    if ((view.dependsOn ?? []).some((d) => touched.has(d)) || callsRebuilt(view.query)) rebuild.add(k);
   }
   // Anything reading a view that goes away must go too, transitively.
   for (let grew = true; grew;) {

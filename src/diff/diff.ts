@@ -1,5 +1,5 @@
 import type { Change, EnumColumnUse } from './changes.js';
-import type { EnumType, Extension, Model, Schema, Table } from '../model/types.js';
+import type { EnumType, Extension, Model, Routine, Schema, Table } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
 import { deepEqual as same, routineKey } from '../model/canonical.js';
 import { displayUserType } from '../normalize/type-names.js';
@@ -9,6 +9,7 @@ import { diffViews } from './diff-views.js';
 import { diffGrants } from './diff-grants.js';
 import { SchemaformError } from '../errors.js';
 import { findTable, withRowColumns } from '../model/row-columns.js';
+import { callsAny, mentionsAny, rebuiltRoutineNames } from './mentions.js';
 
 
 /**
@@ -40,11 +41,12 @@ export function diffModels(current: Model, to: Model, options: DiffOptions = {})
     changes.push({ kind: 'drop-schema', schema: schema.name });
   }
   const enums = enumTypeNames(from, to);
-  const tableChanges = withDefaultsAroundRoutineRebuilds(markRoutinesUsingNewDomains(rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to))
+  const routinesSettled = rebuildRoutinesOverRecreatedEnums(markRoutinesUsingNewDomains(rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to)), from, to);
+  const tableChanges = withDependentsAroundRoutineRebuilds(withDefaultsAroundRoutineRebuilds(routinesSettled
     .map((c) => withExplicitCast(c, enums))
     // The rows of a dropped partition are backed up with its parent's columns.
     .map((c) => (c.kind === 'drop-table' && (c.table.partitionOf || c.table.inherits) ? { ...c, table: withRowColumns(c.table, from) } : c))
-    .map((c) => (c.kind === 'add-column' && inheritsColumn(from, c.schema, c.table, c.column.name) ? { ...c, afterInheritedDrop: true } : c)), from, to);
+    .map((c) => (c.kind === 'add-column' && inheritsColumn(from, c.schema, c.table, c.column.name) ? { ...c, afterInheritedDrop: true } : c)), from, to), from, to);
   const structural = [...tableChanges, ...diffViews(from, to, tableChanges)];
   return [...structural, ...diffGrants(from, to, structural, options.role)];
 }
@@ -90,8 +92,49 @@ function applySchemaRenames(from: Model, to: Model): { renames: Change[]; model:
 function markRoutinesUsingNewDomains(changes: Change[]): Change[] {
   const created = changes.flatMap((c) => (c.kind === 'create-domain' ? [c.domain.name] : c.kind === 'create-composite' ? [c.composite.name] : []));
   if (created.length === 0) return changes;
-  const mentions = (text: string) => created.some((d) => new RegExp(`(^|[^A-Za-z0-9_$])"?${d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?($|[^A-Za-z0-9_$])`).test(text));
-  return changes.map((c) => (c.kind === 'create-function' && mentions(`${c.routine.arguments} ${c.routine.returns ?? ''}`) ? { ...c, usesNewTypes: true } : c));
+  const mentions = mentionsAny(created);
+  return changes.map((c) => (c.kind === 'create-function' && mentions(signatureTypes(c.routine)) ? { ...c, usesNewTypes: true } : c));
+}
+
+/** The text of a routine's signature where type names appear. */
+const signatureTypes = (r: Routine) => `${r.arguments} ${r.returns ?? ''}`;
+
+/**
+ * A recreated enum is a new type: a routine whose signature names the old
+ * one would keep it alive (DROP TYPE fails) and would not accept the new
+ * one. Such routines come off before the enum is rebuilt and go back on
+ * after; one created or dropped by this plan moves to the same places.
+ */
+function rebuildRoutinesOverRecreatedEnums(changes: Change[], from: Model, to: Model): Change[] {
+  // The bare name also matches it qualified: a false match only costs a needless rebuild.
+  const recreated = [...new Set(changes.flatMap((c) => (c.kind === 'recreate-enum' ? [c.to.name] : [])))];
+  if (recreated.length === 0) return changes;
+  const mentions = mentionsAny(recreated);
+  const touched = new Set<string>();
+  const out = changes.map((c): Change => {
+    if ((c.kind !== 'create-function' && c.kind !== 'drop-function') || !mentions(signatureTypes(c.routine))) return c;
+    touched.add(`${c.schema}\u0000${routineKey(c.routine)}`);
+    if (c.kind === 'drop-function') return { ...c, beforeTypeRebuild: true };
+    // CREATE OR REPLACE cannot change an argument's type: it is a new routine.
+    const { replace: _replace, ...created } = c;
+    return { ...created, afterTypeRebuild: true };
+  });
+  for (const s of from.schemas) {
+    for (const f of s.functions) {
+      if (touched.has(`${s.name}\u0000${routineKey(f)}`) || !mentions(signatureTypes(f))) continue;
+      const wanted = to.schemas.find((x) => x.name === s.name)?.functions.find((x) => routineKey(x) === routineKey(f));
+      out.push({ kind: 'drop-function', schema: s.name, routine: f, beforeTypeRebuild: true, ...(wanted && { rebuild: true }) });
+      if (wanted) out.push({ kind: 'create-function', schema: s.name, routine: wanted, afterTypeRebuild: true });
+    }
+  }
+  // A replaced routine that is now dropped and created again needs its drop too.
+  for (const c of changes) {
+    if (c.kind === 'create-function' && c.replace && touched.has(`${c.schema}\u0000${routineKey(c.routine)}`)) {
+      const live = from.schemas.find((x) => x.name === c.schema)?.functions.find((x) => routineKey(x) === routineKey(c.routine));
+      if (live) out.push({ kind: 'drop-function', schema: c.schema, routine: live, beforeTypeRebuild: true, rebuild: true });
+    }
+  }
+  return out;
 }
 
 /** DROP TABLE and DROP COLUMN take the sequences they own (serial columns) with them. */
@@ -226,7 +269,7 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model, options: DiffOpt
     const previous = fromRoutines.get(routineKey(f));
     if (!previous) changes.push({ kind: 'create-function', schema, routine: f });
     else if (previous.returns !== f.returns || previous.kind !== f.kind) {
-      changes.push({ kind: 'drop-function', schema, routine: previous, rebuild: true }, { kind: 'create-function', schema, routine: f });
+      changes.push({ kind: 'drop-function', schema, routine: previous, rebuild: true }, { kind: 'create-function', schema, routine: f, afterTypeRebuild: true });
     } else if (!same(previous, f)) changes.push({ kind: 'create-function', schema, routine: f, replace: true });
   }
   const toRoutines = new Set((to.functions ?? []).map(routineKey));
@@ -250,11 +293,56 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model, options: DiffOpt
  * PostgreSQL refuses while a column default calls it. Such defaults come
  * off before the drop and go back on (as the file has them) afterwards.
  */
-function withDefaultsAroundRoutineRebuilds(changes: Change[], from: Model, to: Model): Change[] {
-  const rebuilt = changes.flatMap((c) => (c.kind === 'drop-function' && c.rebuild ? [c.routine.name] : []));
+/**
+ * Policies, checks and indexes whose expressions call a routine that is
+ * dropped and created again depend on it: DROP FUNCTION refuses while they
+ * exist. They come off first and go back on once it exists again.
+ */
+function withDependentsAroundRoutineRebuilds(changes: Change[], from: Model, to: Model): Change[] {
+  const rebuilt = rebuiltRoutineNames(changes);
   if (rebuilt.length === 0) return changes;
-  const calls = (expression: string) => rebuilt.some((name) =>
-    new RegExp(`(^|[^A-Za-z0-9_$])"?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?\\s*\\(`).test(expression));
+  const calls = callsAny(rebuilt);
+  const keyOf = (schema: string, table: string, name: string) => `${schema}\u0000${table}\u0000${name}`;
+  const dropped = new Set(changes.flatMap((c) => {
+    if (c.kind === 'drop-table') return [`${c.schema}\u0000${c.table.name}`];
+    if (c.kind === 'drop-policy') return [keyOf(c.schema, c.table, `policy ${c.policy.name}`)];
+    if (c.kind === 'drop-constraint') return [keyOf(c.schema, c.table, `constraint ${c.constraint.name}`)];
+    if (c.kind === 'drop-index') return [keyOf(c.schema, c.table, `index ${c.index.name}`)];
+    return [];
+  }));
+  const out = [...changes];
+  for (const s of from.schemas) {
+    for (const t of s.tables) {
+      if (dropped.has(`${s.name}\u0000${t.name}`)) continue;
+      const desired = findTable(to, s.name, t.name);
+      const pending = (name: string) => !dropped.has(keyOf(s.name, t.name, name));
+      for (const p of t.policies) {
+        if (!pending(`policy ${p.name}`) || !calls(`${p.using ?? ''} ${p.withCheck ?? ''}`)) continue;
+        out.push({ kind: 'drop-policy', schema: s.name, table: t.name, policy: p });
+        const wanted = desired?.policies.find((x) => x.name === p.name);
+        if (wanted) out.push({ kind: 'create-policy', schema: s.name, table: t.name, policy: wanted });
+      }
+      for (const c of t.checks) {
+        if (!pending(`constraint ${c.name}`) || !calls(c.expression)) continue;
+        out.push({ kind: 'drop-constraint', schema: s.name, table: t.name, constraint: { type: 'check', ...c } });
+        const wanted = desired?.checks.find((x) => x.name === c.name);
+        if (wanted) out.push({ kind: 'add-constraint', schema: s.name, table: t.name, constraint: { type: 'check', ...wanted } });
+      }
+      for (const i of t.indexes) {
+        if (!pending(`index ${i.name}`) || !calls(`${i.keys.map((k) => k.expression ?? '').join(' ')} ${i.where ?? ''}`)) continue;
+        out.push({ kind: 'drop-index', schema: s.name, table: t.name, index: i });
+        const wanted = desired?.indexes.find((x) => x.name === i.name);
+        if (wanted) out.push({ kind: 'create-index', schema: s.name, table: t.name, index: wanted });
+      }
+    }
+  }
+  return out;
+}
+
+function withDefaultsAroundRoutineRebuilds(changes: Change[], from: Model, to: Model): Change[] {
+  const rebuilt = rebuiltRoutineNames(changes);
+  if (rebuilt.length === 0) return changes;
+  const calls = callsAny(rebuilt);
   const gone = new Set(changes.flatMap((c) => (c.kind === 'drop-table' ? [`${c.schema}.${c.table.name}`] : c.kind === 'drop-column' ? [`${c.schema}.${c.table}.${c.column.name}`] : [])));
   const out = [...changes];
   for (const s of from.schemas) {

@@ -28,8 +28,11 @@ export function phaseOf(change: Change): number {
     case 'create-domain': return 2.5;
     // Domain checks, defaults and views may call routines, so they come
     // early; a routine whose signature names a domain this plan creates waits for it.
-    case 'drop-function': return change.rebuild ? 2.3 : 18.7;
-    case 'create-function': return change.usesNewTypes ? 2.7 : 2.4;
+    // One dropped to be created again goes once its dependents are off
+    // (defaults, views, policies, checks, indexes) and comes back after
+    // the enums it names are rebuilt, before any table needs it.
+    case 'drop-function': return change.rebuild || change.beforeTypeRebuild ? 6.95 : 18.7;
+    case 'create-function': return change.afterTypeRebuild ? 7.05 : change.usesNewTypes ? 2.7 : 2.4;
     // Checks and NOT NULL on a domain validate the columns using it: after those change.
     case 'alter-domain': return 10.5;
     // A rebuilt domain is dropped just before it is created again.

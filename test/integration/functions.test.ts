@@ -98,4 +98,66 @@ schemas:
       assert.equal((await planYaml(db, v3)).steps.length, 0);
     });
   });
+
+  it('rebuilds routines naming an enum that is recreated, and what calls them, in order both ways', async () => {
+    await withDatabase(async ({ db }) => {
+      const before = `
+schemas:
+  public:
+    enums:
+      level: [low, mid, high]
+    functions:
+      "rank(l level)":
+        returns: integer
+        language: sql
+        volatility: immutable
+        body: SELECT array_position(enum_range(NULL::level), l)
+      "worst()":
+        returns: level
+        language: sql
+        body: SELECT 'high'::level
+    tables:
+      alerts:
+        columns:
+          id: { type: int }
+          level: { type: level, notNull: true }
+          owner: { type: text }
+        primaryKey: [id]
+        checks:
+          alerts_ranked: { expression: "rank(level) > 0" }
+        indexes:
+          alerts_rank_idx: { expressions: ["rank(level)"] }
+        rowLevelSecurity: true
+        policies:
+          serious: { using: "rank(level) >= 1" }
+    views:
+      ranked: { query: "SELECT id, rank(level) AS r FROM alerts" }
+`;
+      await applyYaml(db, before);
+      await db.exec(`INSERT INTO alerts VALUES (1, 'mid', 'ann'), (2, 'high', 'bob')`);
+      // Reordered: a new type under the old name.
+      const after = before.replace('level: [low, mid, high]', 'level: [high, mid, low]');
+      const plan = await planYaml(db, after);
+      const order = plan.steps.map((s) => s.description);
+      const at = (pattern: RegExp) => order.findIndex((d) => pattern.test(d));
+      for (const off of [/^drop view public\.ranked/, /^drop policy serious/, /^drop check alerts_ranked/, /^drop index alerts_rank_idx/]) {
+        assert.ok(at(off) >= 0 && at(off) < at(/^drop function public\.rank\(/), `${off} before the routine goes: ${order.join('\n')}`);
+      }
+      assert.ok(at(/^drop function public\.worst\(\)/) < at(/^recreate enum public\.level/), order.join('\n'));
+      assert.ok(at(/^recreate enum public\.level/) < at(/^create function public\.rank\(/), order.join('\n'));
+      for (const on of [/^create view public\.ranked/, /^create policy serious/, /^add check alerts_ranked/, /^create index alerts_rank_idx/]) {
+        assert.ok(at(on) > at(/^create function public\.rank\(/), `${on} after the routine is back: ${order.join('\n')}`);
+      }
+      const { applyPlan } = await import('../../src/apply/apply.js');
+      await applyPlan(db, plan);
+      assert.deepEqual(await db.query('SELECT id, r FROM ranked ORDER BY id'), [{ id: 1, r: 2 }, { id: 2, r: 1 }]);
+      assert.deepEqual(await db.query('SELECT worst()::text AS w'), [{ w: 'high' }]);
+      assert.deepEqual((await planYaml(db, after)).steps.map((s) => s.description), []);
+
+      const { planRollback } = await import('../../src/rollback/rollback.js');
+      await applyPlan(db, await planRollback(db));
+      assert.deepEqual(await db.query('SELECT id, r FROM ranked ORDER BY id'), [{ id: 1, r: 2 }, { id: 2, r: 3 }]);
+      assert.deepEqual((await planYaml(db, before)).steps.map((s) => s.description), []);
+    });
+  });
 });
