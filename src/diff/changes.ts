@@ -24,7 +24,8 @@ export type Change =
   | { kind: 'alter-domain'; schema: string; from: Domain; to: Domain }
   | { kind: 'create-view'; schema: string; view: View }
   | { kind: 'drop-view'; schema: string; view: View; rebuild?: boolean }
-  | { kind: 'set-view-comment'; schema: string; view: View }
+  /** The view's comment and its columns' comments, where they differ from `from`'s. */
+  | { kind: 'set-view-comment'; schema: string; from: View; view: View }
   | {
     kind: 'create-function'; schema: string; routine: Routine; replace?: boolean; usesNewTypes?: boolean;
     /** Created again (or created naming an enum this plan rebuilds): after the old one and what used it are gone, and after enums are rebuilt. */

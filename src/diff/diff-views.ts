@@ -66,7 +66,9 @@ export function diffViews(from: Model, to: Model, changes: Change[]): Change[] {
   for (const [k, { schema, view }] of wanted) {
     const previous = live.get(k)?.view;
     if (!previous || rebuild.has(k)) continue;
-    if (previous.comment !== view.comment) out.push({ kind: 'set-view-comment', schema, view });
+    if (previous.comment !== view.comment || !deepEqual(previous.columnComments ?? {}, view.columnComments ?? {})) {
+      out.push({ kind: 'set-view-comment', schema, from: previous, view });
+    }
     out.push(...diffIndexes(schema, view.name, previous.indexes, view.indexes));
     out.push(...diffTriggers(schema, view.name, previous.triggers ?? [], view.triggers ?? [])
       .map((c) => (c.kind === 'create-trigger' ? { ...c, onView: true } : c)));

@@ -181,6 +181,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
       ...(r.materialized && { withData: r.populated }),
       ...(r.options !== null && r.options.length > 0 && { options: storageOptions(r.options) }),
       ...(r.comment !== null && { comment: r.comment }),
+      ...(r.column_comments !== null && { columnComments: r.column_comments }),
       dependsOn: (r.depends_on ?? []).sort(),
     };
     schemaOf(r.schema)?.views.push(view);
@@ -276,7 +277,7 @@ const volatilities: Record<string, 'immutable' | 'stable' | 'volatile'> = { i: '
 const parallels: Record<string, 'safe' | 'restricted' | 'unsafe'> = { s: 'safe', r: 'restricted', u: 'unsafe' };
 interface ViewRow {
   schema: string; name: string; materialized: boolean; populated: boolean; query: string;
-  options: string[] | null; comment: string | null; depends_on: string[] | null;
+  options: string[] | null; comment: string | null; depends_on: string[] | null; column_comments: Record<string, string> | null;
 }
 interface DomainRow {
   schema: string; name: string; type: string; not_null: boolean; default: string | null; collation: string | null;

@@ -109,6 +109,10 @@ WITH ${scope}
 SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'm' AS materialized, c.relispopulated AS populated,
   pg_catalog.pg_get_viewdef(c.oid, true) AS query, c.reloptions AS options,
   pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
+  (SELECT json_object_agg(a.attname, ds.description ORDER BY a.attname)
+     FROM pg_catalog.pg_attribute a
+     JOIN pg_catalog.pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
+     WHERE a.attrelid = c.oid AND a.attnum > 0) AS column_comments,
   (SELECT json_agg(DISTINCT rn.nspname || '.' || r.relname)
      FROM pg_catalog.pg_rewrite rw
      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.refclassid = 'pg_class'::regclass

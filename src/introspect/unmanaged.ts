@@ -58,12 +58,6 @@ SELECT kind, schema, name FROM (
   WHERE t.typacl IS NOT NULL AND t.typtype NOT IN ('e', 'd', 'c')
     AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
   UNION ALL
-  SELECT 'view column comment', n.nspname, c.relname || '.' || a.attname
-  FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
-  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
-  JOIN pg_catalog.pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
-  WHERE c.relkind IN ('v', 'm')
-  UNION ALL
   SELECT 'operator', n.nspname, o.oprname
   FROM pg_catalog.pg_operator o JOIN scope n ON n.oid = o.oprnamespace
   WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_operator'::regclass AND m.objid = o.oid)

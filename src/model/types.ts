@@ -115,6 +115,8 @@ export interface View {
   /** Materialized views only. */
   indexes: Index[];
   comment?: string;
+  /** Comments on the view's columns, by column name (only when some are set). */
+  columnComments?: Record<string, string>;
   /** Live side only: relations the view reads ("schema.name"), from pg_depend. */
   dependsOn?: string[];
   grants?: Grant[];

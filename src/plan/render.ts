@@ -125,8 +125,15 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       return [dropRoutine(change.schema, change.routine)];
     case 'drop-view':
       return [`DROP ${change.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${qualify(change.schema, change.view.name)}`];
-    case 'set-view-comment':
-      return [commentOn(`${change.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${qualify(change.schema, change.view.name)}`, change.view.comment)];
+    case 'set-view-comment': {
+      const { from, view } = change;
+      const [before, after] = [from.columnComments ?? {}, view.columnComments ?? {}];
+      const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((c) => before[c] !== after[c]).sort();
+      return [
+        ...(from.comment !== view.comment ? [commentOn(`${view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${qualify(change.schema, view.name)}`, view.comment)] : []),
+        ...viewColumnComments(change.schema, view.name, Object.fromEntries(changed.map((c) => [c, after[c]]))),
+      ];
+    }
     case 'create-sequence': {
       const s = change.sequence;
       const name = qualify(change.schema, s.name);
@@ -278,7 +285,12 @@ function createView(schema: string, view: View): string[] {
     `CREATE ${kind} ${name}${options} AS\n${view.query}${view.materialized ? (view.withData === false ? '\nWITH NO DATA' : '\nWITH DATA') : ''}`,
     ...view.indexes.map((i) => indexDefinition(schema, view.name, i)),
     ...(view.comment !== undefined ? [commentOn(`${kind} ${name}`, view.comment)] : []),
+    ...viewColumnComments(schema, view.name, view.columnComments ?? {}),
   ];
+}
+
+function viewColumnComments(schema: string, view: string, comments: Record<string, string | undefined>): string[] {
+  return Object.entries(comments).map(([column, comment]) => commentOn(`COLUMN ${qualify(schema, view)}.${quoteIdent(column)}`, comment));
 }
 
 function alterDomain(schema: string, from: Domain, to: Domain): string[] {

@@ -87,6 +87,7 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
         ...(v.options && { options: v.options }),
         ...(v.indexes.length && { indexes: Object.fromEntries(v.indexes.map((i) => [i.name, indexToRaw(i)])) }),
         ...(v.comment !== undefined && { comment: v.comment }),
+        ...(v.columnComments && { columnComments: v.columnComments }),
         ...grantsToRaw(v.grants),
         ...triggersToRaw(v.triggers),
       }])),

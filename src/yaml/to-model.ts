@@ -40,7 +40,7 @@ interface RawRoutine {
 }
 interface RawView {
   query: string; materialized?: boolean; withData?: boolean; options?: Record<string, string | number | boolean>;
-  indexes?: Record<string, RawIndex>; comment?: string; grants?: RawGrant[]; triggers?: Record<string, RawTrigger>;
+  indexes?: Record<string, RawIndex>; comment?: string; columnComments?: Record<string, string>; grants?: RawGrant[]; triggers?: Record<string, RawTrigger>;
 }
 interface RawGrant { to: string; privileges: string[]; columns?: string[]; withGrantOption?: boolean }
 interface RawEnum { values: string[]; comment?: string; grants?: RawGrant[] }
@@ -240,6 +240,9 @@ function toView(name: string, raw: RawView, qualify: (f: string) => string): Vie
     }),
     indexes: Object.entries(raw.indexes ?? {}).map(([n, i]) => toIndex(n, i)),
     ...(raw.comment !== undefined && { comment: raw.comment }),
+    ...(raw.columnComments && Object.keys(raw.columnComments).length > 0 && {
+      columnComments: Object.fromEntries(Object.entries(raw.columnComments).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    }),
     ...grantsOf(raw.grants),
     ...(raw.triggers && Object.keys(raw.triggers).length > 0 && { triggers: Object.entries(raw.triggers).map(([n, t]) => toTrigger(n, t, qualify)) }),
   };

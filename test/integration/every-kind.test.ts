@@ -58,6 +58,7 @@ CREATE PROCEDURE app.forget(c bigint) LANGUAGE sql AS $$ DELETE FROM app.custome
 REVOKE EXECUTE ON PROCEDURE app.forget(bigint) FROM PUBLIC;
 CREATE TRIGGER notes_touch BEFORE INSERT ON app.notes FOR EACH ROW EXECUTE FUNCTION app.touch();
 CREATE VIEW app.big_orders AS SELECT id, amount FROM app.orders WHERE amount > 100;
+COMMENT ON COLUMN app.big_orders.amount IS 'Gross, in cents';
 CREATE FUNCTION app.big_order_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 CREATE TRIGGER big_orders_insert INSTEAD OF INSERT ON app.big_orders FOR EACH ROW EXECUTE FUNCTION app.big_order_insert();
 CREATE MATERIALIZED VIEW app.totals AS SELECT status, sum(amount) AS total FROM app.orders GROUP BY status;

@@ -62,3 +62,46 @@ describe('views and materialized views', () => {
     });
   });
 });
+
+describe('view column comments', () => {
+  const v1 = `
+schemas:
+  public:
+    tables:
+      orders:
+        columns: { id: { type: bigint }, amount: { type: int } }
+    views:
+      big_orders:
+        query: SELECT id, amount FROM orders WHERE amount > 100
+        comment: Worth a look
+        columnComments: { id: The order, amount: In cents }
+`;
+  const comments = (db: { query<T>(q: string): Promise<T[]> }) => db.query<{ column: string; comment: string | null }>(
+    `SELECT a.attname AS column, col_description(a.attrelid, a.attnum) AS comment FROM pg_attribute a
+     WHERE a.attrelid = 'big_orders'::regclass AND a.attnum > 0 ORDER BY a.attnum`);
+
+  it('sets them, changes them in place, keeps them across a rebuild, and inspects them back', async () => {
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, v1);
+      assert.deepEqual(await comments(db), [{ column: 'id', comment: 'The order' }, { column: 'amount', comment: 'In cents' }]);
+      assert.deepEqual((await planYaml(db, v1)).steps.map((s) => s.description), []);
+      const yaml = modelToYaml((await introspect(db, { schemas: ['public'] })).model);
+      assert.match(yaml, /columnComments:/);
+      assert.deepEqual((await planYaml(db, yaml)).steps.map((s) => s.description), []);
+
+      const v2 = v1.replace('columnComments: { id: The order, amount: In cents }', 'columnComments: { amount: In euro cents }');
+      const plan = await planYaml(db, v2);
+      assert.deepEqual(plan.steps.map((s) => s.sql), [[
+        `COMMENT ON COLUMN "public"."big_orders"."amount" IS 'In euro cents'`,
+        `COMMENT ON COLUMN "public"."big_orders"."id" IS NULL`,
+      ]]);
+      await applyYaml(db, v2);
+      assert.deepEqual(await comments(db), [{ column: 'id', comment: null }, { column: 'amount', comment: 'In euro cents' }]);
+
+      const v3 = v2.replace('amount > 100', 'amount > 1000');
+      await applyYaml(db, v3);
+      assert.deepEqual(await comments(db), [{ column: 'id', comment: null }, { column: 'amount', comment: 'In euro cents' }]);
+      assert.deepEqual((await planYaml(db, v3)).steps.map((s) => s.description), []);
+    });
+  });
+});
