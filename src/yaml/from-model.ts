@@ -1,4 +1,4 @@
-import { Document, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
+import { emitYaml } from './emit.js';
 import type { Column, Grant, Index, Model, Trigger, Sequence, SequenceOptions, Table } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
 import { defaultPrimaryKeyName } from '../model/names.js';
@@ -93,29 +93,7 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
       }])),
     }),
   }]));
-  return `# yaml-language-server: $schema=${schemaRef}\n` + compact(new Document(doc, { aliasDuplicateObjects: false })).toString({ lineWidth: 0 });
-}
-
-/**
- * One line per column and per short list, as people write it: block style
- * for structure, flow style for leaves.
- */
-function compact(doc: Document): Document {
-  visit(doc, {
-    Seq(_, seq) {
-      if (seq.items.every((i) => isScalar(i))) seq.flow = true;
-    },
-    Pair(_, pair) {
-      if (isScalar(pair.key) && (pair.key.value === 'columns' || pair.key.value === 'collations') && isMap(pair.value)) {
-        for (const column of pair.value.items) if (isPair(column) && isMap(column.value)) column.value.flow = true;
-      }
-      if (isScalar(pair.key) && (pair.key.value === 'references' || pair.key.value === 'ownedBy') && isMap(pair.value)) pair.value.flow = true;
-      if (isScalar(pair.key) && (pair.key.value === 'keys' || pair.key.value === 'grants') && isSeq(pair.value)) {
-        for (const key of pair.value.items) if (isMap(key)) key.flow = true;
-      }
-    },
-  });
-  return doc;
+  return `# yaml-language-server: $schema=${schemaRef}\n` + emitYaml(doc);
 }
 
 /** Numbers that survive a YAML round trip as numbers are written as numbers. */
