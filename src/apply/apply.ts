@@ -16,6 +16,8 @@ export interface ApplyOptions {
   /** How long one statement may wait for a lock before the apply gives up (PostgreSQL interval). */
   lockTimeout?: string;
   onStep?: (event: StepEvent) => void;
+  /** Called as the apply moves on: checking the plan, running its steps, recording the snapshot. */
+  onPhase?: (phase: string) => void;
 }
 
 export type StepEvent =
@@ -66,7 +68,9 @@ export async function applyPlan(db: Database, plan: Plan, options: ApplyOptions 
 
   const release = await acquireApplyLock(db);
   try {
+    options.onPhase?.('checking the plan against the database');
     const live = await refuseIfStale(db, plan);
+    options.onPhase?.('running the steps');
     return await runInTransaction(db, plan, live, options);
   } finally {
     await release().catch(() => undefined);
@@ -110,6 +114,7 @@ async function runInTransaction(db: Database, plan: Plan, live: Model, options: 
       timings.push({ index: step.index, description: step.description, ms });
       options.onStep?.({ type: 'done', step, ms });
     }
+    options.onPhase?.('recording the snapshot');
     const after = restrictToScope((await introspect(db, { schemas: plan.scope.schemas })).model, plan.scope);
     const snapshot = await insertSnapshot(db, {
       planId: plan.id, kind: plan.kind, parentId: parent.id, fingerprint: fingerprint(after), scope: plan.scope,

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyPlan } from '../apply/apply.js';
+import { collectGarbage } from '../cli/memory.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { readPlanFile } from '../plan/plan-file.js';
 
@@ -24,16 +25,20 @@ All steps run in one transaction with a lock timeout; on any error everything is
     const plan = await readPlanFile(args.plan);
     const db = await this.database(flags['database-url']);
     const progress = await this.progress();
-    progress.phase('checking the plan against the database');
     const total = plan.steps.length;
     const result = await applyPlan(db, plan, {
       allowDestructive: flags['allow-destructive'],
       lockTimeout: flags['lock-timeout'],
+      onPhase: (p) => {
+        collectGarbage();
+        progress.phase(p);
+      },
       onStep: (e) => {
         if (e.type === 'start') progress.phase(`[${e.step.index}/${total}] ${e.step.description}`);
         else progress.succeed(`[${e.step.index}/${total}] ${e.step.description} (${(e.ms / 1000).toFixed(2)}s)`);
       },
     });
+    collectGarbage();
     await mkdir(flags['state-dir'], { recursive: true });
     const stateFile = join(flags['state-dir'], `${String(result.snapshot.id).padStart(4, '0')}-${plan.id}.json`);
     await writeFile(stateFile, JSON.stringify(result.snapshot, null, 2) + '\n');

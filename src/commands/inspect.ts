@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { writeFile } from 'node:fs/promises';
 import { BaseCommand } from '../cli/base-command.js';
+import { collectGarbage } from '../cli/memory.js';
 import { introspect } from '../introspect/introspect.js';
 
 export default class Inspect extends BaseCommand {
@@ -17,6 +18,7 @@ export default class Inspect extends BaseCommand {
     const { flags } = await this.parse(Inspect);
     const db = await this.database(flags['database-url']);
     const { model } = await introspect(db, { schemas: flags.schema });
+    collectGarbage();
     // The YAML writer is loaded only by the commands that write YAML.
     const { modelToYaml } = await import('../yaml/from-model.js');
     const yaml = modelToYaml(model);

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { join } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
+import { collectGarbage } from '../cli/memory.js';
 import { formatPlanText } from '../plan/format-text.js';
 import { writePlanFile } from '../plan/plan-file.js';
 import { summarizePlan } from '../plan/summary.js';
@@ -30,13 +31,20 @@ export default class Plan extends BaseCommand {
     const progress = await this.progress();
     const load = async () => {
       progress.phase('loading the schema file');
-      return (await loadSchema(flags.file)).model;
+      const { model } = await loadSchema(flags.file);
+      collectGarbage();
+      return model;
     };
     const db = await this.database(flags['database-url']).catch(async (e) => {
       await load(); // a broken file is reported before an unreachable database
       throw e;
     });
-    const plan = await createPlan(db, load, { allowDestructive: flags['allow-destructive'], strict: flags.strict, onPhase: (p) => progress.phase(p) });
+    const onPhase = (p: string) => {
+      collectGarbage();
+      progress.phase(p);
+    };
+    const plan = await createPlan(db, load, { allowDestructive: flags['allow-destructive'], strict: flags.strict, onPhase });
+    collectGarbage();
     const path = flags.output ?? join('plans', `${plan.id}.plan.json`);
     const empty = plan.steps.length === 0;
     if (!empty || flags.output) await writePlanFile(path, plan);
