@@ -13,33 +13,33 @@ export function definitionOf(model: Model, ref: ObjectRef): string | undefined {
     const e = model.extensions.find((x) => x.name === ref.name);
     return e && `CREATE EXTENSION ${quoteIdent(e.name)}${e.schema ? ` SCHEMA ${quoteIdent(e.schema)}` : ''}${e.version ? ` VERSION ${quoteLiteral(e.version)}` : ''};\n`;
   }
-  const schema = model.schemas.find((s) => s.name === (ref.schema ?? ref.name));
+  const schema = named(model.schemas, (s) => s.name, ref.schema ?? ref.name);
   if (!schema) return undefined;
   switch (ref.type) {
     case 'schema':
       return `CREATE SCHEMA ${quoteIdent(schema.name)};\n`;
     case 'enum': {
-      const e = schema.enums.find((x) => x.name === ref.name);
+      const e = named(schema.enums, (x) => x.name, ref.name);
       return e && `CREATE TYPE ${qualify(schema.name, e.name)} AS ENUM (\n${e.values.map((v) => `  ${quoteLiteral(v)}`).join(',\n')}\n);\n`;
     }
     case 'domain': {
-      const d = (schema.domains ?? []).find((x) => x.name === ref.name);
+      const d = named(schema.domains, (x) => x.name, ref.name);
       return d && renderChange({ kind: 'create-domain', schema: schema.name, domain: d }, { serverVersion: 0 }).map((q) => q + ';\n').join('');
     }
     case 'function': {
-      const f = (schema.functions ?? []).find((x) => `${x.name}(${x.arguments})` === ref.name);
+      const f = named(schema.functions, (x) => `${x.name}(${x.arguments})`, ref.name);
       return f && renderChange({ kind: 'create-function', schema: schema.name, routine: f }, { serverVersion: 0 }).map((q) => q + ';\n').join('');
     }
     case 'view': {
-      const v = (schema.views ?? []).find((x) => x.name === ref.name);
+      const v = named(schema.views, (x) => x.name, ref.name);
       return v && renderChange({ kind: 'create-view', schema: schema.name, view: v }, { serverVersion: 0 }).map((q) => q + ';\n').join('');
     }
     case 'sequence': {
-      const s = schema.sequences.find((x) => x.name === ref.name);
+      const s = named(schema.sequences, (x) => x.name, ref.name);
       return s && `CREATE SEQUENCE ${qualify(schema.name, s.name)} ${sequenceOptionClauses(s, true).join(' ')};\n`;
     }
     case 'table': {
-      const t = schema.tables.find((x) => x.name === ref.name);
+      const t = named(schema.tables, (x) => x.name, ref.name);
       if (!t) return undefined;
       return [
         ...createTableStatements(schema.name, t),
@@ -52,4 +52,14 @@ export function definitionOf(model: Model, ref: ObjectRef): string | undefined {
       ].map((s) => s + ';\n').join('');
     }
   }
+}
+
+const indexes = new WeakMap<readonly unknown[], Map<string, unknown>>();
+
+/** The element of a model's list with this name, through an index built once per list: a plan asks for hundreds. */
+function named<T>(list: readonly T[] | undefined, nameOf: (item: T) => string, name: string): T | undefined {
+  if (!list) return undefined;
+  let index = indexes.get(list) as Map<string, T> | undefined;
+  if (!index) indexes.set(list, (index = new Map(list.map((item) => [nameOf(item), item]))));
+  return index.get(name);
 }
