@@ -428,6 +428,8 @@ function diffTables(schema: string, from: Table[], to: Table[]): Change[] {
       continue;
     }
     matched.add(previous.name);
+    // Most tables of a plan are unchanged: one structural comparison settles them.
+    if (previous === table || (previous.name === table.name && same(previous, table))) continue;
     changes.push(...diffTable(schema, { ...previous, name: table.name }, table));
   }
   const dropped = from.filter((t) => !matched.has(t.name));
