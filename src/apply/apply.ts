@@ -16,7 +16,7 @@ export interface ApplyOptions {
   /** How long one statement may wait for a lock before the apply gives up (PostgreSQL interval). */
   lockTimeout?: string;
   onStep?: (event: StepEvent) => void;
-  /** Called as the apply moves on: checking the plan, running its steps, recording the snapshot. */
+  /** Called as the apply moves on: checking the plan, running its steps, reading the result, recording the snapshot. */
   onPhase?: (phase: string) => void;
 }
 
@@ -114,8 +114,9 @@ async function runInTransaction(db: Database, plan: Plan, live: Model, options: 
       timings.push({ index: step.index, description: step.description, ms });
       options.onStep?.({ type: 'done', step, ms });
     }
-    options.onPhase?.('recording the snapshot');
+    options.onPhase?.('reading the result');
     const after = restrictToScope((await introspect(db, { schemas: plan.scope.schemas })).model, plan.scope);
+    options.onPhase?.('recording the snapshot');
     const snapshot = await insertSnapshot(db, {
       planId: plan.id, kind: plan.kind, parentId: parent.id, fingerprint: fingerprint(after), scope: plan.scope,
       model: after, renames: renamesOf(plan), toolVersion,

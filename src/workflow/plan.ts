@@ -61,12 +61,13 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   // schemas: compare against the live schema as it reads after the renames.
   const { renames, base } = await comparisonBase(db, source, desired, scope);
   const normalized = await normalizeDesired(db, desired, base, server, renames);
-  phase('planning');
+  phase('comparing');
   refuseRepartitioning(base, normalized);
   const diffOptions = { role: server.currentRole };
   const changes = renames.length ? [...renames, ...diffModels(base, normalized, diffOptions)] : diffModels(source, normalized, diffOptions);
   await requireAvailableExtensions(db, changes);
   await requireExistingRoles(db, changes);
+  phase('building the plan');
   return buildPlan({
     id: options.newId?.() ?? newPlanId(now),
     createdAt: now.toISOString(),
