@@ -5,7 +5,6 @@ if (process.argv.length === 3 && (process.argv[2] === '--version' || process.arg
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`schemaform/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {
-  if (process.env.SF_FLAGS) (await import('node:v8')).setFlagsFromString(process.env.SF_FLAGS);
   const { run, flush, handle, Errors } = await import('@oclif/core');
   try {
     await run(process.argv.slice(2), import.meta.url);
