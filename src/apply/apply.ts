@@ -7,7 +7,7 @@ import type { Model } from '../model/types.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
 import { quoteIdent } from '../sql/quote.js';
-import { ensureStateSchema, insertBackup, insertSnapshot, latestSnapshot, type RenameEvent, type Snapshot } from '../state/store.js';
+import { ensureStateSchema, insertBackup, insertSnapshot, latestSnapshotSummary, type RenameEvent, type Snapshot } from '../state/store.js';
 import { restrictToScope } from '../workflow/scope.js';
 import { acquireApplyLock } from './lock.js';
 
@@ -69,8 +69,7 @@ export async function applyPlan(db: Database, plan: Plan, options: ApplyOptions 
   const release = await acquireApplyLock(db);
   try {
     options.onPhase?.('checking the plan against the database');
-    const live = await refuseIfStale(db, plan);
-    options.onPhase?.('running the steps');
+    const live = { model: await refuseIfStale(db, plan) as Model | undefined };
     return await runInTransaction(db, plan, live, options);
   } finally {
     await release().catch(() => undefined);
@@ -88,7 +87,8 @@ async function refuseIfStale(db: Database, plan: Plan): Promise<Model> {
   });
 }
 
-async function runInTransaction(db: Database, plan: Plan, live: Model, options: ApplyOptions): Promise<ApplyResult> {
+/** `live.model` is let go once the baseline no longer needs it: at thousands of tables it is tens of megabytes. */
+async function runInTransaction(db: Database, plan: Plan, live: { model?: Model }, options: ApplyOptions): Promise<ApplyResult> {
   const timings: ApplyResult['steps'] = [];
   await db.exec('BEGIN');
   try {
@@ -97,12 +97,14 @@ async function runInTransaction(db: Database, plan: Plan, live: Model, options: 
     // tables yet; as with pg_dump, they are checked when first run.
     await db.exec(`SET LOCAL lock_timeout = ${quoteLiteralSetting(options.lockTimeout ?? '10s')}; SET LOCAL standard_conforming_strings = on; SET LOCAL check_function_bodies = off`);
     await ensureStateSchema(db);
-    let parent = await latestSnapshot(db);
+    let parent: { id: number } | undefined = await latestSnapshotSummary(db);
     // The first apply also records where the database started, so that it can be rolled back to.
     parent ??= await insertSnapshot(db, {
       planId: null, kind: 'baseline', parentId: null, fingerprint: plan.source.fingerprint, scope: plan.scope,
-      model: live, renames: [], toolVersion,
+      model: live.model!, renames: [], toolVersion,
     });
+    live.model = undefined;
+    options.onPhase?.('running the steps');
     const backups: Array<{ step: PlanStep }> = [];
     for (const step of plan.steps) {
       if (!step.transactional) continue;

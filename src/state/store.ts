@@ -21,6 +21,9 @@ export interface RenameEvent {
   to: string;
 }
 
+/** A snapshot without its model (but how many tables it has): what history listings and parent links need. */
+export type SnapshotSummary = Omit<Snapshot, 'model'> & { tableCount: number };
+
 export interface Snapshot {
   id: number;
   createdAt: string;
@@ -103,24 +106,39 @@ export async function ensureStateSchema(db: Database): Promise<void> {
 
 interface SnapshotRow {
   id: string | number; created_at: string | Date; plan_id: string | null; kind: Snapshot['kind'];
-  parent_id: string | number | null; fingerprint: string; scope: Snapshot['scope']; model: Model;
-  renames: RenameEvent[]; applied_by: string; tool_version: string;
+  parent_id: string | number | null; fingerprint: string; scope: Snapshot['scope']; model?: Model;
+  renames: RenameEvent[]; applied_by: string; tool_version: string; table_count?: number;
 }
 
-function toSnapshot(r: SnapshotRow): Snapshot {
+function toSummary(r: SnapshotRow): SnapshotSummary {
+  return { ...common(r), tableCount: Number(r.table_count ?? 0) };
+}
+
+function common(r: SnapshotRow): Omit<Snapshot, 'model'> {
   return {
     id: Number(r.id), createdAt: new Date(r.created_at).toISOString(), planId: r.plan_id, kind: r.kind,
     parentId: r.parent_id === null ? null : Number(r.parent_id), fingerprint: r.fingerprint, scope: r.scope,
-    model: r.model, renames: r.renames, appliedBy: r.applied_by, toolVersion: r.tool_version,
+    renames: r.renames, appliedBy: r.applied_by, toolVersion: r.tool_version,
   };
 }
 
-const snapshotColumns = `id, created_at, plan_id, kind, parent_id, fingerprint, scope, model, renames, applied_by, tool_version`;
+const toSnapshot = (r: SnapshotRow): Snapshot => ({ ...common(r), model: r.model! });
+
+// A model is megabytes at thousands of tables: read only where it is used.
+const columns = `id, created_at, plan_id, kind, parent_id, fingerprint, scope, renames, applied_by, tool_version`;
+const summaryColumns = `${columns}, (SELECT count(*) FROM jsonb_array_elements(model->'schemas') s, jsonb_array_elements(s->'tables') t) AS table_count`;
+const snapshotColumns = `${columns}, model`;
 
 export async function latestSnapshot(db: Database): Promise<Snapshot | undefined> {
   if (!(await stateExists(db))) return undefined;
   const rows = await db.query<SnapshotRow>(`SELECT ${snapshotColumns} FROM ${t('snapshots')} ORDER BY id DESC LIMIT 1`);
   return rows[0] && toSnapshot(rows[0]);
+}
+
+export async function latestSnapshotSummary(db: Database): Promise<SnapshotSummary | undefined> {
+  if (!(await stateExists(db))) return undefined;
+  const rows = await db.query<SnapshotRow>(`SELECT ${summaryColumns} FROM ${t('snapshots')} ORDER BY id DESC LIMIT 1`);
+  return rows[0] && toSummary(rows[0]);
 }
 
 export async function getSnapshot(db: Database, id: number): Promise<Snapshot | undefined> {
@@ -129,10 +147,11 @@ export async function getSnapshot(db: Database, id: number): Promise<Snapshot | 
   return rows[0] && toSnapshot(rows[0]);
 }
 
-export async function listSnapshots(db: Database): Promise<Snapshot[]> {
+/** The history, oldest first, without the models (getSnapshot reads one). */
+export async function listSnapshots(db: Database): Promise<SnapshotSummary[]> {
   if (!(await stateExists(db))) return [];
-  const rows = await db.query<SnapshotRow>(`SELECT ${snapshotColumns} FROM ${t('snapshots')} ORDER BY id`);
-  return rows.map(toSnapshot);
+  const rows = await db.query<SnapshotRow>(`SELECT ${summaryColumns} FROM ${t('snapshots')} ORDER BY id`);
+  return rows.map(toSummary);
 }
 
 export async function insertSnapshot(db: Database, s: Omit<Snapshot, 'id' | 'createdAt' | 'appliedBy'>): Promise<Snapshot> {

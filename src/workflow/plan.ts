@@ -10,7 +10,7 @@ import { normalizeDesired } from '../normalize/probe.js';
 import { buildPlan } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
-import { latestSnapshot } from '../state/store.js';
+import { latestSnapshotSummary } from '../state/store.js';
 import { listUnmanaged } from '../introspect/unmanaged.js';
 import { managedScope, restrictToScope, type Scope } from './scope.js';
 import { renderChange } from '../plan/render.js';
@@ -41,7 +41,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   phase('reading the database');
   const server = await serverInfo(db);
   // Every user schema: which ones are in scope is known once the file is loaded.
-  const reading = Promise.all([latestSnapshot(db), introspect(db, {}, server), listUnmanaged(db, server)]);
+  const reading = Promise.all([latestSnapshotSummary(db), introspect(db, {}, server), listUnmanaged(db, server)]);
   // A broken file is the more useful error; don't leave the other one unhandled.
   reading.catch(() => undefined);
   const loaded = await (typeof desiredInput === 'function' ? desiredInput() : desiredInput);

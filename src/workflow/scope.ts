@@ -11,7 +11,7 @@ export interface Scope {
  * everything schemaform managed at the last apply (so removing an object from
  * the file drops it). Schemas and extensions never declared are left alone.
  */
-export function managedScope(desired: Model, latest: Snapshot | undefined): Scope {
+export function managedScope(desired: Model, latest: Pick<Snapshot, 'scope'> | undefined): Scope {
   const schemas = new Set(desired.schemas.flatMap((s) => (s.renamedFrom ? [s.name, s.renamedFrom] : [s.name])));
   const extensions = new Set(desired.extensions.map((e) => e.name));
   for (const s of latest?.scope.schemas ?? []) schemas.add(s);

@@ -12,9 +12,8 @@ export default class StateList extends BaseCommand {
     const snapshots = await listSnapshots(db);
     if (snapshots.length === 0) this.say('No snapshots yet: nothing has been applied to this database.');
     for (const s of snapshots) {
-      const tables = s.model.schemas.reduce((n, x) => n + x.tables.length, 0);
-      this.say(`${String(s.id).padStart(4)}  ${s.createdAt}  ${s.kind.padEnd(8)}  ${s.planId ?? '-'}  ${tables} table(s)  by ${s.appliedBy}`);
+      this.say(`${String(s.id).padStart(4)}  ${s.createdAt}  ${s.kind.padEnd(8)}  ${s.planId ?? '-'}  ${s.tableCount} table(s)  by ${s.appliedBy}`);
     }
-    return snapshots.map(({ model: _model, ...rest }) => rest);
+    return snapshots;
   }
 }
