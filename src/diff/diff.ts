@@ -293,6 +293,30 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model, options: DiffOpt
  * PostgreSQL refuses while a column default calls it. Such defaults come
  * off before the drop and go back on (as the file has them) afterwards.
  */
+function withDefaultsAroundRoutineRebuilds(changes: Change[], from: Model, to: Model): Change[] {
+  const rebuilt = rebuiltRoutineNames(changes);
+  if (rebuilt.length === 0) return changes;
+  const calls = callsAny(rebuilt);
+  const gone = new Set(changes.flatMap((c) => (c.kind === 'drop-table' ? [`${c.schema}.${c.table.name}`] : c.kind === 'drop-column' ? [`${c.schema}.${c.table}.${c.column.name}`] : [])));
+  const out = [...changes];
+  for (const s of from.schemas) {
+    for (const t of s.tables) {
+      if (gone.has(`${s.name}.${t.name}`)) continue;
+      const desired = to.schemas.find((x) => x.name === s.name)?.tables.find((x) => x.name === t.name || x.renamedFrom === t.name);
+      for (const c of t.columns) {
+        if (c.default === undefined || !calls(c.default) || gone.has(`${s.name}.${t.name}.${c.name}`)) continue;
+        out.push({ kind: 'alter-column', schema: s.name, table: t.name, from: c, to: { ...c, default: undefined }, aspects: ['default'], beforeRoutineRebuild: true });
+        const resetLater = changes.some((x) => x.kind === 'alter-column' && x.schema === s.name && (x.table === t.name || x.table === desired?.name) && x.from.name === c.name && x.aspects.includes('default'));
+        const wanted = desired?.columns.find((x) => x.name === c.name);
+        if (!resetLater && desired && wanted?.default !== undefined) {
+          out.push({ kind: 'alter-column', schema: s.name, table: desired.name, from: { ...c, default: undefined }, to: wanted, aspects: ['default'] });
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * Policies, checks and indexes whose expressions call a routine that is
  * dropped and created again depend on it: DROP FUNCTION refuses while they
@@ -333,30 +357,6 @@ function withDependentsAroundRoutineRebuilds(changes: Change[], from: Model, to:
         out.push({ kind: 'drop-index', schema: s.name, table: t.name, index: i });
         const wanted = desired?.indexes.find((x) => x.name === i.name);
         if (wanted) out.push({ kind: 'create-index', schema: s.name, table: t.name, index: wanted });
-      }
-    }
-  }
-  return out;
-}
-
-function withDefaultsAroundRoutineRebuilds(changes: Change[], from: Model, to: Model): Change[] {
-  const rebuilt = rebuiltRoutineNames(changes);
-  if (rebuilt.length === 0) return changes;
-  const calls = callsAny(rebuilt);
-  const gone = new Set(changes.flatMap((c) => (c.kind === 'drop-table' ? [`${c.schema}.${c.table.name}`] : c.kind === 'drop-column' ? [`${c.schema}.${c.table}.${c.column.name}`] : [])));
-  const out = [...changes];
-  for (const s of from.schemas) {
-    for (const t of s.tables) {
-      if (gone.has(`${s.name}.${t.name}`)) continue;
-      const desired = to.schemas.find((x) => x.name === s.name)?.tables.find((x) => x.name === t.name || x.renamedFrom === t.name);
-      for (const c of t.columns) {
-        if (c.default === undefined || !calls(c.default) || gone.has(`${s.name}.${t.name}.${c.name}`)) continue;
-        out.push({ kind: 'alter-column', schema: s.name, table: t.name, from: c, to: { ...c, default: undefined }, aspects: ['default'], beforeRoutineRebuild: true });
-        const resetLater = changes.some((x) => x.kind === 'alter-column' && x.schema === s.name && (x.table === t.name || x.table === desired?.name) && x.from.name === c.name && x.aspects.includes('default'));
-        const wanted = desired?.columns.find((x) => x.name === c.name);
-        if (!resetLater && desired && wanted?.default !== undefined) {
-          out.push({ kind: 'alter-column', schema: s.name, table: desired.name, from: { ...c, default: undefined }, to: wanted, aspects: ['default'] });
-        }
       }
     }
   }
