@@ -111,7 +111,8 @@ schemas:
         returns: integer
         language: sql
         volatility: immutable
-        body: SELECT array_position(enum_range(NULL::level), l)
+        # Qualified: PostgreSQL 17+ builds indexes with search_path = pg_catalog, pg_temp.
+        body: SELECT array_position(enum_range(NULL::public.level), l)
       "worst()":
         returns: level
         language: sql
