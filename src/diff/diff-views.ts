@@ -2,7 +2,7 @@ import type { Change } from './changes.js';
 import type { Model, View } from '../model/types.js';
 import { deepEqual } from '../model/canonical.js';
 import { diffIndexes, diffTriggers } from './diff-table.js';
-import { callsAny, rebuiltRoutineNames } from './mentions.js';
+import { callsAny, escapeRegExp, rebuiltRoutineNames } from './mentions.js';
 
 const key = (schema: string, name: string) => `${schema}.${name}`;
 
@@ -81,7 +81,7 @@ function mentionedViews(query: string, views: string[], self: string): string[] 
   return views.filter((v) => {
     if (v === self) return false;
     const name = v.slice(v.indexOf('.') + 1);
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const escaped = escapeRegExp(name);
     return new RegExp(`(^|[^A-Za-z0-9_$"])("?)${escaped}\\2($|[^A-Za-z0-9_$"])`).test(query);
   });
 }

@@ -7,7 +7,7 @@ import type { Change } from './changes.js';
  * needless rebuild, never a wrong order.
  */
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Whether SQL text names any of these (bare, or schema.name) as a whole word, quoted or not. */
 export function mentionsAny(names: string[]): (text: string) => boolean {
