@@ -111,13 +111,15 @@ function rebuildRoutinesOverRecreatedEnums(changes: Change[], from: Model, to: M
   if (recreated.length === 0) return changes;
   const mentions = mentionsAny(recreated);
   const touched = new Set<string>();
-  const out = changes.map((c): Change => {
-    if ((c.kind !== 'create-function' && c.kind !== 'drop-function') || !mentions(signatureTypes(c.routine))) return c;
+  const liveRoutine = (schema: string, r: Routine) => from.schemas.find((x) => x.name === schema)?.functions.find((x) => routineKey(x) === routineKey(r));
+  const out = changes.flatMap((c): Change[] => {
+    if ((c.kind !== 'create-function' && c.kind !== 'drop-function') || !mentions(signatureTypes(c.routine))) return [c];
     touched.add(`${c.schema}\u0000${routineKey(c.routine)}`);
-    if (c.kind === 'drop-function') return { ...c, beforeTypeRebuild: true };
-    // CREATE OR REPLACE cannot change an argument's type: it is a new routine.
-    const { replace: _replace, ...created } = c;
-    return { ...created, afterTypeRebuild: true };
+    if (c.kind === 'drop-function') return [{ ...c, beforeTypeRebuild: true }];
+    // CREATE OR REPLACE cannot change an argument's type: it is dropped and created again.
+    const { replace, ...created } = c;
+    const live = replace ? liveRoutine(c.schema, c.routine) : undefined;
+    return [...(live ? [{ kind: 'drop-function' as const, schema: c.schema, routine: live, beforeTypeRebuild: true, rebuild: true }] : []), { ...created, afterTypeRebuild: true }];
   });
   for (const s of from.schemas) {
     for (const f of s.functions) {
@@ -125,13 +127,6 @@ function rebuildRoutinesOverRecreatedEnums(changes: Change[], from: Model, to: M
       const wanted = to.schemas.find((x) => x.name === s.name)?.functions.find((x) => routineKey(x) === routineKey(f));
       out.push({ kind: 'drop-function', schema: s.name, routine: f, beforeTypeRebuild: true, ...(wanted && { rebuild: true }) });
       if (wanted) out.push({ kind: 'create-function', schema: s.name, routine: wanted, afterTypeRebuild: true });
-    }
-  }
-  // A replaced routine that is now dropped and created again needs its drop too.
-  for (const c of changes) {
-    if (c.kind === 'create-function' && c.replace && touched.has(`${c.schema}\u0000${routineKey(c.routine)}`)) {
-      const live = from.schemas.find((x) => x.name === c.schema)?.functions.find((x) => routineKey(x) === routineKey(c.routine));
-      if (live) out.push({ kind: 'drop-function', schema: c.schema, routine: live, beforeTypeRebuild: true, rebuild: true });
     }
   }
   return out;
