@@ -2,6 +2,7 @@ import type { Change } from '../diff/changes.js';
 import { describeObject, objectOf } from '../diff/changes.js';
 import type { Column } from '../model/types.js';
 import type { Hazard } from './types.js';
+import { isArrayType } from './sql-fragments.js';
 
 export interface HazardContext {
   /** Planner statistics for existing tables ("schema.table" → rows; -1 unknown). */
@@ -134,7 +135,7 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
     case 'clear-enum-values': {
       const { use } = change;
       const where = `${use.schema}.${use.table}.${use.column}`;
-      const loses = use.type.endsWith(']') ? 'lose those elements' : 'become NULL';
+      const loses = isArrayType(use.type) ? 'lose those elements' : 'become NULL';
       return [{
         code: 'data-loss', severity: 'high',
         message: `Value(s) ${change.values.join(', ')} leave enum ${change.schema}.${change.enum}: rows of ${where} holding them ${loses}; ${use.key

@@ -170,5 +170,6 @@ export function clearEnumValues(use: EnumColumnUse, values: string[]): string {
   return `UPDATE ${qualify(use.schema, use.table)} SET ${c} = ${cleared} WHERE ${holdsEnumValues(use, values)}`;
 }
 
-const isArrayType = (type: string) => type.endsWith(']');
+/** Whether a type, as format_type spells it, is an array. */
+export const isArrayType = (type: string) => type.endsWith(']');
 const textArray = (values: string[]) => `ARRAY[${values.map(quoteLiteral).join(', ')}]::text[]`;
