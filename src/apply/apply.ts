@@ -4,7 +4,7 @@ import { introspect, serverInfo } from '../introspect/introspect.js';
 import { hasDataLoss } from '../plan/build.js';
 import { describeDigestChanges, fingerprint, objectDigests } from '../model/objects.js';
 import type { Model } from '../model/types.js';
-import type { Plan, PlanStep } from '../plan/types.js';
+import type { ExecutablePlan, PlanStep } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
 import { quoteIdent } from '../sql/quote.js';
 import { ensureStateSchema, insertBackup, insertSnapshot, latestSnapshotSummary, type RenameEvent, type Snapshot } from '../state/store.js';
@@ -51,7 +51,7 @@ export class ApplyFailedError extends SchemaformError {
  * anything. All transactional steps, the backups they need and the new
  * snapshot commit together or not at all.
  */
-export async function applyPlan(db: Database, plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyPlan(db: Database, plan: ExecutablePlan, options: ApplyOptions = {}): Promise<ApplyResult> {
   const server = await serverInfo(db);
   if (server.systemIdentifier !== plan.target.systemIdentifier || server.database !== plan.target.database) {
     throw new PlanRefusedError('wrong-target', `this plan was made for database "${plan.target.database}" on server ${plan.target.systemIdentifier}, but this is "${server.database}" on server ${server.systemIdentifier}; nothing was changed`, {
@@ -77,7 +77,7 @@ export async function applyPlan(db: Database, plan: Plan, options: ApplyOptions 
 }
 
 /** The live schema, or a refusal naming what changed since the plan was made. */
-async function refuseIfStale(db: Database, plan: Plan): Promise<Model> {
+async function refuseIfStale(db: Database, plan: ExecutablePlan): Promise<Model> {
   const live = restrictToScope((await introspect(db, { schemas: plan.scope.schemas })).model, plan.scope);
   if (fingerprint(live) === plan.source.fingerprint) return live;
   const drift = describeDigestChanges(plan.source.objects, objectDigests(live));
@@ -88,7 +88,7 @@ async function refuseIfStale(db: Database, plan: Plan): Promise<Model> {
 }
 
 /** `live.model` is let go once the baseline no longer needs it: at thousands of tables it is tens of megabytes. */
-async function runInTransaction(db: Database, plan: Plan, live: { model?: Model }, options: ApplyOptions): Promise<ApplyResult> {
+async function runInTransaction(db: Database, plan: ExecutablePlan, live: { model?: Model }, options: ApplyOptions): Promise<ApplyResult> {
   const timings: ApplyResult['steps'] = [];
   await db.exec('BEGIN');
   try {
@@ -158,7 +158,7 @@ function quoteLiteralSetting(value: string): string {
   return `'${value}'`;
 }
 
-function renamesOf(plan: Plan): RenameEvent[] {
+function renamesOf(plan: ExecutablePlan): RenameEvent[] {
   return plan.steps.flatMap((s): RenameEvent[] => {
     const c = s.change;
     if (c.kind === 'rename-schema') return [{ kind: 'schema', schema: c.to, from: c.from, to: c.to }];

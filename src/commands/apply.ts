@@ -1,10 +1,11 @@
 import { Args, Flags } from '@oclif/core';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyPlan } from '../apply/apply.js';
 import { collectGarbage } from '../cli/memory.js';
+import { writeJsonFile } from '../json-file.js';
 import { BaseCommand } from '../cli/base-command.js';
-import { readPlanFile } from '../plan/plan-file.js';
+import { executablePart, readPlanFile } from '../plan/plan-file.js';
 
 export default class Apply extends BaseCommand {
   static override summary = 'Execute a saved plan, exactly as reviewed';
@@ -22,7 +23,7 @@ All steps run in one transaction with a lock timeout; on any error everything is
 
   async run() {
     const { args, flags } = await this.parse(Apply);
-    const plan = await readPlanFile(args.plan);
+    const plan = executablePart(await readPlanFile(args.plan));
     const db = await this.database(flags['database-url']);
     const progress = await this.progress();
     const total = plan.steps.length;
@@ -41,7 +42,7 @@ All steps run in one transaction with a lock timeout; on any error everything is
     collectGarbage();
     await mkdir(flags['state-dir'], { recursive: true });
     const stateFile = join(flags['state-dir'], `${String(result.snapshot.id).padStart(4, '0')}-${plan.id}.json`);
-    await writeFile(stateFile, JSON.stringify(result.snapshot, null, 2) + '\n');
+    await writeJsonFile(stateFile, result.snapshot);
     progress.succeed(`applied ${total} step(s)`);
     this.say(this.style.green(`Apply complete: ${total} step(s). Snapshot ${result.snapshot.id} recorded (${stateFile}).`)
       + (plan.kind === 'migrate' && total ? `\nTo undo: schema rollback, then schema apply the plan it writes.` : ''));

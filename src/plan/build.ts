@@ -88,7 +88,7 @@ function touched(steps: PlanStep[]): ObjectRef[] {
   });
 }
 
-export function hasDataLoss(plan: Plan): boolean {
+export function hasDataLoss(plan: Pick<Plan, 'steps'>): boolean {
   return plan.steps.some((s) => s.hazards.some((h) => h.code === 'data-loss'));
 }
 

@@ -3,8 +3,7 @@ import { dirname } from 'node:path';
 import { PlanRefusedError, SchemaformError } from '../errors.js';
 import { validatorFor } from '../validators.js';
 import { planIntact } from './checksum.js';
-import type { Plan } from './types.js';
-
+import type { ExecutablePlan, Plan } from './types.js';
 
 /**
  * Indented where people read (envelope, steps), one line per model where
@@ -54,4 +53,11 @@ export async function readPlanFile(path: string): Promise<Plan> {
     });
   }
   return plan;
+}
+
+/** The plan without its models, so that an apply does not carry them. */
+export function executablePart(plan: Plan): ExecutablePlan {
+  const { model: _source, ...source } = plan.source;
+  const { model: _desired, ...desired } = plan.desired;
+  return { ...plan, source, desired };
 }

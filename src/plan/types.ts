@@ -73,3 +73,14 @@ export interface Plan {
   steps: PlanStep[];
   checksum: string;
 }
+
+/**
+ * What executing a plan needs: all of it but the two models, which are there
+ * for reviewers (`schema show`) and are tens of megabytes at thousands of
+ * tables. A whole Plan is one too.
+ */
+export type ExecutablePlan = Omit<Plan, 'source' | 'desired'> & {
+  source: Omit<Plan['source'], 'model'>;
+  desired: Omit<Plan['desired'], 'model'>;
+};
+

@@ -157,10 +157,11 @@ export async function listSnapshots(db: Database): Promise<SnapshotSummary[]> {
 export async function insertSnapshot(db: Database, s: Omit<Snapshot, 'id' | 'createdAt' | 'appliedBy'>): Promise<Snapshot> {
   const rows = await db.query<SnapshotRow>(
     `INSERT INTO ${t('snapshots')} (plan_id, kind, parent_id, fingerprint, scope, model, renames, tool_version)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8) RETURNING ${snapshotColumns}`,
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8) RETURNING ${columns}`,
     [s.planId, s.kind, s.parentId, s.fingerprint, JSON.stringify(s.scope), JSON.stringify(s.model), JSON.stringify(s.renames), s.toolVersion],
   );
-  return toSnapshot(rows[0]!);
+  // The model is the one just sent: reading it back would hold a second copy of megabytes.
+  return { ...common(rows[0]!), model: s.model };
 }
 
 export async function insertBackup(db: Database, b: BackupRecord): Promise<void> {
