@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { writeFile } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { BaseCommand } from '../cli/base-command.js';
 import { collectGarbage } from '../cli/memory.js';
 import { introspect } from '../introspect/introspect.js';
@@ -20,14 +20,21 @@ export default class Inspect extends BaseCommand {
     const { model } = await introspect(db, { schemas: flags.schema });
     collectGarbage();
     // The YAML writer is loaded only by the commands that write YAML.
-    const { modelToYaml } = await import('../yaml/from-model.js');
-    const yaml = modelToYaml(model);
+    const { writeModelYaml } = await import('../yaml/from-model.js');
+    // --json returns the text; otherwise it goes out as it is made, never whole.
+    const kept: string[] = [];
+    const keep = this.jsonEnabled() ? (piece: string) => kept.push(piece) : () => undefined;
     if (flags.output) {
-      await writeFile(flags.output, yaml);
+      const file = openSync(flags.output, 'w');
+      try {
+        writeModelYaml(model, (piece) => { writeSync(file, piece); keep(piece); });
+      } finally {
+        closeSync(file);
+      }
       this.say(`Wrote ${flags.output}.`);
-    } else if (!this.jsonEnabled()) {
-      process.stdout.write(yaml);
+    } else {
+      writeModelYaml(model, (piece) => (this.jsonEnabled() ? keep(piece) : process.stdout.write(piece)));
     }
-    return { output: flags.output ?? null, yaml, model };
+    return { output: flags.output ?? null, yaml: kept.join(''), model };
   }
 }

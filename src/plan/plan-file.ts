@@ -1,6 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PlanRefusedError, SchemaformError } from '../errors.js';
+import { jsonChunks, writeTextPieces } from '../json-file.js';
 import { validatorFor } from '../validators.js';
 import { planIntact } from './checksum.js';
 import type { ExecutablePlan, Plan } from './types.js';
@@ -11,17 +12,23 @@ import type { ExecutablePlan, Plan } from './types.js';
  */
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
+  const compact: Record<string, unknown> = { objects: plan.source.objects, source: plan.source.model, desired: plan.desired.model };
   const placeholder = (name: string) => `\u0000${name}\u0000`;
   const envelope = {
     ...plan,
     source: { ...plan.source, objects: placeholder('objects'), model: placeholder('source') },
     desired: { ...plan.desired, model: placeholder('desired') },
   };
-  const text = JSON.stringify(envelope, null, 2)
-    .replace(JSON.stringify(placeholder('objects')), () => JSON.stringify(plan.source.objects))
-    .replace(JSON.stringify(placeholder('source')), () => JSON.stringify(plan.source.model))
-    .replace(JSON.stringify(placeholder('desired')), () => JSON.stringify(plan.desired.model));
-  await writeFile(path, text + '\n');
+  // Split around the placeholders, each one's JSON is made when it is written: one model's text at a time.
+  const parts = JSON.stringify(envelope, null, 2).split(/"\\u0000(\w+)\\u0000"/);
+  await writeTextPieces(path, (function* () {
+    // Models to the level of their tables (model → schemas → schema → tables → table).
+    for (const [i, part] of parts.entries()) {
+      if (i % 2) yield* jsonChunks(compact[part], { space: 0, splitDepth: 4 });
+      else yield part;
+    }
+    yield '\n';
+  })());
 }
 
 /**

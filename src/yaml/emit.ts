@@ -10,9 +10,38 @@ import { Document } from 'yaml';
  * non-ASCII, lookalikes of document markers) is written by `yaml` itself.
  */
 export function emitYaml(doc: Record<string, unknown>): string {
-  const out: string[] = [];
+  const pieces: string[] = [];
+  emitYamlPieces(doc, (piece) => pieces.push(piece));
+  return pieces.join('');
+}
+
+/**
+ * The same text handed to `write` a few thousand lines at a time, so that a
+ * large schema never exists as one string. Values are read once, in order,
+ * when their turn comes: a map may compute them in getters (see
+ * `lazyEntries`) so that only the part being written is ever built.
+ */
+export function emitYamlPieces(doc: Record<string, unknown>, write: (piece: string) => void): void {
+  const out: Lines = { lines: [], write };
   blockMap(doc, '', undefined, out);
-  return out.join('\n') + '\n';
+  if (out.lines.length || !out.wrote) flush(out);
+}
+
+/** A map whose values are made by `valueOf` only when read, for `emitYamlPieces`. */
+export function lazyEntries<T>(items: readonly T[], keyOf: (item: T) => string, valueOf: (item: T) => unknown): Record<string, unknown> {
+  const map: Record<string, unknown> = {};
+  for (const item of items) Object.defineProperty(map, keyOf(item), { enumerable: true, get: () => valueOf(item) });
+  return map;
+}
+
+interface Lines { lines: string[]; write: (piece: string) => void; wrote?: boolean }
+
+const FLUSH_LINES = 4096;
+
+function flush(out: Lines) {
+  out.write(out.lines.join('\n') + '\n');
+  out.lines = [];
+  out.wrote = true;
 }
 
 type Data = string | number | boolean | null | Data[] | { [key: string]: Data };
@@ -33,9 +62,11 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function blockMap(map: Record<string, unknown>, indent: string, parentKey: string | undefined, out: string[], firstPrefix?: string) {
+function blockMap(map: Record<string, unknown>, indent: string, parentKey: string | undefined, out: Lines, firstPrefix?: string) {
   let first = true;
-  for (const [key, value] of Object.entries(map)) {
+  for (const key of Object.keys(map)) {
+    if (out.lines.length >= FLUSH_LINES) flush(out);
+    const value = map[key];
     if (value === undefined) continue;
     const lead = first && firstPrefix !== undefined ? firstPrefix : indent;
     first = false;
@@ -44,31 +75,31 @@ function blockMap(map: Record<string, unknown>, indent: string, parentKey: strin
     if (typeof value === 'string' && value.includes('\n')) {
       // Block scalars: indentation indicators and chomping are yaml's to decide.
       const text = new Document({ [key]: value }).toString({ lineWidth: 0 }).replace(/\n$/, '');
-      out.push(text.split('\n').map((line, i) => (i === 0 ? lead : line === '' ? '' : indent) + line).join('\n'));
+      out.lines.push(text.split('\n').map((line, i) => (i === 0 ? lead : line === '' ? '' : indent) + line).join('\n'));
     } else if (value === null || typeof value !== 'object') {
-      out.push(`${lead}${k}: ${scalar(value as Data, false)}`);
+      out.lines.push(`${lead}${k}: ${scalar(value as Data, false)}`);
     } else if (isFlow(value, key, parentKey) || (isMap(value) && Object.keys(value).length === 0) || (Array.isArray(value) && value.length === 0)) {
-      out.push(`${lead}${k}: ${flow(value as Data)}`);
+      out.lines.push(`${lead}${k}: ${flow(value as Data)}`);
     } else if (Array.isArray(value)) {
-      out.push(`${lead}${k}:`);
+      out.lines.push(`${lead}${k}:`);
       blockSeq(value, indent + '  ', key, out);
     } else {
-      out.push(`${lead}${k}:`);
+      out.lines.push(`${lead}${k}:`);
       blockMap(value as Record<string, unknown>, indent + '  ', key, out);
     }
   }
 }
 
-function blockSeq(items: unknown[], indent: string, key: string | undefined, out: string[]) {
+function blockSeq(items: unknown[], indent: string, key: string | undefined, out: Lines) {
   for (const item of items) {
     if (isMap(item) && !flowItems(key) && Object.keys(item).length > 0) {
       blockMap(item, indent + '  ', undefined, out, `${indent}- `);
     } else if (Array.isArray(item) && !item.every((v) => v === null || typeof v !== 'object')) {
       // Not in schema files; written by yaml to stay exact.
       const text = new Document([item]).toString({ lineWidth: 0 }).replace(/\n$/, '');
-      out.push(text.split('\n').map((line) => indent + line).join('\n'));
+      out.lines.push(text.split('\n').map((line) => indent + line).join('\n'));
     } else {
-      out.push(`${indent}- ${isMap(item) || Array.isArray(item) ? flow(item as Data) : scalar(item as Data, false)}`);
+      out.lines.push(`${indent}- ${isMap(item) || Array.isArray(item) ? flow(item as Data) : scalar(item as Data, false)}`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { emitYaml } from './emit.js';
+import { emitYamlPieces, lazyEntries } from './emit.js';
 import type { Column, Grant, Index, Model, Trigger, Sequence, SequenceOptions, Table } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
 import { defaultPrimaryKeyName } from '../model/names.js';
@@ -11,6 +11,18 @@ import { displayIdentifier } from '../normalize/type-names.js';
  * back into the same model.
  */
 export function modelToYaml(model: Model, schemaRef = schemaReference()): string {
+  const pieces: string[] = [];
+  writeModelYaml(model, (piece) => pieces.push(piece), schemaRef);
+  return pieces.join('');
+}
+
+/**
+ * The same text handed to `write` piece by piece: tables are turned into
+ * their file form only as they are written, so a 5,000-table inspect holds
+ * the model and a few thousand lines, not the model, its file form and the
+ * text.
+ */
+export function writeModelYaml(model: Model, write: (piece: string) => void, schemaRef = schemaReference()): void {
   const doc: Record<string, unknown> = {};
   if (model.extensions.length) {
     doc.extensions = model.extensions.map((e) => (e.schema || e.version ? { name: e.name, ...(e.schema && { schema: e.schema }), ...(e.version && { version: e.version }) } : e.name));
@@ -57,7 +69,7 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
       }])),
     }),
     ...(s.sequences.length && { sequences: Object.fromEntries(s.sequences.map((q) => [q.name, sequenceToRaw(q)])) }),
-    ...(s.tables.length && { tables: Object.fromEntries(s.tables.map((t) => [t.name, tableToRaw(s.name, t)])) }),
+    ...(s.tables.length && { tables: lazyEntries(s.tables, (t) => t.name, (t) => tableToRaw(s.name, t)) }),
     ...(s.functions.length && {
       functions: Object.fromEntries(s.functions.map((f) => {
         const setReturning = /^(setof|table)\b/i.test(f.returns ?? '');
@@ -93,7 +105,8 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
       }])),
     }),
   }]));
-  return `# yaml-language-server: $schema=${schemaRef}\n` + emitYaml(doc);
+  write(`# yaml-language-server: $schema=${schemaRef}\n`);
+  emitYamlPieces(doc, write);
 }
 
 /** Numbers that survive a YAML round trip as numbers are written as numbers. */

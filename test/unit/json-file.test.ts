@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { prettyJsonChunks, writeJsonFile } from '../../src/json-file.js';
+import { jsonChunks, writeJsonFile } from '../../src/json-file.js';
 
 /** Snapshot files are written in pieces; they must read exactly as JSON.stringify would have written them. */
 describe('the pretty JSON writer', () => {
@@ -13,9 +13,10 @@ describe('the pretty JSON writer', () => {
     node: fc.oneof({ depthSize: 'small', maxDepth: 8 }, leaf, fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.string(), tie('node'), { maxKeys: 4, noNullPrototype: true })),
   })).node;
 
-  it('writes what JSON.stringify(value, null, 2) writes, at any depth', () => {
-    fc.assert(fc.property(fc.dictionary(fc.string(), value, { noNullPrototype: true }), (doc) => {
-      assert.equal([...prettyJsonChunks(doc)].join(''), JSON.stringify(doc, null, 2));
+  it('writes what JSON.stringify(value, null, space) writes, indented or not, split at any depth', () => {
+    const space = fc.constantFrom(0 as const, 2 as const);
+    fc.assert(fc.property(fc.dictionary(fc.string(), value, { noNullPrototype: true }), space, fc.nat(6), (doc, space, splitDepth) => {
+      assert.equal([...jsonChunks(doc, { space, splitDepth })].join(''), JSON.stringify(doc, null, space));
     }), { numRuns: runs });
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { emitYaml } from '../../src/yaml/emit.js';
+import { emitYaml, emitYamlPieces, lazyEntries } from '../../src/yaml/emit.js';
 import { parseSchemaTextFast } from '../../src/yaml/fast-parse.js';
 
 /**
@@ -54,5 +54,23 @@ describe('the YAML emitter', () => {
       '          UNION SELECT 2',
       '',
     ].join('\n'));
+  });
+
+  it('writes a large file in pieces that make the same text, building lazy values only as it reaches them', () => {
+    const names = Array.from({ length: 1500 }, (_, i) => `t_${i}`);
+    const tableOf = (name: string) => ({ columns: { id: { type: 'bigint' }, note: { type: 'text', default: `'${name}'::text` } }, primaryKey: ['id'] });
+    const whole = { schemas: { public: { tables: Object.fromEntries(names.map((n) => [n, tableOf(n)])) } } };
+    let built = 0;
+    let builtWhenFirstWritten: number | undefined;
+    const pieces: string[] = [];
+    emitYamlPieces({ schemas: { public: { tables: lazyEntries(names, (n) => n, (n) => { built++; return tableOf(n); }) } } }, (piece) => {
+      builtWhenFirstWritten ??= built;
+      pieces.push(piece);
+    });
+    assert.ok(pieces.length > 1, 'written in more than one piece');
+    assert.ok(builtWhenFirstWritten! < names.length, 'the first piece went out before every table was built');
+    assert.equal(built, names.length, 'each table built once');
+    assert.equal(pieces.join(''), emitYaml(whole));
+    assert.deepEqual(parse(pieces.join('')), whole);
   });
 });
