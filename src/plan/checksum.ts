@@ -1,4 +1,5 @@
-import { sha256, stableStringify } from '../model/canonical.js';
+import { jsonChunks } from '../json-file.js';
+import { sha256Of, stableSha256 } from '../model/canonical.js';
 import type { Model } from '../model/types.js';
 import type { Plan } from './types.js';
 
@@ -9,17 +10,20 @@ import type { Plan } from './types.js';
  */
 export function planChecksum(plan: Omit<Plan, 'checksum'> | Plan): string {
   const { checksum: _ignored, desired, ...rest } = plan as Plan;
-  return sha256(stableStringify({ ...rest, desired: { checksum: desired.checksum } }));
+  return stableSha256({ ...rest, desired: { checksum: desired.checksum } });
 }
 
 /**
  * The model exactly as the plan file holds it. JSON.parse keeps key order
  * and JSON.stringify follows it, so a model read back from the file
  * serialises to the same text unless someone edited it; the native
- * serialiser is several times cheaper than the key-sorting one.
+ * serialiser (a table at a time) is several times cheaper than the
+ * key-sorting one.
  */
 export function modelChecksum(model: Model): string {
-  return sha256(JSON.stringify(model));
+  return sha256Of((emit) => {
+    for (const piece of jsonChunks(model, { space: 0, splitDepth: 4 })) emit(piece);
+  });
 }
 
 /** True when nothing in the plan changed since it was written. */

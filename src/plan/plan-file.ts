@@ -19,13 +19,13 @@ export async function writePlanFile(path: string, plan: Plan): Promise<void> {
     source: { ...plan.source, objects: placeholder('objects'), model: placeholder('source') },
     desired: { ...plan.desired, model: placeholder('desired') },
   };
-  // Split around the placeholders, each one's JSON is made when it is written: one model's text at a time.
-  const parts = JSON.stringify(envelope, null, 2).split(/"\\u0000(\w+)\\u0000"/);
+  // Steps one at a time (plan → steps → step), each model a table at a time
+  // (model → schemas → schema → tables → table) where its placeholder stands.
   await writeTextPieces(path, (function* () {
-    // Models to the level of their tables (model → schemas → schema → tables → table).
-    for (const [i, part] of parts.entries()) {
-      if (i % 2) yield* jsonChunks(compact[part], { space: 0, splitDepth: 4 });
-      else yield part;
+    for (const piece of jsonChunks(envelope, { space: 2, splitDepth: 2 })) {
+      const name = /^"\\u0000(\w+)\\u0000"$/.exec(piece)?.[1];
+      if (name) yield* jsonChunks(compact[name], { space: 0, splitDepth: 4 });
+      else yield piece;
     }
     yield '\n';
   })());
