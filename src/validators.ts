@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import { jsonSchemaPath } from './paths.js';
 
 const compiled = new Map<string, ValidateFunction>();
@@ -13,9 +13,12 @@ const compiled = new Map<string, ValidateFunction>();
 export function validatorFor(name: 'schema' | 'plan'): ValidateFunction {
   let v = compiled.get(name);
   if (v) return v;
+  const require = createRequire(import.meta.url);
   try {
-    v = createRequire(import.meta.url)(`../validators/${name}.cjs`) as ValidateFunction;
+    v = require(`../validators/${name}.cjs`) as ValidateFunction;
   } catch {
+    // Ajv itself (~40 ms to load) only where the precompiled module is missing.
+    const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
     const ajv = new Ajv({ allErrors: name === 'schema', strict: false, verbose: name === 'schema' });
     v = ajv.compile(JSON.parse(readFileSync(jsonSchemaPath(name === 'schema' ? 'schema.json' : 'plan.schema.json'), 'utf8')));
   }

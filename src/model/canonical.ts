@@ -53,21 +53,64 @@ function sortTable(table: Table): Table {
  * in one pass (fingerprints of 5,000-table models are on the hot path).
  */
 export function stableStringify(value: unknown, skipKeys?: ReadonlySet<string>): string {
-  let out = '';
-  writeStable(value, skipKeys, (piece) => { out += piece; });
-  return out;
+  return write(value, skipKeys);
 }
 
-/** `sha256(stableStringify(value))` without the text: see sha256Of. */
-export function stableSha256(value: unknown): string {
-  return sha256Of((emit) => writeStable(value, undefined, emit));
+// String concatenation builds ropes in V8: cheaper than collecting parts.
+function write(value: unknown, skip: ReadonlySet<string> | undefined): string {
+  if (value === null || typeof value !== 'object') return value === undefined ? 'null' : JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + write(value[i], skip);
+    return out + ']';
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const v = record[key];
+    if (v === undefined || skip?.has(key)) continue;
+    out += (first ? '' : ',') + JSON.stringify(key) + ':' + write(v, skip);
+    first = false;
+  }
+  return out + '}';
 }
 
 /**
- * `sha256` of the text `produce` emits, hashed as it comes. A checksum over
- * a plan of 17,000 steps would otherwise first build its text, tens of
- * megabytes as a rope of millions of small strings.
+ * `sha256(stableStringify(value))` without the whole text: the first two
+ * levels (a plan, its steps) are hashed member by member. A plan of 17,000
+ * steps would otherwise first become tens of megabytes of text, as a rope
+ * of millions of small strings.
  */
+export function stableSha256(value: unknown): string {
+  return sha256Of((emit) => {
+    const level = (v: unknown, depth: number) => {
+      if (depth === 0 || v === null || typeof v !== 'object') return emit(write(v, undefined));
+      if (Array.isArray(v)) {
+        emit('[');
+        for (let i = 0; i < v.length; i++) {
+          if (i) emit(',');
+          level(v[i], depth - 1);
+        }
+        return emit(']');
+      }
+      const record = v as Record<string, unknown>;
+      let first = true;
+      emit('{');
+      for (const key of Object.keys(record).sort()) {
+        if (record[key] === undefined) continue;
+        emit((first ? '' : ',') + JSON.stringify(key) + ':');
+        level(record[key], depth - 1);
+        first = false;
+      }
+      emit('}');
+    };
+    level(value, 2);
+  });
+}
+
+/** `sha256` of the text `produce` emits, hashed as it comes so that the text never exists whole. */
 export function sha256Of(produce: (emit: (piece: string) => void) => void): string {
   const hash = createHash('sha256');
   let pending = '';
@@ -79,34 +122,6 @@ export function sha256Of(produce: (emit: (piece: string) => void) => void): stri
     }
   });
   return 'sha256:' + hash.update(pending).digest('hex');
-}
-
-function writeStable(value: unknown, skip: ReadonlySet<string> | undefined, emit: (piece: string) => void): void {
-  if (value === null || typeof value !== 'object') {
-    emit(value === undefined ? 'null' : JSON.stringify(value));
-    return;
-  }
-  if (Array.isArray(value)) {
-    emit('[');
-    for (let i = 0; i < value.length; i++) {
-      if (i) emit(',');
-      writeStable(value[i], skip, emit);
-    }
-    emit(']');
-    return;
-  }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  let first = true;
-  emit('{');
-  for (const key of keys) {
-    const v = record[key];
-    if (v === undefined || skip?.has(key)) continue;
-    emit((first ? '' : ',') + JSON.stringify(key) + ':');
-    writeStable(v, skip, emit);
-    first = false;
-  }
-  emit('}');
 }
 
 /** Structural equality, ignoring key order and undefined members. */

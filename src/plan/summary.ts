@@ -1,7 +1,7 @@
 import { describeObject, type ObjectRef } from '../diff/changes.js';
 import type { Hazard, Plan, PlanStep } from './types.js';
 import { definitionOf } from './definitions.js';
-import { createTwoFilesPatch } from 'diff';
+import { createRequire } from 'node:module';
 
 export interface ObjectSummary {
   ref: ObjectRef;
@@ -38,7 +38,7 @@ export function summarizePlan(plan: Plan): { objects: ObjectSummary[]; counts: R
       const before = definitionOf(plan.source.model, g.ref) ?? '';
       const after = definitionOf(plan.desired.model, g.ref) ?? '';
       if (before !== after) {
-        g.patch = createTwoFilesPatch(`${g.label} (live)`, `${g.label} (planned)`, before, after, '', '', { context: 3 })
+        g.patch = unifiedDiff()(`${g.label} (live)`, `${g.label} (planned)`, before, after, '', '', { context: 3 })
           .split('\n').slice(1).join('\n').trimEnd();
       }
     }
@@ -48,4 +48,11 @@ export function summarizePlan(plan: Plan): { objects: ObjectSummary[]; counts: R
 
 export function countsLine(counts: Record<'create' | 'update' | 'delete', number>): string {
   return `Plan: ${counts.create} to create, ${counts.update} to change, ${counts.delete} to destroy.`;
+}
+
+/** Loaded when a plan first changes an object in place: plans that only create, and --version or --help, never pay for it. */
+let createTwoFilesPatch: typeof import('diff').createTwoFilesPatch | undefined;
+function unifiedDiff() {
+  createTwoFilesPatch ??= (createRequire(import.meta.url)('diff') as typeof import('diff')).createTwoFilesPatch;
+  return createTwoFilesPatch;
 }
