@@ -30,9 +30,14 @@ export type Change =
     kind: 'create-function'; schema: string; routine: Routine; replace?: boolean; usesNewTypes?: boolean;
     /** Created again (or created naming an enum this plan rebuilds): after the old one and what used it are gone, and after enums are rebuilt. */
     afterTypeRebuild?: boolean;
+    /** A SQL-standard body naming tables this plan builds or reshapes: once they are done. */
+    afterTables?: boolean;
   }
-  /** rebuild: created again below. beforeTypeRebuild: it names an enum this plan rebuilds, so it goes first. */
-  | { kind: 'drop-function'; schema: string; routine: Routine; rebuild?: boolean; beforeTypeRebuild?: boolean }
+  /**
+   * rebuild: created again below. beforeTypeRebuild: it names an enum this plan rebuilds, so it goes first.
+   * beforeTables: a SQL-standard body naming tables this plan drops or reshapes, so it goes before them.
+   */
+  | { kind: 'drop-function'; schema: string; routine: Routine; rebuild?: boolean; beforeTypeRebuild?: boolean; beforeTables?: boolean }
   | { kind: 'create-sequence'; schema: string; sequence: Sequence }
   | { kind: 'drop-sequence'; schema: string; sequence: Sequence }
   | { kind: 'alter-sequence'; schema: string; from: Sequence; to: Sequence }

@@ -10,6 +10,7 @@ import { diffGrants } from './diff-grants.js';
 import { SchemaformError } from '../errors.js';
 import { findTable, withRowColumns } from '../model/row-columns.js';
 import { callsAny, mentionsAny, rebuiltRoutineNames } from './mentions.js';
+import { placeStandardBodies } from './standard-bodies.js';
 
 
 /**
@@ -41,7 +42,7 @@ export function diffModels(current: Model, to: Model, options: DiffOptions = {})
     changes.push({ kind: 'drop-schema', schema: schema.name });
   }
   const enums = enumTypeNames(from, to);
-  const routinesSettled = rebuildRoutinesOverRecreatedEnums(markRoutinesUsingNewDomains(rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to)), from, to);
+  const routinesSettled = placeStandardBodies(rebuildRoutinesOverRecreatedEnums(markRoutinesUsingNewDomains(rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to)), from, to), from, to);
   const tableChanges = withDependentsAroundRoutineRebuilds(withDefaultsAroundRoutineRebuilds(routinesSettled
     .map((c) => withExplicitCast(c, enums))
     // The rows of a dropped partition are backed up with its parent's columns.

@@ -124,15 +124,19 @@ WHERE c.relkind IN ('v', 'm')
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
 ORDER BY 1, 2`;
 
-/** Functions and procedures with a source body; aggregates and SQL-standard bodies are not managed yet. */
+/**
+ * Functions and procedures (aggregates are not managed yet). A SQL-standard
+ * body (RETURN …, BEGIN ATOMIC … END) has no source text: it is stored
+ * parsed, and read back as PostgreSQL prints it.
+ */
 export function functionsQuery(serverVersion: number): string {
-  const standardBody = serverVersion >= 140000 ? 'p.prosqlbody IS NULL' : 'true';
+  const body = serverVersion >= 140000 ? 'CASE WHEN p.prosqlbody IS NOT NULL THEN pg_catalog.pg_get_function_sqlbody(p.oid) ELSE p.prosrc END' : 'p.prosrc';
   return `
 WITH ${scope}
 SELECT n.nspname AS schema, p.proname AS name, p.prokind AS kind,
   pg_catalog.pg_get_function_arguments(p.oid) AS arguments,
   CASE WHEN p.prokind = 'f' THEN pg_catalog.pg_get_function_result(p.oid) END AS returns,
-  l.lanname AS language, p.prosrc AS body, p.provolatile AS volatility, p.proisstrict AS strict,
+  l.lanname AS language, ${body} AS body, p.provolatile AS volatility, p.proisstrict AS strict,
   p.prosecdef AS security_definer, p.proparallel AS parallel, p.proleakproof AS leakproof,
   p.procost::text AS cost, p.prorows::text AS rows, p.proconfig AS settings,
   pg_catalog.obj_description(p.oid, 'pg_proc') AS comment,
@@ -140,7 +144,7 @@ SELECT n.nspname AS schema, p.proname AS name, p.prokind AS kind,
 FROM pg_catalog.pg_proc p
 JOIN scope n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang
-WHERE p.prokind IN ('f', 'p') AND ${standardBody}
+WHERE p.prokind IN ('f', 'p')
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_proc'::regclass AND m.objid = p.oid)
   -- Functions a type made for itself (a range type's constructors) are the type's.
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')

@@ -13,9 +13,7 @@ export interface UnmanagedObject {
   name: string;
 }
 
-const query = (serverVersion: number) => {
-  const standardBody = serverVersion >= 140000 ? 'p.prosqlbody IS NOT NULL' : 'false';
-  return `
+const query = `
 WITH scope AS (
   SELECT oid, nspname FROM pg_catalog.pg_namespace
   WHERE CASE WHEN $1::text[] IS NULL
@@ -33,10 +31,10 @@ SELECT kind, schema, name FROM (
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL
   UNION ALL
-  SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'routine with a SQL-standard body' END,
+  SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END,
          n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
   FROM pg_catalog.pg_proc p JOIN scope n ON n.oid = p.pronamespace
-  WHERE (p.prokind IN ('a', 'w') OR ${standardBody})
+  WHERE p.prokind IN ('a', 'w')
     AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_proc'::regclass AND m.objid = p.oid)
   UNION ALL
   SELECT 'range type', n.nspname, t.typname
@@ -67,10 +65,10 @@ SELECT kind, schema, name FROM (
   WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_ts_config'::regclass AND m.objid = cfg.oid)
 ) objects
 ORDER BY kind, schema, name`;
-};
 
-export async function listUnmanaged(db: Database, server: ServerInfo, schemas?: string[]): Promise<UnmanagedObject[]> {
-  return db.query<UnmanagedObject>(query(server.versionNum), [schemas ?? null, TOOL_SCHEMA]);
+/** `server` is taken for kinds that only some versions have. */
+export async function listUnmanaged(db: Database, _server: ServerInfo, schemas?: string[]): Promise<UnmanagedObject[]> {
+  return db.query<UnmanagedObject>(query, [schemas ?? null, TOOL_SCHEMA]);
 }
 
 /** "3 views, 1 trigger" */

@@ -3,11 +3,14 @@ import { diffModels } from '../diff/diff.js';
 import { introspect, type ServerInfo } from '../introspect/introspect.js';
 import type { Column, Domain, Index, Model, Routine, Table, View } from '../model/types.js';
 import { routineKey } from '../model/canonical.js';
+import { hasStandardBody } from '../model/routine-body.js';
 import { withRowColumns } from '../model/row-columns.js';
 import { createRoutine } from '../plan/routines.js';
 import { renderChange } from '../plan/render.js';
 import { columnDefinition, constraintDefinition, createPolicyStatements, createTriggerStatements, indexDefinition } from '../plan/sql-fragments.js';
 import { quoteIdent } from '../sql/quote.js';
+import { escapeRegExp } from '../diff/mentions.js';
+import { displayIdentifier } from './type-names.js';
 
 /**
  * Make the desired model speak PostgreSQL's dialect of itself.
@@ -68,11 +71,15 @@ export async function normalizeDesired(
     }
   }
   // A routine is matched by its argument list, so `n int` must become `n integer` first.
-  const liveRoutines = new Set<string>();
-  for (const s of live.schemas) for (const f of s.functions ?? []) liveRoutines.add(`${s.name}\u0000${routineKey(f)}\u0000${f.returns}`);
+  // A SQL-standard body comes back as PostgreSQL prints it, so it is spelled through PostgreSQL too.
+  const liveRoutines = new Map<string, Routine>();
+  for (const s of live.schemas) for (const f of s.functions ?? []) liveRoutines.set(`${s.name}\u0000${routineKey(f)}\u0000${f.returns}`, f);
   const routineProbes: Array<{ schema: string; routine: Routine }> = [];
   for (const s of desired.schemas) {
-    for (const f of s.functions) if (!liveRoutines.has(`${s.name}\u0000${routineKey(f)}\u0000${f.returns}`)) routineProbes.push({ schema: s.name, routine: f });
+    for (const f of s.functions) {
+      const current = liveRoutines.get(`${s.name}\u0000${routineKey(f)}\u0000${f.returns}`);
+      if (!current || (hasStandardBody(f) && current.body !== f.body)) routineProbes.push({ schema: s.name, routine: f });
+    }
   }
   if (probes.length === 0 && columnProbes.length === 0 && partitionProbes.length === 0 && domainProbes.length === 0 && viewProbes.length === 0 && (routineProbes.length === 0 || live.schemas.every((s) => (s.functions ?? []).length === 0))) return desired;
 
@@ -101,7 +108,7 @@ export async function normalizeDesired(
     const routineSet = probeSet(routineProbes, 'schemaform_probe_fn', (probeName, { schema, routine }) => [
       searchPath(schema),
       'SET LOCAL check_function_bodies = off',
-      ...createRoutine('pg_temp', { ...routine, name: probeName, settings: undefined, comment: undefined }, false),
+      ...createRoutine('pg_temp', { ...routine, name: probeName, body: renamedInBody(routine, probeName), settings: undefined, comment: undefined }, false),
     ].join(';\n'), (p) => p.routine);
     const columnSet = columnProbeSet(columnProbes);
     const partitionSet = probeSet(partitionProbes, 'schemaform_probe_partition', (probeName, probe) => partitionProbeScript(probeName, probe), (p) => p.table);
@@ -162,7 +169,10 @@ export async function normalizeDesired(
       const routinesByName = new Map((model.schemas[0]?.functions ?? []).map((f) => [f.name, f]));
       for (const { probeName, original } of probedRoutines) {
         const result = routinesByName.get(probeName);
-        if (result) normalizedRoutines.set(original, { ...original, arguments: result.arguments, ...(result.returns !== undefined && { returns: result.returns }) });
+        if (!result) continue;
+        // Where the body names a parameter by its routine, it was printed with the probe's name.
+        const body = hasStandardBody(original) && hasStandardBody(result) ? { body: renamedInBody(result, displayIdentifier(original.name)) } : {};
+        normalizedRoutines.set(original, { ...original, arguments: result.arguments, ...(result.returns !== undefined && { returns: result.returns }), ...body });
       }
       const domainsByName = new Map((model.schemas[0]?.domains ?? []).map((d) => [d.name, d]));
       for (const { probeName, original } of probedDomains) {
@@ -256,6 +266,16 @@ interface Probe<O> { probeName: string; original: O; script: string }
  * does not build (e.g. it needs an enum value this very plan adds) keeps its
  * text: apply will tell.
  */
+/**
+ * A SQL-standard body may name a parameter by its routine (`f.x`; PostgreSQL
+ * prints some that way), and the probe has another name: its body says the
+ * probe's name going in, and the routine's coming back.
+ */
+function renamedInBody(routine: Routine, to: string): string {
+  if (!hasStandardBody(routine)) return routine.body;
+  return routine.body.replace(new RegExp(`(^|[^A-Za-z0-9_$."])${escapeRegExp(routine.name)}\\.`, 'g'), `$1${to}.`);
+}
+
 function probeSet<T extends { schema: string }, O>(
   items: T[], prefix: string, script: (probeName: string, item: T) => string, original: (item: T) => O,
 ): Array<Probe<O>> {

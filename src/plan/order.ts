@@ -31,8 +31,10 @@ export function phaseOf(change: Change): number {
     // One dropped to be created again goes once its dependents are off
     // (defaults, views, policies, checks, indexes) and comes back after
     // the enums it names are rebuilt, before any table needs it.
-    case 'drop-function': return change.rebuild || change.beforeTypeRebuild ? 6.95 : 18.7;
-    case 'create-function': return change.afterTypeRebuild ? 7.05 : change.usesNewTypes ? 2.7 : 2.4;
+    // A SQL-standard body naming tables the plan changes: around those changes,
+    // back before the checks and indexes that may call it are added.
+    case 'drop-function': return change.rebuild || change.beforeTypeRebuild || change.beforeTables ? 6.95 : 18.7;
+    case 'create-function': return change.afterTables ? 12.9 : change.afterTypeRebuild ? 7.05 : change.usesNewTypes ? 2.7 : 2.4;
     // Checks and NOT NULL on a domain validate the columns using it: after those change.
     case 'alter-domain': return 10.5;
     // A rebuilt domain is dropped just before it is created again.

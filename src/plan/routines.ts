@@ -1,3 +1,4 @@
+import { hasStandardBody } from '../model/routine-body.js';
 import type { Routine } from '../model/types.js';
 import { commentOn } from './sql-fragments.js';
 import { qualify, quoteIdent, quoteLiteral } from '../sql/quote.js';
@@ -60,7 +61,7 @@ export function createRoutine(schema: string, r: Routine, replace: boolean): str
     ...Object.entries(r.settings ?? {}).map(([k, v]) => `SET ${quoteIdent(k)} TO ${settingValue(k, v)}`),
   ];
   return [
-    `${head}\n  ${clauses.join(' ')}\nAS ${dollarQuote(r.body)}`,
+    `${head}\n  ${clauses.join(' ')}\n${hasStandardBody(r) ? r.body : `AS ${dollarQuote(r.body)}`}`,
     ...(r.comment !== undefined || replace ? [commentOn(`${r.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${routineSignature(schema, r)}`, r.comment)] : []),
   ];
 }
