@@ -56,6 +56,8 @@ CREATE FUNCTION app.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.cre
 CREATE FUNCTION app.total(c bigint) RETURNS numeric LANGUAGE sql STABLE AS $$ SELECT coalesce(sum(amount), 0) FROM app.orders WHERE customer_id = c $$;
 CREATE PROCEDURE app.forget(c bigint) LANGUAGE sql AS $$ DELETE FROM app.customers WHERE id = c $$;
 REVOKE EXECUTE ON PROCEDURE app.forget(bigint) FROM PUBLIC;
+CREATE FUNCTION app.order_count(c bigint) RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT count(*) FROM app.orders WHERE customer_id = c; END;
+CREATE FUNCTION app.is_big(amount numeric) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN amount > 100;
 CREATE TRIGGER notes_touch BEFORE INSERT ON app.notes FOR EACH ROW EXECUTE FUNCTION app.touch();
 CREATE VIEW app.big_orders AS SELECT id, amount FROM app.orders WHERE amount > 100;
 COMMENT ON COLUMN app.big_orders.amount IS 'Gross, in cents';
