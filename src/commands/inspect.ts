@@ -23,17 +23,20 @@ export default class Inspect extends BaseCommand {
     const { writeModelYaml } = await import('../yaml/from-model.js');
     // --json returns the text; otherwise it goes out as it is made, never whole.
     const kept: string[] = [];
-    const keep = this.jsonEnabled() ? (piece: string) => kept.push(piece) : () => undefined;
+    const json = this.jsonEnabled();
     if (flags.output) {
       const file = openSync(flags.output, 'w');
       try {
-        writeModelYaml(model, (piece) => { writeSync(file, piece); keep(piece); });
+        writeModelYaml(model, (piece) => {
+          writeSync(file, piece);
+          if (json) kept.push(piece);
+        });
       } finally {
         closeSync(file);
       }
       this.say(`Wrote ${flags.output}.`);
     } else {
-      writeModelYaml(model, (piece) => (this.jsonEnabled() ? keep(piece) : process.stdout.write(piece)));
+      writeModelYaml(model, json ? (piece) => kept.push(piece) : (piece) => process.stdout.write(piece));
     }
     return { output: flags.output ?? null, yaml: kept.join(''), model };
   }
