@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { join } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
+import { collectGarbage } from '../cli/memory.js';
 import { formatPlanText } from '../plan/format-text.js';
 import { writePlanFile } from '../plan/plan-file.js';
 import { planRollback } from '../rollback/rollback.js';
@@ -18,9 +19,18 @@ export default class Rollback extends BaseCommand {
   async run() {
     const { flags } = await this.parse(Rollback);
     const db = await this.database(flags['database-url']);
-    const plan = await planRollback(db, { to: flags.to });
+    const progress = await this.progress();
+    const plan = await planRollback(db, {
+      to: flags.to,
+      onPhase: (p) => {
+        collectGarbage();
+        progress.phase(p);
+      },
+    });
+    collectGarbage();
     const path = flags.output ?? join('plans', `${plan.id}.rollback.plan.json`);
     await writePlanFile(path, plan);
+    progress.succeed(`planned ${plan.steps.length} step(s)`);
     this.say(formatPlanText(plan, this.style, { planPath: path }));
     return { planFile: path, id: plan.id, rollbackTo: plan.rollbackTo, steps: plan.steps.map((s) => ({ index: s.index, description: s.description, hazards: s.hazards })) };
   }

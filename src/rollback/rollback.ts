@@ -17,6 +17,8 @@ export interface RollbackOptions {
   /** Snapshot id to return to; default: the one before the latest apply. */
   to?: number;
   now?: () => Date;
+  /** Called as planning moves on: reading the database, comparing, building the plan. */
+  onPhase?: (phase: string) => void;
 }
 
 /**
@@ -42,10 +44,12 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
     schemas: [...new Set([...target.scope.schemas, ...latest.scope.schemas])].sort(),
     extensions: [...new Set([...target.scope.extensions, ...latest.scope.extensions])].sort(),
   };
+  options.onPhase?.('reading the database');
   const live = await introspect(db, { schemas: scope.schemas }, server);
   const source = restrictToScope(live.model, scope);
   const backups = await backupsTakenBy(db, later.map((s) => s.id));
   const unrestorable = new Map<Change, Hazard[]>();
+  options.onPhase?.('comparing');
   const { renames: schemaRenames, base } = await comparisonBase(db, source, desired, scope);
   refuseRepartitioning(base, desired);
   const valueRestores = clearedValueRestores(backups, desired);
@@ -54,6 +58,7 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
   const changes = [...withRestores([...schemaRenames, ...diffed], backups, renames, unrestorable), ...valueRestores]
     .map((c) => (c.kind === 'restore-table' && (c.table.partitionOf || c.table.inherits) ? { ...c, table: withRowColumns(c.table, desired) } : c));
   const now = (options.now ?? (() => new Date()))();
+  options.onPhase?.('building the plan');
   return buildPlan({
     id: newPlanId(now), createdAt: now.toISOString(), toolVersion, kind: 'rollback',
     target: { systemIdentifier: server.systemIdentifier, database: server.database, serverVersion: server.versionNum },
