@@ -22,8 +22,13 @@ export function planChecksum(plan: Omit<Plan, 'checksum'> | Plan): string {
  */
 export function modelChecksum(model: Model): string {
   return sha256Of((emit) => {
-    for (const piece of jsonChunks(model, { space: 0, splitDepth: 4 })) emit(piece);
+    for (const piece of compactJsonPieces(model)) emit(piece);
   });
+}
+
+/** A model's `JSON.stringify` text a table at a time (model → schemas → schema → tables → table), as plan files hold it. */
+export function compactJsonPieces(value: unknown): Generator<string> {
+  return jsonChunks(value, { space: 0, splitDepth: 4 });
 }
 
 /** True when nothing in the plan changed since it was written. */

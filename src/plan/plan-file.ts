@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { PlanRefusedError, SchemaformError } from '../errors.js';
 import { jsonChunks, writeTextPieces } from '../json-file.js';
 import { validatorFor } from '../validators.js';
-import { planIntact } from './checksum.js';
+import { compactJsonPieces, planIntact } from './checksum.js';
 import type { ExecutablePlan, Plan } from './types.js';
 
 /**
@@ -19,12 +19,11 @@ export async function writePlanFile(path: string, plan: Plan): Promise<void> {
     source: { ...plan.source, objects: placeholder('objects'), model: placeholder('source') },
     desired: { ...plan.desired, model: placeholder('desired') },
   };
-  // Steps one at a time (plan → steps → step), each model a table at a time
-  // (model → schemas → schema → tables → table) where its placeholder stands.
+  // Steps one at a time (plan → steps → step), each model a table at a time where its placeholder stands.
   await writeTextPieces(path, (function* () {
     for (const piece of jsonChunks(envelope, { space: 2, splitDepth: 2 })) {
       const name = /^"\\u0000(\w+)\\u0000"$/.exec(piece)?.[1];
-      if (name) yield* jsonChunks(compact[name], { space: 0, splitDepth: 4 });
+      if (name) yield* compactJsonPieces(compact[name]);
       else yield piece;
     }
     yield '\n';
