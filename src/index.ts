@@ -12,16 +12,16 @@
  */
 export type * from './model/types.js';
 export type { Change, ColumnAspect, ObjectRef } from './diff/changes.js';
-export type { Plan, PlanStep, Hazard, HazardCode, Severity, BackupSpec } from './plan/types.js';
+export type { Plan, ExecutablePlan, PlanStep, Hazard, HazardCode, Severity, BackupSpec } from './plan/types.js';
 export type { Database } from './db/database.js';
-export type { Snapshot, BackupRecord } from './state/store.js';
+export type { Snapshot, SnapshotSummary, BackupRecord } from './state/store.js';
 
 export { SchemaformError, SchemaFileError, PlanRefusedError } from './errors.js';
 export { connectServer } from './db/server.js';
 export { openEmbedded } from './db/embedded.js';
 export { loadSchema } from './yaml/load.js';
 export { documentToModel } from './yaml/to-model.js';
-export { modelToYaml } from './yaml/from-model.js';
+export { modelToYaml, writeModelYaml } from './yaml/from-model.js';
 export { checkModel } from './validate/semantic.js';
 export { introspect, serverInfo } from './introspect/introspect.js';
 export { normalizeDesired } from './normalize/probe.js';
@@ -29,7 +29,7 @@ export { diffModels } from './diff/diff.js';
 export { buildPlan, describeChange, hasDataLoss } from './plan/build.js';
 export { renderChange } from './plan/render.js';
 export { hazardsOf } from './plan/hazards.js';
-export { readPlanFile, writePlanFile } from './plan/plan-file.js';
+export { executablePart, readPlanFile, writePlanFile } from './plan/plan-file.js';
 export { formatPlanText } from './plan/format-text.js';
 export { formatPlanMarkdown } from './plan/format-markdown.js';
 export { createPlan } from './workflow/plan.js';
