@@ -8,7 +8,7 @@ import { constraintsOf, diffTable } from './diff-table.js';
 import { diffViews } from './diff-views.js';
 import { diffGrants } from './diff-grants.js';
 import { SchemaformError } from '../errors.js';
-import { findTable, withRowColumns } from '../model/row-columns.js';
+import { findRoutine, findTable, withRowColumns } from '../model/row-columns.js';
 import { callsAny, mentionsAny, rebuiltRoutineNames } from './mentions.js';
 import { placeStandardBodies } from './standard-bodies.js';
 
@@ -112,20 +112,19 @@ function rebuildRoutinesOverRecreatedEnums(changes: Change[], from: Model, to: M
   if (recreated.length === 0) return changes;
   const mentions = mentionsAny(recreated);
   const touched = new Set<string>();
-  const liveRoutine = (schema: string, r: Routine) => from.schemas.find((x) => x.name === schema)?.functions.find((x) => routineKey(x) === routineKey(r));
   const out = changes.flatMap((c): Change[] => {
     if ((c.kind !== 'create-function' && c.kind !== 'drop-function') || !mentions(signatureTypes(c.routine))) return [c];
     touched.add(`${c.schema}\u0000${routineKey(c.routine)}`);
     if (c.kind === 'drop-function') return [{ ...c, beforeTypeRebuild: true }];
     // CREATE OR REPLACE cannot change an argument's type: it is dropped and created again.
     const { replace, ...created } = c;
-    const live = replace ? liveRoutine(c.schema, c.routine) : undefined;
+    const live = replace ? findRoutine(from, c.schema, c.routine) : undefined;
     return [...(live ? [{ kind: 'drop-function' as const, schema: c.schema, routine: live, beforeTypeRebuild: true, rebuild: true }] : []), { ...created, afterTypeRebuild: true }];
   });
   for (const s of from.schemas) {
     for (const f of s.functions) {
       if (touched.has(`${s.name}\u0000${routineKey(f)}`) || !mentions(signatureTypes(f))) continue;
-      const wanted = to.schemas.find((x) => x.name === s.name)?.functions.find((x) => routineKey(x) === routineKey(f));
+      const wanted = findRoutine(to, s.name, f);
       out.push({ kind: 'drop-function', schema: s.name, routine: f, beforeTypeRebuild: true, ...(wanted && { rebuild: true }) });
       if (wanted) out.push({ kind: 'create-function', schema: s.name, routine: wanted, afterTypeRebuild: true });
     }

@@ -1,6 +1,7 @@
 import type { Change } from './changes.js';
 import { routineKey } from '../model/canonical.js';
 import { hasStandardBody } from '../model/routine-body.js';
+import { findRoutine } from '../model/row-columns.js';
 import type { Model } from '../model/types.js';
 import { mentionsAny } from './mentions.js';
 
@@ -25,14 +26,12 @@ export function placeStandardBodies(changes: Change[], from: Model, to: Model): 
   const namesGrown = grown.size ? mentionsAny([...grown]) : () => false;
   const namesReshaped = reshaped.size ? mentionsAny([...reshaped]) : () => false;
   const key = (schema: string, r: { name: string; arguments: string }) => `${schema}\u0000${routineKey(r)}`;
-  const liveRoutine = (schema: string, r: { name: string; arguments: string }) =>
-    from.schemas.find((s) => s.name === schema)?.functions.find((f) => routineKey(f) === routineKey(r));
 
   const touched = new Set<string>();
   const out = changes.flatMap((c): Change[] => {
     if (c.kind === 'create-function' && hasStandardBody(c.routine)) {
       touched.add(key(c.schema, c.routine));
-      const live = c.replace ? liveRoutine(c.schema, c.routine) : undefined;
+      const live = c.replace ? findRoutine(from, c.schema, c.routine) : undefined;
       // CREATE OR REPLACE would leave the old body holding the columns that are about to change.
       if (live && hasStandardBody(live) && namesReshaped(live.body)) {
         return [{ kind: 'drop-function', schema: c.schema, routine: live, rebuild: true, beforeTables: true }, { kind: 'create-function', schema: c.schema, routine: c.routine, afterTables: true }];
@@ -48,7 +47,7 @@ export function placeStandardBodies(changes: Change[], from: Model, to: Model): 
   for (const s of from.schemas) {
     for (const f of s.functions) {
       if (touched.has(key(s.name, f)) || !hasStandardBody(f) || !namesReshaped(f.body)) continue;
-      const wanted = to.schemas.find((x) => x.name === s.name)?.functions.find((x) => routineKey(x) === routineKey(f));
+      const wanted = findRoutine(to, s.name, f);
       out.push({ kind: 'drop-function', schema: s.name, routine: f, beforeTables: true, ...(wanted && { rebuild: true }) });
       if (wanted) out.push({ kind: 'create-function', schema: s.name, routine: wanted, afterTables: true });
     }

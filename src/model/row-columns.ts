@@ -1,4 +1,5 @@
-import type { Column, Model, Table } from './types.js';
+import { routineKey } from './canonical.js';
+import type { Column, Model, Routine, Table } from './types.js';
 
 /**
  * A table as far as its rows are concerned: a partition with its parent's
@@ -14,6 +15,11 @@ export function withRowColumns(table: Table, model: Model): Table {
 /** A table of the model by schema and name. */
 export function findTable(model: Model, schema: string, name: string): Table | undefined {
   return model.schemas.find((s) => s.name === schema)?.tables.find((t) => t.name === name);
+}
+
+/** A routine of the model by schema, name and argument list (its overloads are others). */
+export function findRoutine(model: Model, schema: string, routine: Pick<Routine, 'name' | 'arguments'>): Routine | undefined {
+  return model.schemas.find((s) => s.name === schema)?.functions.find((f) => routineKey(f) === routineKey(routine));
 }
 
 function rowColumns(table: Table, model: Model, depth: number): Column[] {

@@ -262,11 +262,6 @@ async function attemptAll(db: Database, scripts: string[]): Promise<boolean[]> {
 interface Probe<O> { probeName: string; original: O; script: string }
 
 /**
- * One probe object per item under a numbered name. An item whose definition
- * does not build (e.g. it needs an enum value this very plan adds) keeps its
- * text: apply will tell.
- */
-/**
  * A SQL-standard body may name a parameter by its routine (`f.x`; PostgreSQL
  * prints some that way), and the probe has another name: its body says the
  * probe's name going in, and the routine's coming back.
@@ -276,6 +271,11 @@ function renamedInBody(routine: Routine, to: string): string {
   return routine.body.replace(new RegExp(`(^|[^A-Za-z0-9_$."])${escapeRegExp(routine.name)}\\.`, 'g'), `$1${to}.`);
 }
 
+/**
+ * One probe object per item under a numbered name. An item whose definition
+ * does not build (e.g. it needs an enum value this very plan adds) keeps its
+ * text: apply will tell.
+ */
 function probeSet<T extends { schema: string }, O>(
   items: T[], prefix: string, script: (probeName: string, item: T) => string, original: (item: T) => O,
 ): Array<Probe<O>> {
