@@ -40,7 +40,7 @@ export function formatProblem(p: SourceProblem): string {
 
 /** A plan that must not be applied; nothing has been changed when this is thrown. */
 export class PlanRefusedError extends SchemaformError {
-  readonly reason: 'edited' | 'wrong-target' | 'stale' | 'destructive' | 'locked' | 'invalid';
+  readonly reason: 'edited' | 'wrong-target' | 'stale' | 'destructive' | 'locked' | 'invalid' | 'applied';
   constructor(reason: PlanRefusedError['reason'], message: string, options: { hint?: string; details?: string[] } = {}) {
     super(message, options);
     this.name = 'PlanRefusedError';

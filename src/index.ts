@@ -34,7 +34,7 @@ export { formatPlanText } from './plan/format-text.js';
 export { formatPlanMarkdown } from './plan/format-markdown.js';
 export { createPlan } from './workflow/plan.js';
 export { detectDrift } from './workflow/drift.js';
-export { applyPlan, ApplyFailedError } from './apply/apply.js';
+export { applyPlan, ApplyFailedError, CommitInDoubtError, type Outcome } from './apply/apply.js';
 export { planRollback } from './rollback/rollback.js';
 export { listSnapshots, getSnapshot, latestSnapshot } from './state/store.js';
 export { fingerprint } from './model/objects.js';

@@ -7,7 +7,9 @@ import type { Model } from '../model/types.js';
 import type { ExecutablePlan, PlanStep } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
 import { quoteIdent } from '../sql/quote.js';
-import { ensureStateSchema, insertBackup, insertSnapshot, latestSnapshotSummary, type RenameEvent, type Snapshot } from '../state/store.js';
+import { ensureStateSchema, insertBackup, insertSnapshot, latestSnapshotSummary, snapshotOfPlan, type RenameEvent, type Snapshot } from '../state/store.js';
+import { describeLockHolders, LOCK_NOT_AVAILABLE } from '../db/lock-holders.js';
+import { refuseUnsafeStatements, statementsOf } from './statements.js';
 import { restrictToScope } from '../workflow/scope.js';
 import { acquireApplyLock } from './lock.js';
 
@@ -30,19 +32,46 @@ export interface ApplyResult {
   steps: Array<{ index: number; description: string; ms: number }>;
 }
 
-/** A step failed; the transaction was rolled back and nothing changed. */
+/** What became of the apply's transaction when something failed inside it, as checked afterwards. */
+export type Outcome = 'rolled-back' | 'not-committed' | 'committed';
+
+const outcomeText: Record<Outcome, string> = {
+  'rolled-back': 'Everything was rolled back: the schema, the data and the state are as they were before this apply.',
+  'not-committed': 'The connection was lost before COMMIT was sent, so nothing was committed: PostgreSQL rolls back a transaction whose session ends. `schema state list` shows no snapshot for this plan.',
+  committed: 'The apply\'s transaction was committed part-way (PostgreSQL reports it committed): the database may be partly changed and no snapshot was recorded. Run `schema drift` and `schema plan` to see where it stands.',
+};
+
+/** Something failed inside the apply's transaction; `outcome` says, checked, what became of it. */
 export class ApplyFailedError extends SchemaformError {
-  constructor(readonly step: PlanStep, readonly statement: string, cause: Error & { detail?: string; hint?: string }) {
-    super(`step ${step.index} (${step.description}) failed: ${cause.message}`, {
+  constructor(
+    readonly where: string, readonly statement: string | undefined, cause: Error & { detail?: string; hint?: string },
+    readonly outcome: Outcome, blockers: string[] = [],
+  ) {
+    super(`${where} failed: ${cause.message}`, {
       cause,
       details: [
         ...(cause.detail ? [`detail: ${cause.detail}`] : []),
-        `statement: ${statement}`,
-        'Everything was rolled back: the schema, the data and the state are as they were before this apply.',
+        ...(statement ? [`statement: ${statement}`] : []),
+        ...blockers.map((b) => `blocked by ${b}`),
+        outcomeText[outcome],
       ],
-      hint: cause.hint ?? 'Fix the data or the schema file, run `schema plan` again and apply the new plan.',
+      hint: blockers.length
+        ? 'Wait for those sessions to finish (or end them), then apply the same plan again; --lock-timeout sets how long each statement may wait.'
+        : cause.hint ?? 'Fix the data or the schema file, run `schema plan` again and apply the new plan.',
     });
     this.name = 'ApplyFailedError';
+  }
+}
+
+/** The connection went while COMMIT was on its way: whether it committed is known only to the server. */
+export class CommitInDoubtError extends SchemaformError {
+  constructor(planId: string, cause: Error) {
+    super(`the connection was lost while the apply was committing (${cause.message}): it may or may not have committed`, {
+      cause,
+      details: [`If it committed, a snapshot for plan ${planId} was recorded with it; if not, nothing changed.`],
+      hint: `Run \`schema state list\`: plan ${planId} is listed there if it committed. \`schema apply\` of the same plan says "already applied" if it did, and applies it if it did not.`,
+    });
+    this.name = 'CommitInDoubtError';
   }
 }
 
@@ -66,13 +95,25 @@ export async function applyPlan(db: Database, plan: ExecutablePlan, options: App
     });
   }
 
+  await refuseUnsafeStatements(plan);
+
   const release = await acquireApplyLock(db);
   try {
     options.onPhase?.('checking the plan against the database');
+    await refuseIfApplied(db, plan);
     const live = { model: await refuseIfStale(db, plan) as Model | undefined };
     return await runInTransaction(db, plan, live, options);
   } finally {
     await release().catch(() => undefined);
+  }
+}
+
+async function refuseIfApplied(db: Database, plan: ExecutablePlan) {
+  const applied = await snapshotOfPlan(db, plan.id);
+  if (applied) {
+    throw new PlanRefusedError('applied', `this plan was already applied (snapshot ${applied.id}, ${applied.createdAt}); nothing was changed`, {
+      hint: 'Run `schema plan` to plan any further change.',
+    });
   }
 }
 
@@ -90,12 +131,13 @@ async function refuseIfStale(db: Database, plan: ExecutablePlan): Promise<Model>
 /** `live.model` is let go once the baseline no longer needs it: at thousands of tables it is tens of megabytes. */
 async function runInTransaction(db: Database, plan: ExecutablePlan, live: { model?: Model }, options: ApplyOptions): Promise<ApplyResult> {
   const timings: ApplyResult['steps'] = [];
+  const server = await serverInfo(db);
   await db.exec('BEGIN');
+  const progress: { where: string; statement?: string } = { where: 'starting the apply' };
+  let xid: string | undefined;
   try {
-    // Routines are created before the tables they may read (a default or a
-    // check may call them), so their bodies cannot be checked against
-    // tables yet; as with pg_dump, they are checked when first run.
-    await db.exec(`SET LOCAL lock_timeout = ${quoteLiteralSetting(options.lockTimeout ?? '10s')}; SET LOCAL standard_conforming_strings = on; SET LOCAL check_function_bodies = off`);
+    [{ xid }] = await db.query<{ xid: string }>('SELECT pg_catalog.txid_current()::text AS xid') as [{ xid: string }];
+    await db.exec(transactionSettings(options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT, server.versionNum));
     await ensureStateSchema(db);
     let parent: { id: number } | undefined = await latestSnapshotSummary(db);
     // The first apply also records where the database started, so that it can be rolled back to.
@@ -105,52 +147,85 @@ async function runInTransaction(db: Database, plan: ExecutablePlan, live: { mode
     });
     live.model = undefined;
     options.onPhase?.('running the steps');
-    const backups: Array<{ step: PlanStep }> = [];
     for (const step of plan.steps) {
-      if (!step.transactional) continue;
       options.onStep?.({ type: 'start', step });
       const started = performance.now();
-      await runStep(db, step);
-      if (step.backup) backups.push({ step });
+      progress.where = `step ${step.index} (${step.description})`;
+      for (const statement of [`SET LOCAL search_path TO ${step.searchPath.map(quoteIdent).join(', ')}`, ...statementsOf(step)]) {
+        progress.statement = statement;
+        await db.run(statement);
+      }
+      progress.statement = undefined;
       const ms = performance.now() - started;
       timings.push({ index: step.index, description: step.description, ms });
       options.onStep?.({ type: 'done', step, ms });
     }
     options.onPhase?.('reading the result');
+    progress.where = 'reading the result';
     const after = restrictToScope((await introspect(db, { schemas: plan.scope.schemas })).model, plan.scope);
     options.onPhase?.('recording the snapshot');
+    progress.where = 'recording the snapshot';
     const snapshot = await insertSnapshot(db, {
       planId: plan.id, kind: plan.kind, parentId: parent.id, fingerprint: fingerprint(after), scope: plan.scope,
       model: after, renames: renamesOf(plan), toolVersion,
     });
-    for (const { step } of backups) {
-      const b = step.backup!;
+    for (const step of plan.steps) {
+      const b = step.backup;
+      if (!b) continue;
       await insertBackup(db, {
         relation: b.relation, snapshotId: snapshot.id, planId: plan.id, step: step.index, kind: b.kind,
         schema: b.schema, table: b.table, column: b.column ?? null, columns: b.columns, key: b.key ?? null,
       });
     }
+    progress.where = 'committing';
     await db.exec('COMMIT');
     return { planId: plan.id, snapshot, steps: timings };
   } catch (e) {
-    await db.exec('ROLLBACK').catch(() => undefined);
-    throw e;
+    const error = e as Error & { code?: string };
+    // A server error at COMMIT (a deferred check, say) rolled it back; a lost connection leaves it in doubt.
+    if (progress.where === 'committing' && !isServerError(error)) throw new CommitInDoubtError(plan.id, error);
+    const outcome = await rollBack(db, xid);
+    const blockers = error.code === LOCK_NOT_AVAILABLE && outcome !== 'not-committed' ? await describeLockHolders(db, plan.scope.schemas) : [];
+    throw new ApplyFailedError(progress.where, progress.statement, error, outcome, blockers);
   }
 }
 
-async function runStep(db: Database, step: PlanStep) {
-  const statements = [
-    `SET LOCAL search_path TO ${step.searchPath.map(quoteIdent).join(', ')}`,
-    ...(step.backup ? [step.backup.sql] : []),
-    ...step.sql,
-  ];
-  for (const statement of statements) {
-    try {
-      await db.exec(statement);
-    } catch (e) {
-      throw new ApplyFailedError(step, statement, e as Error);
-    }
+/**
+ * Roll back and check, by the transaction's id, what PostgreSQL says became
+ * of it, so that the message after a failure is a fact and not a hope.
+ */
+async function rollBack(db: Database, xid: string | undefined): Promise<Outcome> {
+  try {
+    await db.exec('ROLLBACK');
+    if (xid === undefined) return 'rolled-back';
+    const [row] = await db.query<{ status: string | null }>('SELECT pg_catalog.txid_status($1::bigint) AS status', [xid]);
+    return row?.status === 'committed' ? 'committed' : 'rolled-back';
+  } catch {
+    return 'not-committed';
   }
+}
+
+const isServerError = (e: Error & { code?: string; severity?: string }) => typeof e.severity === 'string' && typeof e.code === 'string';
+
+/** How long one statement may wait for a lock: what application statements queued behind it wait at most. */
+export const DEFAULT_LOCK_TIMEOUT = '2s';
+
+/**
+ * Routines are created before the tables they may read (a default or a
+ * check may call them), so their bodies cannot be checked against tables
+ * yet; as with pg_dump, they are checked when first run. Statements may
+ * run long (an index build is work, not a wait), but waits for locks are
+ * bounded; and on PostgreSQL 14+ the server checks every second that the
+ * client is still there, so a killed apply does not hold its locks on.
+ */
+function transactionSettings(lockTimeout: string, serverVersion: number): string {
+  return [
+    `SET LOCAL lock_timeout = ${quoteLiteralSetting(lockTimeout)}`,
+    "SET LOCAL statement_timeout = '0'",
+    'SET LOCAL standard_conforming_strings = on',
+    'SET LOCAL check_function_bodies = off',
+    ...(serverVersion >= 140000 ? ["SET LOCAL client_connection_check_interval = '1s'"] : []),
+  ].join('; ');
 }
 
 function quoteLiteralSetting(value: string): string {

@@ -1,6 +1,7 @@
 import { Command, Flags, Errors } from '@oclif/core';
 import { isSchemaformError } from '../errors.js';
-import { connect, type Connection } from './connect.js';
+import { connect, SESSION_LOCK_TIMEOUT, SESSION_STATEMENT_TIMEOUT, type Connection } from './connect.js';
+import { describeLockHolders, LOCK_NOT_AVAILABLE, QUERY_CANCELED } from '../db/lock-holders.js';
 import { createProgress, type Progress } from './progress.js';
 import { colorEnabled, makeStyle, type Style } from './style.js';
 
@@ -64,6 +65,15 @@ export abstract class BaseCommand extends Command {
       throw new Errors.CLIError(lines.join('\n'), { exit: 1 });
     }
     const pgError = error as Error & { severity?: string; code?: string; detail?: string };
+    if (pgError.code === LOCK_NOT_AVAILABLE || pgError.code === QUERY_CANCELED) {
+      const blockers = this.connection ? await describeLockHolders(this.connection.db) : [];
+      const waited = pgError.code === LOCK_NOT_AVAILABLE ? `waited longer than ${SESSION_LOCK_TIMEOUT} for a lock` : `ran longer than ${SESSION_STATEMENT_TIMEOUT}`;
+      throw new Errors.CLIError([
+        `a query ${waited} and was stopped (PostgreSQL said: ${pgError.message}). Nothing was changed.`,
+        ...blockers.map((b) => `  blocked by ${b}`),
+        'hint: Wait for the session holding the lock to finish (or end it), then run the command again.',
+      ].join('\n'), { exit: 1 });
+    }
     if (pgError.severity && pgError.code) {
       // The server refused something outside any plan step (permissions, a dropped connection...).
       throw new Errors.CLIError(`PostgreSQL said: ${pgError.message}${pgError.detail ? `\n  detail: ${pgError.detail}` : ''}\nNothing was changed.`, { exit: 1 });

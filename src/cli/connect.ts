@@ -5,6 +5,16 @@ import { SchemaformError } from '../errors.js';
 
 export const EMBEDDED_DIR = '.schema';
 
+/**
+ * Every command's own waits are bounded: reading the catalog can queue
+ * behind a lock that another session holds (an ALTER TABLE in progress),
+ * and a plan or a drift check should say so after a few seconds rather than
+ * wait with it. The apply sets its own limits inside its transaction.
+ */
+export const SESSION_LOCK_TIMEOUT = '5s';
+export const SESSION_STATEMENT_TIMEOUT = '5min';
+const boundWaits = `SET lock_timeout = '${SESSION_LOCK_TIMEOUT}'; SET statement_timeout = '${SESSION_STATEMENT_TIMEOUT}'`;
+
 export interface Connection {
   db: Database;
   /** One line saying which database this is, for people. */
@@ -22,6 +32,7 @@ export async function connect(databaseUrl: string | undefined): Promise<Connecti
   if (url) {
     const { connectServer } = await import('../db/server.js');
     const db = await connectServer(url);
+    await db.exec(boundWaits);
     return { db, announcement: `Using ${db.description}`, close: () => db.close() };
   }
   const dir = resolve(EMBEDDED_DIR);
@@ -39,6 +50,7 @@ export async function connect(databaseUrl: string | undefined): Promise<Connecti
   const { openEmbedded } = await import('../db/embedded.js');
   try {
     const db = await openEmbedded(join(dir, 'pgdata'));
+    await db.exec(boundWaits);
     return {
       db,
       announcement: `Using the embedded PostgreSQL in ${EMBEDDED_DIR}/ (set DATABASE_URL or --database-url to use a server)`,

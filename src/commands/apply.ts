@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { applyPlan } from '../apply/apply.js';
+import { applyPlan, DEFAULT_LOCK_TIMEOUT } from '../apply/apply.js';
 import { collectGarbage } from '../cli/memory.js';
 import { writeJsonFile } from '../json-file.js';
 import { BaseCommand } from '../cli/base-command.js';
@@ -11,13 +11,14 @@ export default class Apply extends BaseCommand {
   static override summary = 'Execute a saved plan, exactly as reviewed';
   static override description = `Refuses, changing nothing, when the plan was edited, was made for another database, is stale (the database changed since), or destroys data without --allow-destructive.
 Holds an advisory lock for the whole apply: a second concurrent apply fails at once and names the holder.
-All steps run in one transaction with a lock timeout; on any error everything is rolled back. Data that a step destroys is backed up first, and the resulting state is recorded as a snapshot in the database and under state/.`;
+Checks every statement with PostgreSQL's parser first and sends each one alone, so no statement can end the transaction.
+All steps run in one transaction; each statement waits at most the lock timeout for a lock (and names who holds it when it gives up). On any error everything is rolled back, and the message says what PostgreSQL reports became of the transaction. Data that a step destroys is backed up first, and the resulting state is recorded as a snapshot in the database and under state/.`;
   static override examples = ['<%= config.bin %> apply plans/20261124T101500Z-a1b2c3.plan.json', '<%= config.bin %> apply PLAN --allow-destructive --lock-timeout 3s'];
   static override args = { plan: Args.string({ description: 'Plan file written by `schema plan` or `schema rollback`', required: true }) };
   static override flags = {
     ...BaseCommand.databaseFlags,
     'allow-destructive': Flags.boolean({ summary: 'Run data-loss steps (their data is backed up first).' }),
-    'lock-timeout': Flags.string({ summary: 'Longest wait for a table lock per statement.', default: '10s' }),
+    'lock-timeout': Flags.string({ summary: 'Longest wait for a table lock per statement: also the longest that application queries queue behind the apply.', default: DEFAULT_LOCK_TIMEOUT }),
     'state-dir': Flags.string({ summary: 'Where to write the snapshot file.', default: 'state' }),
   };
 

@@ -6,8 +6,14 @@
 export interface Database {
   /** One statement with bind parameters. */
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
-  /** A script of statements without parameters, in one round trip. */
+  /** A script of statements without parameters, in one round trip. Only for SQL schemaform writes itself. */
   exec(sql: string): Promise<void>;
+  /**
+   * Exactly one statement, over the extended protocol: the server refuses a
+   * text that holds a second one, so a plan's statement can never smuggle in
+   * another (a COMMIT, say).
+   */
+  run(sql: string): Promise<void>;
   close(): Promise<void>;
   /** Shown to people: never contains a password. */
   readonly description: string;

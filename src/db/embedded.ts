@@ -27,6 +27,10 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
     async exec(sql: string) {
       await db.exec(sql);
     },
+    async run(sql: string) {
+      // PGlite's query() is the extended protocol: one statement only.
+      await db.query(sql);
+    },
     async close() {
       await db.close();
     },

@@ -25,6 +25,10 @@ export async function connectServer(url: string): Promise<Database> {
     async exec(sql: string) {
       await client.query(sql);
     },
+    async run(sql: string) {
+      // queryMode is in node-postgres since 8.12, not yet in @types/pg.
+      await client.query({ text: sql, queryMode: 'extended' } as pg.QueryConfig);
+    },
     async close() {
       await client.end();
     },

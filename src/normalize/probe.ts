@@ -11,6 +11,8 @@ import { columnDefinition, constraintDefinition, createPolicyStatements, createT
 import { quoteIdent } from '../sql/quote.js';
 import { escapeRegExp } from '../diff/mentions.js';
 import { displayIdentifier } from './type-names.js';
+import { inRolledBackTransaction, withInertBody } from './planning-transaction.js';
+import type { Change } from '../diff/changes.js';
 
 /**
  * Make the desired model speak PostgreSQL's dialect of itself.
@@ -87,8 +89,7 @@ export async function normalizeDesired(
   const normalizedDomains = new Map<Domain, Domain>();
   const normalizedViews = new Map<View, View>();
   const normalizedRoutines = new Map<Routine, Routine>();
-  await db.exec('BEGIN');
-  try {
+  await inRolledBackTransaction(db, async () => {
     for (const r of schemaRenames) await db.exec(renderChange({ kind: 'rename-schema', ...r }, { serverVersion: server.versionNum }).join(';\n'));
     await createPrerequisites(db, desired, live, server);
     // An inheriting table's checks and indexes may name its parents' columns.
@@ -105,10 +106,13 @@ export async function normalizeDesired(
       ...(view.indexes.length ? [`CREATE TEMP TABLE ${quoteIdent(`${probeName}_rows`)} AS SELECT * FROM ${quoteIdent(probeName)} WITH NO DATA`] : []),
       ...view.indexes.map((index, j) => indexDefinition('pg_temp', `${probeName}_rows`, { ...index, name: `${probeName}_rows_${j}` })),
     ].join(';\n'), (p) => p.view);
+    // A SQL-standard body is parsed at creation (what it is probed for) and runs nothing then; other bodies are not needed.
     const routineSet = probeSet(routineProbes, 'schemaform_probe_fn', (probeName, { schema, routine }) => [
       searchPath(schema),
       'SET LOCAL check_function_bodies = off',
-      ...createRoutine('pg_temp', { ...routine, name: probeName, body: renamedInBody(routine, probeName), settings: undefined, comment: undefined }, false),
+      ...createRoutine('pg_temp', {
+        ...(hasStandardBody(routine) ? { ...routine, body: renamedInBody(routine, probeName) } : withInertBody(routine)), name: probeName, settings: undefined, comment: undefined,
+      }, false),
     ].join(';\n'), (p) => p.routine);
     const columnSet = columnProbeSet(columnProbes);
     const partitionSet = probeSet(partitionProbes, 'schemaform_probe_partition', (probeName, probe) => partitionProbeScript(probeName, probe), (p) => p.table);
@@ -180,9 +184,7 @@ export async function normalizeDesired(
         if (result) normalizedDomains.set(original, { ...original, type: result.type, ...(result.default !== undefined && { default: result.default }), checks: result.checks });
       }
     }
-  } finally {
-    await db.exec('ROLLBACK');
-  }
+  });
   return {
     ...desired,
     schemas: desired.schemas.map((s) => ({
@@ -238,8 +240,14 @@ async function createPrerequisites(db: Database, desired: Model, live: Model, se
     c.kind === 'create-schema' || c.kind === 'create-extension' || c.kind === 'create-collation' || c.kind === 'create-composite' || c.kind === 'create-enum' || c.kind === 'create-sequence'
     || c.kind === 'create-domain' || c.kind === 'create-function');
   await db.exec('SET LOCAL check_function_bodies = off');
-  await attemptAll(db, needed.map((change) =>
-    renderChange(change.kind === 'create-sequence' ? { ...change, sequence: { ...change.sequence, ownedBy: undefined } } : change, { serverVersion: server.versionNum }).join(';\n')));
+  await attemptAll(db, needed.map((change) => renderChange(inert(change), { serverVersion: server.versionNum }).join(';\n')));
+}
+
+/** A prerequisite as planning creates it: a sequence without its owner (created later), a routine whose body cannot run. */
+function inert(change: Change): Change {
+  if (change.kind === 'create-sequence') return { ...change, sequence: { ...change.sequence, ownedBy: undefined } };
+  if (change.kind === 'create-function') return { ...change, routine: withInertBody(change.routine) };
+  return change;
 }
 
 /**
@@ -251,7 +259,8 @@ async function createPrerequisites(db: Database, desired: Model, live: Model, se
 async function attemptAll(db: Database, scripts: string[]): Promise<boolean[]> {
   if (scripts.length === 0) return [];
   await db.exec(`CREATE OR REPLACE FUNCTION pg_temp.schemaform_attempt(script text) RETURNS boolean LANGUAGE plpgsql AS $$
-    BEGIN EXECUTE script; RETURN true; EXCEPTION WHEN OTHERS THEN RETURN false; END $$`);
+    BEGIN EXECUTE script; RETURN true;
+    EXCEPTION WHEN lock_not_available OR query_canceled THEN RAISE; WHEN OTHERS THEN RETURN false; END $$`);
   const rows = await db.query<{ i: string; ok: boolean }>(
     'SELECT t.i, pg_temp.schemaform_attempt(t.script) AS ok FROM unnest($1::text[]) WITH ORDINALITY AS t(script, i)', [scripts]);
   const ok = new Array<boolean>(scripts.length).fill(false);

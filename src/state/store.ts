@@ -147,6 +147,13 @@ export async function getSnapshot(db: Database, id: number): Promise<Snapshot | 
   return rows[0] && toSnapshot(rows[0]);
 }
 
+/** The snapshot an apply of this plan recorded, if one did. */
+export async function snapshotOfPlan(db: Database, planId: string): Promise<Omit<Snapshot, 'model'> | undefined> {
+  if (!(await stateExists(db))) return undefined;
+  const rows = await db.query<SnapshotRow>(`SELECT ${columns} FROM ${t('snapshots')} WHERE plan_id = $1 ORDER BY id DESC LIMIT 1`, [planId]);
+  return rows[0] && common(rows[0]);
+}
+
 /** The history, oldest first, without the models (getSnapshot reads one). */
 export async function listSnapshots(db: Database): Promise<SnapshotSummary[]> {
   if (!(await stateExists(db))) return [];

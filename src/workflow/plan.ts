@@ -14,6 +14,7 @@ import { latestSnapshotSummary } from '../state/store.js';
 import { listUnmanaged } from '../introspect/unmanaged.js';
 import { managedScope, restrictToScope, type Scope } from './scope.js';
 import { renderChange } from '../plan/render.js';
+import { inRolledBackTransaction } from '../normalize/planning-transaction.js';
 
 export interface CreatePlanOptions {
   allowDestructive?: boolean;
@@ -134,11 +135,8 @@ function schemaRenames(live: Model, desired: Model): SchemaRename[] {
 
 /** The scoped live schema as it would read once the renames ran (in a transaction that is rolled back). */
 async function readAfterRenames(db: Database, renames: SchemaRename[], scope: Scope): Promise<Model> {
-  await db.exec('BEGIN');
-  try {
+  return inRolledBackTransaction(db, async () => {
     for (const r of renames) await db.exec(renderChange(r, { serverVersion: 0 }).join(';\n'));
     return restrictToScope((await introspect(db, { schemas: scope.schemas })).model, scope);
-  } finally {
-    await db.exec('ROLLBACK');
-  }
+  });
 }

@@ -3,6 +3,8 @@ import { join, relative } from 'node:path';
 import { SchemaFileError, SchemaformError, type SourceProblem } from '../errors.js';
 import type { Model } from '../model/types.js';
 import { checkModel } from '../validate/semantic.js';
+import { checkSqlFragments } from '../validate/fragments.js';
+import { loadParser } from '../sql/parser.js';
 import type { Path, SourceFile } from './source.js';
 import { isValidShape, validateShape } from './validate-shape.js';
 import { parseSchemaTextFast } from './fast-parse.js';
@@ -19,8 +21,10 @@ export interface LoadedSchema {
  * found is reported at once, each as file:line:col.
  */
 export async function loadSchema(path: string, cwd = process.cwd()): Promise<LoadedSchema> {
+  const parser = loadParser();
   const files = await listSchemaFiles(path);
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+  await parser;
   return loadQuickly(files, texts) ?? loadPrecisely(files, texts, cwd);
 }
 
@@ -36,7 +40,7 @@ function loadQuickly(files: string[], texts: string[]): LoadedSchema | undefined
     docs.push(doc);
   }
   const { merged, conflicts } = mergeDocuments(docs.map((doc) => ({ doc: doc as RawDocument })));
-  if (conflicts.length) return undefined;
+  if (conflicts.length || checkSqlFragments(merged).length) return undefined;
   const model = documentToModel(merged);
   if (checkModel(model).length) return undefined;
   return { model, files };
@@ -62,7 +66,7 @@ async function loadPrecisely(files: string[], texts: string[], cwd: string): Pro
   const { merged, origin, conflicts } = mergeDocuments(documents);
   if (conflicts.length) throw new SchemaFileError(conflicts);
   const model = documentToModel(merged);
-  const semantic = checkModel(model).map((p) => {
+  const semantic = [...checkSqlFragments(merged), ...checkModel(model)].map((p) => {
     const source = origin(p.path) ?? sources[0]!;
     return { ...source.locate(p.path), message: p.message };
   });

@@ -15,10 +15,10 @@ export interface RawDocument {
   extensions?: Array<string | { name: string; schema?: string; version?: string }>;
   schemas?: Record<string, RawSchema | null>;
 }
-interface RawCollation {
+export interface RawCollation {
   provider?: Collation['provider']; locale?: string; lcCollate?: string; lcCtype?: string; deterministic?: boolean; rules?: string; comment?: string;
 }
-interface RawSchema {
+export interface RawSchema {
   comment?: string;
   renamedFrom?: string;
   grants?: RawGrant[];
@@ -32,49 +32,49 @@ interface RawSchema {
   views?: Record<string, RawView>;
   functions?: Record<string, RawRoutine>;
 }
-interface RawRoutine {
+export interface RawRoutine {
   kind?: 'function' | 'procedure'; returns?: string; language: string; body: string;
   volatility?: Routine['volatility']; strict?: boolean; securityDefiner?: boolean; parallel?: Routine['parallel'];
   leakproof?: boolean; cost?: Num; rows?: Num; settings?: Record<string, string | number | boolean>; comment?: string;
   grants?: RawGrant[];
 }
-interface RawView {
+export interface RawView {
   query: string; materialized?: boolean; withData?: boolean; options?: Record<string, string | number | boolean>;
   indexes?: Record<string, RawIndex>; comment?: string; columnComments?: Record<string, string>; grants?: RawGrant[]; triggers?: Record<string, RawTrigger>;
 }
-interface RawGrant { to: string; privileges: string[]; columns?: string[]; withGrantOption?: boolean }
-interface RawEnum { values: string[]; comment?: string; grants?: RawGrant[] }
+export interface RawGrant { to: string; privileges: string[]; columns?: string[]; withGrantOption?: boolean }
+export interface RawEnum { values: string[]; comment?: string; grants?: RawGrant[] }
 type Num = number | string;
-interface RawDomain {
+export interface RawDomain {
   type: string; notNull?: boolean; default?: string | number | boolean; collation?: string;
   checks?: Record<string, { expression: string }>; comment?: string; grants?: RawGrant[];
 }
-interface RawSequenceOptions {
+export interface RawSequenceOptions {
   type?: string; start?: Num; increment?: Num; minValue?: Num; maxValue?: Num; cache?: Num; cycle?: boolean;
 }
-interface RawSequence extends RawSequenceOptions {
+export interface RawSequence extends RawSequenceOptions {
   ownedBy?: { table: string; column: string };
   comment?: string;
   grants?: RawGrant[];
 }
-interface RawColumn {
+export interface RawColumn {
   type: string; notNull?: boolean; default?: string | number | boolean;
   identity?: 'always' | 'by default' | (RawSequenceOptions & { kind: 'always' | 'by default' });
   generated?: string; collation?: string; comment?: string; renamedFrom?: string; using?: string;
 }
-interface RawIndexKey { column?: string; expression?: string; collation?: string; opclass?: string; order?: 'asc' | 'desc'; nulls?: 'first' | 'last' }
-interface RawIndex {
+export interface RawIndexKey { column?: string; expression?: string; collation?: string; opclass?: string; order?: 'asc' | 'desc'; nulls?: 'first' | 'last' }
+export interface RawIndex {
   columns?: string[]; expressions?: string[]; keys?: RawIndexKey[]; unique?: boolean; method?: string;
   include?: string[]; where?: string; nullsNotDistinct?: boolean; with?: Record<string, string | number | boolean>; comment?: string;
 }
-interface RawTrigger {
+export interface RawTrigger {
   timing: Trigger['timing']; events: TriggerEvent[]; updateOf?: string[]; level?: Trigger['level']; function: string;
   arguments?: Array<string | number | boolean>; when?: string; oldTable?: string; newTable?: string;
   constraint?: boolean; deferrable?: boolean; initiallyDeferred?: boolean; enabled?: Trigger['enabled']; comment?: string;
 }
-interface RawExclusion { definition: string; comment?: string }
-interface RawPolicy { permissive?: boolean; command?: Policy['command']; roles?: string[]; using?: string; withCheck?: string; comment?: string }
-interface RawTable {
+export interface RawExclusion { definition: string; comment?: string }
+export interface RawPolicy { permissive?: boolean; command?: Policy['command']; roles?: string[]; using?: string; withCheck?: string; comment?: string }
+export interface RawTable {
   comment?: string; renamedFrom?: string;
   columns?: Record<string, RawColumn>;
   partitionBy?: string;
@@ -107,7 +107,7 @@ function partitionKey(written: string): string {
 }
 
 /** `FROM (1) TO (10)` → `FOR VALUES FROM (1) TO (10)`; `default` → `DEFAULT`. */
-function partitionBound(written: string): string {
+export function partitionBound(written: string): string {
   const bound = written.trim();
   if (/^default$/i.test(bound)) return 'DEFAULT';
   return /^for\s+values\b/i.test(bound) ? bound.replace(/^for\s+values\s*/i, 'FOR VALUES ') : `FOR VALUES ${bound}`;
@@ -232,7 +232,7 @@ function toView(name: string, raw: RawView, qualify: (f: string) => string): Vie
   const materialized = raw.materialized ?? false;
   return {
     name,
-    query: raw.query.trim().replace(/;$/, '').trim(),
+    query: viewQuery(raw.query),
     materialized,
     ...(materialized && { withData: raw.withData ?? true }),
     ...(raw.options !== undefined && Object.keys(raw.options).length > 0 && {
@@ -364,8 +364,14 @@ function toIndex(name: string, raw: RawIndex): Index {
  * unqualified name resolves as the search path would: the table's schema
  * first, then public.
  */
+/** A view's query as the file means it: one trailing semicolon is allowed. */
+export const viewQuery = (written: string) => written.trim().replace(/;$/, '').trim();
+
+/** A trigger function written with its schema is taken as written (and so checked as SQL); otherwise it is quoted. */
+export const isSchemaQualified = (name: string) => /^("[^"]+"|[^."]+)\./.test(name);
+
 function qualifyFunction(name: string, schema: string, declared: Map<string, Set<string>>): string {
-  if (/^("[^"]+"|[^."]+)\./.test(name)) return name;
+  if (isSchemaQualified(name)) return name;
   const unquoted = name.startsWith('"') ? name.slice(1, -1).replaceAll('""', '"') : name;
   const home = declared.get(schema)?.has(unquoted) || !declared.get('public')?.has(unquoted) ? schema : 'public';
   return `${displayIdentifier(home)}.${displayIdentifier(unquoted)}`;
