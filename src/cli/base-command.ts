@@ -1,5 +1,6 @@
 import { Command, Flags, Errors } from '@oclif/core';
 import { isSchemaformError } from '../errors.js';
+import { connectionSecrets, scrub } from '../db/redact.js';
 import { connect, SESSION_LOCK_TIMEOUT, SESSION_STATEMENT_TIMEOUT, type Connection } from './connect.js';
 import { describeLockHolders, LOCK_NOT_AVAILABLE, QUERY_CANCELED } from '../db/lock-holders.js';
 import { createProgress, type Progress } from './progress.js';
@@ -50,34 +51,39 @@ export abstract class BaseCommand extends Command {
     this.progressHandle?.stop();
     // this.exit() works by throwing; let the chosen exit code through untouched.
     if (error instanceof Errors.ExitError) throw error;
+    // No message leaves with a password in it, whichever way the connection was given.
+    const secrets = knownSecrets(this.argv);
+    const clean = (text: string) => scrub(text, secrets);
     // oclif reports usage mistakes with exit 2, which scripts here read as
     // "changes pending"; a mistake is an error: exit 1.
     if (error instanceof Errors.CLIError && error.oclif?.exit === 2) {
-      throw new Errors.CLIError(error.message, { exit: 1 });
+      throw new Errors.CLIError(clean(error.message), { exit: 1 });
     }
     if (isSchemaformError(error)) {
       const lines = [error.message, ...error.details.map((d) => `  ${d}`)];
       if (error.hint) lines.push(`hint: ${error.hint}`);
       if (this.jsonEnabled()) {
-        this.logJson({ error: { name: error.name, message: error.message, details: error.details, hint: error.hint ?? null } });
+        this.logJson({ error: { name: error.name, message: clean(error.message), details: error.details.map(clean), hint: error.hint === undefined ? null : clean(error.hint) } });
         this.exit(1);
       }
-      throw new Errors.CLIError(lines.join('\n'), { exit: 1 });
+      throw new Errors.CLIError(clean(lines.join('\n')), { exit: 1 });
     }
     const pgError = error as Error & { severity?: string; code?: string; detail?: string };
     if (pgError.code === LOCK_NOT_AVAILABLE || pgError.code === QUERY_CANCELED) {
       const blockers = this.connection ? await describeLockHolders(this.connection.db) : [];
       const waited = pgError.code === LOCK_NOT_AVAILABLE ? `waited longer than ${SESSION_LOCK_TIMEOUT} for a lock` : `ran longer than ${SESSION_STATEMENT_TIMEOUT}`;
-      throw new Errors.CLIError([
+      throw new Errors.CLIError(clean([
         `a query ${waited} and was stopped (PostgreSQL said: ${pgError.message}). Nothing was changed.`,
         ...blockers.map((b) => `  blocked by ${b}`),
         'hint: Wait for the session holding the lock to finish (or end it), then run the command again.',
-      ].join('\n'), { exit: 1 });
+      ].join('\n')), { exit: 1 });
     }
     if (pgError.severity && pgError.code) {
       // The server refused something outside any plan step (permissions, a dropped connection...).
-      throw new Errors.CLIError(`PostgreSQL said: ${pgError.message}${pgError.detail ? `\n  detail: ${pgError.detail}` : ''}\nNothing was changed.`, { exit: 1 });
+      throw new Errors.CLIError(clean(`PostgreSQL said: ${pgError.message}${pgError.detail ? `\n  detail: ${pgError.detail}` : ''}\nNothing was changed.`), { exit: 1 });
     }
+    error.message = clean(error.message);
+    if (error.stack) error.stack = clean(error.stack);
     return super.catch(error);
   }
 
@@ -86,4 +92,10 @@ export abstract class BaseCommand extends Command {
     if (this.jsonEnabled()) this.logJson(result);
     this.exit(exitCode);
   }
+}
+
+/** Passwords this process was given: in DATABASE_URL, PGPASSWORD, or any argument that is a connection string. */
+function knownSecrets(argv: string[]): string[] {
+  const targets = [process.env.DATABASE_URL, ...argv.flatMap((a) => a.split(/=(.*)/s))].filter((t): t is string => !!t && /:\/\/|password\s*=/i.test(t));
+  return [...targets.flatMap(connectionSecrets), ...(process.env.PGPASSWORD && process.env.PGPASSWORD.length >= 2 ? [process.env.PGPASSWORD] : [])];
 }

@@ -18,14 +18,3 @@ export interface Database {
   /** Shown to people: never contains a password. */
   readonly description: string;
 }
-
-/** Display form of a connection URL with any password replaced. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '****';
-    return u.toString();
-  } catch {
-    return url.replace(/:[^:@/]*@/, ':****@');
-  }
-}

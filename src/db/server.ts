@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { SchemaformError } from '../errors.js';
-import { redactUrl, type Database } from './database.js';
+import type { Database } from './database.js';
+import { connectionSecrets, redactConnection, scrub } from './redact.js';
 
 export async function connectServer(url: string): Promise<Database> {
   // Pipelining: queries issued together (the catalog reads) are sent
@@ -10,14 +11,14 @@ export async function connectServer(url: string): Promise<Database> {
     await client.connect();
   } catch (e) {
     await client.end().catch(() => undefined);
-    throw new SchemaformError(`could not connect to ${redactUrl(url)}: ${(e as Error).message}`, {
+    throw new SchemaformError(`could not connect to ${redactConnection(url)}: ${scrub((e as Error).message, connectionSecrets(url))}`, {
       hint: 'Check --database-url / DATABASE_URL, or unset both to use the embedded database under .schema/.',
     });
   }
   // A failed query must not leave an error event unhandled and kill the process.
   client.on('error', () => undefined);
   return {
-    description: redactUrl(url),
+    description: redactConnection(url),
     async query<T>(sql: string, params: readonly unknown[] = []) {
       const result = await client.query(sql, params as unknown[]);
       return result.rows as T[];

@@ -1,4 +1,5 @@
 import type { Change, EnumColumnUse } from './changes.js';
+import { append } from '../arrays.js';
 import type { EnumType, Extension, Model, Routine, Schema, Table } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
 import { deepEqual as same, routineKey } from '../model/canonical.js';
@@ -21,8 +22,8 @@ import { placeStandardBodies } from './standard-bodies.js';
 export function diffModels(current: Model, to: Model, options: DiffOptions = {}): Change[] {
   const changes: Change[] = [];
   const { renames, model: from } = applySchemaRenames(current, to);
-  changes.push(...renames);
-  changes.push(...diffExtensions(from.extensions, to.extensions));
+  append(changes, renames);
+  append(changes, diffExtensions(from.extensions, to.extensions));
   const fromSchemas = new Map(from.schemas.map((s) => [s.name, s]));
   const toNames = new Set(to.schemas.map((s) => s.name));
   for (const schema of to.schemas) {
@@ -34,11 +35,11 @@ export function diffModels(current: Model, to: Model, options: DiffOptions = {})
       // schema"), so a schema's comment is only managed when the file sets one.
       changes.push({ kind: 'set-schema-comment', schema: schema.name, comment: schema.comment });
     }
-    changes.push(...diffSchema(previous ?? emptySchema(schema.name), schema, from, options));
+    append(changes, diffSchema(previous ?? emptySchema(schema.name), schema, from, options));
   }
   for (const schema of from.schemas) {
     if (toNames.has(schema.name)) continue;
-    changes.push(...diffSchema(schema, emptySchema(schema.name), from, options));
+    append(changes, diffSchema(schema, emptySchema(schema.name), from, options));
     changes.push({ kind: 'drop-schema', schema: schema.name });
   }
   const enums = enumTypeNames(from, to);
@@ -279,7 +280,7 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model, options: DiffOpt
   const toSequences = new Set(to.sequences.map((s) => s.name));
   for (const seq of from.sequences) if (!toSequences.has(seq.name)) changes.push({ kind: 'drop-sequence', schema, sequence: seq });
 
-  changes.push(...diffTables(schema, from.tables, to.tables));
+  append(changes, diffTables(schema, from.tables, to.tables));
   return changes;
 }
 
@@ -425,7 +426,7 @@ function diffTables(schema: string, from: Table[], to: Table[]): Change[] {
     matched.add(previous.name);
     // Most tables of a plan are unchanged: one structural comparison settles them.
     if (previous === table || (previous.name === table.name && same(previous, table))) continue;
-    changes.push(...diffTable(schema, { ...previous, name: table.name }, table));
+    append(changes, diffTable(schema, { ...previous, name: table.name }, table));
   }
   const dropped = from.filter((t) => !matched.has(t.name));
   for (const table of dropped) {

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.js';
+import { append } from '../arrays.js';
 import { diffModels } from '../diff/diff.js';
 import { introspect, type ServerInfo } from '../introspect/introspect.js';
 import type { Column, Domain, Index, Model, Routine, Table, View } from '../model/types.js';
@@ -128,7 +129,7 @@ export async function normalizeDesired(
     const retried = columnSet.filter((p) => !probedColumns.includes(p)).flatMap((p) => p.original);
     const retrySet = probeSet(uniqueTables(retried), 'schemaform_probe_retry', (probeName, { schema, table }) => probeScript(schema, probeName, withRowColumns(table, desired)), (p) => p.table);
     const retryBuiltAt = await attemptAll(db, retrySet.map((p) => p.script));
-    probed.push(...retrySet.filter((_, i) => retryBuiltAt[i]));
+    append(probed, retrySet.filter((_, i) => retryBuiltAt[i]));
     if (probed.length || probedColumns.length || probedPartitions.length || probedDomains.length || probedViews.length || probedRoutines.length) {
       // The session's temporary schema exists once it holds something.
       const [{ name: tempSchema }] = (await db.query<{ name: string }>(

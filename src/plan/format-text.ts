@@ -1,4 +1,5 @@
 import type { Style } from '../cli/style.js';
+import { append } from '../arrays.js';
 import type { Plan } from './types.js';
 import { countsLine, summarizePlan } from './summary.js';
 
@@ -40,7 +41,7 @@ export function formatPlanText(plan: Plan, style: Style, options: { planPath?: s
       lines.push(`${painted} step ${h.step}: ${h.message}`);
     }
   }
-  lines.push(...unmanaged);
+  append(lines, unmanaged);
   lines.push('', style.bold(countsLine(counts)));
   if (options.planPath) {
     const destructive = hazards.some((h) => h.code === 'data-loss') && !plan.allowDestructive;

@@ -111,7 +111,7 @@ function findNulBytes(value: unknown, path: Path, problems: ModelProblem[]) {
     // One path, pushed and popped: a large file has hundreds of thousands of values.
     for (const [k, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
       path.push(k);
-      if (typeof k === 'string' && k.includes('\u0000')) problems.push({ path: [...path], message: `the name ${JSON.stringify(k)} contains a NUL byte (\\0), which PostgreSQL cannot store; rename it` });
+      if (typeof k === 'string' && k.includes('\u0000')) problems.push({ path: [...path], atKey: true, message: `the name ${JSON.stringify(k)} contains a NUL byte (\\0), which PostgreSQL cannot store; rename it` });
       findNulBytes(v, path, problems);
       path.pop();
     }

@@ -6,6 +6,8 @@ export interface ModelProblem {
   /** Path into the YAML document, e.g. ['schemas', 'public', 'tables', 'users', 'indexes', 'x']. */
   path: Array<string | number>;
   message: string;
+  /** The problem is with the mapping key the path ends at, not its value. */
+  atKey?: boolean;
 }
 
 const integerTypes = new Set(['smallint', 'integer', 'bigint']);

@@ -66,6 +66,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   refuseRepartitioning(base, normalized);
   const diffOptions = { role: server.currentRole };
   const changes = renames.length ? [...renames, ...diffModels(base, normalized, diffOptions)] : diffModels(source, normalized, diffOptions);
+  refuseDroppingEverythingForNothing(loaded, changes, options.allowDestructive ?? false);
   await requireAvailableExtensions(db, changes);
   await requireExistingRoles(db, changes);
   phase('building the plan');
@@ -81,6 +82,21 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
     changes,
     unmanaged,
     allowDestructive: options.allowDestructive ?? false,
+  });
+}
+
+/**
+ * An empty or comment-only file (a bad merge, a wrong -f) plans to drop
+ * every managed object. That is a plan nobody means by accident: it is
+ * written only when --allow-destructive says it is meant.
+ */
+function refuseDroppingEverythingForNothing(file: Model, changes: Change[], allowDestructive: boolean) {
+  if (allowDestructive || file.schemas.length > 0 || file.extensions.length > 0) return;
+  const drops = changes.filter((c) => c.kind.startsWith('drop-'));
+  if (drops.length === 0) return;
+  const tables = drops.filter((c) => c.kind === 'drop-table').length;
+  throw new SchemaformError(`the file declares nothing: planning it would drop every managed object (${drops.length} drop step(s), ${tables} table(s)); no plan was written`, {
+    hint: 'Check -f (an empty file, or only comments?). If dropping everything is intended, plan again with --allow-destructive.',
   });
 }
 

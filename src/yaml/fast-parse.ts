@@ -1,17 +1,32 @@
 import * as jsyaml from 'js-yaml';
+import { exactInteger, notFinite } from './exact-numbers.js';
 
-// js-yaml reads `-0` as 0; `yaml` (and YAML 1.2) as negative zero. Its
-// built-in types are exported but missing from @types/js-yaml.
-const { int } = (jsyaml as unknown as { types: { int: jsyaml.Type } }).types;
+// js-yaml's built-in types are exported but missing from @types/js-yaml.
+const { int, float } = (jsyaml as unknown as { types: { int: jsyaml.Type; float: jsyaml.Type } }).types;
+const inherited = (type: jsyaml.Type) => ({
+  kind: 'scalar' as const,
+  resolve: (data: string) => type.resolve(data),
+  ...(type.predicate && { predicate: type.predicate }),
+  ...(type.represent && { represent: type.represent }),
+  ...(type.defaultStyle && { defaultStyle: type.defaultStyle }),
+});
+// Integers exactly (and `-0` as negative zero, as `yaml` and YAML 1.2 read it); a
+// float that is not finite fails here, and the precise parser says where.
+const EXPONENT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+function finite(value: number, text: string): number {
+  if (!Number.isFinite(value)) throw new Error(notFinite(text));
+  return value;
+}
 const CORE = jsyaml.CORE_SCHEMA.extend({
-  implicit: [new jsyaml.Type('tag:yaml.org,2002:int', {
-    kind: 'scalar',
-    resolve: (data: string) => int.resolve(data),
-    construct: (data: string) => (/^-0+$/.test(data) ? -0 : int.construct(data)),
-    ...(int.predicate && { predicate: int.predicate }),
-    ...(int.represent && { represent: int.represent }),
-    ...(int.defaultStyle && { defaultStyle: int.defaultStyle }),
-  })],
+  implicit: [
+    new jsyaml.Type('tag:yaml.org,2002:int', { ...inherited(int), construct: (data: string) => exactInteger(data.replaceAll('_', '')) }),
+    // YAML 1.2 (and `yaml`) read `1e5` as a number, js-yaml 4 only `1.0e5`: one type for both (a later type of the same tag replaces an earlier one).
+    new jsyaml.Type('tag:yaml.org,2002:float', {
+      ...inherited(float),
+      resolve: (data: string) => float.resolve(data) || EXPONENT.test(data),
+      construct: (data: string) => finite(EXPONENT.test(data) ? parseFloat(data) : (float.construct(data) as number), data),
+    }),
+  ],
 });
 
 /**

@@ -1,6 +1,7 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { SchemaFileError, SchemaformError, type SourceProblem } from '../errors.js';
+import { relative } from 'node:path';
+import { append } from '../arrays.js';
+import { SchemaFileError, type SourceProblem } from '../errors.js';
+import { listSchemaFiles, readSchemaText } from './schema-files.js';
 import type { Model } from '../model/types.js';
 import { checkModel } from '../validate/semantic.js';
 import { checkSqlFragments } from '../validate/fragments.js';
@@ -23,7 +24,7 @@ export interface LoadedSchema {
 export async function loadSchema(path: string, cwd = process.cwd()): Promise<LoadedSchema> {
   const parser = loadParser();
   const files = await listSchemaFiles(path);
-  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+  const texts = await Promise.all(files.map(readSchemaText));
   await parser;
   return loadQuickly(files, texts) ?? loadPrecisely(files, texts, cwd);
 }
@@ -58,7 +59,7 @@ async function loadPrecisely(files: string[], texts: string[], cwd: string): Pro
     sources.push(source);
     const data = source.toJS();
     const shapeProblems = validateShape(source, data);
-    problems.push(...shapeProblems);
+    append(problems, shapeProblems);
     if (shapeProblems.length === 0) documents.push({ source, doc: data as RawDocument });
   }
   if (problems.length) throw new SchemaFileError(problems, 'See the format in README.md ("The schema file"); editors that read the $schema line autocomplete it.');
@@ -68,23 +69,10 @@ async function loadPrecisely(files: string[], texts: string[], cwd: string): Pro
   const model = documentToModel(merged);
   const semantic = [...checkSqlFragments(merged), ...checkModel(model)].map((p) => {
     const source = origin(p.path) ?? sources[0]!;
-    return { ...source.locate(p.path), message: p.message };
+    return { ...source.locate(p.path, p.atKey), message: p.message };
   });
   if (semantic.length) throw new SchemaFileError(semantic);
   return { model, files };
-}
-
-async function listSchemaFiles(path: string): Promise<string[]> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch {
-    throw new SchemaformError(`schema file not found: ${path}`, { hint: 'Run `schema init` to write a starter schema.yaml, or pass -f PATH.' });
-  }
-  if (!info.isDirectory()) return [path];
-  const names = (await readdir(path)).filter((n) => /\.ya?ml$/.test(n)).sort();
-  if (names.length === 0) throw new SchemaformError(`no .yaml or .yml files in directory ${path}`, { hint: 'Put the schema in one or more YAML files there, or pass -f FILE.' });
-  return names.map((n) => join(path, n));
 }
 
 /**

@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type ParseOptions, type ScalarTag, type Tags } from 'yaml';
+import { exactInteger, notFinite } from './exact-numbers.js';
 import { SchemaFileError, type SourceLocation } from '../errors.js';
 
 export type Path = ReadonlyArray<string | number>;
@@ -13,7 +14,7 @@ export class SourceFile {
 
   static parse(file: string, text: string): SourceFile {
     const lines = new LineCounter();
-    const document = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+    const document = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, customTags: exactNumbers });
     if (document.errors.length > 0) {
       throw new SchemaFileError(
         document.errors.map((e) => {
@@ -60,6 +61,24 @@ export class SourceFile {
     const pos = this.lines.linePos(best ?? 0);
     return { file: this.file, line: pos.line, column: pos.col };
   }
+}
+
+/** Integers exactly, and no number that is not finite (see exact-numbers.ts). */
+function exactNumbers(tags: Tags): Tags {
+  return tags.map((tag) => {
+    if (typeof tag !== 'object' || !('resolve' in tag) || !tag.resolve) return tag;
+    const scalar = tag as ScalarTag;
+    if (scalar.tag === 'tag:yaml.org,2002:int') return { ...scalar, resolve: (text: string) => exactInteger(text) };
+    if (scalar.tag !== 'tag:yaml.org,2002:float') return tag;
+    return {
+      ...scalar,
+      resolve: (text: string, onError: (message: string) => void, options: ParseOptions) => {
+        const value = scalar.resolve(text, onError, options);
+        if (!Number.isFinite(Number(isScalar(value) ? value.value : value))) onError(notFinite(text));
+        return value;
+      },
+    };
+  });
 }
 
 function rangeStart(node: unknown): number | undefined {

@@ -62,7 +62,7 @@ function describe(source: SourceFile, e: ErrorObject): SourceProblem {
     }
     case 'type': {
       const expected = (e.params as { type: string | string[] }).type;
-      return { ...source.locate(path), message: `${where} must be ${[expected].flat().join(' or ')} (got ${typeName(valueAt(source, path))})` };
+      return { ...source.locate(path), message: `${where} must be ${[expected].flat().join(' or ')} (got ${typeName(valueAt(source, path), path.length === 0)})` };
     }
     case 'anyOf':
       if (path.at(-2) === 'indexes') {
@@ -81,9 +81,15 @@ function valueAt(source: SourceFile, path: string[]): unknown {
   return source.document.getIn(path);
 }
 
-function typeName(v: unknown): string {
+/**
+ * What was found instead, for the message. A short value is quoted; a long
+ * one is not, nor is a whole document: a file that is not YAML at all (a
+ * link to a file of secrets, say) must not have its content printed.
+ */
+function typeName(v: unknown, whole: boolean): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
+  const text = JSON.stringify(v);
+  return whole || text.length > 40 || String(v).includes('\n') ? `a ${typeof v}` : `${typeof v} ${text}`;
 }

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { applyPlan, ApplyFailedError, CommitInDoubtError } from '../../src/apply/apply.js';
+import { connectServer } from '../../src/db/server.js';
+import { PlanRefusedError, SchemaFileError } from '../../src/errors.js';
+import { planChecksum } from '../../src/plan/checksum.js';
+import type { Plan } from '../../src/plan/types.js';
+import { listSnapshots } from '../../src/state/store.js';
+import { serverUrl } from '../harness/root-hooks.js';
+import { startCuttingProxy } from '../harness/proxy.js';
+import { applyYaml, planYaml, withDatabase } from '../harness/workflow.js';
+
+/**
+ * What apply promises when something goes wrong: a step can never end the
+ * transaction, "rolled back" is said only when PostgreSQL says so, a commit
+ * whose answer was lost is reported as in doubt (and the next apply knows),
+ * and a lock wait is bounded and names who holds the lock.
+ */
+const base = `
+schemas:
+  public:
+    tables:
+      keep:
+        columns: { id: { type: integer } }
+        primaryKey: [id]
+      t:
+        columns: { id: { type: integer }, a: { type: text } }
+        primaryKey: [id]
+`;
+const withColumn = base.replace('a: { type: text } }', "a: { type: text }, b: { type: text, default: \"'b'\" } }");
+
+/** A plan edited by hand, its checksum recomputed: the checksum alone does not protect against this. */
+function edited(plan: Plan, edit: (p: Plan) => void): Plan {
+  const copy = JSON.parse(JSON.stringify(plan)) as Plan;
+  edit(copy);
+  copy.checksum = planChecksum(copy);
+  return copy;
+}
+
+async function keepRows(db: { query: <T>(sql: string) => Promise<T[]> }) {
+  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM public.keep');
+  return row!.n;
+}
+
+describe('security: apply never half-commits, and says what became of it', function () {
+  this.timeout(120_000);
+
+  it('refuses a schema file whose default would end the transaction (the statement breakout of the report)', async () => {
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, base);
+      await assert.rejects(planYaml(db, withColumn.replace("\"'b'\"", "\"'b'; COMMIT; DROP TABLE public.keep; SELECT 1\"")), SchemaFileError);
+    });
+  });
+
+  it('refuses, changing nothing, a plan edited to hold COMMIT, two statements, or a step outside the transaction', async () => {
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, base);
+      await db.exec('INSERT INTO public.keep SELECT g FROM generate_series(1, 100) g');
+      const plan = await planYaml(db, withColumn);
+      const snapshots = (await listSnapshots(db)).length;
+      const hostile = [
+        edited(plan, (p) => { p.steps[0]!.sql.splice(0, 0, 'COMMIT'); }),
+        edited(plan, (p) => { p.steps[0]!.sql[0] += "; COMMIT; DROP TABLE public.keep; SELECT 1"; }),
+        edited(plan, (p) => { p.steps[0]!.sql.push('DROP TABLE public.keep; SELECT 1'); }),
+        edited(plan, (p) => { for (const s of p.steps) s.transactional = false; }),
+      ];
+      for (const p of hostile) {
+        await assert.rejects(applyPlan(db, p, { allowDestructive: true }), (e: unknown) => {
+          assert.ok(e instanceof PlanRefusedError && e.reason === 'invalid', String(e));
+          assert.match(e.message, /Nothing was changed/);
+          return true;
+        });
+        assert.equal(await keepRows(db), 100);
+        assert.equal((await listSnapshots(db)).length, snapshots);
+      }
+      // The plan as written still applies.
+      await applyPlan(db, plan);
+      assert.equal(await keepRows(db), 100);
+    });
+  });
+
+  it('says "rolled back" only after PostgreSQL reports the transaction aborted', async () => {
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, base);
+      await db.exec("INSERT INTO public.t VALUES (1, 'dup'), (2, 'dup')");
+      const unique = await planYaml(db, `${base}        unique: { t_a_key: { columns: [a] } }\n`);
+      await assert.rejects(applyPlan(db, unique), (e: unknown) => {
+        assert.ok(e instanceof ApplyFailedError, String(e));
+        assert.equal(e.outcome, 'rolled-back');
+        assert.match(e.details.join('\n'), /Everything was rolled back/);
+        return true;
+      });
+      assert.equal((await listSnapshots(db)).length, 2);
+    });
+  });
+
+  it('reports a lost connection before COMMIT as not committed, and nothing is', async () => {
+    await withDatabase(async ({ db, name }) => {
+      await applyYaml(db, base);
+      const plan = await planYaml(db, withColumn);
+      const proxy = await startCuttingProxy(serverUrl(), (sql) => /ADD COLUMN/.test(sql));
+      const cut = await connectServer(proxy.url(name));
+      try {
+        await assert.rejects(applyPlan(cut, plan), (e: unknown) => {
+          assert.ok(e instanceof ApplyFailedError, String(e));
+          assert.equal(e.outcome, 'not-committed');
+          assert.match(e.details.join('\n'), /nothing was committed/);
+          return true;
+        });
+      } finally {
+        await cut.close().catch(() => undefined);
+        await proxy.close();
+      }
+      const [column] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 't' AND column_name = 'b'");
+      assert.equal(column!.n, 0);
+      await applyPlan(db, plan);
+    });
+  });
+
+  it('reports a commit whose answer was lost as in doubt; the next apply of the plan says it was applied', async () => {
+    await withDatabase(async ({ db, name }) => {
+      await applyYaml(db, base);
+      const plan = await planYaml(db, withColumn);
+      const proxy = await startCuttingProxy(serverUrl(), (sql) => sql.trim() === 'COMMIT');
+      const cut = await connectServer(proxy.url(name));
+      try {
+        await assert.rejects(applyPlan(cut, plan), (e: unknown) => {
+          assert.ok(e instanceof CommitInDoubtError, String(e));
+          assert.match(e.hint ?? '', /schema state list/);
+          return true;
+        });
+      } finally {
+        await cut.close().catch(() => undefined);
+        await proxy.close();
+      }
+      // It did commit: the snapshot is there, and applying again is refused as already applied.
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.ok((await listSnapshots(db)).some((s) => s.planId === plan.id));
+      await assert.rejects(applyPlan(db, plan), (e: unknown) => e instanceof PlanRefusedError && e.reason === 'applied' && /already applied/.test(e.message));
+    });
+  });
+
+  it('waits at most the lock timeout for a lock, and names the session holding it', async () => {
+    await withDatabase(async ({ db, url }) => {
+      await applyYaml(db, base);
+      const plan = await planYaml(db, withColumn);
+      const holder = await connectServer(url);
+      try {
+        await holder.exec("SET application_name = 'long report'; BEGIN; LOCK TABLE public.t IN ACCESS SHARE MODE");
+        const [{ pid }] = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid') as [{ pid: number }];
+        const started = performance.now();
+        await assert.rejects(applyPlan(db, plan, { lockTimeout: '300ms' }), (e: unknown) => {
+          assert.ok(e instanceof ApplyFailedError, String(e));
+          assert.equal(e.outcome, 'rolled-back');
+          const details = e.details.join('\n');
+          assert.match(details, new RegExp(`blocked by session ${pid} \\(long report`));
+          assert.match(details, /AccessShareLock on public\.t/);
+          return true;
+        });
+        assert.ok(performance.now() - started < 5_000, `the apply waited ${Math.round(performance.now() - started)} ms`);
+      } finally {
+        await holder.exec('ROLLBACK').catch(() => undefined);
+        await holder.close();
+      }
+      await applyPlan(db, plan);
+    });
+  });
+});
