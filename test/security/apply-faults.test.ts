@@ -8,6 +8,10 @@ import { listSnapshots } from '../../src/state/store.js';
 import { serverUrl } from '../harness/root-hooks.js';
 import { startCuttingProxy } from '../harness/proxy.js';
 import { applyYaml, planYaml, withDatabase } from '../harness/workflow.js';
+import { runCli } from '../harness/cli.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * What apply promises when something goes wrong: a step can never end the
@@ -162,6 +166,33 @@ describe('security: apply never half-commits, and says what became of it', funct
         await holder.close();
       }
       await applyPlan(db, plan);
+    });
+  });
+
+  it('plan, drift and state list wait at most a few seconds behind a lock, and name who holds it', async () => {
+    await withDatabase(async ({ db, url }) => {
+      await applyYaml(db, base);
+      const cwd = mkdtempSync(join(tmpdir(), 'schemaform-lock-'));
+      writeFileSync(join(cwd, 'schema.yaml'), base);
+      const holder = await connectServer(url);
+      try {
+        // Every command reads the state history; a session holding it (or any table) exclusively used to stall them all.
+        await holder.exec("SET application_name = 'migration by hand'; BEGIN; LOCK TABLE schemaform.snapshots IN ACCESS EXCLUSIVE MODE");
+        for (const command of [['plan'], ['drift'], ['state', 'list']]) {
+          const started = performance.now();
+          const r = await runCli([...command, '--database-url', url], { cwd });
+          const ms = performance.now() - started;
+          const stderr = r.stderr.replace(/\s*\n ›\s+/g, ' ');
+          assert.equal(r.code, 1, `${command.join(' ')}: ${r.stdout}${r.stderr}`);
+          assert.match(stderr, /waited longer than 5s for a lock/);
+          assert.match(stderr, /blocked by session \d+ \(migration by hand/);
+          assert.match(stderr, /AccessExclusiveLock on schemaform\.snapshots/);
+          assert.ok(ms < 15_000, `${command.join(' ')} took ${Math.round(ms)} ms`);
+        }
+      } finally {
+        await holder.exec('ROLLBACK').catch(() => undefined);
+        await holder.close();
+      }
     });
   });
 });

@@ -8,6 +8,14 @@ import { parseSchemaTextFast } from '../../src/yaml/fast-parse.js';
  * Inspect writes schema files with its own emitter: whatever it writes must
  * read back as the same data, through both parsers, whatever the strings hold.
  */
+/** The data as schemaform reads it: an integer a JavaScript number cannot hold exactly is its decimal text. */
+function exactly(value: unknown): unknown {
+  if (typeof value === 'number') return /^-?\d+$/.test(String(value)) && !Number.isSafeInteger(value) ? String(value) : value;
+  if (Array.isArray(value)) return value.map(exactly);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, exactly(v)]));
+  return value;
+}
+
 describe('the YAML emitter', () => {
   const runs = Number(process.env.SCHEMAFORM_PROPERTY_RUNS ?? 200);
   const tricky = ['yes', 'null', 'Null', '~', '', '0o17', '0x1F', '1e3', '+1', '-0', '.5', '.inf', 'true', 'FALSE', '12:30', '- x', '-', '? x', 'a: b', 'a #b', 'a:', ' lead', 'trail ',
@@ -24,7 +32,7 @@ describe('the YAML emitter', () => {
       const written = emitYaml(doc);
       assert.deepEqual(parse(written), doc, written);
       const fast = parseSchemaTextFast(written);
-      if (fast !== undefined) assert.deepEqual(fast, doc, written);
+      if (fast !== undefined) assert.deepEqual(fast, exactly(doc), written);
     }), { numRuns: runs });
   });
 

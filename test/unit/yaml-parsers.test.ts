@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { parseSchemaTextFast } from '../../src/yaml/fast-parse.js';
+import { SourceFile } from '../../src/yaml/source.js';
+
+/** The precise path as schemaform configures it (exact integers, no infinities). */
+const parse = (text: string) => SourceFile.parse('schema.yaml', text).toJS();
 
 /**
  * Valid files are read by js-yaml, files with problems by `yaml`: the two
