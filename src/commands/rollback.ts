@@ -14,6 +14,7 @@ export default class Rollback extends BaseCommand {
     ...BaseCommand.databaseFlags,
     to: Flags.integer({ summary: 'Snapshot id to return to. Default: the one before the latest apply.' }),
     output: Flags.string({ char: 'o', summary: 'Plan file to write. Default: plans/<id>.rollback.plan.json' }),
+    'keep-newer': Flags.boolean({ summary: 'Keep values written after the apply that backed them up, instead of overwriting them with the backup.' }),
   };
 
   async run() {
@@ -22,6 +23,7 @@ export default class Rollback extends BaseCommand {
     const progress = await this.progress();
     const plan = await planRollback(db, {
       to: flags.to,
+      keepNewer: flags['keep-newer'],
       onPhase: (p) => {
         collectGarbage();
         progress.phase(p);

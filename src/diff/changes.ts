@@ -106,7 +106,14 @@ export interface BackupRef {
   relation: string;
   columns: string[];
   takenBy: string;
+  /** Columns the backup holds under another name (renamed since): name where restored → name in the backup. */
+  names?: Record<string, string>;
+  /** Restore only rows whose value is still what the apply left, keeping values changed since. */
+  keepNewer?: boolean;
 }
+
+/** A column's name in a backup relation. */
+export const savedName = (backup: BackupRef, column: string) => backup.names?.[column] ?? column;
 
 /** A column whose type is (an array of) an enum being recreated. */
 export interface EnumColumnUse {

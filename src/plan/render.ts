@@ -1,4 +1,4 @@
-import type { Change, EnumColumnUse, GrantTargetRef } from '../diff/changes.js';
+import { savedName, type BackupRef, type Change, type EnumColumnUse, type GrantTargetRef, type KeyColumn } from '../diff/changes.js';
 import type { Column, CompositeType, Domain, Table, View } from '../model/types.js';
 import { createRoutine, dropRoutine, routineSignature } from './routines.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
@@ -186,10 +186,12 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       // the backed-up text is put beside each row first.
       const { key, backup, helper } = change.restoreFrom;
       const t = qualify(change.schema, change.table);
-      const match = key.map((k) => `t.${quoteIdent(k.name)} = b.${quoteIdent(k.name)}::${k.type}`).join(' AND ');
+      const value = `b.${quoteIdent(savedName(backup, change.to.name))}`;
+      // Keeping newer values: only rows that still hold what the lossy change made of the backup.
+      const unchanged = backup.keepNewer ? ` AND t.${quoteIdent(change.from.name)} IS NOT DISTINCT FROM ${value}::${change.to.type}::${change.from.type}` : '';
       return [
         `ALTER TABLE ${t} ADD COLUMN ${quoteIdent(helper)} text`,
-        `UPDATE ${t} AS t SET ${quoteIdent(helper)} = b.${quoteIdent(change.to.name)} FROM ${qualify(TOOL_SCHEMA, backup.relation)} AS b WHERE ${match}`,
+        `UPDATE ${t} AS t SET ${quoteIdent(helper)} = ${value} FROM ${qualify(TOOL_SCHEMA, backup.relation)} AS b WHERE ${keyMatch(key, backup)}${unchanged}`,
         ...statements,
         `ALTER TABLE ${t} DROP COLUMN ${quoteIdent(helper)}`,
       ];
@@ -263,12 +265,14 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
     case 'set-index-comment':
       return [commentOn(`INDEX ${qualify(change.schema, change.index)}`, change.comment)];
     case 'restore-table':
-      return restoreTable(change.schema, change.table, change.backup.relation, change.backup.columns);
+      return restoreTable(change.schema, change.table, change.backup);
     case 'restore-column': {
       const t = qualify(change.schema, change.table);
       const b = qualify(TOOL_SCHEMA, change.backup.relation);
-      const match = change.key.map((k) => `t.${quoteIdent(k.name)} = b.${quoteIdent(k.name)}::${k.type}`).join(' AND ');
-      return [`UPDATE ${t} AS t SET ${quoteIdent(change.column.name)} = b.${quoteIdent(change.column.name)}::${change.column.type} FROM ${b} AS b WHERE ${match}`];
+      const column = quoteIdent(change.column.name);
+      // Keeping newer values: a cleared value is NULL until someone writes a new one.
+      const unchanged = change.backup.keepNewer ? ` AND t.${column} IS NULL` : '';
+      return [`UPDATE ${t} AS t SET ${column} = b.${quoteIdent(savedName(change.backup, change.column.name))}::${change.column.type} FROM ${b} AS b WHERE ${keyMatch(change.key, change.backup)}${unchanged}`];
     }
     default: {
       const unreachable: never = change;
@@ -380,12 +384,17 @@ function recreateEnum(schema: string, name: string, values: string[], uses: Enum
   return out;
 }
 
-function restoreTable(schema: string, table: Table, relation: string, saved: string[]): string[] {
+/** Rows restored from a backup match the table's rows by key, each key column under its name in the backup. */
+function keyMatch(key: KeyColumn[], backup: BackupRef): string {
+  return key.map((k) => `t.${quoteIdent(k.name)} = b.${quoteIdent(savedName(backup, k.name))}::${k.type}`).join(' AND ');
+}
+
+function restoreTable(schema: string, table: Table, backup: BackupRef): string[] {
   const target = qualify(schema, table.name);
-  const columns = table.columns.filter((c) => c.generated === undefined && saved.includes(c.name));
-  const b = qualify(TOOL_SCHEMA, relation);
+  const columns = table.columns.filter((c) => c.generated === undefined && backup.columns.includes(savedName(backup, c.name)));
+  const b = qualify(TOOL_SCHEMA, backup.relation);
   const out = [
-    `INSERT INTO ${target} (${quoteList(columns.map((c) => c.name))}) OVERRIDING SYSTEM VALUE SELECT ${columns.map((c) => `b.${quoteIdent(c.name)}::${c.type}`).join(', ')} FROM ${b} AS b`,
+    `INSERT INTO ${target} (${quoteList(columns.map((c) => c.name))}) OVERRIDING SYSTEM VALUE SELECT ${columns.map((c) => `b.${quoteIdent(savedName(backup, c.name))}::${c.type}`).join(', ')} FROM ${b} AS b`,
   ];
   // Identity sequences restart past the restored keys, or the next insert collides.
   for (const c of table.columns.filter((c) => c.identity)) {

@@ -4,7 +4,9 @@ import { diffModels, refuseRepartitioning } from '../diff/diff.js';
 import { findTable, withRowColumns } from '../model/row-columns.js';
 import { SchemaformError } from '../errors.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
-import type { Model } from '../model/types.js';
+import type { Column, Model } from '../model/types.js';
+import { BackupLookup } from './backup-lookup.js';
+import { warnOfNewerValues } from './newer-values.js';
 import { buildPlan } from '../plan/build.js';
 import type { Hazard, Plan } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
@@ -17,6 +19,8 @@ export interface RollbackOptions {
   /** Snapshot id to return to; default: the one before the latest apply. */
   to?: number;
   now?: () => Date;
+  /** Restore only values that are still what the apply left; keep those written since. */
+  keepNewer?: boolean;
   /** Called as planning moves on: reading the database, comparing, building the plan. */
   onPhase?: (phase: string) => void;
 }
@@ -38,6 +42,7 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
 
   const later = snapshots.filter((s) => s.id > target.id);
   const renames = later.flatMap((s) => s.renames);
+  const dated = later.flatMap((s) => s.renames.map((r) => ({ ...r, snapshotId: s.id })));
   const desired = withRenameHints(target.model, renames);
   const server = await serverInfo(db);
   const scope = {
@@ -52,10 +57,14 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
   options.onPhase?.('comparing');
   const { renames: schemaRenames, base } = await comparisonBase(db, source, desired, scope);
   refuseRepartitioning(base, desired);
-  const valueRestores = clearedValueRestores(backups, desired);
+  const lookup = new BackupLookup(backups, dated);
+  const keepNewer = options.keepNewer ?? false;
+  const valueRestores = clearedValueRestores(backups, lookup, desired, keepNewer);
   const recreateEnums = new Set(valueRestores.map((r) => r.column.type.replace(/(\[\])+$/, '')));
   const diffed = diffModels(base, desired, { role: server.currentRole, recreateEnums });
-  const changes = [...withRestores([...schemaRenames, ...diffed], backups, renames, unrestorable), ...valueRestores]
+  const restoring = [...withRestores([...schemaRenames, ...diffed], lookup, desired, unrestorable, keepNewer), ...valueRestores];
+  await warnOfNewerValues(db, restoring, lookup, latest.id, keepNewer, unrestorable);
+  const changes = restoring
     .map((c) => (c.kind === 'restore-table' && (c.table.partitionOf || c.table.inherits) ? { ...c, table: withRowColumns(c.table, desired) } : c));
   const now = (options.now ?? (() => new Date()))();
   options.onPhase?.('building the plan');
@@ -102,46 +111,63 @@ function withRenameHints(model: Model, renames: RenameEvent[]): Model {
 }
 
 /** Add the steps that put backed-up rows and values back where they came from. */
-function withRestores(changes: Change[], backups: BackupRecord[], renames: RenameEvent[], unrestorable: Map<Change, Hazard[]>): Change[] {
-  const lost = (change: Change, message: string) => unrestorable.set(change, [{ code: 'data-loss', severity: 'high', message }]);
-  const earliest = (kind: 'table' | 'column', schema: string, tableNames: string[], column?: string) =>
-    backups.find((b) => b.kind === kind && b.schema === schema && tableNames.includes(b.table) && (column === undefined || b.column === column));
+function withRestores(changes: Change[], lookup: BackupLookup, desired: Model, unrestorable: Map<Change, Hazard[]>, keepNewer: boolean): Change[] {
+  const lost = (change: Change, message: string) => unrestorable.set(change, [...(unrestorable.get(change) ?? []), { code: 'data-loss', severity: 'high', message }]);
+  const columnsOf = (schema: string, table: string) => (findTable(desired, schema, table)?.columns ?? []).map((c) => c.name);
+  /** A column's values from the earliest backup holding them, taken before `before`: a restore-column, or why not. */
+  const columnRestore = (schema: string, table: string, column: Column, before = Infinity): Change | string => {
+    const backup = lookup.earliest('column', schema, table, column.name, before);
+    if (!backup) return 'no backup of them exists';
+    const key = lookup.keyOf(backup, schema, table, columnsOf(schema, table));
+    if (!key) return 'its table has no primary key to match rows by';
+    return { kind: 'restore-column', schema, table, column, key, backup: lookup.reference(backup, schema, table, [column.name, ...key.map((k) => k.name)]) };
+  };
   const out: Change[] = [];
   for (const change of changes) {
     if (change.kind === 'create-table') {
       out.push(change);
-      const names = forward(change.table.name, renames, (e) => e.kind === 'table' && e.schema === change.schema);
-      const backup = earliest('table', change.schema, names);
-      if (backup) out.push({ kind: 'restore-table', schema: change.schema, table: change.table, backup: { relation: backup.relation, columns: backup.columns, takenBy: backup.planId } });
-      else lost(change, `Table ${change.schema}.${change.table.name} comes back empty: no backup of its rows exists (it was not dropped by a schemaform apply)`);
+      const backup = lookup.earliest('table', change.schema, change.table.name);
+      if (!backup) {
+        lost(change, `Table ${change.schema}.${change.table.name} comes back empty: no backup of its rows exists (it was not dropped by a schemaform apply)`);
+        continue;
+      }
+      const ref = lookup.reference(backup, change.schema, change.table.name, change.table.columns.map((c) => c.name));
+      out.push({ kind: 'restore-table', schema: change.schema, table: change.table, backup: ref });
+      // A column dropped (or cut by a lossy change) by an earlier apply than the one that dropped the table: its values are in an older backup.
+      for (const column of change.table.columns.filter((c) => c.generated === undefined)) {
+        const older = columnRestore(change.schema, change.table.name, column, backup.snapshotId);
+        if (typeof older !== 'string') out.push(older);
+        else if (!backup.columns.includes(ref.names?.[column.name] ?? column.name)) {
+          lost(change, `Column ${change.schema}.${change.table.name}.${column.name} comes back without its values: the table's backup does not hold it and ${older}`);
+        }
+      }
     } else if (change.kind === 'add-column') {
-      const backup = earliest('column', change.schema, [change.table], change.column.name);
-      if (!backup || !backup.key) {
+      const restore = columnRestore(change.schema, change.table, change.column);
+      if (typeof restore === 'string') {
         out.push(change);
-        lost(change, `Column ${change.schema}.${change.table}.${change.column.name} comes back without its old values: ${backup ? 'its table has no primary key to match rows by' : 'no backup of them exists'}`);
+        lost(change, `Column ${change.schema}.${change.table}.${change.column.name} comes back without its old values: ${restore}`);
         continue;
       }
       // Add it nullable, fill it, then make it NOT NULL: existing rows need their values first.
-      out.push({ ...change, deferNotNull: change.column.notNull });
-      out.push({ kind: 'restore-column', schema: change.schema, table: change.table, column: change.column, key: backup.key, backup: { relation: backup.relation, columns: backup.columns, takenBy: backup.planId } });
+      out.push({ ...change, deferNotNull: change.column.notNull }, restore);
       if (change.column.notNull) {
         out.push({ kind: 'alter-column', schema: change.schema, table: change.table, from: { ...change.column, notNull: false }, to: change.column, aspects: ['not-null'], afterRestore: true });
       }
     } else if (change.kind === 'alter-column' && change.aspects.includes('type')) {
-      const backup = earliest('column', change.schema, [change.table], change.to.name);
-      if (!backup?.key) {
+      const restore = columnRestore(change.schema, change.table, change.to);
+      if (typeof restore === 'string' || restore.kind !== 'restore-column') {
         out.push(change);
         continue;
       }
       // The values were cut by the lossy change (e.g. to varchar(20)), so
       // casting them back may fail: rows in the backup take their old text
       // instead, in the same rewrite; rows added since are cast as they are.
-      const helper = truncateIdentifier(`schemaform_${backup.relation}`);
+      const helper = truncateIdentifier(`schemaform_${restore.backup.relation}`);
       const cast = change.to.using ?? `${quoteIdent(change.to.name)}::${change.to.type}`;
       out.push({
         ...change,
         to: { ...change.to, using: `CASE WHEN ${quoteIdent(helper)} IS NOT NULL THEN ${quoteIdent(helper)}::${change.to.type} ELSE ${cast} END` },
-        restoreFrom: { key: backup.key, backup: { relation: backup.relation, columns: backup.columns, takenBy: backup.planId }, helper },
+        restoreFrom: { key: restore.key, backup: { ...restore.backup, ...(keepNewer && { keepNewer }) }, helper },
       });
     } else {
       out.push(change);
@@ -155,10 +181,22 @@ function withRestores(changes: Change[], backups: BackupRecord[], renames: Renam
  * enum has them again (the differ recreates such enums), newest backup
  * first so that the oldest value wins.
  */
-function clearedValueRestores(backups: BackupRecord[], desired: Model): Array<Extract<Change, { kind: 'restore-column' }>> {
+function clearedValueRestores(backups: BackupRecord[], lookup: BackupLookup, desired: Model, keepNewer: boolean): Array<Extract<Change, { kind: 'restore-column' }>> {
   return [...backups].reverse().flatMap((b) => {
     if (b.kind !== 'values' || !b.key || b.column === null) return [];
-    const column = findTable(desired, b.schema, b.table)?.columns.find((c) => c.name === b.column);
-    return column ? [{ kind: 'restore-column' as const, schema: b.schema, table: b.table, column, key: b.key, backup: { relation: b.relation, columns: b.columns, takenBy: b.planId } }] : [];
+    for (const schema of desired.schemas) {
+      for (const table of schema.tables) {
+        const column = table.columns.find((c) => {
+          const then = lookup.namesAt(b.snapshotId, schema.name, table.name, c.name);
+          return then.schema === b.schema && then.table === b.table && then.column === b.column;
+        });
+        const names = table.columns.map((c) => c.name);
+        const key = column && lookup.keyOf(b, schema.name, table.name, names);
+        if (!column || !key) continue;
+        const backup = { ...lookup.reference(b, schema.name, table.name, names), ...(keepNewer && { keepNewer }) };
+        return [{ kind: 'restore-column' as const, schema: schema.name, table: table.name, column, key, backup }];
+      }
+    }
+    return [];
   });
 }
