@@ -57,7 +57,9 @@ export class ApplyFailedError extends SchemaformError {
       ],
       hint: blockers.length
         ? 'Wait for those sessions to finish (or end them), then apply the same plan again; --lock-timeout sets how long each statement may wait.'
-        : cause.hint ?? 'Fix the data or the schema file, run `schema plan` again and apply the new plan.',
+        : outcome === 'not-committed'
+          ? 'Once the database is reachable again, apply the same plan again.'
+          : cause.hint ?? 'Fix the data or the schema file, run `schema plan` again and apply the new plan.',
     });
     this.name = 'ApplyFailedError';
   }

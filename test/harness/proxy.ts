@@ -1,19 +1,21 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP proxy in front of the test server that can cut a client off at a
- * chosen moment: when the client sends a query whose text matches `cut`,
- * (a simple query, or the Parse of an extended one) the query still reaches the server, and then the client's connection is
- * dropped, as a network would drop it, before any answer comes back.
- * Reads just enough of PostgreSQL's protocol to see each message: the
- * startup packet (no type byte), then type byte + length + payload.
+ * A TCP proxy in front of the test server that can interrupt a client at a
+ * chosen query (a simple query, or the Parse of an extended one): `cut`
+ * lets the query reach the server and then drops the client's connection,
+ * as a network would, before any answer comes back; `hold` keeps the query
+ * from the server and leaves the client waiting (for a test to kill it);
+ * `pass` forwards it. Reads just enough of PostgreSQL's protocol to see each
+ * message: the startup packet (no type byte), then type byte + length + payload.
  */
+export type ProxyAction = 'pass' | 'cut' | 'hold';
 export interface CuttingProxy {
   url(database: string): string;
   close(): Promise<void>;
 }
 
-export async function startCuttingProxy(serverUrl: string, cut: (sql: string) => boolean): Promise<CuttingProxy> {
+export async function startCuttingProxy(serverUrl: string, decide: (sql: string) => boolean | ProxyAction): Promise<CuttingProxy> {
   const target = new URL(serverUrl);
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
@@ -22,8 +24,9 @@ export async function startCuttingProxy(serverUrl: string, cut: (sql: string) =>
     let buffered = Buffer.alloc(0);
     let started = false;
     let cutting = false;
+    let holding = false;
     client.on('data', (chunk: Buffer) => {
-      if (cutting) return;
+      if (cutting || holding) return;
       buffered = Buffer.concat([buffered, chunk]);
       for (;;) {
         const header = started ? 5 : 4;
@@ -32,8 +35,14 @@ export async function startCuttingProxy(serverUrl: string, cut: (sql: string) =>
         if (buffered.length < length) return;
         const message = buffered.subarray(0, length);
         buffered = buffered.subarray(length);
+        const verdict = started ? decide(queryText(message)) : 'pass';
+        const action = verdict === true ? 'cut' : verdict === false ? 'pass' : verdict;
+        if (action === 'hold') {
+          holding = true;
+          return;
+        }
         upstream.write(message);
-        if (started && cut(queryText(message))) {
+        if (action === 'cut') {
           cutting = true;
           client.destroy();
           // The server has the query; let it finish before its side goes too.
