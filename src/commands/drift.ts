@@ -13,13 +13,19 @@ export default class Drift extends BaseCommand {
     const db = await this.database(flags['database-url']);
     const drift = await detectDrift(db);
     const lines = drift.changes.map(describeChange);
+    const unmanaged = drift.unmanaged.map((o) => `${o.kind} ${o.schema}.${o.name}`);
+    const notCompared = () => {
+      if (unmanaged.length) this.say(this.style.dim(`Not managed by schemaform, so not compared: ${unmanaged.slice(0, 20).join(', ')}${unmanaged.length > 20 ? ` and ${unmanaged.length - 20} more` : ''}`));
+    };
     if (lines.length === 0) {
-      this.say(this.style.green(`No drift: the database matches snapshot ${drift.snapshotId}.`));
-      return { snapshotId: drift.snapshotId, drifted: false, changes: [] };
+      this.say(this.style.green(`No drift: what schemaform manages matches snapshot ${drift.snapshotId}.`));
+      notCompared();
+      return { snapshotId: drift.snapshotId, drifted: false, changes: [], unmanaged: drift.unmanaged };
     }
     this.say(this.style.yellow(`Drift since snapshot ${drift.snapshotId} (what would bring the database back to it):`));
     for (const l of lines) this.say(`  ~ ${l}`);
     this.say('Either put these changes into the schema file, or run `schema plan` and apply to undo them.');
-    this.finish({ snapshotId: drift.snapshotId, drifted: true, changes: lines }, 2);
+    notCompared();
+    this.finish({ snapshotId: drift.snapshotId, drifted: true, changes: lines, unmanaged: drift.unmanaged }, 2);
   }
 }

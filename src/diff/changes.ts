@@ -61,6 +61,8 @@ export type Change =
   }
   | { kind: 'add-constraint'; schema: string; table: string; constraint: Constraint }
   | { kind: 'drop-constraint'; schema: string; table: string; constraint: Constraint }
+  /** ALTER TABLE ... VALIDATE CONSTRAINT: scans the rows under a lock that lets reads and writes go on. */
+  | { kind: 'validate-constraint'; schema: string; table: string; constraint: string; type: 'check' | 'foreign-key' }
   | { kind: 'create-trigger'; schema: string; table: string; trigger: Trigger; onView?: boolean }
   | { kind: 'drop-trigger'; schema: string; table: string; trigger: Trigger }
   | { kind: 'alter-trigger'; schema: string; table: string; from: Trigger; to: Trigger }

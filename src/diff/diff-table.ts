@@ -151,11 +151,22 @@ function diffKeyed<T extends { name: string }>(from: T[], to: T[], ignore: (x: T
   };
 }
 
+/**
+ * Whether a check or foreign key is validated is not part of what it is: a
+ * NOT VALID one that should be valid is validated in place (no drop, no
+ * rebuild), and a file that says `validated: false` accepts a constraint
+ * that has been validated since (it only does not ask for the scan).
+ */
 function diffConstraints(schema: string, table: string, from: Constraint[], to: Constraint[]): Change[] {
-  const d = diffKeyed(from, to, (c) => ({ ...c, comment: undefined }));
+  const d = diffKeyed(from, to, (c) => ({ ...c, comment: undefined, validated: undefined }));
+  const validation = (c: Constraint) => (c.type === 'check' || c.type === 'foreign-key' ? c.validated : undefined);
   return [
     ...d.renames.map(([a, b]): Change => ({ kind: 'rename-constraint', schema, table, from: a.name, to: b.name })),
-    ...d.retouched.map(([, c]): Change => ({ kind: 'set-constraint-comment', schema, table, constraint: c.name, comment: c.comment })),
+    ...d.retouched.flatMap(([a, c]): Change[] => [
+      ...(a.comment !== c.comment ? [{ kind: 'set-constraint-comment' as const, schema, table, constraint: c.name, comment: c.comment }] : []),
+      ...(validation(a) === false && validation(c) !== false && (c.type === 'check' || c.type === 'foreign-key')
+        ? [{ kind: 'validate-constraint' as const, schema, table, constraint: c.name, type: c.type }] : []),
+    ]),
     ...d.removed.map((constraint): Change => ({ kind: 'drop-constraint', schema, table, constraint })),
     ...d.added.map((constraint): Change => ({ kind: 'add-constraint', schema, table, constraint })),
   ];

@@ -311,11 +311,11 @@ interface ConstraintRow {
   schema: string; table_name: string; name: string; type: 'p' | 'u' | 'c' | 'f' | 'x'; columns: string[] | null;
   ref_schema: string | null; ref_table: string | null; ref_columns: string[] | null;
   on_update: string; on_delete: string; match: string; deferrable: boolean; deferred: boolean;
-  no_inherit: boolean; expression: string | null; nulls_not_distinct: boolean; comment: string | null;
+  no_inherit: boolean; validated: boolean; expression: string | null; nulls_not_distinct: boolean; comment: string | null;
 }
 interface IndexRow {
   schema: string; table_name: string; name: string; unique: boolean; method: string; where: string | null;
-  nulls_not_distinct: boolean; comment: string | null; with_options: string[] | null;
+  nulls_not_distinct: boolean; comment: string | null; with_options: string[] | null; invalid: boolean;
   keys: Array<{ column: string | null; expression: string | null; option: number; opclass: string | null; collation: string | null; included: boolean }>;
 }
 
@@ -353,7 +353,7 @@ function addConstraint(table: Table | undefined, r: ConstraintRow) {
       table.uniques.push({ name: r.name, columns, nullsNotDistinct: r.nulls_not_distinct, deferrable: r.deferrable, initiallyDeferred: r.deferred, ...comment });
       break;
     case 'c':
-      table.checks.push({ name: r.name, expression: r.expression ?? '', noInherit: r.no_inherit, ...comment });
+      table.checks.push({ name: r.name, expression: r.expression ?? '', noInherit: r.no_inherit, ...(!r.validated && { validated: false as const }), ...comment });
       break;
     case 'x':
       table.exclusions.push({ name: r.name, definition: r.expression ?? '', ...comment });
@@ -363,7 +363,7 @@ function addConstraint(table: Table | undefined, r: ConstraintRow) {
         name: r.name, columns,
         references: { schema: r.ref_schema!, table: r.ref_table!, columns: r.ref_columns ?? [] },
         onDelete: actions[r.on_delete] ?? 'no action', onUpdate: actions[r.on_update] ?? 'no action',
-        match: matches[r.match] ?? 'simple', deferrable: r.deferrable, initiallyDeferred: r.deferred, ...comment,
+        match: matches[r.match] ?? 'simple', deferrable: r.deferrable, initiallyDeferred: r.deferred, ...(!r.validated && { validated: false as const }), ...comment,
       };
       table.foreignKeys.push(fk);
       break;
@@ -394,6 +394,7 @@ function toIndex(r: IndexRow): Index {
     nullsNotDistinct: r.nulls_not_distinct,
     ...(r.with_options !== null && r.with_options.length > 0 && { with: storageOptions(r.with_options) }),
     ...(r.comment !== null && { comment: r.comment }),
+    ...(r.invalid && { invalid: true }),
   };
 }
 

@@ -286,7 +286,7 @@ referenced_columns AS (
 SELECT con.nspname AS schema, con.relname AS table_name, con.conname AS name, con.contype AS type,
   kc.columns, fn.nspname AS ref_schema, fc.relname AS ref_table, rc.columns AS ref_columns,
   con.confupdtype AS on_update, con.confdeltype AS on_delete, con.confmatchtype AS match,
-  con.condeferrable AS deferrable, con.condeferred AS deferred, con.connoinherit AS no_inherit,
+  con.condeferrable AS deferrable, con.condeferred AS deferred, con.connoinherit AS no_inherit, con.convalidated AS validated,
   CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true)
        WHEN con.contype = 'x' THEN pg_catalog.pg_get_constraintdef(con.oid, true) END AS expression,
   ${nullsNotDistinct} AS nulls_not_distinct,
@@ -343,7 +343,7 @@ index_keys AS (
 SELECT x.nspname AS schema, x.table_name, x.index_name AS name, x.indisunique AS "unique",
   am.amname AS method, pg_catalog.pg_get_expr(x.indpred, x.indrelid, true) AS "where",
   ${nullsNotDistinct} AS nulls_not_distinct, d.description AS comment,
-  x.reloptions AS with_options, k.keys
+  x.reloptions AS with_options, NOT x.indisvalid AS invalid, k.keys
 FROM indexes x
 JOIN pg_catalog.pg_am am ON am.oid = x.relam
 JOIN index_keys k ON k.indexrelid = x.indexrelid

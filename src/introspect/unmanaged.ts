@@ -13,7 +13,7 @@ export interface UnmanagedObject {
   name: string;
 }
 
-const query = `
+const queryFor = (serverVersion: number) => `
 WITH scope AS (
   SELECT oid, nspname FROM pg_catalog.pg_namespace
   WHERE CASE WHEN $1::text[] IS NULL
@@ -60,15 +60,38 @@ SELECT kind, schema, name FROM (
   FROM pg_catalog.pg_operator o JOIN scope n ON n.oid = o.oprnamespace
   WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_operator'::regclass AND m.objid = o.oid)
   UNION ALL
+  SELECT 'extended statistics', n.nspname, st.stxname
+  FROM pg_catalog.pg_statistic_ext st JOIN scope n ON n.oid = st.stxnamespace
+  WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_statistic_ext'::regclass AND m.objid = st.oid)
+  UNION ALL
+  SELECT 'replica identity ' || CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' THEN 'nothing' ELSE 'using an index' END, n.nspname, c.relname
+  FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND c.relreplident <> 'd'
+  UNION ALL
+  SELECT 'clustered on index', n.nspname, c.relname || '.' || i.relname
+  FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class c ON c.oid = x.indrelid JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+  JOIN scope n ON n.oid = c.relnamespace
+  WHERE x.indisclustered
+  UNION ALL
+  -- Column attributes the model does not hold yet: statistics target, storage, compression.
+  SELECT CASE WHEN COALESCE(a.attstattarget::int, -1) >= 0 THEN 'column statistics target'
+              WHEN a.attstorage <> t.typstorage THEN 'column storage'
+              ELSE 'column compression' END,
+         n.nspname, c.relname || '.' || a.attname
+  FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN scope n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+  WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+    AND (COALESCE(a.attstattarget::int, -1) >= 0 OR a.attstorage <> t.typstorage OR ${serverVersion >= 140000 ? "a.attcompression <> ''" : 'false'})
+  UNION ALL
   SELECT 'text search configuration', n.nspname, cfg.cfgname
   FROM pg_catalog.pg_ts_config cfg JOIN scope n ON n.oid = cfg.cfgnamespace
   WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_ts_config'::regclass AND m.objid = cfg.oid)
 ) objects
 ORDER BY kind, schema, name`;
 
-/** `server` is taken for kinds that only some versions have. */
-export async function listUnmanaged(db: Database, _server: ServerInfo, schemas?: string[]): Promise<UnmanagedObject[]> {
-  return db.query<UnmanagedObject>(query, [schemas ?? null, TOOL_SCHEMA]);
+/** `server` decides the kinds that only some versions have (column compression: 14+). */
+export async function listUnmanaged(db: Database, server: ServerInfo, schemas?: string[]): Promise<UnmanagedObject[]> {
+  return db.query<UnmanagedObject>(queryFor(server.versionNum), [schemas ?? null, TOOL_SCHEMA]);
 }
 
 /** "3 views, 1 trigger" */

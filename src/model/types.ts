@@ -224,6 +224,8 @@ export interface CheckConstraint {
   name: string;
   expression: string;
   noInherit: boolean;
+  /** Only when false: added NOT VALID, so rows that were there then are not known to pass (see NotValid). */
+  validated?: false;
   comment?: string;
 }
 
@@ -246,6 +248,8 @@ export interface ForeignKey {
   match: MatchType;
   deferrable: boolean;
   initiallyDeferred: boolean;
+  /** Only when false: added NOT VALID (see CheckConstraint). */
+  validated?: false;
   comment?: string;
 }
 
@@ -273,6 +277,12 @@ export interface Index {
   /** Storage parameters, e.g. { fillfactor: '70' }. */
   with?: Record<string, string>;
   comment?: string;
+  /**
+   * Live side only: PostgreSQL does not use the index (a CREATE INDEX
+   * CONCURRENTLY that failed or was interrupted left it INVALID). It never
+   * equals a desired index, so a plan rebuilds it.
+   */
+  invalid?: true;
 }
 
 export type TriggerEvent = 'insert' | 'update' | 'delete' | 'truncate';

@@ -123,7 +123,8 @@ export function describeChange(change: Change): string {
     case 'drop-column': return `drop column ${change.column.name} from ${object}`;
     case 'rename-column': return `rename column ${change.from} to ${change.to} in ${object}`;
     case 'alter-column': return `alter column ${change.to.name} of ${object} (${change.aspects.join(', ')})${change.restoreFrom ? ', values restored from backup' : ''}`;
-    case 'add-constraint': return `add ${change.constraint.type} ${change.constraint.name} to ${object}`;
+    case 'add-constraint': return `add ${change.constraint.type} ${change.constraint.name} to ${object}${'validated' in change.constraint && change.constraint.validated === false ? ' (not valid)' : ''}`;
+    case 'validate-constraint': return `validate ${change.type} ${change.constraint} of ${object}`;
     case 'drop-constraint': return `drop ${change.constraint.type} ${change.constraint.name} from ${object}`;
     case 'rename-constraint': return `rename constraint ${change.from} to ${change.to} on ${object}`;
     case 'create-index': return `create index ${change.index.name} on ${object}`;
@@ -143,7 +144,7 @@ export function describeChange(change: Change): string {
     case 'set-row-level-security': return `${change.enabled ? 'enable' : 'disable'} row-level security${change.forced ? ' (forced)' : ''} on ${object}`;
     case 'drop-trigger': return `drop trigger ${change.trigger.name} from ${object}`;
     case 'alter-trigger': return `alter trigger ${change.to.name} on ${object} (${change.from.enabled !== change.to.enabled ? change.to.enabled : 'comment'})`;
-    case 'drop-index': return `drop index ${change.index.name} from ${object}`;
+    case 'drop-index': return `drop ${change.index.invalid ? 'invalid ' : ''}index ${change.index.name} from ${object}`;
     case 'rename-index': return `rename index ${change.from} to ${change.to} on ${object}`;
     case 'set-index-comment': return `set comment on index ${change.index} of ${object}`;
     case 'set-constraint-comment': return `set comment on constraint ${change.constraint} of ${object}`;

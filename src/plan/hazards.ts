@@ -156,12 +156,22 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
     case 'add-constraint': {
       const c = change.constraint;
       const where = `${change.schema}.${change.table}`;
+      if ((c.type === 'check' || c.type === 'foreign-key') && c.validated === false) {
+        return [{ code: 'blocking-lock', severity: 'low', message: `Adding ${c.type} ${c.name} NOT VALID briefly locks ${where}; existing rows are not checked, new and updated rows are` }];
+      }
       const scan: Hazard = { code: 'full-scan', severity: 'medium', message: `Adding ${c.type} ${c.name} reads every row of ${where} (${rows(ctx, change.schema, change.table)})` };
       const lock: Hazard = c.type === 'foreign-key'
         ? { code: 'blocking-lock', severity: 'medium', message: `Adding foreign key ${c.name} blocks writes to ${where} and ${c.references.schema}.${c.references.table} while it validates` }
         : { code: 'blocking-lock', severity: 'high', message: `Adding ${c.type} ${c.name} holds an ACCESS EXCLUSIVE lock on ${where} while it ${c.type === 'check' ? 'validates' : 'builds its index'}` };
       const fail: Hazard = { code: 'may-fail', severity: 'medium', message: `Adding ${c.type} ${c.name} fails if existing rows of ${where} violate it` };
       return [scan, lock, fail];
+    }
+    case 'validate-constraint': {
+      const where = `${change.schema}.${change.table}`;
+      return [
+        { code: 'full-scan', severity: 'medium', message: `Validating ${change.type} ${change.constraint} reads every row of ${where} (${rows(ctx, change.schema, change.table)}); reads and writes go on meanwhile (SHARE UPDATE EXCLUSIVE lock)` },
+        { code: 'may-fail', severity: 'medium', message: `Validating ${change.type} ${change.constraint} fails if existing rows of ${where} violate it` },
+      ];
     }
     case 'create-index': {
       const i = change.index;
@@ -212,7 +222,9 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
     case 'create-trigger':
       return [{ code: 'blocking-lock', severity: 'low', message: `Creating trigger ${change.trigger.name} briefly blocks writes to ${change.schema}.${change.table}` }];
     case 'drop-index':
-      return [{ code: 'breaking-change', severity: 'low', message: `Drops index ${change.schema}.${change.index.name}: queries that used it may slow down` }];
+      return change.index.invalid
+        ? [{ code: 'breaking-change', severity: 'low', message: `Index ${change.schema}.${change.index.name} is INVALID (PostgreSQL does not use it: an interrupted or failed concurrent build left it): it is dropped and built again` }]
+        : [{ code: 'breaking-change', severity: 'low', message: `Drops index ${change.schema}.${change.index.name}: queries that used it may slow down` }];
     case 'restore-table':
       return [{ code: 'full-scan', severity: 'low', message: `Reinserts ${change.table.name}'s backed-up rows into ${change.schema}.${change.table.name}` }];
     case 'restore-column':

@@ -74,6 +74,8 @@ export function phaseOf(change: Change): number {
     case 'drop-column': return 11;
     case 'restore-table': case 'restore-column': return 12;
     case 'add-constraint': return change.constraint.type === 'foreign-key' ? 15 : 13;
+    // Once the rows it checks are in their final form, after foreign keys are added.
+    case 'validate-constraint': return 15.5;
     case 'create-index': return 14;
     case 'alter-sequence': return 16;
     // Partitions before their parent (dropping the parent would take them along).

@@ -196,11 +196,16 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
         `ALTER TABLE ${t} DROP COLUMN ${quoteIdent(helper)}`,
       ];
     }
-    case 'add-constraint':
+    case 'add-constraint': {
+      const c = change.constraint;
+      const notValid = (c.type === 'check' || c.type === 'foreign-key') && c.validated === false ? ' NOT VALID' : '';
       return [
-        `ALTER TABLE ${qualify(change.schema, change.table)} ADD ${constraintDefinition(change.constraint)}`,
+        `ALTER TABLE ${qualify(change.schema, change.table)} ADD ${constraintDefinition(c)}${notValid}`,
         ...constraintComment(change.schema, change.table, change.constraint),
       ];
+    }
+    case 'validate-constraint':
+      return [`ALTER TABLE ${qualify(change.schema, change.table)} VALIDATE CONSTRAINT ${quoteIdent(change.constraint)}`];
     case 'set-constraint-comment':
       return [commentOn(`CONSTRAINT ${quoteIdent(change.constraint)} ON ${qualify(change.schema, change.table)}`, change.comment)];
     case 'drop-constraint':

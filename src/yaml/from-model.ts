@@ -226,7 +226,9 @@ function tableToRaw(schema: string, t: Table) {
       }])),
     }),
     ...(t.checks.length && {
-      checks: Object.fromEntries(t.checks.map((c) => [c.name, { expression: c.expression, ...(c.noInherit && { noInherit: true }), ...(c.comment !== undefined && { comment: c.comment }) }])),
+      checks: Object.fromEntries(t.checks.map((c) => [c.name, {
+        expression: c.expression, ...(c.noInherit && { noInherit: true }), ...(c.validated === false && { validated: false }), ...(c.comment !== undefined && { comment: c.comment }),
+      }])),
     }),
     ...(t.foreignKeys.length && {
       foreignKeys: Object.fromEntries(t.foreignKeys.map((f) => [f.name, {
@@ -237,6 +239,7 @@ function tableToRaw(schema: string, t: Table) {
         ...(f.match !== 'simple' && { match: f.match }),
         ...(f.deferrable && { deferrable: true }),
         ...(f.initiallyDeferred && { initiallyDeferred: true }),
+        ...(f.validated === false && { validated: false }),
         ...(f.comment !== undefined && { comment: f.comment }),
       }])),
     }),

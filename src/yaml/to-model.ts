@@ -84,11 +84,11 @@ export interface RawTable {
   grants?: RawGrant[];
   primaryKey?: string[] | { name?: string; columns: string[]; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string };
   unique?: Record<string, { columns: string[]; nullsNotDistinct?: boolean; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string }>;
-  checks?: Record<string, { expression: string; noInherit?: boolean; comment?: string }>;
+  checks?: Record<string, { expression: string; noInherit?: boolean; validated?: boolean; comment?: string }>;
   foreignKeys?: Record<string, {
     columns: string[]; references: { schema?: string; table: string; columns: string[] };
     onDelete?: ReferentialAction; onUpdate?: ReferentialAction; match?: 'simple' | 'full';
-    deferrable?: boolean; initiallyDeferred?: boolean; comment?: string;
+    deferrable?: boolean; initiallyDeferred?: boolean; validated?: boolean; comment?: string;
   }>;
   indexes?: Record<string, RawIndex>;
   triggers?: Record<string, RawTrigger>;
@@ -409,6 +409,7 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
   }));
   const checks: CheckConstraint[] = Object.entries(raw.checks ?? {}).map(([n, c]) => ({
     name: n, expression: c.expression, noInherit: c.noInherit ?? false,
+    ...(c.validated === false && { validated: false as const }),
     ...(c.comment !== undefined && { comment: c.comment }),
   }));
   const foreignKeys: ForeignKey[] = Object.entries(raw.foreignKeys ?? {}).map(([n, f]) => ({
@@ -420,6 +421,7 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
     match: f.match ?? 'simple',
     deferrable: f.deferrable ?? f.initiallyDeferred ?? false,
     initiallyDeferred: f.initiallyDeferred ?? false,
+    ...(f.validated === false && { validated: false as const }),
     ...(f.comment !== undefined && { comment: f.comment }),
   }));
   const columns = Object.entries(raw.columns ?? {}).map(([n, c]) => toColumn(n, c, canonicalType));
