@@ -10,6 +10,7 @@ import { quoteIdent } from '../sql/quote.js';
 import { ensureStateSchema, insertBackup, insertSnapshot, latestSnapshotSummary, snapshotOfPlan, type RenameEvent, type Snapshot } from '../state/store.js';
 import { describeLockHolders, LOCK_NOT_AVAILABLE } from '../db/lock-holders.js';
 import { refuseUnsafeStatements, statementsOf } from './statements.js';
+import { parseDuration } from '../duration.js';
 import { restrictToScope } from '../workflow/scope.js';
 import { acquireApplyLock } from './lock.js';
 
@@ -231,8 +232,7 @@ function transactionSettings(lockTimeout: string, serverVersion: number): string
 }
 
 function quoteLiteralSetting(value: string): string {
-  if (!/^\d+\s*(ms|s|min|h)?$/.test(value)) throw new SchemaformError(`invalid lock timeout "${value}"`, { hint: 'Use a duration such as 5s, 500ms or 1min.' });
-  return `'${value}'`;
+  return `'${parseDuration(value, 'lock timeout')}ms'`;
 }
 
 function renamesOf(plan: ExecutablePlan): RenameEvent[] {

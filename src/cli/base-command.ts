@@ -4,6 +4,7 @@ import { connectionSecrets, scrub } from '../db/redact.js';
 import { connect, SESSION_LOCK_TIMEOUT, SESSION_STATEMENT_TIMEOUT, type Connection } from './connect.js';
 import { describeLockHolders, LOCK_NOT_AVAILABLE, QUERY_CANCELED } from '../db/lock-holders.js';
 import { createProgress, type Progress } from './progress.js';
+import { parseDuration } from '../duration.js';
 import { colorEnabled, makeStyle, type Style } from './style.js';
 
 /**
@@ -21,9 +22,18 @@ export abstract class BaseCommand extends Command {
     }),
   };
 
+  /**
+   * A command that only reads the database is bounded as a whole, not only
+   * per statement (each may wait 5 s for a lock, and there are many):
+   * SCHEMAFORM_COMMAND_TIMEOUT, 15 minutes by default. Apply is not: its
+   * statements are work (an index build), and each of its waits is bounded.
+   */
+  protected static readsOnly = true;
+
   protected style: Style = makeStyle(colorEnabled());
   private connection?: Connection;
   private progressHandle?: Progress;
+  private deadline?: { timer: NodeJS.Timeout; limit: string; hit: boolean };
 
   protected async progress(): Promise<Progress> {
     this.progressHandle ??= await createProgress({ quiet: this.jsonEnabled() });
@@ -32,6 +42,16 @@ export abstract class BaseCommand extends Command {
 
   protected async database(url: string | undefined) {
     this.connection ??= await connect(url);
+    if ((this.constructor as typeof BaseCommand).readsOnly && !this.deadline) {
+      const limit = process.env.SCHEMAFORM_COMMAND_TIMEOUT ?? '15min';
+      const deadline = { limit, hit: false, timer: setTimeout(() => {
+        // Closing the connection ends whatever query is under way; catch() says why.
+        deadline.hit = true;
+        this.connection?.db.abort();
+      }, parseDuration(limit, 'SCHEMAFORM_COMMAND_TIMEOUT')) };
+      deadline.timer.unref();
+      this.deadline = deadline;
+    }
     if (!this.jsonEnabled()) process.stderr.write(this.style.dim(this.connection.announcement) + '\n');
     return this.connection.db;
   }
@@ -43,6 +63,7 @@ export abstract class BaseCommand extends Command {
 
   protected override async finally(error: Error | undefined): Promise<unknown> {
     this.progressHandle?.stop();
+    if (this.deadline) clearTimeout(this.deadline.timer);
     await this.connection?.close().catch(() => undefined);
     return super.finally(error);
   }
@@ -67,6 +88,9 @@ export abstract class BaseCommand extends Command {
         this.exit(1);
       }
       throw new Errors.CLIError(clean(lines.join('\n')), { exit: 1 });
+    }
+    if (this.deadline?.hit) {
+      throw new Errors.CLIError(`stopped after ${this.deadline.limit}, the longest a command that only reads the database may take (SCHEMAFORM_COMMAND_TIMEOUT). Nothing was changed.\nhint: Look for sessions holding locks on the managed schemas (pg_locks), or raise SCHEMAFORM_COMMAND_TIMEOUT for a very large database.`, { exit: 1 });
     }
     const pgError = error as Error & { severity?: string; code?: string; detail?: string };
     if (pgError.code === LOCK_NOT_AVAILABLE || pgError.code === QUERY_CANCELED) {

@@ -33,6 +33,9 @@ export async function connect(databaseUrl: string | undefined): Promise<Connecti
     const { connectServer } = await import('../db/server.js');
     const db = await connectServer(url);
     await db.exec(boundWaits);
+    // PostgreSQL 14+: the server checks each second that the client is still there, so a
+    // command that is killed or gives up does not leave a session waiting on its behalf.
+    await db.exec("SET client_connection_check_interval = '1s'").catch(() => undefined);
     return { db, announcement: `Using ${db.description}`, close: () => db.close() };
   }
   const dir = resolve(EMBEDDED_DIR);

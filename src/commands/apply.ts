@@ -8,6 +8,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { executablePart, readPlanFile } from '../plan/plan-file.js';
 
 export default class Apply extends BaseCommand {
+  protected static override readsOnly = false;
   static override summary = 'Execute a saved plan, exactly as reviewed';
   static override description = `Refuses, changing nothing, when the plan was edited, was made for another database, is stale (the database changed since), or destroys data without --allow-destructive.
 Holds an advisory lock for the whole apply: a second concurrent apply fails at once and names the holder.

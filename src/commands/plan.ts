@@ -5,7 +5,7 @@ import { collectGarbage } from '../cli/memory.js';
 import { formatPlanText } from '../plan/format-text.js';
 import { writePlanFile } from '../plan/plan-file.js';
 import { summarizePlan } from '../plan/summary.js';
-import { createPlan } from '../workflow/plan.js';
+import { createPlan, type PlanContext } from '../workflow/plan.js';
 import { loadSchema } from '../yaml/load.js';
 
 export default class Plan extends BaseCommand {
@@ -29,9 +29,9 @@ export default class Plan extends BaseCommand {
   async run() {
     const { flags } = await this.parse(Plan);
     const progress = await this.progress();
-    const load = async () => {
+    const load = async (context?: PlanContext) => {
       progress.phase('loading the schema file');
-      const { model } = await loadSchema(flags.file);
+      const { model } = await loadSchema(flags.file, process.cwd(), { knownFragments: context?.knownFragments });
       collectGarbage();
       return model;
     };

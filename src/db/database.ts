@@ -15,6 +15,8 @@ export interface Database {
    */
   run(sql: string): Promise<void>;
   close(): Promise<void>;
+  /** Drop the connection at once, whatever it is doing (a query waiting for a lock fails on the client side now). */
+  abort(): void;
   /** Shown to people: never contains a password. */
   readonly description: string;
 }

@@ -34,6 +34,10 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
     async close() {
       await db.close();
     },
+    abort() {
+      // In-process: nothing waits on another session.
+      void db.close();
+    },
   };
 }
 

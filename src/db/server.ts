@@ -33,5 +33,9 @@ export async function connectServer(url: string): Promise<Database> {
     async close() {
       await client.end();
     },
+    abort() {
+      // end() waits for the query under way; a deadline cannot. The socket is not in @types/pg.
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    },
   };
 }

@@ -4,11 +4,12 @@ import {
   type RawDocument, type RawIndex, type RawSchema, type RawTable, type RawTrigger, type RawView,
 } from '../yaml/to-model.js';
 import type { ModelProblem } from './semantic.js';
-import { sqlShapeProblem, type SqlShape } from './sql-shapes.js';
+import type { Model } from '../model/types.js';
+import type { SqlShape } from './sql-shapes.js';
+import { checkShapes, type ShapeRequests } from '../sql/shape-checker.js';
 
 type Path = Array<string | number>;
-/** `label` names the field in the message; by default the last part of the path. */
-type Check = (shape: SqlShape, text: string | number | boolean | undefined, path: Path, label?: string) => void;
+type Judge = (shape: SqlShape, text: string) => string | undefined;
 
 /**
  * Every piece of SQL text in a (shape-valid) document, checked by
@@ -16,99 +17,238 @@ type Check = (shape: SqlShape, text: string | number | boolean | undefined, path
  * one type name, one query... A schema file reaches the server only through
  * statements schemaform builds around these pieces, so a piece that is one
  * node of the right kind cannot add a statement, end a transaction or
- * change what the statement around it does. Also refuses NUL bytes
- * anywhere: PostgreSQL cannot store them in names or text.
+ * change what the statement around it does.
  */
-export function checkSqlFragments(doc: RawDocument): ModelProblem[] {
-  const problems: ModelProblem[] = [];
-  findNulBytes(doc, [], problems);
-  const check: Check = (shape, text, path, label = String(path[path.length - 1])) => {
-    if (text === undefined) return;
-    const problem = sqlShapeProblem(shape, String(text));
-    if (problem) problems.push({ path, message: `${label}: ${problem}` });
-  };
-  for (const [name, schema] of Object.entries(doc.schemas ?? {})) {
-    if (schema) checkSchema(schema, ['schemas', name], check);
+export async function checkSqlFragments(doc: RawDocument, known?: ShapeRequests): Promise<ModelProblem[]> {
+  const requests: ShapeRequests = new Map();
+  walkSqlFragments(doc, (shape, text) => {
+    if (known?.get(shape)?.has(text)) return undefined;
+    let texts = requests.get(shape);
+    if (!texts) requests.set(shape, (texts = new Set()));
+    texts.add(text);
+    return undefined;
+  });
+  const verdicts = await checkShapes(requests);
+  // Where each problem is: a second walk, only when there is one.
+  return verdicts.any ? walkSqlFragments(doc, verdicts.problem) : [];
+}
+
+/** Each SQL text of the document with its shape, to `judge`; its verdicts, with where they are. */
+function walkSqlFragments(doc: RawDocument, judge: Judge): ModelProblem[] {
+  const walk = new Walk(judge);
+  for (const name in doc.schemas ?? {}) {
+    const schema = doc.schemas![name];
+    if (!schema) continue;
+    walk.path.push('schemas', name);
+    checkSchema(schema, walk);
+    walk.leave(2);
   }
+  return walk.problems;
+}
+
+/**
+ * Which model fields hold SQL text of which shape, where that text is the
+ * same in a live model (as the catalog prints it) and in a file. Not
+ * routine bodies (a plpgsql body is not SQL text of any shape here),
+ * collations and operator classes (a column's collation is a plain name).
+ */
+const LIVE_FIELDS: Record<string, SqlShape> = {
+  type: 'type', default: 'expression', generated: 'expression', expression: 'expression', where: 'expression', when: 'expression',
+  using: 'expression', withCheck: 'expression', query: 'query', definition: 'exclusion', partitionBy: 'partition-key',
+  bound: 'partition-bound', returns: 'routine-result', arguments: 'routine-arguments',
+};
+
+/**
+ * The SQL texts of a live model, by shape. PostgreSQL printed them from
+ * objects it holds, so each is of its shape by construction: a file that
+ * spells a piece exactly so (every file `schema inspect` writes, and most
+ * of any file on a plan with few changes) needs no parsing of it.
+ */
+export function knownFragments(model: Model): ShapeRequests {
+  const known: ShapeRequests = new Map();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v);
+    } else if (value !== null && typeof value === 'object') {
+      for (const key in value) {
+        const v = (value as Record<string, unknown>)[key];
+        const shape = typeof v === 'string' ? LIVE_FIELDS[key] : undefined;
+        if (shape) {
+          let texts = known.get(shape);
+          if (!texts) known.set(shape, (texts = new Set()));
+          texts.add(v as string);
+        } else if (typeof v === 'object') visit(v);
+      }
+    }
+  };
+  visit(model);
+  return known;
+}
+
+/**
+ * Where the walk is, as one path pushed and popped: a file of 5,000 tables
+ * has ~100,000 places to look, and a path is built only for a problem.
+ */
+class Walk {
+  readonly path: Path = [];
+  readonly problems: ModelProblem[] = [];
+  constructor(private readonly judge: Judge) {}
+
+  /** `label` names the field in the message; by default its key. */
+  check(shape: SqlShape, text: string | number | boolean | undefined, key: string | number, label: string = String(key)) {
+    if (text === undefined) return;
+    const problem = this.judge(shape, String(text));
+    if (problem) this.problems.push({ path: [...this.path, key], message: `${label}: ${problem}` });
+  }
+
+  leave(n: number) {
+    this.path.length -= n;
+  }
+}
+
+function checkSchema(schema: RawSchema, w: Walk) {
+  for (const name in schema.composites ?? {}) {
+    const attributes = schema.composites![name]!.attributes;
+    w.path.push('composites', name, 'attributes');
+    for (const field in attributes) {
+      const def = attributes[field]!;
+      if (typeof def === 'string') w.check('type', def, field);
+      else {
+        w.path.push(field);
+        w.check('type', def.type, 'type');
+        w.leave(1);
+      }
+    }
+    w.leave(3);
+  }
+  for (const name in schema.domains ?? {}) {
+    const d = schema.domains![name]!;
+    w.path.push('domains', name);
+    w.check('type', d.type, 'type');
+    w.check('expression', d.default, 'default');
+    w.path.push('checks');
+    for (const n in d.checks ?? {}) {
+      w.path.push(n);
+      w.check('expression', d.checks![n]!.expression, 'expression');
+      w.leave(1);
+    }
+    w.leave(3);
+  }
+  for (const name in schema.tables ?? {}) {
+    w.path.push('tables', name);
+    checkTable(schema.tables![name]!, w);
+    w.leave(2);
+  }
+  for (const name in schema.views ?? {}) {
+    w.path.push('views', name);
+    checkView(schema.views![name]!, w);
+    w.leave(2);
+  }
+  w.path.push('functions');
+  for (const signature in schema.functions ?? {}) {
+    const f = schema.functions![signature]!;
+    const name = signature.slice(0, signature.indexOf('(')).trim();
+    w.check('routine-arguments', signature.slice(signature.indexOf('(') + 1, signature.lastIndexOf(')')), signature, `the arguments of ${name}`);
+    w.path.push(signature);
+    if ((f.kind ?? 'function') === 'function') w.check('routine-result', f.returns, 'returns');
+    if (hasStandardBody({ language: f.language.toLowerCase(), body: f.body })) w.check('routine-body', f.body, 'body');
+    w.leave(1);
+  }
+  w.leave(1);
+}
+
+function checkTable(t: RawTable, w: Walk) {
+  w.path.push('columns');
+  for (const name in t.columns ?? {}) {
+    const c = t.columns![name]!;
+    w.path.push(name);
+    w.check('type', c.type, 'type');
+    w.check('expression', c.default, 'default');
+    w.check('expression', c.generated, 'generated');
+    w.check('expression', c.using, 'using');
+    w.leave(1);
+  }
+  w.leave(1);
+  w.check('partition-key', t.partitionBy, 'partitionBy');
+  if (t.partitionOf) {
+    w.path.push('partitionOf');
+    w.check('partition-bound', partitionBound(t.partitionOf.bound), 'bound');
+    w.leave(1);
+  }
+  eachNamed(w, 'checks', t.checks, (c) => w.check('expression', c.expression, 'expression'));
+  eachNamed(w, 'exclusions', t.exclusions, (x) => w.check('exclusion', x.definition, 'definition'));
+  eachNamed(w, 'policies', t.policies, (p) => {
+    w.check('expression', p.using, 'using');
+    w.check('expression', p.withCheck, 'withCheck');
+  });
+  checkIndexes(t.indexes, w);
+  checkTriggers(t.triggers, w);
+}
+
+function checkView(v: RawView, w: Walk) {
+  w.check('query', viewQuery(v.query), 'query');
+  checkIndexes(v.indexes, w);
+  checkTriggers(v.triggers, w);
+}
+
+function checkIndexes(indexes: Record<string, RawIndex> | undefined, w: Walk) {
+  eachNamed(w, 'indexes', indexes, (index) => {
+    if (index.expressions) {
+      w.path.push('expressions');
+      index.expressions.forEach((e, i) => w.check('expression', e, i));
+      w.leave(1);
+    }
+    if (index.keys) {
+      w.path.push('keys');
+      index.keys.forEach((k, i) => {
+        w.path.push(i);
+        w.check('expression', k.expression, 'expression');
+        w.check('collation', k.collation, 'collation');
+        w.check('operator-class', k.opclass, 'opclass');
+        w.leave(1);
+      });
+      w.leave(1);
+    }
+    w.check('expression', index.where, 'where');
+  });
+}
+
+function checkTriggers(triggers: Record<string, RawTrigger> | undefined, w: Walk) {
+  eachNamed(w, 'triggers', triggers, (t) => {
+    if (isSchemaQualified(t.function)) w.check('function-name', t.function, 'function');
+    w.check('expression', t.when, 'when');
+  });
+}
+
+/** `fn` for each entry of a name-keyed part (checks, indexes...), with the walk at `kind.name`. */
+function eachNamed<T>(w: Walk, kind: string, entries: Record<string, T> | undefined, fn: (entry: T) => void) {
+  if (!entries) return;
+  w.path.push(kind);
+  for (const name in entries) {
+    w.path.push(name);
+    fn(entries[name]!);
+    w.leave(1);
+  }
+  w.leave(1);
+}
+
+/**
+ * A NUL byte cannot be sent to PostgreSQL in any text; say where, instead
+ * of failing later. Only files whose text could hold one are walked: a
+ * literal NUL, or a YAML escape that makes one (\0, \x00, \u0000, \U00000000).
+ */
+export function checkNulBytes(texts: string[], docs: unknown[]): ModelProblem[] {
+  const problems: ModelProblem[] = [];
+  texts.forEach((text, i) => {
+    if (text.includes('\u0000') || /\\(0|x00|u0000|U00000000)/.test(text)) findNulBytes(docs[i], [], problems);
+  });
   return problems;
 }
 
-function checkSchema(schema: RawSchema, base: Path, check: Check) {
-  for (const [name, c] of Object.entries(schema.composites ?? {})) {
-    for (const [field, def] of Object.entries(c.attributes)) {
-      const path = [...base, 'composites', name, 'attributes', field];
-      if (typeof def === 'string') check('type', def, path);
-      else check('type', def.type, [...path, 'type']);
-    }
-  }
-  for (const [name, d] of Object.entries(schema.domains ?? {})) {
-    const path = [...base, 'domains', name];
-    check('type', d.type, [...path, 'type']);
-    check('expression', d.default, [...path, 'default']);
-    for (const [n, c] of Object.entries(d.checks ?? {})) check('expression', c.expression, [...path, 'checks', n, 'expression']);
-  }
-  for (const [name, t] of Object.entries(schema.tables ?? {})) checkTable(t, [...base, 'tables', name], check);
-  for (const [name, v] of Object.entries(schema.views ?? {})) checkView(v, [...base, 'views', name], check);
-  for (const [signature, f] of Object.entries(schema.functions ?? {})) {
-    const path = [...base, 'functions', signature];
-    check('routine-arguments', signature.slice(signature.indexOf('(') + 1, signature.lastIndexOf(')')), path, `the arguments of ${signature.slice(0, signature.indexOf('(')).trim()}`);
-    if ((f.kind ?? 'function') === 'function') check('routine-result', f.returns, [...path, 'returns']);
-    if (hasStandardBody({ language: f.language.toLowerCase(), body: f.body })) check('routine-body', f.body, [...path, 'body']);
-  }
-}
-
-function checkTable(t: RawTable, path: Path, check: Check) {
-  for (const [name, c] of Object.entries(t.columns ?? {})) {
-    const at = [...path, 'columns', name];
-    check('type', c.type, [...at, 'type']);
-    check('expression', c.default, [...at, 'default']);
-    check('expression', c.generated, [...at, 'generated']);
-    check('expression', c.using, [...at, 'using']);
-  }
-  check('partition-key', t.partitionBy, [...path, 'partitionBy']);
-  if (t.partitionOf) check('partition-bound', partitionBound(t.partitionOf.bound), [...path, 'partitionOf', 'bound']);
-  for (const [n, c] of Object.entries(t.checks ?? {})) check('expression', c.expression, [...path, 'checks', n, 'expression']);
-  for (const [n, x] of Object.entries(t.exclusions ?? {})) check('exclusion', x.definition, [...path, 'exclusions', n, 'definition']);
-  for (const [n, p] of Object.entries(t.policies ?? {})) {
-    check('expression', p.using, [...path, 'policies', n, 'using']);
-    check('expression', p.withCheck, [...path, 'policies', n, 'withCheck']);
-  }
-  checkIndexes(t.indexes, [...path, 'indexes'], check);
-  checkTriggers(t.triggers, [...path, 'triggers'], check);
-}
-
-function checkView(v: RawView, path: Path, check: Check) {
-  check('query', viewQuery(v.query), [...path, 'query']);
-  checkIndexes(v.indexes, [...path, 'indexes'], check);
-  checkTriggers(v.triggers, [...path, 'triggers'], check);
-}
-
-function checkIndexes(indexes: Record<string, RawIndex> | undefined, path: Path, check: Check) {
-  for (const [name, index] of Object.entries(indexes ?? {})) {
-    const at = [...path, name];
-    (index.expressions ?? []).forEach((e, i) => check('expression', e, [...at, 'expressions', i]));
-    (index.keys ?? []).forEach((k, i) => {
-      check('expression', k.expression, [...at, 'keys', i, 'expression']);
-      check('collation', k.collation, [...at, 'keys', i, 'collation']);
-      check('operator-class', k.opclass, [...at, 'keys', i, 'opclass']);
-    });
-    check('expression', index.where, [...at, 'where']);
-  }
-}
-
-function checkTriggers(triggers: Record<string, RawTrigger> | undefined, path: Path, check: Check) {
-  for (const [name, t] of Object.entries(triggers ?? {})) {
-    if (isSchemaQualified(t.function)) check('function-name', t.function, [...path, name, 'function']);
-    check('expression', t.when, [...path, name, 'when']);
-  }
-}
-
-/** A NUL byte cannot be sent to PostgreSQL in any text; say where, instead of failing later. */
 function findNulBytes(value: unknown, path: Path, problems: ModelProblem[]) {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) problems.push({ path: [...path], message: `${String(path[path.length - 1] ?? 'text')} contains a NUL byte (\\0), which PostgreSQL cannot store; remove it` });
   } else if (value !== null && typeof value === 'object') {
-    // One path, pushed and popped: a large file has hundreds of thousands of values.
     for (const [k, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
       path.push(k);
       if (typeof k === 'string' && k.includes('\u0000')) problems.push({ path: [...path], atKey: true, message: `the name ${JSON.stringify(k)} contains a NUL byte (\\0), which PostgreSQL cannot store; rename it` });

@@ -11,7 +11,8 @@ import { fieldNames, fieldsOf, nodeKind, parseSql, type Node } from '../sql/pars
  */
 export type SqlShape =
   | 'expression' | 'type' | 'query' | 'exclusion' | 'partition-key' | 'partition-bound'
-  | 'collation' | 'operator-class' | 'function-name' | 'routine-arguments' | 'routine-result' | 'routine-body';
+  | 'collation' | 'operator-class' | 'function-name' | 'routine-arguments' | 'routine-result' | 'routine-body'
+  | 'plan-statement';
 
 interface ShapeRule {
   /** What the text must be, for messages: "a single SQL expression". */
@@ -193,19 +194,26 @@ const rules: Record<SqlShape, ShapeRule> = {
       return typeof create === 'string' ? create : create.sql_body === undefined ? 'it is not a SQL-standard body' : undefined;
     },
   },
+  // What apply runs: plan files can be edited (and their checksum recomputed), so each statement is checked too.
+  'plan-statement': {
+    what: 'one statement that leaves the transaction alone',
+    template: (t) => t,
+    refuse: (s) => (nodeKind(s)?.[0] === 'TransactionStmt' ? 'it controls the transaction (BEGIN, COMMIT, ROLLBACK, SAVEPOINT ...)' : undefined),
+  },
 };
 
 /** Why `text` is not a `shape`, in PostgreSQL's words where it has them; undefined when it is. */
 export function sqlShapeProblem(shape: SqlShape, text: string): string | undefined {
-  const key = `${shape}\u0000${text}`;
-  if (verdicts.has(key)) return verdicts.get(key);
+  let seen = verdicts.get(shape);
+  if (!seen) verdicts.set(shape, (seen = new Map()));
+  if (seen.has(text)) return seen.get(text);
   const verdict = judge(rules[shape], text);
-  verdicts.set(key, verdict);
+  seen.set(text, verdict);
   return verdict;
 }
 
 /** Files repeat the same types and defaults thousands of times: each text is parsed once per shape. */
-const verdicts = new Map<string, string | undefined>();
+const verdicts = new Map<SqlShape, Map<string, string | undefined>>();
 
 function judge(rule: ShapeRule, text: string): string | undefined {
   const not = `not ${rule.what}`;

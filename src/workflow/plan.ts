@@ -15,6 +15,8 @@ import { listUnmanaged } from '../introspect/unmanaged.js';
 import { managedScope, restrictToScope, type Scope } from './scope.js';
 import { renderChange } from '../plan/render.js';
 import { inRolledBackTransaction } from '../normalize/planning-transaction.js';
+import { knownFragments as knownFragmentsOf } from '../validate/fragments.js';
+import type { ShapeRequests } from '../sql/shape-checker.js';
 
 export interface CreatePlanOptions {
   allowDestructive?: boolean;
@@ -24,6 +26,11 @@ export interface CreatePlanOptions {
   now?: () => Date;
   newId?: () => string;
   onPhase?: (phase: string) => void;
+}
+
+/** What a loader of the desired schema may use: the SQL texts the live database already spells (see loadSchema's knownFragments). */
+export interface PlanContext {
+  knownFragments: Promise<ShapeRequests>;
 }
 
 export function newPlanId(now: Date): string {
@@ -36,7 +43,7 @@ export function newPlanId(now: Date): string {
  * `desired` may be a function that loads it: it is called once the catalog
  * queries are on their way, so the file is parsed while the server answers.
  */
-export async function createPlan(db: Database, desiredInput: Model | Promise<Model> | (() => Promise<Model>), options: CreatePlanOptions = {}): Promise<Plan> {
+export async function createPlan(db: Database, desiredInput: Model | Promise<Model> | ((context: PlanContext) => Promise<Model>), options: CreatePlanOptions = {}): Promise<Plan> {
   const now = (options.now ?? (() => new Date()))();
   const phase = options.onPhase ?? (() => undefined);
   phase('reading the database');
@@ -45,7 +52,9 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   const reading = Promise.all([latestSnapshotSummary(db), introspect(db, {}, server), listUnmanaged(db, server)]);
   // A broken file is the more useful error; don't leave the other one unhandled.
   reading.catch(() => undefined);
-  const loaded = await (typeof desiredInput === 'function' ? desiredInput() : desiredInput);
+  const knownFragments = reading.then(([, live]) => knownFragmentsOf(live.model));
+  knownFragments.catch(() => undefined);
+  const loaded = await (typeof desiredInput === 'function' ? desiredInput({ knownFragments }) : desiredInput);
   const desired = withServerPrivileges(loaded, server.versionNum, server.currentRole);
   const [latest, live, everywhere] = await reading;
   const scope = managedScope(desired, latest);

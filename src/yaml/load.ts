@@ -4,12 +4,21 @@ import { SchemaFileError, type SourceProblem } from '../errors.js';
 import { listSchemaFiles, readSchemaText } from './schema-files.js';
 import type { Model } from '../model/types.js';
 import { checkModel } from '../validate/semantic.js';
-import { checkSqlFragments } from '../validate/fragments.js';
-import { loadParser } from '../sql/parser.js';
+import { checkNulBytes, checkSqlFragments } from '../validate/fragments.js';
+import type { ShapeRequests } from '../sql/shape-checker.js';
 import type { Path, SourceFile } from './source.js';
 import { isValidShape, validateShape } from './validate-shape.js';
 import { parseSchemaTextFast } from './fast-parse.js';
 import { documentToModel, type RawDocument } from './to-model.js';
+
+export interface LoadOptions {
+  /**
+   * SQL texts known to be of their shape (those a live database prints, see
+   * knownFragments): only the others are given to PostgreSQL's parser.
+   * Awaited once the file is parsed, so a plan reads the catalog meanwhile.
+   */
+  knownFragments?: Promise<ShapeRequests>;
+}
 
 export interface LoadedSchema {
   model: Model;
@@ -21,33 +30,32 @@ export interface LoadedSchema {
  * validate its shape and its references, and return the model. Every problem
  * found is reported at once, each as file:line:col.
  */
-export async function loadSchema(path: string, cwd = process.cwd()): Promise<LoadedSchema> {
-  const parser = loadParser();
+export async function loadSchema(path: string, cwd = process.cwd(), options: LoadOptions = {}): Promise<LoadedSchema> {
   const files = await listSchemaFiles(path);
   const texts = await Promise.all(files.map(readSchemaText));
-  await parser;
-  return loadQuickly(files, texts) ?? loadPrecisely(files, texts, cwd);
+  return (await loadQuickly(files, texts, options)) ?? loadPrecisely(files, texts, cwd, options);
 }
 
 /**
  * Valid files, read without source positions. Anything that would need an
  * error message returns undefined and goes the precise way.
  */
-function loadQuickly(files: string[], texts: string[]): LoadedSchema | undefined {
+async function loadQuickly(files: string[], texts: string[], options: LoadOptions): Promise<LoadedSchema | undefined> {
   const docs: Array<Record<string, unknown>> = [];
   for (const text of texts) {
     const doc = parseSchemaTextFast(text);
     if (!doc || !isValidShape(doc)) return undefined;
     docs.push(doc);
   }
+  if (checkNulBytes(texts, docs).length) return undefined;
   const { merged, conflicts } = mergeDocuments(docs.map((doc) => ({ doc: doc as RawDocument })));
-  if (conflicts.length || checkSqlFragments(merged).length) return undefined;
+  if (conflicts.length || (await checkSqlFragments(merged, await options.knownFragments)).length) return undefined;
   const model = documentToModel(merged);
   if (checkModel(model).length) return undefined;
   return { model, files };
 }
 
-async function loadPrecisely(files: string[], texts: string[], cwd: string): Promise<LoadedSchema> {
+async function loadPrecisely(files: string[], texts: string[], cwd: string, options: LoadOptions): Promise<LoadedSchema> {
   // The position-keeping parser is loaded only when a file needs it.
   const { SourceFile } = await import('./source.js');
   const sources: SourceFile[] = [];
@@ -60,6 +68,7 @@ async function loadPrecisely(files: string[], texts: string[], cwd: string): Pro
     const data = source.toJS();
     const shapeProblems = validateShape(source, data);
     append(problems, shapeProblems);
+    append(problems, checkNulBytes([texts[i]!], [data]).map((p) => ({ ...source.locate(p.path, p.atKey), message: p.message })));
     if (shapeProblems.length === 0) documents.push({ source, doc: data as RawDocument });
   }
   if (problems.length) throw new SchemaFileError(problems, 'See the format in README.md ("The schema file"); editors that read the $schema line autocomplete it.');
@@ -67,7 +76,7 @@ async function loadPrecisely(files: string[], texts: string[], cwd: string): Pro
   const { merged, origin, conflicts } = mergeDocuments(documents);
   if (conflicts.length) throw new SchemaFileError(conflicts);
   const model = documentToModel(merged);
-  const semantic = [...checkSqlFragments(merged), ...checkModel(model)].map((p) => {
+  const semantic = [...(await checkSqlFragments(merged, await options.knownFragments)), ...checkModel(model)].map((p) => {
     const source = origin(p.path) ?? sources[0]!;
     return { ...source.locate(p.path, p.atKey), message: p.message };
   });

@@ -10,8 +10,8 @@ export interface CliResult {
 }
 
 /** Run the real `schema` binary the way a deploy job would: no TTY, CI set. */
-export function runCli(args: string[], options: { cwd: string; databaseUrl?: string }): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', NO_COLOR: '1' };
+export function runCli(args: string[], options: { cwd: string; databaseUrl?: string; env?: Record<string, string> }): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env };
   delete env.DATABASE_URL;
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   return new Promise((resolve, reject) => {

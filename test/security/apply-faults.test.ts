@@ -189,6 +189,12 @@ describe('security: apply never half-commits, and says what became of it', funct
           assert.match(stderr, /AccessExclusiveLock on schemaform\.snapshots/);
           assert.ok(ms < 15_000, `${command.join(' ')} took ${Math.round(ms)} ms`);
         }
+        // The whole command is bounded too, not only each statement.
+        const started = performance.now();
+        const bounded = await runCli(['plan', '--database-url', url], { cwd, env: { SCHEMAFORM_COMMAND_TIMEOUT: '2s' } });
+        assert.equal(bounded.code, 1);
+        assert.match(bounded.stderr.replace(/\s*\n ›\s+/g, ' '), /stopped after 2s, the longest a command that only reads the database may take/);
+        assert.ok(performance.now() - started < 4_500, `plan took ${Math.round(performance.now() - started)} ms under a 2 s limit`);
       } finally {
         await holder.exec('ROLLBACK').catch(() => undefined);
         await holder.close();

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { connectServer } from '../../src/db/server.js';
 import type { Database } from '../../src/db/database.js';
@@ -7,6 +6,10 @@ import { SchemaFileError, SchemaformError } from '../../src/errors.js';
 import { createPlan } from '../../src/workflow/plan.js';
 import { loadSchema } from '../../src/yaml/load.js';
 import { applyYaml, withDatabase, writeTempYaml } from '../harness/workflow.js';
+import { runCli, STACK_TRACE } from '../harness/cli.js';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * `schema plan` runs on pull requests, where the schema file is untrusted.
@@ -233,6 +236,23 @@ describe('security: schema plan runs nothing of the file', function () {
       const plan = await createPlan(db, () => loadSchema(writeTempYaml(JSON.stringify(doc, null, 2))).then((l) => l.model), { allowDestructive: true });
       assert.ok(plan.steps.some((step) => step.change.kind === 'create-function'), 'the plan still creates the functions');
       await assertNothingHappened(db, s, 'an immutable routine with a side effect');
+    });
+  });
+
+  it('the CLI, which skips texts the catalog already spells, still refuses every other one', async () => {
+    await withSentinels(async (_db, url) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'schemaform-cli-security-'));
+      // Unchanged pieces (spelled as the catalog spells them) beside one hostile piece per position.
+      for (const position of ['column default', 'check', 'index where', 'view query', 'policy using', 'partition bound']) {
+        const yaml = docWith(position, "1); SELECT pg_catalog.setval('public.sentinel', 999); SELECT (1");
+        writeFileSync(join(cwd, 'schema.yaml'), yaml);
+        const r = await runCli(['plan', '--database-url', url], { cwd });
+        assert.equal(r.code, 1, `${position}: ${r.stdout}${r.stderr}`);
+        assert.match(r.stderr, new RegExp(`schema\\.yaml:${lineOf(yaml, "1); SELECT pg_catalog")}:\\d+: `), `${position}: ${r.stderr}`);
+        assert.doesNotMatch(r.stderr, STACK_TRACE);
+      }
+      const [seq] = await _db.query<{ is_called: boolean }>('SELECT is_called FROM public.sentinel');
+      assert.equal(seq!.is_called, false);
     });
   });
 });
