@@ -31,7 +31,7 @@ export default class Plan extends BaseCommand {
     const progress = await this.progress();
     const load = async (context?: PlanContext) => {
       progress.phase('loading the schema file');
-      const { model } = await loadSchema(flags.file, process.cwd(), { knownFragments: context?.knownFragments });
+      const { model } = await loadSchema(flags.file, process.cwd(), { knownFragments: context?.knownFragments, onParsed: collectGarbage });
       collectGarbage();
       return model;
     };

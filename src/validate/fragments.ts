@@ -20,17 +20,31 @@ type Judge = (shape: SqlShape, text: string) => string | undefined;
  * change what the statement around it does.
  */
 export async function checkSqlFragments(doc: RawDocument, known?: ShapeRequests): Promise<ModelProblem[]> {
+  const verdicts = await checkShapes(without(collectSqlFragments(doc), known));
+  // Where each problem is: a second walk, only when there is one.
+  return verdicts.any ? walkSqlFragments(doc, verdicts.problem) : [];
+}
+
+/** The document's SQL texts by shape: all a check needs, without holding on to the document. */
+export function collectSqlFragments(doc: RawDocument): ShapeRequests {
   const requests: ShapeRequests = new Map();
   walkSqlFragments(doc, (shape, text) => {
-    if (known?.get(shape)?.has(text)) return undefined;
     let texts = requests.get(shape);
     if (!texts) requests.set(shape, (texts = new Set()));
     texts.add(text);
     return undefined;
   });
-  const verdicts = await checkShapes(requests);
-  // Where each problem is: a second walk, only when there is one.
-  return verdicts.any ? walkSqlFragments(doc, verdicts.problem) : [];
+  return requests;
+}
+
+/** Whether any of these texts, less those known to be of their shape, is not of its shape. */
+export async function anyNotOfShape(requests: ShapeRequests, known?: ShapeRequests): Promise<boolean> {
+  return (await checkShapes(without(requests, known))).any;
+}
+
+function without(requests: ShapeRequests, known: ShapeRequests | undefined): ShapeRequests {
+  if (!known) return requests;
+  return new Map([...requests].map(([shape, texts]) => [shape, new Set([...texts].filter((t) => !known.get(shape)?.has(t)))]));
 }
 
 /** Each SQL text of the document with its shape, to `judge`; its verdicts, with where they are. */
@@ -158,17 +172,12 @@ function checkSchema(schema: RawSchema, w: Walk) {
 }
 
 function checkTable(t: RawTable, w: Walk) {
-  w.path.push('columns');
-  for (const name in t.columns ?? {}) {
-    const c = t.columns![name]!;
-    w.path.push(name);
+  eachNamed(w, 'columns', t.columns, (c) => {
     w.check('type', c.type, 'type');
     w.check('expression', c.default, 'default');
     w.check('expression', c.generated, 'generated');
     w.check('expression', c.using, 'using');
-    w.leave(1);
-  }
-  w.leave(1);
+  });
   w.check('partition-key', t.partitionBy, 'partitionBy');
   if (t.partitionOf) {
     w.path.push('partitionOf');

@@ -4,7 +4,7 @@ import { SchemaFileError, type SourceProblem } from '../errors.js';
 import { listSchemaFiles, readSchemaText } from './schema-files.js';
 import type { Model } from '../model/types.js';
 import { checkModel } from '../validate/semantic.js';
-import { checkNulBytes, checkSqlFragments } from '../validate/fragments.js';
+import { anyNotOfShape, checkNulBytes, checkSqlFragments, collectSqlFragments } from '../validate/fragments.js';
 import type { ShapeRequests } from '../sql/shape-checker.js';
 import type { Path, SourceFile } from './source.js';
 import { isValidShape, validateShape } from './validate-shape.js';
@@ -18,6 +18,8 @@ export interface LoadOptions {
    * Awaited once the file is parsed, so a plan reads the catalog meanwhile.
    */
   knownFragments?: Promise<ShapeRequests>;
+  /** Called once the files are parsed into the model, before that wait: where a command may collect the parse's garbage. */
+  onParsed?: () => void;
 }
 
 export interface LoadedSchema {
@@ -41,6 +43,16 @@ export async function loadSchema(path: string, cwd = process.cwd(), options: Loa
  * error message returns undefined and goes the precise way.
  */
 async function loadQuickly(files: string[], texts: string[], options: LoadOptions): Promise<LoadedSchema | undefined> {
+  const read = readQuickly(texts);
+  if (read) options.onParsed?.();
+  // The documents are gone by now: a plan's known texts come once the catalog is read, and
+  // holding a large file's documents until then would add them to the plan's peak memory.
+  if (!read || (await anyNotOfShape(read.fragments, await options.knownFragments))) return undefined;
+  return { model: read.model, files };
+}
+
+/** The model and the SQL texts of valid files, or undefined if anything would need an error message. */
+function readQuickly(texts: string[]): { model: Model; fragments: ShapeRequests } | undefined {
   const docs: Array<Record<string, unknown>> = [];
   for (const text of texts) {
     const doc = parseSchemaTextFast(text);
@@ -49,10 +61,10 @@ async function loadQuickly(files: string[], texts: string[], options: LoadOption
   }
   if (checkNulBytes(texts, docs).length) return undefined;
   const { merged, conflicts } = mergeDocuments(docs.map((doc) => ({ doc: doc as RawDocument })));
-  if (conflicts.length || (await checkSqlFragments(merged, await options.knownFragments)).length) return undefined;
+  if (conflicts.length) return undefined;
   const model = documentToModel(merged);
   if (checkModel(model).length) return undefined;
-  return { model, files };
+  return { model, fragments: collectSqlFragments(merged) };
 }
 
 async function loadPrecisely(files: string[], texts: string[], cwd: string, options: LoadOptions): Promise<LoadedSchema> {
