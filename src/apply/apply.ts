@@ -105,7 +105,7 @@ export async function applyPlan(db: Database, plan: ExecutablePlan, options: App
     options.onPhase?.('checking the plan against the database');
     await refuseIfApplied(db, plan);
     const live = { model: await refuseIfStale(db, plan) as Model | undefined };
-    return await runInTransaction(db, plan, live, options);
+    return await runInTransaction(db, plan, live, server.versionNum, options);
   } finally {
     await release().catch(() => undefined);
   }
@@ -132,15 +132,14 @@ async function refuseIfStale(db: Database, plan: ExecutablePlan): Promise<Model>
 }
 
 /** `live.model` is let go once the baseline no longer needs it: at thousands of tables it is tens of megabytes. */
-async function runInTransaction(db: Database, plan: ExecutablePlan, live: { model?: Model }, options: ApplyOptions): Promise<ApplyResult> {
+async function runInTransaction(db: Database, plan: ExecutablePlan, live: { model?: Model }, serverVersion: number, options: ApplyOptions): Promise<ApplyResult> {
   const timings: ApplyResult['steps'] = [];
-  const server = await serverInfo(db);
   await db.exec('BEGIN');
   const progress: { where: string; statement?: string } = { where: 'starting the apply' };
   let xid: string | undefined;
   try {
     [{ xid }] = await db.query<{ xid: string }>('SELECT pg_catalog.txid_current()::text AS xid') as [{ xid: string }];
-    await db.exec(transactionSettings(options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT, server.versionNum));
+    await db.exec(transactionSettings(options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT, serverVersion));
     await ensureStateSchema(db);
     let parent: { id: number } | undefined = await latestSnapshotSummary(db);
     // The first apply also records where the database started, so that it can be rolled back to.
@@ -223,16 +222,12 @@ export const DEFAULT_LOCK_TIMEOUT = '2s';
  */
 function transactionSettings(lockTimeout: string, serverVersion: number): string {
   return [
-    `SET LOCAL lock_timeout = ${quoteLiteralSetting(lockTimeout)}`,
+    `SET LOCAL lock_timeout = '${parseDuration(lockTimeout, 'lock timeout')}ms'`,
     "SET LOCAL statement_timeout = '0'",
     'SET LOCAL standard_conforming_strings = on',
     'SET LOCAL check_function_bodies = off',
     ...(serverVersion >= 140000 ? ["SET LOCAL client_connection_check_interval = '1s'"] : []),
   ].join('; ');
-}
-
-function quoteLiteralSetting(value: string): string {
-  return `'${parseDuration(value, 'lock timeout')}ms'`;
 }
 
 function renamesOf(plan: ExecutablePlan): RenameEvent[] {

@@ -1,7 +1,7 @@
 import { Command, Flags, Errors } from '@oclif/core';
 import { isSchemaformError } from '../errors.js';
 import { connectionSecrets, scrub } from '../db/redact.js';
-import { connect, SESSION_LOCK_TIMEOUT, SESSION_STATEMENT_TIMEOUT, type Connection } from './connect.js';
+import { connect, SESSION_LOCK_TIMEOUT, type Connection } from './connect.js';
 import { describeLockHolders, LOCK_NOT_AVAILABLE, QUERY_CANCELED } from '../db/lock-holders.js';
 import { createProgress, type Progress } from './progress.js';
 import { parseDuration } from '../duration.js';
@@ -95,7 +95,8 @@ export abstract class BaseCommand extends Command {
     const pgError = error as Error & { severity?: string; code?: string; detail?: string };
     if (pgError.code === LOCK_NOT_AVAILABLE || pgError.code === QUERY_CANCELED) {
       const blockers = this.connection ? await describeLockHolders(this.connection.db) : [];
-      const waited = pgError.code === LOCK_NOT_AVAILABLE ? `waited longer than ${SESSION_LOCK_TIMEOUT} for a lock` : `ran longer than ${SESSION_STATEMENT_TIMEOUT}`;
+      // The session's limits, or a planning transaction's own (see planning-transaction.ts): name only what is sure.
+      const waited = pgError.code === LOCK_NOT_AVAILABLE ? `waited longer than ${SESSION_LOCK_TIMEOUT} for a lock` : 'ran past its statement timeout';
       throw new Errors.CLIError(clean([
         `a query ${waited} and was stopped (PostgreSQL said: ${pgError.message}). Nothing was changed.`,
         ...blockers.map((b) => `  blocked by ${b}`),

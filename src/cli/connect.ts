@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node
 import { join, resolve } from 'node:path';
 import type { Database } from '../db/database.js';
 import { SchemaformError } from '../errors.js';
+import { PROBE_LOCK_TIMEOUT } from '../normalize/planning-transaction.js';
 
 export const EMBEDDED_DIR = '.schema';
 
@@ -11,8 +12,9 @@ export const EMBEDDED_DIR = '.schema';
  * and a plan or a drift check should say so after a few seconds rather than
  * wait with it. The apply sets its own limits inside its transaction.
  */
-export const SESSION_LOCK_TIMEOUT = '5s';
-export const SESSION_STATEMENT_TIMEOUT = '5min';
+// The same lock bound as planning's own transactions, so that a message naming it is true of both.
+export const SESSION_LOCK_TIMEOUT = PROBE_LOCK_TIMEOUT;
+const SESSION_STATEMENT_TIMEOUT = '5min';
 const boundWaits = `SET lock_timeout = '${SESSION_LOCK_TIMEOUT}'; SET statement_timeout = '${SESSION_STATEMENT_TIMEOUT}'`;
 
 export interface Connection {

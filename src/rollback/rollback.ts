@@ -6,6 +6,7 @@ import { SchemaformError } from '../errors.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import type { Column, Model } from '../model/types.js';
 import { BackupLookup } from './backup-lookup.js';
+import { savedName } from '../diff/changes.js';
 import { warnOfNewerValues } from './newer-values.js';
 import { buildPlan } from '../plan/build.js';
 import type { Hazard, Plan } from '../plan/types.js';
@@ -137,7 +138,7 @@ function withRestores(changes: Change[], lookup: BackupLookup, desired: Model, u
       for (const column of change.table.columns.filter((c) => c.generated === undefined)) {
         const older = columnRestore(change.schema, change.table.name, column, backup.snapshotId);
         if (typeof older !== 'string') out.push(older);
-        else if (!backup.columns.includes(ref.names?.[column.name] ?? column.name)) {
+        else if (!backup.columns.includes(savedName(ref, column.name))) {
           lost(change, `Column ${change.schema}.${change.table.name}.${column.name} comes back without its values: the table's backup does not hold it and ${older}`);
         }
       }
