@@ -4,7 +4,7 @@ import type {
 
 /**
  * The change vocabulary: one variant per operation. The differ produces
- * these, the planner orders and renders them; a `switch` over `kind` with a
+ * these, the dependency graph (src/graph) orders them, the planner renders them; a `switch` over `kind` with a
  * `never` default keeps every consumer exhaustive.
  */
 export type Change =
@@ -26,18 +26,10 @@ export type Change =
   | { kind: 'drop-view'; schema: string; view: View; rebuild?: boolean }
   /** The view's comment and its columns' comments, where they differ from `from`'s. */
   | { kind: 'set-view-comment'; schema: string; from: View; view: View }
-  | {
-    kind: 'create-function'; schema: string; routine: Routine; replace?: boolean; usesNewTypes?: boolean;
-    /** Created again (or created naming an enum this plan rebuilds): after the old one and what used it are gone, and after enums are rebuilt. */
-    afterTypeRebuild?: boolean;
-    /** A SQL-standard body naming tables this plan builds or reshapes: once they are done. */
-    afterTables?: boolean;
-  }
-  /**
-   * rebuild: created again below. beforeTypeRebuild: it names an enum this plan rebuilds, so it goes first.
-   * beforeTables: a SQL-standard body naming tables this plan drops or reshapes, so it goes before them.
-   */
-  | { kind: 'drop-function'; schema: string; routine: Routine; rebuild?: boolean; beforeTypeRebuild?: boolean; beforeTables?: boolean }
+  /** replace: CREATE OR REPLACE, keeping the routine's identity, privileges and dependents. */
+  | { kind: 'create-function'; schema: string; routine: Routine; replace?: boolean }
+  /** rebuild: created again below (what used it comes off before and goes back after). */
+  | { kind: 'drop-function'; schema: string; routine: Routine; rebuild?: boolean }
   | { kind: 'create-sequence'; schema: string; sequence: Sequence }
   | { kind: 'drop-sequence'; schema: string; sequence: Sequence }
   | { kind: 'alter-sequence'; schema: string; from: Sequence; to: Sequence }
@@ -45,17 +37,12 @@ export type Change =
   | { kind: 'drop-table'; schema: string; table: Table }
   | { kind: 'rename-table'; schema: string; from: string; to: string }
   | { kind: 'set-table-comment'; schema: string; table: string; comment?: string }
-  | {
-    kind: 'add-column'; schema: string; table: string; column: Column; deferNotNull?: boolean;
-    /** The table still inherits a column of this name that its parent drops in this plan: add it after. */
-    afterInheritedDrop?: boolean;
-  }
+  /** deferNotNull: added nullable, made NOT NULL by a later step once its values are restored. */
+  | { kind: 'add-column'; schema: string; table: string; column: Column; deferNotNull?: boolean }
   | { kind: 'drop-column'; schema: string; table: string; column: Column; key?: KeyColumn[] }
   | { kind: 'rename-column'; schema: string; table: string; from: string; to: string }
   | {
-    kind: 'alter-column'; schema: string; table: string; from: Column; to: Column; aspects: ColumnAspect[]; key?: KeyColumn[]; afterRestore?: boolean;
-    /** A default taken off so that the routine it calls can be rebuilt; it goes back on later. */
-    beforeRoutineRebuild?: boolean;
+    kind: 'alter-column'; schema: string; table: string; from: Column; to: Column; aspects: ColumnAspect[]; key?: KeyColumn[];
     /** Rollback of a lossy type change: the new values come from the backup (through `helper`, a scratch column) where it has them. */
     restoreFrom?: { key: KeyColumn[]; backup: BackupRef; helper: string };
   }

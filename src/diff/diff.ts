@@ -10,16 +10,25 @@ import { diffViews } from './diff-views.js';
 import { diffGrants } from './diff-grants.js';
 import { SchemaformError } from '../errors.js';
 import { findRoutine, findTable, withRowColumns } from '../model/row-columns.js';
-import { callsAny, mentionsAny, rebuiltRoutineNames } from './mentions.js';
-import { placeStandardBodies } from './standard-bodies.js';
+import { withDependentsRebuilt } from '../graph/cascade.js';
+import { modelDependents, type LiveDependent } from '../graph/facts.js';
 
 
 /**
  * Pure: the changes that turn `from` (usually the live database) into `to`
  * (usually the desired schema). Deterministic: the same inputs give the same
- * list in the same order. Ordering for execution is the planner's job.
+ * list in the same order. When the changes run is the dependency graph's business (src/graph).
  */
 export function diffModels(current: Model, to: Model, options: DiffOptions = {}): Change[] {
+  const { changes, from } = diffObjects(current, to, options);
+  return completeChanges(changes, from, to, options.dependents ?? modelDependents(from), options);
+}
+
+/**
+ * The changes to each object on its own, without what they take along:
+ * `from` is the live model as the changes speak of it (after schema renames).
+ */
+export function diffObjects(current: Model, to: Model, options: DiffOptions = {}): { changes: Change[]; from: Model } {
   const changes: Change[] = [];
   const { renames, model: from } = applySchemaRenames(current, to);
   append(changes, renames);
@@ -43,13 +52,20 @@ export function diffModels(current: Model, to: Model, options: DiffOptions = {})
     changes.push({ kind: 'drop-schema', schema: schema.name });
   }
   const enums = enumTypeNames(from, to);
-  const routinesSettled = placeStandardBodies(rebuildRoutinesOverRecreatedEnums(markRoutinesUsingNewDomains(rebuildDependentForeignKeys(withoutImplicitSequenceDrops(changes), from, to)), from, to), from, to);
-  const tableChanges = withDependentsAroundRoutineRebuilds(withDefaultsAroundRoutineRebuilds(routinesSettled
+  const direct = withEnumUsesSettled(withoutImplicitSequenceDrops(changes))
     .map((c) => withExplicitCast(c, enums))
     // The rows of a dropped partition are backed up with its parent's columns.
-    .map((c) => (c.kind === 'drop-table' && (c.table.partitionOf || c.table.inherits) ? { ...c, table: withRowColumns(c.table, from) } : c))
-    .map((c) => (c.kind === 'add-column' && inheritsColumn(from, c.schema, c.table, c.column.name) ? { ...c, afterInheritedDrop: true } : c)), from, to), from, to);
-  const structural = [...tableChanges, ...diffViews(from, to, tableChanges)];
+    .map((c) => (c.kind === 'drop-table' && (c.table.partitionOf || c.table.inherits) ? { ...c, table: withRowColumns(c.table, from) } : c));
+  return { changes: [...direct, ...diffViews(from, to)], from };
+}
+
+/**
+ * Add what the changes take along: dependents taken off and put back
+ * around what they depend on (from the facts in `dependents`), then the
+ * privileges every object ends with.
+ */
+export function completeChanges(direct: readonly Change[], from: Model, to: Model, dependents: readonly LiveDependent[], options: DiffOptions = {}): Change[] {
+  const structural = withDependentsRebuilt(direct, from, to, dependents);
   return [...structural, ...diffGrants(from, to, structural, options.role)];
 }
 
@@ -90,47 +106,24 @@ function applySchemaRenames(from: Model, to: Model): { renames: Change[]; model:
   return { renames: [...map].map(([a, b]): Change => ({ kind: 'rename-schema', from: a, to: b })), model };
 }
 
-/** Routines whose arguments or result name a domain created by the same plan. */
-function markRoutinesUsingNewDomains(changes: Change[]): Change[] {
-  const created = changes.flatMap((c) => (c.kind === 'create-domain' ? [c.domain.name] : c.kind === 'create-composite' ? [c.composite.name] : []));
-  if (created.length === 0) return changes;
-  const mentions = mentionsAny(created);
-  return changes.map((c) => (c.kind === 'create-function' && mentions(signatureTypes(c.routine)) ? { ...c, usesNewTypes: true } : c));
-}
-
-/** The text of a routine's signature where type names appear. */
-const signatureTypes = (r: Routine) => `${r.arguments} ${r.returns ?? ''}`;
-
 /**
- * A recreated enum is a new type: a routine whose signature names the old
- * one would keep it alive (DROP TYPE fails) and would not accept the new
- * one. Such routines come off before the enum is rebuilt and go back on
- * after; one created or dropped by this plan moves to the same places.
+ * A recreated enum converts the columns of that type, and clears removed
+ * values from them first. A column the plan drops, or retypes to something
+ * else, is none of its business: converting it would undo the retype, and
+ * clearing it would lose values the retype keeps.
  */
-function rebuildRoutinesOverRecreatedEnums(changes: Change[], from: Model, to: Model): Change[] {
-  // The bare name also matches it qualified: a false match only costs a needless rebuild.
-  const recreated = [...new Set(changes.flatMap((c) => (c.kind === 'recreate-enum' ? [c.to.name] : [])))];
-  if (recreated.length === 0) return changes;
-  const mentions = mentionsAny(recreated);
-  const touched = new Set<string>();
-  const out = changes.flatMap((c): Change[] => {
-    if ((c.kind !== 'create-function' && c.kind !== 'drop-function') || !mentions(signatureTypes(c.routine))) return [c];
-    touched.add(`${c.schema}\u0000${routineKey(c.routine)}`);
-    if (c.kind === 'drop-function') return [{ ...c, beforeTypeRebuild: true }];
-    // CREATE OR REPLACE cannot change an argument's type: it is dropped and created again.
-    const { replace, ...created } = c;
-    const live = replace ? findRoutine(from, c.schema, c.routine) : undefined;
-    return [...(live ? [{ kind: 'drop-function' as const, schema: c.schema, routine: live, beforeTypeRebuild: true, rebuild: true }] : []), { ...created, afterTypeRebuild: true }];
+function withEnumUsesSettled(changes: Change[]): Change[] {
+  const key = (schema: string, table: string, column: string) => `${schema}\u0000${table}\u0000${column}`;
+  const tablesGone = new Set(changes.flatMap((c) => (c.kind === 'drop-table' ? [`${c.schema}\u0000${c.table.name}`] : [])));
+  const columnsGone = new Set(changes.flatMap((c) => (c.kind === 'drop-column' ? [key(c.schema, c.table, c.column.name)]
+    : c.kind === 'alter-column' && c.aspects.includes('type') ? [key(c.schema, c.table, c.from.name)] : [])));
+  if (tablesGone.size === 0 && columnsGone.size === 0) return changes;
+  const kept = (u: EnumColumnUse) => !tablesGone.has(`${u.schema}\u0000${u.table}`) && !columnsGone.has(key(u.schema, u.table, u.column));
+  return changes.flatMap((c): Change[] => {
+    if (c.kind === 'clear-enum-values') return kept(c.use) ? [c] : [];
+    if (c.kind === 'recreate-enum') return [{ ...c, columns: c.columns.filter(kept) }];
+    return [c];
   });
-  for (const s of from.schemas) {
-    for (const f of s.functions) {
-      if (touched.has(`${s.name}\u0000${routineKey(f)}`) || !mentions(signatureTypes(f))) continue;
-      const wanted = findRoutine(to, s.name, f);
-      out.push({ kind: 'drop-function', schema: s.name, routine: f, beforeTypeRebuild: true, ...(wanted && { rebuild: true }) });
-      if (wanted) out.push({ kind: 'create-function', schema: s.name, routine: wanted, afterTypeRebuild: true });
-    }
-  }
-  return out;
 }
 
 /** DROP TABLE and DROP COLUMN take the sequences they own (serial columns) with them. */
@@ -142,35 +135,6 @@ function withoutImplicitSequenceDrops(changes: Change[]): Change[] {
   }
   return changes.filter((c) => !(c.kind === 'drop-sequence' && c.sequence.ownedBy && (
     gone.has(`${c.schema}\u0000${c.sequence.ownedBy.table}`) || gone.has(`${c.schema}\u0000${c.sequence.ownedBy.table}\u0000${c.sequence.ownedBy.column}`))));
-}
-
-/**
- * A foreign key depends on the primary key or unique constraint it points
- * at: dropping that key fails while the foreign key exists. Foreign keys of
- * kept tables that point at a key being dropped are dropped first and, if
- * the desired schema still has them, added back once the new key exists.
- */
-function rebuildDependentForeignKeys(changes: Change[], from: Model, to: Model): Change[] {
-  const keyed = new Set(changes.flatMap((c) =>
-    (c.kind === 'drop-constraint' && (c.constraint.type === 'primary-key' || c.constraint.type === 'unique')) || (c.kind === 'drop-index' && c.index.unique)
-      ? [`${c.schema}\u0000${c.table}`] : []));
-  if (keyed.size === 0) return changes;
-  const handled = new Set(changes.flatMap((c) => (c.kind === 'drop-constraint' || c.kind === 'drop-table' ? [`${c.schema}\u0000${c.kind === 'drop-table' ? c.table.name : `${c.table}\u0000${c.constraint.name}`}`] : [])));
-  const added = new Set(changes.flatMap((c) => (c.kind === 'add-constraint' ? [`${c.schema}\u0000${c.table}\u0000${c.constraint.name}`] : [])));
-  const desiredTables = new Map(to.schemas.flatMap((s) => s.tables.map((t) => [`${s.name}\u0000${t.name}`, t] as const)));
-  const extra: Change[] = [];
-  for (const s of from.schemas) {
-    for (const t of s.tables) {
-      if (handled.has(`${s.name}\u0000${t.name}`)) continue;
-      for (const fk of t.foreignKeys) {
-        if (!keyed.has(`${fk.references.schema}\u0000${fk.references.table}`) || handled.has(`${s.name}\u0000${t.name}\u0000${fk.name}`)) continue;
-        extra.push({ kind: 'drop-constraint', schema: s.name, table: t.name, constraint: { type: 'foreign-key', ...fk } });
-        const keep = desiredTables.get(`${s.name}\u0000${t.name}`)?.foreignKeys.find((f) => f.name === fk.name);
-        if (keep && !added.has(`${s.name}\u0000${t.name}\u0000${fk.name}`)) extra.push({ kind: 'add-constraint', schema: s.name, table: t.name, constraint: { type: 'foreign-key', ...keep } });
-      }
-    }
-  }
-  return [...changes, ...extra];
 }
 
 function enumTypeNames(...models: Model[]): Set<string> {
@@ -265,7 +229,7 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model, options: DiffOpt
     const previous = fromRoutines.get(routineKey(f));
     if (!previous) changes.push({ kind: 'create-function', schema, routine: f });
     else if (previous.returns !== f.returns || previous.kind !== f.kind) {
-      changes.push({ kind: 'drop-function', schema, routine: previous, rebuild: true }, { kind: 'create-function', schema, routine: f, afterTypeRebuild: true });
+      changes.push({ kind: 'drop-function', schema, routine: previous, rebuild: true }, { kind: 'create-function', schema, routine: f });
     } else if (!same(previous, f)) changes.push({ kind: 'create-function', schema, routine: f, replace: true });
   }
   const toRoutines = new Set((to.functions ?? []).map(routineKey));
@@ -284,81 +248,6 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model, options: DiffOpt
   return changes;
 }
 
-/**
- * A routine whose return type changes is dropped and created again, which
- * PostgreSQL refuses while a column default calls it. Such defaults come
- * off before the drop and go back on (as the file has them) afterwards.
- */
-function withDefaultsAroundRoutineRebuilds(changes: Change[], from: Model, to: Model): Change[] {
-  const rebuilt = rebuiltRoutineNames(changes);
-  if (rebuilt.length === 0) return changes;
-  const calls = callsAny(rebuilt);
-  const gone = new Set(changes.flatMap((c) => (c.kind === 'drop-table' ? [`${c.schema}.${c.table.name}`] : c.kind === 'drop-column' ? [`${c.schema}.${c.table}.${c.column.name}`] : [])));
-  const out = [...changes];
-  for (const s of from.schemas) {
-    for (const t of s.tables) {
-      if (gone.has(`${s.name}.${t.name}`)) continue;
-      const desired = to.schemas.find((x) => x.name === s.name)?.tables.find((x) => x.name === t.name || x.renamedFrom === t.name);
-      for (const c of t.columns) {
-        if (c.default === undefined || !calls(c.default) || gone.has(`${s.name}.${t.name}.${c.name}`)) continue;
-        out.push({ kind: 'alter-column', schema: s.name, table: t.name, from: c, to: { ...c, default: undefined }, aspects: ['default'], beforeRoutineRebuild: true });
-        const resetLater = changes.some((x) => x.kind === 'alter-column' && x.schema === s.name && (x.table === t.name || x.table === desired?.name) && x.from.name === c.name && x.aspects.includes('default'));
-        const wanted = desired?.columns.find((x) => x.name === c.name);
-        if (!resetLater && desired && wanted?.default !== undefined) {
-          out.push({ kind: 'alter-column', schema: s.name, table: desired.name, from: { ...c, default: undefined }, to: wanted, aspects: ['default'] });
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * Policies, checks and indexes whose expressions call a routine that is
- * dropped and created again depend on it: DROP FUNCTION refuses while they
- * exist. They come off first and go back on once it exists again.
- */
-function withDependentsAroundRoutineRebuilds(changes: Change[], from: Model, to: Model): Change[] {
-  const rebuilt = rebuiltRoutineNames(changes);
-  if (rebuilt.length === 0) return changes;
-  const calls = callsAny(rebuilt);
-  const keyOf = (schema: string, table: string, name: string) => `${schema}\u0000${table}\u0000${name}`;
-  const dropped = new Set(changes.flatMap((c) => {
-    if (c.kind === 'drop-table') return [`${c.schema}\u0000${c.table.name}`];
-    if (c.kind === 'drop-policy') return [keyOf(c.schema, c.table, `policy ${c.policy.name}`)];
-    if (c.kind === 'drop-constraint') return [keyOf(c.schema, c.table, `constraint ${c.constraint.name}`)];
-    if (c.kind === 'drop-index') return [keyOf(c.schema, c.table, `index ${c.index.name}`)];
-    return [];
-  }));
-  const out = [...changes];
-  for (const s of from.schemas) {
-    for (const t of s.tables) {
-      if (dropped.has(`${s.name}\u0000${t.name}`)) continue;
-      const desired = findTable(to, s.name, t.name);
-      const pending = (name: string) => !dropped.has(keyOf(s.name, t.name, name));
-      for (const p of t.policies) {
-        if (!pending(`policy ${p.name}`) || !calls(`${p.using ?? ''} ${p.withCheck ?? ''}`)) continue;
-        out.push({ kind: 'drop-policy', schema: s.name, table: t.name, policy: p });
-        const wanted = desired?.policies.find((x) => x.name === p.name);
-        if (wanted) out.push({ kind: 'create-policy', schema: s.name, table: t.name, policy: wanted });
-      }
-      for (const c of t.checks) {
-        if (!pending(`constraint ${c.name}`) || !calls(c.expression)) continue;
-        out.push({ kind: 'drop-constraint', schema: s.name, table: t.name, constraint: { type: 'check', ...c } });
-        const wanted = desired?.checks.find((x) => x.name === c.name);
-        if (wanted) out.push({ kind: 'add-constraint', schema: s.name, table: t.name, constraint: { type: 'check', ...wanted } });
-      }
-      for (const i of t.indexes) {
-        if (!pending(`index ${i.name}`) || !calls(`${i.keys.map((k) => k.expression ?? '').join(' ')} ${i.where ?? ''}`)) continue;
-        out.push({ kind: 'drop-index', schema: s.name, table: t.name, index: i });
-        const wanted = desired?.indexes.find((x) => x.name === i.name);
-        if (wanted) out.push({ kind: 'create-index', schema: s.name, table: t.name, index: wanted });
-      }
-    }
-  }
-  return out;
-}
-
 /** Tables in the order they can be created: a parent (of partitions or inheriting tables) before its children. */
 function parentsFirst(schema: string, tables: Table[]): Table[] {
   const byName = new Map(tables.map((t) => [t.name, t]));
@@ -373,13 +262,6 @@ function parentsFirst(schema: string, tables: Table[]): Table[] {
     return d;
   };
   return tables.map((t, i) => ({ t, i, d: depthOf(t, 0) })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.t);
-}
-
-/** Whether the live table gets a column of this name from a parent (which must drop it before the table can add its own). */
-function inheritsColumn(model: Model, schema: string, table: string, column: string): boolean {
-  const live = findTable(model, schema, table);
-  if (!live?.inherits) return false;
-  return withRowColumns(live, model).columns.some((c) => c.name === column) && !live.columns.some((c) => c.name === column);
 }
 
 /**
@@ -444,6 +326,8 @@ function diffTables(schema: string, from: Table[], to: Table[]): Change[] {
 }
 
 export interface DiffOptions {
+  /** What in the live database depends on what (readDependents); without it, what the live model records. */
+  dependents?: readonly LiveDependent[];
   /** The role that will run the changes: its default privileges are what the objects it creates start with. */
   role?: string;
   /**

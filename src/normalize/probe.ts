@@ -10,7 +10,6 @@ import { createRoutine } from '../plan/routines.js';
 import { renderChange } from '../plan/render.js';
 import { columnDefinition, constraintDefinition, createPolicyStatements, createTriggerStatements, indexDefinition } from '../plan/sql-fragments.js';
 import { quoteIdent } from '../sql/quote.js';
-import { escapeRegExp } from '../diff/mentions.js';
 import { displayIdentifier } from './type-names.js';
 import { inRolledBackTransaction, withInertBody } from './planning-transaction.js';
 import type { Change } from '../diff/changes.js';
@@ -270,6 +269,8 @@ async function attemptAll(db: Database, scripts: string[]): Promise<boolean[]> {
 }
 
 interface Probe<O> { probeName: string; original: O; script: string }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A SQL-standard body may name a parameter by its routine (`f.x`; PostgreSQL

@@ -4,7 +4,8 @@ import { fingerprintOf, objectDigests, restrictModel } from '../model/objects.js
 import type { Grant, Model } from '../model/types.js';
 import { hazardsOf } from './hazards.js';
 import { backupFor } from './backups.js';
-import { orderChanges } from './order.js';
+import { orderChanges } from '../graph/graph.js';
+import { modelDependents, type LiveDependent } from '../graph/facts.js';
 import { renderChange } from './render.js';
 import { modelChecksum, planChecksum } from './checksum.js';
 import type { Hazard, Plan, PlanStep, PlanTarget } from './types.js';
@@ -24,11 +25,18 @@ export interface BuildPlanInput {
   unmanaged?: Plan['unmanaged'];
   /** Hazards only the caller can know, e.g. data a rollback cannot bring back. */
   extraHazards?: Map<Change, Hazard[]>;
+  /** What in the live database depends on what the changes drop or rewrite (readDependents). */
+  dependents?: readonly LiveDependent[];
 }
 
-/** Order, render and annotate changes into a plan. Pure: id and clock come in. */
+/**
+ * Order, render and annotate changes into a plan. Pure: id and clock come in.
+ * The SQL parser must be loaded (loadParser) when there are changes: the
+ * dependency graph reads the texts that may name what the plan creates.
+ */
+
 export function buildPlan(input: BuildPlanInput): Plan {
-  const ordered = orderChanges(input.changes);
+  const ordered = orderChanges(input.changes, { live: input.source.model, describe: describeChange, dependents: input.dependents ?? modelDependents(input.source.model) });
   const newTables = new Set(ordered.flatMap((c) => (c.kind === 'create-table' ? [`${c.schema}.${c.table.name}`] : [])));
   const ctx = { rowEstimates: input.source.rowEstimates, newTables };
   // The whole plan id: backups of plans made in the same minute must not collide.

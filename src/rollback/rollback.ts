@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.js';
 import type { Change } from '../diff/changes.js';
-import { diffModels, refuseRepartitioning } from '../diff/diff.js';
+import { refuseRepartitioning } from '../diff/diff.js';
 import { findTable, withRowColumns } from '../model/row-columns.js';
 import { SchemaformError } from '../errors.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
@@ -9,11 +9,12 @@ import { BackupLookup } from './backup-lookup.js';
 import { savedName } from '../diff/changes.js';
 import { warnOfNewerValues } from './newer-values.js';
 import { buildPlan } from '../plan/build.js';
+import { loadParser } from '../sql/parser.js';
 import type { Hazard, Plan } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
 import { quoteIdent, truncateIdentifier } from '../sql/quote.js';
 import { backupsTakenBy, getSnapshot, listSnapshots, type BackupRecord, type RenameEvent } from '../state/store.js';
-import { comparisonBase, newPlanId } from '../workflow/plan.js';
+import { comparisonBase, newPlanId, planChanges } from '../workflow/plan.js';
 import { restrictToScope } from '../workflow/scope.js';
 
 export interface RollbackOptions {
@@ -62,19 +63,21 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
   const keepNewer = options.keepNewer ?? false;
   const valueRestores = clearedValueRestores(backups, lookup, desired, keepNewer);
   const recreateEnums = new Set(valueRestores.map((r) => r.column.type.replace(/(\[\])+$/, '')));
-  const diffed = diffModels(base, desired, { role: server.currentRole, recreateEnums });
-  const restoring = [...withRestores([...schemaRenames, ...diffed], lookup, desired, unrestorable, keepNewer), ...valueRestores];
+  const { changes: diffed, dependents } = await planChanges(db, base, desired, schemaRenames, { role: server.currentRole, recreateEnums });
+  const restoring = [...withRestores(diffed, lookup, desired, unrestorable, keepNewer), ...valueRestores];
   await warnOfNewerValues(db, restoring, lookup, latest.id, keepNewer, unrestorable);
   const changes = restoring
     .map((c) => (c.kind === 'restore-table' && (c.table.partitionOf || c.table.inherits) ? { ...c, table: withRowColumns(c.table, desired) } : c));
   const now = (options.now ?? (() => new Date()))();
   options.onPhase?.('building the plan');
+  // The dependency graph reads SQL texts with PostgreSQL's parser.
+  if (changes.length) await loadParser();
   return buildPlan({
     id: newPlanId(now), createdAt: now.toISOString(), toolVersion, kind: 'rollback',
     target: { systemIdentifier: server.systemIdentifier, database: server.database, serverVersion: server.versionNum },
     scope,
     source: { model: source, snapshotId: latest.id, rowEstimates: live.rowEstimates },
-    desired, changes, allowDestructive: false, rollbackTo: target.id, extraHazards: unrestorable,
+    desired, changes, dependents, allowDestructive: false, rollbackTo: target.id, extraHazards: unrestorable,
   });
 }
 
@@ -152,7 +155,7 @@ function withRestores(changes: Change[], lookup: BackupLookup, desired: Model, u
       // Add it nullable, fill it, then make it NOT NULL: existing rows need their values first.
       out.push({ ...change, deferNotNull: change.column.notNull }, restore);
       if (change.column.notNull) {
-        out.push({ kind: 'alter-column', schema: change.schema, table: change.table, from: { ...change.column, notNull: false }, to: change.column, aspects: ['not-null'], afterRestore: true });
+        out.push({ kind: 'alter-column', schema: change.schema, table: change.table, from: { ...change.column, notNull: false }, to: change.column, aspects: ['not-null'] });
       }
     } else if (change.kind === 'alter-column' && change.aspects.includes('type')) {
       const restore = columnRestore(change.schema, change.table, change.to);

@@ -202,6 +202,9 @@ const rules: Record<SqlShape, ShapeRule> = {
   },
 };
 
+/** The statement a text of this shape is parsed inside (the text on lines of its own). */
+export const shapeTemplate = (shape: SqlShape, text: string): string => rules[shape].template(text);
+
 /** Why `text` is not a `shape`, in PostgreSQL's words where it has them; undefined when it is. */
 export function sqlShapeProblem(shape: SqlShape, text: string): string | undefined {
   let seen = verdicts.get(shape);

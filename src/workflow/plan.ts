@@ -2,12 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import type { Change } from '../diff/changes.js';
 import { SchemaformError } from '../errors.js';
-import { diffModels, refuseRepartitioning } from '../diff/diff.js';
+import { completeChanges, diffObjects, refuseRepartitioning, type DiffOptions } from '../diff/diff.js';
+import { seedsOf, type LiveDependent } from '../graph/facts.js';
+import { readDependents } from '../introspect/dependents.js';
+import { inPlanNames } from '../graph/cascade.js';
 import { withServerPrivileges } from '../model/grants.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
 import { normalizeDesired } from '../normalize/probe.js';
 import { buildPlan } from '../plan/build.js';
+import { loadParser } from '../sql/parser.js';
 import type { Plan } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
 import { latestSnapshotSummary } from '../state/store.js';
@@ -73,12 +77,13 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   const normalized = await normalizeDesired(db, desired, base, server, renames);
   phase('comparing');
   refuseRepartitioning(base, normalized);
-  const diffOptions = { role: server.currentRole };
-  const changes = renames.length ? [...renames, ...diffModels(base, normalized, diffOptions)] : diffModels(source, normalized, diffOptions);
+  const { changes, dependents } = await planChanges(db, base, normalized, renames, { role: server.currentRole });
   refuseDroppingEverythingForNothing(loaded, changes, options.allowDestructive ?? false);
   await requireAvailableExtensions(db, changes);
   await requireExistingRoles(db, changes);
   phase('building the plan');
+  // The dependency graph reads SQL texts with PostgreSQL's parser.
+  if (changes.length) await loadParser();
   return buildPlan({
     id: options.newId?.() ?? newPlanId(now),
     createdAt: now.toISOString(),
@@ -89,6 +94,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
     source: { model: source, snapshotId: latest?.id ?? null, rowEstimates: live.rowEstimates },
     desired: normalized,
     changes,
+    dependents,
     unmanaged,
     allowDestructive: options.allowDestructive ?? false,
   });
@@ -141,6 +147,23 @@ async function requireExistingRoles(db: Database, changes: Change[]) {
 }
 
 type SchemaRename = Extract<Change, { kind: 'rename-schema' }>;
+
+/**
+ * The changes from `base` (the live schema, as it reads after `renames`) to
+ * `desired`, with what they take along: the live dependents of whatever
+ * they drop or rewrite come from pg_depend, read as the catalog will be
+ * once the schema renames ran.
+ */
+export async function planChanges(db: Database, base: Model, desired: Model, renames: SchemaRename[], options: DiffOptions): Promise<{ changes: Change[]; dependents: LiveDependent[] }> {
+  const { changes: direct, from } = diffObjects(base, desired, options);
+  const seeds = seedsOf(direct);
+  const read = () => readDependents(db, seeds);
+  const dependents = seeds.length === 0 ? [] : renames.length === 0 ? await read() : await inRolledBackTransaction(db, async () => {
+    for (const r of renames) await db.exec(renderChange(r, { serverVersion: 0 }).join(';\n'));
+    return read();
+  });
+  return { changes: [...renames, ...completeChanges(direct, from, desired, dependents, options)], dependents: inPlanNames(direct, dependents) };
+}
 
 /**
  * What to diff the desired schema against: the live one, or, when schemas

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { diffModels } from '../../src/diff/diff.js';
-import { orderChanges } from '../../src/plan/order.js';
+import { orderChanges } from '../../src/graph/graph.js';
+import { loadParser } from '../../src/sql/parser.js';
 import { renderChange } from '../../src/plan/render.js';
 import { documentToModel, type RawDocument } from '../../src/yaml/to-model.js';
 
@@ -10,6 +11,7 @@ const kinds = (from: RawDocument, to: RawDocument) => orderChanges(diffModels(mo
 const sql = (from: RawDocument, to: RawDocument) => orderChanges(diffModels(model(from), model(to))).flatMap((c) => renderChange(c, { serverVersion: 150000 }));
 
 describe('differ (pure)', () => {
+  before(() => loadParser());
   const cases: Array<{ name: string; from: RawDocument; to: RawDocument; want: string[] }> = [
     { name: 'no change', from: { schemas: { public: { tables: { t: table({ a: { type: 'int' } }) } } } }, to: { schemas: { public: { tables: { t: table({ a: { type: 'integer' } }) } } } }, want: [] },
     { name: 'new table with fk and index is created before its fk', from: { schemas: { public: { tables: { p: table({ id: { type: 'int' } }, { primaryKey: ['id'] }) } } } },
@@ -17,14 +19,14 @@ describe('differ (pure)', () => {
         p: table({ id: { type: 'int' } }, { primaryKey: ['id'] }),
         c: table({ p: { type: 'int' } }, { foreignKeys: { c_p: { columns: ['p'], references: { table: 'p', columns: ['id'] } } }, indexes: { c_i: { columns: ['p'] } } }),
       } } } },
-      want: ['create-table', 'create-index', 'add-constraint'] },
+      want: ['create-table', 'add-constraint', 'create-index'] },
     { name: 'table rename is a rename', from: { schemas: { public: { tables: { a: table({ x: { type: 'int' } }) } } } }, to: { schemas: { public: { tables: { b: table({ x: { type: 'int' } }, { renamedFrom: 'a' }) } } } }, want: ['rename-table'] },
     { name: 'column rename is a rename', from: { schemas: { public: { tables: { a: table({ x: { type: 'int' } }) } } } }, to: { schemas: { public: { tables: { a: table({ y: { type: 'int', renamedFrom: 'x' } }) } } } }, want: ['rename-column'] },
     { name: 'renamed index is renamed, not rebuilt', from: { schemas: { public: { tables: { a: table({ x: { type: 'int' } }, { indexes: { i1: { columns: ['x'] } } }) } } } }, to: { schemas: { public: { tables: { a: table({ x: { type: 'int' } }, { indexes: { i2: { columns: ['x'] } } }) } } } }, want: ['rename-index'] },
     { name: 'changed index is dropped before it is recreated', from: { schemas: { public: { tables: { a: table({ x: { type: 'int' } }, { indexes: { i: { columns: ['x'] } } }) } } } }, to: { schemas: { public: { tables: { a: table({ x: { type: 'int' } }, { indexes: { i: { columns: ['x'], unique: true } } }) } } } }, want: ['drop-index', 'create-index'] },
-    { name: 'drops come last: column, table, enum, schema', from: { schemas: { public: { enums: { e: ['a'] }, tables: { a: table({ x: { type: 'int' }, y: { type: 'e' } }) } }, old: { tables: { gone: table({ z: { type: 'int' } }) } } } },
+    { name: 'a column goes before its enum, a table before its schema', from: { schemas: { public: { enums: { e: ['a'] }, tables: { a: table({ x: { type: 'int' }, y: { type: 'e' } }) } }, old: { tables: { gone: table({ z: { type: 'int' } }) } } } },
       to: { schemas: { public: { tables: { a: table({ x: { type: 'int' } }), n: table({ q: { type: 'int' } }) } } } },
-      want: ['create-table', 'drop-column', 'drop-table', 'drop-enum', 'drop-schema'] },
+      want: ['drop-column', 'drop-enum', 'create-table', 'drop-table', 'drop-schema'] },
     { name: 'enum value appended in place', from: { schemas: { public: { enums: { e: ['a', 'c'] } } } }, to: { schemas: { public: { enums: { e: ['a', 'b', 'c', 'd'] } } } }, want: ['add-enum-value', 'add-enum-value'] },
     { name: 'enum value removed recreates the type', from: { schemas: { public: { enums: { e: ['a', 'b'] } } } }, to: { schemas: { public: { enums: { e: ['a'] } } } }, want: ['recreate-enum'] },
   ];

@@ -1,0 +1,258 @@
+import type { Change } from '../diff/changes.js';
+import { constraintsOf } from '../diff/diff-table.js';
+import { SchemaformError } from '../errors.js';
+import { findRoutine, findTable } from '../model/row-columns.js';
+import type { Model, View } from '../model/types.js';
+import { ids, type ObjectId } from './ids.js';
+import { referencedId, type LiveDependent } from './facts.js';
+
+/**
+ * When a plan drops or rewrites something (a column retyped, a routine
+ * rebuilt for a new return type, an enum recreated), what depends on it in
+ * the live database has to come off first and, if the file keeps it, go
+ * back on after: PostgreSQL refuses otherwise. The dependents are facts
+ * (see readDependents); this adds the steps, for every kind, transitively
+ * (a view over a view), and leaves their order to the graph.
+ *
+ * A dependent that cannot come off and go back without losing data (a
+ * column whose type is the rebuilt domain, a generated column) stops the
+ * plan with the two objects named.
+ */
+export function withDependentsRebuilt(changes: readonly Change[], from: Model, to: Model, dependents: readonly LiveDependent[]): Change[] {
+  if (dependents.length === 0) return [...changes];
+  const byReferenced = new Map<ObjectId, LiveDependent[]>();
+  const index = (key: ObjectId, d: LiveDependent) => byReferenced.set(key, [...(byReferenced.get(key) ?? []), d]);
+  for (const mapped of inPlanNames(changes, dependents)) {
+    index(referencedId(mapped.on), mapped);
+    // Dropping a whole table or view takes what depends on any of its columns.
+    if (mapped.on.kind === 'column') index(ids.relation(mapped.on.schema, mapped.on.table), mapped);
+  }
+  const out = [...changes];
+  const handled = new Set(out.flatMap(removedBy));
+  const gone = new Gone(out);
+  const rebuiltViews = new Set<string>();
+  const queue = [...gone.ids()];
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+    for (const d of byReferenced.get(id) ?? []) {
+      const key = dependentKey(d);
+      if (handled.has(key) || gone.covers(d)) continue;
+      handled.add(key);
+      if (d.kind === 'view') {
+        gone.relation(d.schema, d.name, []);
+        rebuiltViews.add(`${d.schema}\u0000${d.name}`);
+      }
+      for (const c of rebuild(d, from, to, out)) out.push(c);
+      queue.push(...dependentIds(d));
+    }
+  }
+  // A rebuilt view comes back whole (indexes, comments, triggers): changes the diff had to its parts go.
+  const partOfRebuiltView = (c: Change, i: number) => i < changes.length && VIEW_PARTS.has(c.kind) && 'table' in c && rebuiltViews.has(`${c.schema}\u0000${c.table}`);
+  return rebuiltViews.size === 0 ? out : out.filter((c, i) => !partOfRebuiltView(c, i) && !(i < changes.length && c.kind === 'set-view-comment' && rebuiltViews.has(`${c.schema}\u0000${c.view.name}`)));
+}
+
+const VIEW_PARTS = new Set<Change['kind']>(['create-index', 'drop-index', 'rename-index', 'set-index-comment', 'create-trigger', 'drop-trigger', 'alter-trigger']);
+
+/** The facts in the names the plan speaks (after its renames). */
+export function inPlanNames(changes: readonly Change[], dependents: readonly LiveDependent[]): LiveDependent[] {
+  const names = new Renames(changes);
+  return dependents.map((d) => names.forward(d));
+}
+
+/** The ids under which others depend on a dependent that is now coming off. */
+function dependentIds(d: LiveDependent): ObjectId[] {
+  switch (d.kind) {
+    case 'view': return [ids.relation(d.schema, d.name), ids.type(d.schema, d.name)];
+    case 'routine': return [ids.routine(d.schema, d.name)];
+    case 'index': return [ids.relation(d.schema, d.name)];
+    case 'column': return [ids.column(d.schema, d.table, d.column)];
+    default: return [];
+  }
+}
+
+function dependentKey(d: LiveDependent): string {
+  switch (d.kind) {
+    case 'view': return `view\u0000${d.schema}\u0000${d.name}`;
+    case 'routine': return `routine\u0000${d.schema}\u0000${d.name}(${d.arguments})`;
+    case 'default': case 'column': return `${d.kind}\u0000${d.schema}\u0000${d.table}\u0000${d.column}`;
+    case 'other': return `other\u0000${d.schema}\u0000${d.name}`;
+    default: return `${d.kind}\u0000${d.schema}\u0000${d.table}\u0000${d.name}`;
+  }
+}
+
+/** Dependents a change already takes off (the same keys as dependentKey). */
+function removedBy(c: Change): string[] {
+  switch (c.kind) {
+    case 'drop-view': return [`view\u0000${c.schema}\u0000${c.view.name}`];
+    case 'drop-function': return [`routine\u0000${c.schema}\u0000${c.routine.name}(${c.routine.arguments})`];
+    case 'drop-constraint': return [`constraint\u0000${c.schema}\u0000${c.table}\u0000${c.constraint.name}`];
+    case 'drop-index': return [`index\u0000${c.schema}\u0000${c.table}\u0000${c.index.name}`];
+    case 'drop-trigger': return [`trigger\u0000${c.schema}\u0000${c.table}\u0000${c.trigger.name}`];
+    case 'drop-policy': return [`policy\u0000${c.schema}\u0000${c.table}\u0000${c.policy.name}`];
+    case 'drop-column': return [`column\u0000${c.schema}\u0000${c.table}\u0000${c.column.name}`, `default\u0000${c.schema}\u0000${c.table}\u0000${c.column.name}`];
+    case 'alter-column': return [
+      ...(c.aspects.some((a) => a === 'type' || a === 'collation' || a === 'generated') ? [`column\u0000${c.schema}\u0000${c.table}\u0000${c.to.name}`] : []),
+      ...(c.aspects.includes('default') && c.from.default !== undefined && c.to.default === undefined ? [`default\u0000${c.schema}\u0000${c.table}\u0000${c.to.name}`] : []),
+    ];
+    // It converts its columns, defaults and all, itself.
+    case 'recreate-enum': return c.columns.flatMap((u) => [`column\u0000${u.schema}\u0000${u.table}\u0000${u.column}`, `default\u0000${u.schema}\u0000${u.table}\u0000${u.column}`]);
+    default: return [];
+  }
+}
+
+/** Tables and views the plan drops: everything on them goes with them. */
+class Gone {
+  private readonly relations = new Set<string>();
+  private readonly seeds: ObjectId[] = [];
+
+  constructor(changes: readonly Change[]) {
+    for (const c of changes) {
+      if (c.kind === 'drop-table') this.relation(c.schema, c.table.name, c.table.columns.map((x) => x.name));
+      if (c.kind === 'drop-view') this.relation(c.schema, c.view.name, []);
+      if (c.kind === 'drop-column') this.seeds.push(ids.column(c.schema, c.table, c.column.name));
+      if (c.kind === 'alter-column' && c.aspects.some((a) => a === 'type' || a === 'collation' || a === 'generated')) this.seeds.push(ids.column(c.schema, c.table, c.to.name));
+      if (c.kind === 'drop-function') this.seeds.push(ids.routine(c.schema, c.routine.name));
+      if (c.kind === 'drop-index') this.seeds.push(ids.relation(c.schema, c.index.name));
+      if (c.kind === 'drop-sequence') this.seeds.push(ids.relation(c.schema, c.sequence.name));
+      if (c.kind === 'drop-constraint' && (c.constraint.type === 'primary-key' || c.constraint.type === 'unique')) this.seeds.push(ids.relation(c.schema, c.constraint.name));
+      if (c.kind === 'recreate-enum') this.seeds.push(ids.type(c.schema, c.from.name));
+      if (c.kind === 'drop-enum') this.seeds.push(ids.type(c.schema, c.enum.name));
+      if (c.kind === 'drop-domain') this.seeds.push(ids.type(c.schema, c.domain.name));
+      if (c.kind === 'drop-composite') this.seeds.push(ids.type(c.schema, c.composite.name));
+      if (c.kind === 'drop-collation') this.seeds.push(ids.collation(c.schema, c.collation.name));
+    }
+  }
+
+  relation(schema: string, name: string, columns: string[]) {
+    this.relations.add(`${schema}\u0000${name}`);
+    this.seeds.push(ids.relation(schema, name), ids.type(schema, name), ...columns.map((c) => ids.column(schema, name, c)));
+  }
+
+  ids(): ObjectId[] { return this.seeds; }
+
+  /** Whether the dependent sits on a table or view that is dropped anyway. */
+  covers(d: LiveDependent): boolean {
+    return 'table' in d && this.relations.has(`${d.schema}\u0000${d.table}`);
+  }
+}
+
+/**
+ * Facts name tables and columns as the catalog does now; the plan speaks of
+ * them by the names its renames give them. (Schema renames are read after
+ * the renames, in a transaction that is rolled back.)
+ */
+class Renames {
+  private readonly tables = new Map<string, string>();
+  private readonly columns = new Map<string, string>();
+
+  constructor(changes: readonly Change[]) {
+    for (const c of changes) {
+      if (c.kind === 'rename-table') this.tables.set(`${c.schema}\u0000${c.from}`, c.to);
+      if (c.kind === 'rename-column') this.columns.set(`${c.schema}\u0000${c.table}\u0000${c.from}`, c.to);
+    }
+  }
+
+  private table = (s: string, t: string) => this.tables.get(`${s}\u0000${t}`) ?? t;
+  private column = (s: string, t: string, c: string) => this.columns.get(`${s}\u0000${t}\u0000${c}`) ?? c;
+
+  forward(d: LiveDependent): LiveDependent {
+    if (this.tables.size === 0 && this.columns.size === 0) return d;
+    const r = d.on;
+    const on = r.kind === 'column'
+      ? { ...r, table: this.table(r.schema, r.table), column: this.column(r.schema, this.table(r.schema, r.table), r.column) }
+      : { ...r, name: r.kind === 'relation' ? this.table(r.schema, r.name) : r.name };
+    if (!('table' in d)) return { ...d, on };
+    const table = this.table(d.schema, d.table);
+    return { ...d, table, ...((d.kind === 'default' || d.kind === 'column') && { column: this.column(d.schema, table, d.column) }), on } as LiveDependent;
+  }
+}
+
+/** The steps that take one dependent off and, where the file keeps it, put it back. */
+function rebuild(d: LiveDependent, from: Model, to: Model, plan: Change[]): Change[] {
+  const refuse = (what: string) => new SchemaformError(`${what} depends on ${describeReferenced(d)}, which this plan drops or rewrites, and cannot be taken off and put back without losing data; no plan was written`, {
+    hint: 'Change the dependent in the same file (so the plan rewrites it too), or make the change in two plans: first move the dependent off, then change what it uses.',
+  });
+  switch (d.kind) {
+    case 'view': {
+      const live = findView(from, d.schema, d.name);
+      if (!live) return [];
+      const wanted = findView(to, d.schema, d.name);
+      return [
+        { kind: 'drop-view', schema: d.schema, view: live, ...(wanted && { rebuild: true }) },
+        ...(wanted ? [{ kind: 'create-view' as const, schema: d.schema, view: wanted }, ...(wanted.triggers ?? []).map((trigger) => ({ kind: 'create-trigger' as const, schema: d.schema, table: wanted.name, trigger, onView: true }))] : []),
+      ];
+    }
+    case 'routine': {
+      const live = findRoutine(from, d.schema, d);
+      if (!live) return [];
+      const wanted = findRoutine(to, d.schema, d);
+      // A CREATE OR REPLACE the diff already has becomes the creation again.
+      const replacing = plan.findIndex((c) => c.kind === 'create-function' && c.replace && c.schema === d.schema && c.routine.name === d.name && c.routine.arguments === d.arguments);
+      if (replacing >= 0) {
+        const { replace: _replace, ...created } = plan[replacing] as Extract<Change, { kind: 'create-function' }>;
+        plan[replacing] = created;
+        return [{ kind: 'drop-function', schema: d.schema, routine: live, rebuild: true }];
+      }
+      return [
+        { kind: 'drop-function', schema: d.schema, routine: live, ...(wanted && { rebuild: true }) },
+        ...(wanted ? [{ kind: 'create-function' as const, schema: d.schema, routine: wanted }] : []),
+      ];
+    }
+    case 'default': {
+      const column = findTable(from, d.schema, d.table)?.columns.find((c) => c.name === d.column);
+      if (column?.default === undefined) return [];
+      const wanted = findTable(to, d.schema, d.table)?.columns.find((c) => c.name === d.column);
+      // A change of default the diff already has now starts from none.
+      const resetting = plan.findIndex((c) => c.kind === 'alter-column' && c.schema === d.schema && c.table === d.table && c.from.name === d.column && c.aspects.includes('default'));
+      const off: Change = { kind: 'alter-column', schema: d.schema, table: d.table, from: column, to: { ...column, default: undefined }, aspects: ['default'] };
+      if (resetting >= 0) {
+        const reset = plan[resetting] as Extract<Change, { kind: 'alter-column' }>;
+        plan[resetting] = { ...reset, from: { ...reset.from, default: undefined } };
+        return [off];
+      }
+      return [off, ...(wanted?.default !== undefined ? [{ kind: 'alter-column' as const, schema: d.schema, table: d.table, from: { ...column, default: undefined }, to: { ...column, default: wanted.default }, aspects: ['default' as const] }] : [])];
+    }
+    case 'constraint': {
+      const live = constraintsOf(findTable(from, d.schema, d.table) ?? emptyTable).find((c) => c.name === d.name);
+      if (!live) return [];
+      const wanted = constraintsOf(findTable(to, d.schema, d.table) ?? emptyTable).find((c) => c.name === d.name);
+      return [{ kind: 'drop-constraint', schema: d.schema, table: d.table, constraint: live }, ...(wanted ? [{ kind: 'add-constraint' as const, schema: d.schema, table: d.table, constraint: wanted }] : [])];
+    }
+    case 'index': {
+      const live = indexesOn(from, d.schema, d.table).find((i) => i.name === d.name);
+      if (!live) return [];
+      const wanted = indexesOn(to, d.schema, d.table).find((i) => i.name === d.name);
+      return [{ kind: 'drop-index', schema: d.schema, table: d.table, index: live }, ...(wanted ? [{ kind: 'create-index' as const, schema: d.schema, table: d.table, index: wanted }] : [])];
+    }
+    case 'trigger': {
+      const onView = findView(from, d.schema, d.table);
+      const triggersOf = (m: Model) => (onView ? findView(m, d.schema, d.table)?.triggers : findTable(m, d.schema, d.table)?.triggers) ?? [];
+      const live = triggersOf(from).find((t) => t.name === d.name);
+      if (!live) return [];
+      const wanted = triggersOf(to).find((t) => t.name === d.name);
+      return [{ kind: 'drop-trigger', schema: d.schema, table: d.table, trigger: live }, ...(wanted ? [{ kind: 'create-trigger' as const, schema: d.schema, table: d.table, trigger: wanted, ...(onView && { onView: true }) }] : [])];
+    }
+    case 'policy': {
+      const live = findTable(from, d.schema, d.table)?.policies.find((p) => p.name === d.name);
+      if (!live) return [];
+      const wanted = findTable(to, d.schema, d.table)?.policies.find((p) => p.name === d.name);
+      return [{ kind: 'drop-policy', schema: d.schema, table: d.table, policy: live }, ...(wanted ? [{ kind: 'create-policy' as const, schema: d.schema, table: d.table, policy: wanted }] : [])];
+    }
+    case 'column': throw refuse(`column ${d.schema}.${d.table}.${d.column}`);
+    case 'other': throw refuse(`${d.what} ${d.schema}.${d.name}`);
+  }
+}
+
+const emptyTable = { name: '', columns: [], uniques: [], checks: [], foreignKeys: [], exclusions: [], indexes: [], triggers: [], policies: [] };
+
+function findView(model: Model, schema: string, name: string): View | undefined {
+  return model.schemas.find((s) => s.name === schema)?.views.find((v) => v.name === name);
+}
+
+function indexesOn(model: Model, schema: string, table: string) {
+  return findTable(model, schema, table)?.indexes ?? findView(model, schema, table)?.indexes ?? [];
+}
+
+function describeReferenced(d: LiveDependent): string {
+  const r = d.on;
+  return r.kind === 'column' ? `column ${r.schema}.${r.table}.${r.column}` : `${r.kind} ${r.schema}.${r.name}`;
+}

@@ -1,0 +1,113 @@
+import type { Column, CompositeType, Constraint, Domain, Index, Policy, Routine, Table, Trigger, View } from '../model/types.js';
+import { hasStandardBody } from '../model/routine-body.js';
+import { ids, type ObjectId } from './ids.js';
+import { mayName, referencesIn, splitQualified, type QualifiedName, type ReferenceShape } from './references.js';
+
+/**
+ * What a model object needs to exist before it can be created (or, for the
+ * live object, what it holds on to until it is dropped), as object ids.
+ * Structure gives most of it (a column's type, a trigger's function, a
+ * partition's parent); SQL texts are read with PostgreSQL's parser, and only
+ * when they could name something the plan creates or drops at all.
+ *
+ * Unqualified names resolve as the plan runs them: the object's own schema,
+ * then public. Both candidates are returned; only one the plan touches can
+ * give an edge.
+ */
+export class References {
+  constructor(private readonly touchedNames: ReadonlySet<string>) {}
+
+  private read(schema: string, shape: ReferenceShape, text: string | undefined): ObjectId[] {
+    if (text === undefined || !mayName(text, this.touchedNames)) return [];
+    const refs = referencesIn(shape, text);
+    return [
+      ...refs.functions.flatMap((n) => this.resolve(schema, n, ids.routine)),
+      ...refs.relations.flatMap((n) => [...this.resolve(schema, n, ids.relation), ...this.resolve(schema, n, ids.shape)]),
+      ...refs.types.flatMap((n) => this.resolve(schema, n, ids.type)),
+      ...refs.collations.flatMap((n) => this.resolve(schema, n, ids.collation)),
+    ];
+  }
+
+  private resolve(schema: string, name: QualifiedName, make: (schema: string, name: string) => ObjectId): ObjectId[] {
+    const last = name.at(-1);
+    if (last === undefined || !this.touchedNames.has(last)) return [];
+    if (name.length >= 2) return name[name.length - 2] === 'pg_catalog' ? [] : [make(name[name.length - 2]!, last)];
+    return schema === 'public' ? [make('public', last)] : [make(schema, last), make('public', last)];
+  }
+
+  expression = (schema: string, text: string | undefined) => this.read(schema, 'expression', text);
+  type = (schema: string, text: string) => this.read(schema, 'type', text);
+
+  collation(schema: string, name: string | undefined): ObjectId[] {
+    return name === undefined ? [] : this.resolve(schema, splitQualified(name), ids.collation);
+  }
+
+  column(schema: string, c: Pick<Column, 'type' | 'collation' | 'default' | 'generated'>): ObjectId[] {
+    return [...this.type(schema, c.type), ...this.collation(schema, c.collation), ...this.expression(schema, c.default), ...this.expression(schema, c.generated)];
+  }
+
+  routine(schema: string, r: Routine): ObjectId[] {
+    return [
+      ...this.read(schema, 'routine-arguments', r.arguments),
+      ...(r.returns !== undefined ? this.read(schema, 'routine-result', r.returns) : []),
+      // Other bodies are not parsed at creation (plans run with check_function_bodies off), and the catalog records nothing for them.
+      ...(hasStandardBody(r) ? this.read(schema, 'routine-body', r.body) : []),
+    ];
+  }
+
+  view(schema: string, v: View): ObjectId[] {
+    return [
+      ...this.read(schema, 'query', v.query),
+      // The live side knows what the view reads from pg_depend.
+      ...(v.dependsOn ?? []).flatMap((d) => {
+        const [s, n] = splitAt(d);
+        return [ids.relation(s, n), ids.shape(s, n)];
+      }),
+      ...v.indexes.flatMap((i) => this.index(schema, i)),
+    ];
+  }
+
+  index(schema: string, i: Index): ObjectId[] {
+    return [...i.keys.flatMap((k) => [...this.expression(schema, k.expression), ...this.collation(schema, k.collation)]), ...this.expression(schema, i.where)];
+  }
+
+  trigger(schema: string, t: Trigger): ObjectId[] {
+    return [...this.read(schema, 'function-name', t.function), ...this.expression(schema, t.when)];
+  }
+
+  policy(schema: string, p: Policy): ObjectId[] {
+    return [...this.expression(schema, p.using), ...this.expression(schema, p.withCheck)];
+  }
+
+  constraint(schema: string, c: Constraint): ObjectId[] {
+    if (c.type === 'check') return this.expression(schema, c.expression);
+    if (c.type === 'exclusion') return this.read(schema, 'exclusion', c.definition);
+    if (c.type === 'foreign-key') return [ids.relation(c.references.schema, c.references.table), ids.key(c.references.schema, c.references.table, c.references.columns)];
+    return [];
+  }
+
+  /** What CREATE TABLE needs: column types and expressions, inline constraints, parents. */
+  table(schema: string, t: Table): ObjectId[] {
+    const parents = [...(t.partitionOf ? [t.partitionOf] : []), ...(t.inherits ?? [])];
+    return [
+      ...t.columns.flatMap((c) => this.column(schema, c)),
+      ...t.checks.flatMap((c) => this.expression(schema, c.expression)),
+      ...t.exclusions.flatMap((x) => this.read(schema, 'exclusion', x.definition)),
+      ...parents.flatMap((p) => [ids.relation(p.schema, p.table), ...(t.inherits?.includes(p as { schema: string; table: string }) ? [ids.shape(p.schema, p.table)] : [])]),
+    ];
+  }
+
+  domain(schema: string, d: Domain): ObjectId[] {
+    return [...this.type(schema, d.type), ...this.collation(schema, d.collation), ...this.expression(schema, d.default), ...d.checks.flatMap((c) => this.expression(schema, c.expression))];
+  }
+
+  composite(schema: string, t: CompositeType): ObjectId[] {
+    return t.attributes.flatMap((a) => [...this.type(schema, a.type), ...this.collation(schema, a.collation)]);
+  }
+}
+
+/** "schema.name" as the introspector writes a view's dependencies. */
+function splitAt(qualified: string): [string, string] {
+  const dot = qualified.indexOf('.');
+  return [qualified.slice(0, dot), qualified.slice(dot + 1)];
+}
