@@ -114,7 +114,7 @@ class Gone {
       if (c.kind === 'drop-index') this.seeds.push(ids.relation(c.schema, c.index.name));
       if (c.kind === 'drop-sequence') this.seeds.push(ids.relation(c.schema, c.sequence.name));
       if (c.kind === 'drop-constraint' && (c.constraint.type === 'primary-key' || c.constraint.type === 'unique')) this.seeds.push(ids.relation(c.schema, c.constraint.name));
-      if (c.kind === 'recreate-enum') this.seeds.push(ids.type(c.schema, c.from.name));
+      if (c.kind === 'recreate-enum') this.seeds.push(ids.type(c.schema, c.from.name), ...c.columns.map((u) => ids.column(u.schema, u.table, u.column)));
       if (c.kind === 'drop-enum') this.seeds.push(ids.type(c.schema, c.enum.name));
       if (c.kind === 'drop-domain') this.seeds.push(ids.type(c.schema, c.domain.name));
       if (c.kind === 'drop-composite') this.seeds.push(ids.type(c.schema, c.composite.name));
@@ -238,7 +238,7 @@ function rebuild(d: LiveDependent, from: Model, to: Model, plan: Change[]): Chan
       return [{ kind: 'drop-policy', schema: d.schema, table: d.table, policy: live }, ...(wanted ? [{ kind: 'create-policy' as const, schema: d.schema, table: d.table, policy: wanted }] : [])];
     }
     case 'column': throw refuse(`column ${d.schema}.${d.table}.${d.column}`);
-    case 'other': throw refuse(`${d.what} ${d.schema}.${d.name}`);
+    case 'other': throw refuse(`${d.what} ${d.schema ? `${d.schema}.` : ''}${d.name}`);
   }
 }
 

@@ -86,7 +86,8 @@ function seedsOfChange(c: Change): DependencySeed[] {
       case 'alter-column':
         return c.aspects.some((a) => a === 'type' || a === 'collation' || a === 'generated') ? [{ kind: 'relation', schema: c.schema, name: c.table, column: c.from.name }] : [];
       case 'drop-function': return [{ kind: 'routine', schema: c.schema, name: c.routine.name, detail: c.routine.arguments }];
-      case 'recreate-enum': return [{ kind: 'type', schema: c.schema, name: c.from.name }];
+      // It converts its columns too: what reads them (a view, a body) must come off.
+      case 'recreate-enum': return [{ kind: 'type', schema: c.schema, name: c.from.name }, ...c.columns.map((u): DependencySeed => ({ kind: 'relation', schema: u.schema, name: u.table, column: u.column }))];
       case 'drop-enum': return [{ kind: 'type', schema: c.schema, name: c.enum.name }];
       case 'drop-domain': return [{ kind: 'type', schema: c.schema, name: c.domain.name }];
       case 'drop-composite': return [{ kind: 'type', schema: c.schema, name: c.composite.name }];

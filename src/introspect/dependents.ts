@@ -45,7 +45,9 @@ function referencedOf(r: DependentRow): ReferencedObject | undefined {
 /** pg_identify_object_as_address names the dependent; a few kinds need one more fact. */
 function dependentOf(r: DependentRow): DependentObject | undefined {
   const [schema, second, third] = r.dep_names;
-  if (schema === undefined || second === undefined) return undefined;
+  // Types are named by one qualified string; anything not listed below is reported as it is.
+  const other = (): DependentObject => ({ kind: 'other', schema: r.dep_names.length > 1 ? schema! : '', name: r.dep_names.slice(r.dep_names.length > 1 ? 1 : 0).join('.'), what: r.dep_type });
+  if (schema === undefined || second === undefined) return r.dep_names.length ? other() : undefined;
   switch (r.dep_type) {
     case 'rule': return { kind: 'view', schema, name: second };
     case 'function': case 'procedure': return { kind: 'routine', schema, name: second, arguments: withoutDefaultArgumentModes(r.dep_arguments ?? '') };
@@ -58,7 +60,7 @@ function dependentOf(r: DependentRow): DependentObject | undefined {
     case 'view column': case 'materialized view column': return { kind: 'view', schema, name: second };
     case 'table column': case 'composite type column':
       return third !== undefined ? { kind: 'column', schema, table: second, column: third, of: r.dep_kind ?? '' } : undefined;
-    default: return { kind: 'other', schema, name: [second, third].filter((x) => x !== undefined).join('.'), what: r.dep_type };
+    default: return other();
   }
 }
 
