@@ -1,4 +1,4 @@
-import type { Change, GrantTargetRef } from '../diff/changes.js';
+import type { Change, ColumnAspect, GrantTargetRef } from '../diff/changes.js';
 import { constraintsOf } from '../diff/diff-table.js';
 import type { Column, Constraint, Index, Table } from '../model/types.js';
 import { ids, type ObjectId } from './ids.js';
@@ -161,9 +161,16 @@ export function effectsOf(change: Change, refs: References | undefined): Effects
       break;
     case 'alter-column': {
       onTable(c.schema, c.table);
-      const expressions = (col: Column) => ({ type: col.type, collation: col.collation, default: c.aspects.includes('default') ? col.default : undefined, generated: col.generated });
-      needs(r?.column(c.schema, expressions(c.to)) ?? []);
-      releases(r?.column(c.schema, expressions(c.from)) ?? []);
+      // Only what the step changes: a default taken off names nothing of the column's type.
+      const has = (a: ColumnAspect) => c.aspects.includes(a);
+      const parts = (col: Column) => [
+        ...(has('type') ? r?.type(c.schema, col.type) ?? [] : []),
+        ...(has('collation') ? r?.collation(c.schema, col.collation) ?? [] : []),
+        ...(has('default') || has('type') ? r?.expression(c.schema, col.default) ?? [] : []),
+        ...(has('generated') ? r?.expression(c.schema, col.generated) ?? [] : []),
+      ];
+      needs(parts(c.to));
+      releases(parts(c.from));
       if (c.aspects.some((a) => a === 'type' || a === 'collation' || a === 'generated')) reshape(e, c.schema, c.table, c.to.name);
       if (c.aspects.includes('default') && c.from.default !== undefined) e.destroys.push(ids.default(c.schema, c.table, c.to.name));
       if (c.aspects.includes('default') && c.to.default !== undefined) e.creates.push(ids.default(c.schema, c.table, c.to.name));

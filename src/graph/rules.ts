@@ -90,9 +90,15 @@ export const rules: EdgeRule[] = [
           const touching = new Set([...(destroyers.get(id) ?? []), ...(creators.get(id) ?? [])]);
           for (const c of touching) {
             const e = effects[c]!;
-            // A step that both takes the dependent off and puts it back is a put-back when its new form still needs the object.
-            const putsBack = e.creates.includes(id) && (!e.destroys.includes(id) || on.some((x) => e.needs.includes(x)));
-            for (const h of holders) if (h !== c) yield putsBack ? [h, c] : [c, h];
+            const needsIt = on.some((x) => e.needs.includes(x));
+            for (const h of holders) {
+              if (h === c) continue;
+              // A step that only takes the dependent off goes first. One that puts it back goes after
+              // a step that rewrites the object (the new form must exist), or whenever it still names it.
+              const rewrites = on.some((x) => effects[h]!.creates.includes(x));
+              if (!e.creates.includes(id) || (e.destroys.includes(id) && !needsIt)) yield [c, h];
+              else if (rewrites || needsIt) yield [h, c];
+            }
           }
         }
       }

@@ -109,6 +109,24 @@ schemas:
     assertOrdered(p, 'live-dependents-around-rewrites', 'alter column name', 'create function a.greet');
   });
 
+  it('live-dependents-around-rewrites: a column and its default move to a new enum before the old enum is dropped', () => {
+    const file = (e: string) => `
+schemas:
+  public:
+    enums: { ${e}: [pending, shipped] }
+    tables:
+      orders: { columns: { status: { type: ${e}, default: "'pending'" } } }
+`;
+    const on = { kind: 'type' as const, schema: 'public', name: 'order_state' };
+    const dependents: LiveDependent[] = [
+      { kind: 'column', schema: 'public', table: 'orders', column: 'status', of: 'r', on },
+      { kind: 'default', schema: 'public', table: 'orders', column: 'status', on },
+    ];
+    const p = plan(file('order_state'), file('order_status'), dependents);
+    assertOrdered(p, 'live-dependents-around-rewrites', 'alter column status of table public.orders (default)', 'drop enum public.order_state');
+    assertOrdered(p, 'live-dependents-around-rewrites', 'alter column status of table public.orders (type', 'drop enum public.order_state');
+  });
+
   it('freed-before-reused: drops table t before creating the view that takes its name', () => {
     assertOrdered(plan(`
 schemas:
