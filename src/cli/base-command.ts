@@ -56,6 +56,11 @@ export abstract class BaseCommand extends Command {
     return this.connection.db;
   }
 
+  /** The server URL of the connection opened by database(), when it is a server. */
+  protected get databaseUrl(): string | undefined {
+    return this.connection?.url;
+  }
+
   /** Human output on stdout; suppressed under --json, where only the result is printed. */
   protected say(text: string) {
     if (!this.jsonEnabled()) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
@@ -119,8 +124,8 @@ export abstract class BaseCommand extends Command {
   }
 }
 
-/** Passwords this process was given: in DATABASE_URL, PGPASSWORD, or any argument that is a connection string. */
+/** Passwords this process was given: in DATABASE_URL, SHADOW_DATABASE_URL, PGPASSWORD, or any argument that is a connection string. */
 function knownSecrets(argv: string[]): string[] {
-  const targets = [process.env.DATABASE_URL, ...argv.flatMap((a) => a.split(/=(.*)/s))].filter((t): t is string => !!t && /:\/\/|password\s*=/i.test(t));
+  const targets = [process.env.DATABASE_URL, process.env.SHADOW_DATABASE_URL, ...argv.flatMap((a) => a.split(/=(.*)/s))].filter((t): t is string => !!t && /:\/\/|password\s*=/i.test(t));
   return [...targets.flatMap(connectionSecrets), ...(process.env.PGPASSWORD && process.env.PGPASSWORD.length >= 2 ? [process.env.PGPASSWORD] : [])];
 }

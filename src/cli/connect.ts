@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database } from '../db/database.js';
+import type { RehearsalTarget } from '../rehearse/scratch.js';
 import { SchemaformError } from '../errors.js';
 import { PROBE_LOCK_TIMEOUT } from '../normalize/planning-transaction.js';
 
@@ -19,6 +20,8 @@ const boundWaits = `SET lock_timeout = '${SESSION_LOCK_TIMEOUT}'; SET statement_
 
 export interface Connection {
   db: Database;
+  /** The server URL this is, when it is one (a rehearsal creates its scratch database there). */
+  url?: string;
   /** One line saying which database this is, for people. */
   announcement: string;
   close(): Promise<void>;
@@ -38,7 +41,7 @@ export async function connect(databaseUrl: string | undefined): Promise<Connecti
     // PostgreSQL 14+: the server checks each second that the client is still there, so a
     // command that is killed or gives up does not leave a session waiting on its behalf.
     await db.exec("SET client_connection_check_interval = '1s'").catch(() => undefined);
-    return { db, announcement: `Using ${db.description}`, close: () => db.close() };
+    return { db, url, announcement: `Using ${db.description}`, close: () => db.close() };
   }
   const dir = resolve(EMBEDDED_DIR);
   mkdirSync(dir, { recursive: true });
@@ -68,6 +71,38 @@ export async function connect(databaseUrl: string | undefined): Promise<Connecti
     rmSync(lock, { force: true });
     throw e;
   }
+}
+
+/**
+ * Where `schema plan` rehearses: the server at `url`, through a database of
+ * another name there. The session that creates and drops scratch databases
+ * is `server` (already open), or a connection of its own for a shadow server.
+ */
+export async function rehearsalTarget(url: string, server?: Database): Promise<RehearsalTarget> {
+  const { connectServer } = await import('../db/server.js');
+  const admin = server ?? await connectServer(url);
+  if (!server) await admin.exec(boundWaits);
+  return {
+    server: admin,
+    where: server ? 'this server' : admin.description,
+    async connect(database: string) {
+      const db = await connectServer(withDatabaseName(url, database));
+      await db.exec(boundWaits);
+      return db;
+    },
+    ...(!server && { close: () => admin.close() }),
+  };
+}
+
+/** The same connection string naming another database: a URL's path, or a key=value string's dbname. */
+export function withDatabaseName(url: string, database: string): string {
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    const u = new URL(url);
+    u.pathname = `/${encodeURIComponent(database)}`;
+    return u.toString();
+  }
+  const kept = url.replace(/(^|\s)dbname\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/g, '');
+  return `${kept.trim()} dbname='${database}'`;
 }
 
 function isAlive(pid: number): boolean {

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { join } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
 import { collectGarbage } from '../cli/memory.js';
+import { rehearsalTarget } from '../cli/connect.js';
 import { formatPlanText } from '../plan/format-text.js';
 import { writePlanFile } from '../plan/plan-file.js';
 import { summarizePlan } from '../plan/summary.js';
@@ -24,6 +25,11 @@ export default class Plan extends BaseCommand {
     'allow-destructive': Flags.boolean({ summary: 'Record in the plan that its data-loss steps are intended.' }),
     'show-sql': Flags.boolean({ summary: 'Print every statement under its step.' }),
     strict: Flags.boolean({ summary: 'Fail when managed schemas hold objects schemaform does not manage (views, functions, ...).' }),
+    rehearse: Flags.boolean({ summary: 'Run the steps in a scratch database before writing the plan (--no-rehearse skips it).', default: true, allowNo: true }),
+    'shadow-database-url': Flags.string({
+      summary: 'A server where schemaform may create and drop a scratch database to rehearse the plan. Default: the database server itself.',
+      helpValue: 'URL',
+    }),
   };
 
   async run() {
@@ -43,7 +49,11 @@ export default class Plan extends BaseCommand {
       collectGarbage();
       progress.phase(p);
     };
-    const plan = await createPlan(db, load, { allowDestructive: flags['allow-destructive'], strict: flags.strict, onPhase });
+    const shadow = flags['shadow-database-url'] ?? process.env.SHADOW_DATABASE_URL;
+    const live = this.databaseUrl;
+    const rehearsal = !flags.rehearse ? undefined : shadow ? await rehearsalTarget(shadow) : live ? await rehearsalTarget(live, db) : undefined;
+    const plan = await createPlan(db, load, { allowDestructive: flags['allow-destructive'], strict: flags.strict, onPhase, ...(rehearsal ? { rehearsal } : { noRehearsalReason: flags.rehearse ? 'the embedded database cannot create a scratch database (set DATABASE_URL, or pass --shadow-database-url)' : 'skipped (--no-rehearse)' }) })
+      .finally(() => rehearsal?.close?.());
     collectGarbage();
     const path = flags.output ?? join('plans', `${plan.id}.plan.json`);
     const empty = plan.steps.length === 0;
@@ -56,6 +66,7 @@ export default class Plan extends BaseCommand {
       id: plan.id,
       changes: counts,
       unmanaged: plan.unmanaged,
+      rehearsal: plan.rehearsal ?? null,
       steps: plan.steps.map((s) => ({ index: s.index, description: s.description, sql: s.sql, hazards: s.hazards })),
     };
     if (flags['detailed-exitcode'] && !empty) this.finish(result, 2);

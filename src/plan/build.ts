@@ -6,6 +6,7 @@ import { hazardsOf } from './hazards.js';
 import { backupFor } from './backups.js';
 import { orderChanges } from '../graph/graph.js';
 import { modelDependents, type LiveDependent } from '../graph/facts.js';
+import type { EdgeRule } from '../graph/rules.js';
 import { renderChange } from './render.js';
 import { modelChecksum, planChecksum } from './checksum.js';
 import type { Hazard, Plan, PlanStep, PlanTarget } from './types.js';
@@ -27,6 +28,10 @@ export interface BuildPlanInput {
   extraHazards?: Map<Change, Hazard[]>;
   /** What in the live database depends on what the changes drop or rewrite (readDependents). */
   dependents?: readonly LiveDependent[];
+  /** The ordering rules, when not all of them (tests). */
+  orderRules?: readonly EdgeRule[];
+  /** Whether the steps were rehearsed, when the caller knows before sealing (see sealPlan). */
+  rehearsal?: Plan['rehearsal'];
 }
 
 /**
@@ -36,7 +41,7 @@ export interface BuildPlanInput {
  */
 
 export function buildPlan(input: BuildPlanInput): Plan {
-  const ordered = orderChanges(input.changes, { live: input.source.model, describe: describeChange, dependents: input.dependents ?? modelDependents(input.source.model) });
+  const ordered = orderChanges(input.changes, { live: input.source.model, describe: describeChange, dependents: input.dependents ?? modelDependents(input.source.model), ...(input.orderRules && { rules: input.orderRules }) });
   const newTables = new Set(ordered.flatMap((c) => (c.kind === 'create-table' ? [`${c.schema}.${c.table.name}`] : [])));
   const ctx = { rowEstimates: input.source.rowEstimates, newTables };
   // The whole plan id: backups of plans made in the same minute must not collide.
@@ -82,6 +87,11 @@ export function buildPlan(input: BuildPlanInput): Plan {
     unmanaged: input.unmanaged ?? [],
     steps,
   };
+  return sealPlan(input.rehearsal ? { ...plan, rehearsal: input.rehearsal } : plan);
+}
+
+/** The plan with its checksum over everything else (once: at thousands of tables it is a large serialisation). */
+export function sealPlan(plan: Omit<Plan, 'checksum'>): Plan {
   return { ...plan, checksum: planChecksum(plan) };
 }
 

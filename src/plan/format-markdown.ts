@@ -13,6 +13,7 @@ export function formatPlanMarkdown(plan: Plan): string {
     out.push(`Not managed by schemaform, left untouched: ${plan.unmanaged.map((o) => `${o.kind} \`${o.schema}.${o.name}\``).join(', ')}`, '');
   }
   if (objects.length === 0) return out.concat('No changes.', '').join('\n');
+  if (plan.rehearsal) out.push(plan.rehearsal.rehearsed ? `Rehearsed in a scratch database on ${plan.rehearsal.where}: the steps ran and reached the file.` : `**Not rehearsed:** ${plan.rehearsal.reason}.`, '');
   const hazards = objects.flatMap((o) => o.hazards);
   if (hazards.length) {
     out.push('| | Hazard | Severity | Step | Detail |', '| --- | --- | --- | --- | --- |');

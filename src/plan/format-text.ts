@@ -42,6 +42,11 @@ export function formatPlanText(plan: Plan, style: Style, options: { planPath?: s
     }
   }
   append(lines, unmanaged);
+  if (plan.rehearsal) {
+    lines.push('', plan.rehearsal.rehearsed
+      ? style.green(`Rehearsed: the steps ran in a scratch database on ${plan.rehearsal.where} and reached the file.`)
+      : style.yellow(`Not rehearsed: ${plan.rehearsal.reason}.`));
+  }
   lines.push('', style.bold(countsLine(counts)));
   if (options.planPath) {
     const destructive = hazards.some((h) => h.code === 'data-loss') && !plan.allowDestructive;

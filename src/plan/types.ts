@@ -70,9 +70,13 @@ export interface Plan {
   summary: { create: number; update: number; delete: number };
   /** Objects in managed schemas that schemaform does not model: listed, never touched. */
   unmanaged: Array<{ kind: string; schema: string; name: string }>;
+  /** Whether the steps were run in a scratch database before the plan was written (plans with steps only). */
+  rehearsal?: Rehearsal;
   steps: PlanStep[];
   checksum: string;
 }
+
+export type Rehearsal = { rehearsed: true; where: string } | { rehearsed: false; reason: string };
 
 /**
  * What executing a plan needs: all of it but the two models, which are there

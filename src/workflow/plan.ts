@@ -10,9 +10,12 @@ import { withServerPrivileges } from '../model/grants.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
 import { normalizeDesired } from '../normalize/probe.js';
-import { buildPlan } from '../plan/build.js';
+import { buildPlan, sealPlan } from '../plan/build.js';
 import { loadParser } from '../sql/parser.js';
 import type { Plan } from '../plan/types.js';
+import { rehearse } from '../rehearse/rehearse.js';
+import type { RehearsalTarget } from '../rehearse/scratch.js';
+import type { EdgeRule } from '../graph/rules.js';
 import { toolVersion } from '../paths.js';
 import { latestSnapshotSummary } from '../state/store.js';
 import { listUnmanaged } from '../introspect/unmanaged.js';
@@ -30,6 +33,12 @@ export interface CreatePlanOptions {
   now?: () => Date;
   newId?: () => string;
   onPhase?: (phase: string) => void;
+  /** Where to rehearse a plan that has steps (see rehearse); without one the plan records that it was not rehearsed. */
+  rehearsal?: RehearsalTarget;
+  /** Why there is no rehearsal target, for the plan's one line about it. */
+  noRehearsalReason?: string;
+  /** The ordering rules; all of them unless a test takes one out to see the rehearsal catch the wrong order. */
+  orderRules?: readonly EdgeRule[];
 }
 
 /** What a loader of the desired schema may use: the SQL texts the live database already spells (see loadSchema's knownFragments). */
@@ -84,7 +93,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   phase('building the plan');
   // The dependency graph reads SQL texts with PostgreSQL's parser.
   if (changes.length) await loadParser();
-  return buildPlan({
+  const plan = buildPlan({
     id: options.newId?.() ?? newPlanId(now),
     createdAt: now.toISOString(),
     toolVersion,
@@ -97,7 +106,20 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
     dependents,
     unmanaged,
     allowDestructive: options.allowDestructive ?? false,
+    ...(options.orderRules && { orderRules: options.orderRules }),
+    ...(!options.rehearsal && changes.length > 0 && { rehearsal: { rehearsed: false, reason: options.noRehearsalReason ?? NO_TARGET } }),
   });
+  // Sealed a second time only when rehearsed: a rehearsal needs the steps first.
+  if (plan.steps.length === 0 || !options.rehearsal) return plan;
+  phase('rehearsing the plan');
+  return sealPlan({ ...withoutChecksum(plan), rehearsal: await rehearse(options.rehearsal, plan, source) });
+}
+
+const NO_TARGET = 'no scratch database was available (plan against a server where the role may create databases, or pass --shadow-database-url)';
+
+function withoutChecksum(plan: Plan): Omit<Plan, 'checksum'> {
+  const { checksum: _old, ...rest } = plan;
+  return rest;
 }
 
 /**

@@ -1,0 +1,141 @@
+import type { Change } from '../diff/changes.js';
+import type { Database } from '../db/database.js';
+import { diffModels } from '../diff/diff.js';
+import { SchemaformError } from '../errors.js';
+import { orderChanges } from '../graph/graph.js';
+import { introspect, serverInfo } from '../introspect/introspect.js';
+import { normalizeDesired } from '../normalize/probe.js';
+import { restrictModel } from '../model/objects.js';
+import type { Model, Routine } from '../model/types.js';
+import { describeChange } from '../plan/build.js';
+import { renderChange } from '../plan/render.js';
+import type { Plan, PlanStep, Rehearsal } from '../plan/types.js';
+import { objectOf, type ObjectRef } from '../diff/changes.js';
+import { quoteIdent } from '../sql/quote.js';
+import { rehearsalModel } from './closure.js';
+import { withScratchDatabase, type RehearsalTarget } from './scratch.js';
+
+/**
+ * Run a plan before anyone applies it: in a scratch database, rebuild the
+ * live objects the plan touches and everything they depend on, run the
+ * plan's steps there in order, and read the result back. A step that fails
+ * or a result that differs from the file stops the plan, naming the step.
+ *
+ * What it cannot see: rows (a NOT NULL the data would refuse), and what
+ * routine bodies do. Routines are created with bodies that do nothing and
+ * materialized views without rows, so no code from the file runs (the
+ * tables are empty: defaults, checks and conversions meet no row); their
+ * signatures, and everything that uses them, are rehearsed.
+ */
+export async function rehearse(target: RehearsalTarget, plan: Plan, live: Model): Promise<Rehearsal> {
+  const base = rehearsalModel(live, plan.steps);
+  const outcome = await withScratchDatabase(target, async (db) => {
+    await db.exec("SET check_function_bodies = off; SET lock_timeout = '5s'; SET statement_timeout = '5min'");
+    const empty = (await introspect(db, {})).model;
+    // Only add: the scratch database's own schemas (public) stay, whether the plan touches them or not.
+    const known = new Set(base.schemas.map((s) => s.name));
+    const target: Model = { ...base, schemas: [...base.schemas, ...empty.schemas.filter((s) => !known.has(s.name))] };
+    const setup = orderChanges(diffModels(empty, target, {}), { live: empty }).flatMap((c) => renderChange(inert(c), { serverVersion: plan.target.serverVersion }));
+    try {
+      await db.exec(['BEGIN', ...setup, 'COMMIT'].join(';\n'));
+    } catch (e) {
+      await db.exec('ROLLBACK').catch(() => undefined);
+      return `the live objects the plan touches could not be rebuilt there (${(e as Error).message})`;
+    }
+    await runSteps(db, plan.steps);
+    return converged(db, plan, base);
+  });
+  if (!outcome.ok) return { rehearsed: false, reason: outcome.reason };
+  if (typeof outcome.value === 'string') return { rehearsed: false, reason: outcome.value };
+  return { rehearsed: true, where: target.where };
+}
+
+/** The steps in order, as apply runs them, in one transaction kept at the end (the database is thrown away). */
+async function runSteps(db: Database, steps: readonly PlanStep[]) {
+  await db.exec('BEGIN');
+  try {
+    for (const step of steps) {
+      const rehearsed = inert(step.change);
+      const statements = rehearsed === step.change ? step.sql : renderChange(rehearsed, { serverVersion: 0 });
+      await db.exec(`SET LOCAL search_path TO ${step.searchPath.map(quoteIdent).join(', ')}`);
+      for (const statement of statements) {
+        try {
+          await db.run(statement);
+        } catch (e) {
+          throw new SchemaformError(`rehearsal: step ${step.index} (${step.description}) failed in a scratch database: ${(e as Error).message}; no plan was written`, {
+            details: [statement.length > 400 ? `${statement.slice(0, 400)}…` : statement],
+            hint: 'The plan would fail the same way at apply. Check the file around that object; if the file is right, this is a schemaform bug in ordering: please report it with the plan output.',
+          });
+        }
+      }
+    }
+    await db.exec('COMMIT');
+  } catch (e) {
+    await db.exec('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Whether the scratch database, after the steps, holds what the file says (undefined), or what differs. */
+async function converged(db: Database, plan: Plan, base: Model): Promise<undefined> {
+  const refs = objectsOf(plan, base);
+  const server = await serverInfo(db);
+  const after = comparable(restrictModel((await introspect(db, { schemas: plan.scope.schemas }, server)).model, refs));
+  // What a plan against the scratch database would now find to do: spelled by it, as a replan is.
+  const wanted = await normalizeDesired(db, comparable(restrictModel(plan.desired.model, refs)), after, server);
+  const left = diffModels(after, wanted, {});
+  if (left.length === 0) return undefined;
+  throw new SchemaformError(`rehearsal: after the plan's steps ran in a scratch database, ${left.length} difference(s) from the file remain; no plan was written`, {
+    details: left.slice(0, 20).map((c) => `still to do: ${describeChange(c)}`),
+    hint: 'A plan that does not reach the file would leave the next plan non-empty. This is a schemaform bug: please report it with the file.',
+  });
+}
+
+/** Everything rebuilt, and everything a step acts on. */
+function objectsOf(plan: Plan, base: Model): ObjectRef[] {
+  const refs: ObjectRef[] = plan.steps.map((s) => objectOf(s.change));
+  for (const s of base.schemas) {
+    refs.push({ type: 'schema', name: s.name });
+    for (const t of s.tables) refs.push({ type: 'table', schema: s.name, name: t.name });
+    for (const v of s.views) refs.push({ type: 'view', schema: s.name, name: v.name });
+    for (const f of s.functions) refs.push({ type: 'function', schema: s.name, name: `${f.name}(${f.arguments})` });
+    for (const e of s.enums) refs.push({ type: 'enum', schema: s.name, name: e.name });
+    for (const d of s.domains) refs.push({ type: 'domain', schema: s.name, name: d.name });
+    for (const q of s.sequences) refs.push({ type: 'sequence', schema: s.name, name: q.name });
+    for (const c of s.composites ?? []) refs.push({ type: 'type', schema: s.name, name: c.name });
+    for (const c of s.collations ?? []) refs.push({ type: 'collation', schema: s.name, name: c.name });
+  }
+  return refs;
+}
+
+/** What a rehearsal can judge: structure, not privileges (the scratch database has its own defaults) nor routine bodies (inert). */
+function comparable(model: Model): Model {
+  const bare = <T extends { grants?: unknown }>(x: T): T => ({ ...x, grants: undefined });
+  return {
+    ...model,
+    schemas: model.schemas.map((s) => ({
+      ...s, grants: undefined, defaultPrivileges: undefined,
+      tables: s.tables.map(bare), views: s.views.map((v) => bare({ ...v, ...(v.materialized && { withData: false }) })), sequences: s.sequences.map(bare), enums: s.enums.map(bare),
+      domains: s.domains.map(bare), ...(s.composites && { composites: s.composites.map(bare) }),
+      functions: s.functions.map((f) => bare(inertRoutine(f))),
+    })),
+  };
+}
+
+/** A routine as the rehearsal creates it: the same signature and attributes, a body that returns nothing. */
+function inertRoutine(r: Routine): Routine {
+  // What plpgsql accepts as the whole body for each kind of result (checked when first called).
+  const noValue = /^\s*(SETOF\s|TABLE\s*\(|void\s*$)/i.test(r.returns ?? '') || /(^|,\s*)(OUT|INOUT)\s/i.test(r.arguments);
+  const body = r.kind === 'procedure' ? 'BEGIN NULL; END' : noValue ? 'BEGIN RETURN; END' : 'BEGIN RETURN NULL; END';
+  return { ...r, language: 'plpgsql', body, securityDefiner: false, leakproof: false, settings: undefined };
+}
+
+/**
+ * A step as the rehearsal runs it: routines with bodies that do nothing,
+ * materialized views without their rows (filling one runs its query).
+ */
+function inert(c: Change): Change {
+  if (c.kind === 'create-function') return { ...c, routine: inertRoutine(c.routine) };
+  if (c.kind === 'create-view' && c.view.materialized && c.view.withData !== false) return { ...c, view: { ...c.view, withData: false } };
+  return c;
+}

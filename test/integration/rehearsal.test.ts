@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { rehearsalTarget } from '../../src/cli/connect.js';
+import { rules } from '../../src/graph/rules.js';
+import { loadSchema } from '../../src/yaml/load.js';
+import { createPlan } from '../../src/workflow/plan.js';
+import { applyPlan } from '../../src/apply/apply.js';
+import { withDatabase, writeTempYaml } from '../harness/workflow.js';
+
+const file = `
+schemas:
+  a:
+    functions:
+      "named(n text)": { returns: SETOF b.customer, language: sql, body: "SELECT * FROM b.customer WHERE name = n" }
+      "loud()": { returns: int, language: plpgsql, volatility: immutable, body: "BEGIN RAISE EXCEPTION 'a routine body ran while planning'; END" }
+  b:
+    tables:
+      customer:
+        columns:
+          name: { type: text }
+          n: { type: int, default: a.loud() }
+`;
+
+const scratchDatabases = async (db: { query<T>(q: string): Promise<T[]> }) =>
+  (await db.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE datname LIKE 'schemaform\\_rehearsal\\_%'")).map((r) => r.name);
+
+describe('rehearsal', () => {
+  it('runs the steps in a scratch database, runs no routine body, records it, and leaves no database behind', async () => {
+    await withDatabase(async ({ db, url }) => {
+      // A scratch database a crashed run left ten minutes ago and more is cleared on the way.
+      await db.exec('CREATE DATABASE schemaform_rehearsal_1_deadbeef');
+      const { model } = await loadSchema(writeTempYaml(file));
+      const plan = await createPlan(db, model, { rehearsal: await rehearsalTarget(url, db) });
+      assert.deepEqual(plan.rehearsal, { rehearsed: true, where: 'this server' });
+      assert.deepEqual(await scratchDatabases(db), []);
+      await applyPlan(db, plan);
+    });
+  });
+
+  it('refuses to write a plan in the wrong order, naming the step that fails', async () => {
+    await withDatabase(async ({ db, url }) => {
+      const { model } = await loadSchema(writeTempYaml(file));
+      // Without the rule that puts a table before the routines naming its row type, the differ's order is wrong.
+      const orderRules = rules.filter((r) => r.name !== 'created-before-use');
+      await assert.rejects(createPlan(db, model, { rehearsal: await rehearsalTarget(url, db), orderRules }), (e: Error) => {
+        assert.match(e.message, /^rehearsal: step \d+ \(create function a\.named\(n text\)\) failed in a scratch database: .* does not exist; no plan was written$/);
+        return true;
+      });
+      assert.deepEqual(await scratchDatabases(db), []);
+      assert.deepEqual(await db.query("SELECT nspname FROM pg_namespace WHERE nspname IN ('a', 'b')"), [], 'nothing was created in the live database');
+    });
+  });
+
+  it('says in the plan when there was nowhere to rehearse', async () => {
+    await withDatabase(async ({ db }) => {
+      const { model } = await loadSchema(writeTempYaml(file));
+      const plan = await createPlan(db, model);
+      assert.equal(plan.rehearsal?.rehearsed, false);
+      assert.match(plan.rehearsal && !plan.rehearsal.rehearsed ? plan.rehearsal.reason : '', /no scratch database/);
+    });
+  });
+});
