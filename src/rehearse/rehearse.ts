@@ -34,7 +34,8 @@ export async function rehearse(target: RehearsalTarget, plan: Plan, live: Model)
     const empty = (await introspect(db, {})).model;
     // Only add: the scratch database's own schemas (public) stay, whether the plan touches them or not.
     const known = new Set(base.schemas.map((s) => s.name));
-    const target: Model = { ...base, schemas: [...base.schemas, ...empty.schemas.filter((s) => !known.has(s.name))] };
+    // Privileges are left out, as in the comparison: a shadow server need not have the same roles.
+    const target: Model = comparable({ ...base, schemas: [...base.schemas, ...empty.schemas.filter((s) => !known.has(s.name))] });
     const setup = orderChanges(diffModels(empty, target, {}), { live: empty }).flatMap((c) => renderChange(inert(c), { serverVersion: plan.target.serverVersion }));
     try {
       await db.exec(['BEGIN', ...setup, 'COMMIT'].join(';\n'));
@@ -55,6 +56,7 @@ async function runSteps(db: Database, steps: readonly PlanStep[]) {
   await db.exec('BEGIN');
   try {
     for (const step of steps) {
+      if (step.change.kind === 'grant-privileges' || step.change.kind === 'revoke-privileges') continue;
       const rehearsed = inert(step.change);
       const statements = rehearsed === step.change ? step.sql : renderChange(rehearsed, { serverVersion: 0 });
       await db.exec(`SET LOCAL search_path TO ${step.searchPath.map(quoteIdent).join(', ')}`);
@@ -108,7 +110,11 @@ function objectsOf(plan: Plan, base: Model): ObjectRef[] {
   return refs;
 }
 
-/** What a rehearsal can judge: structure, not privileges (the scratch database has its own defaults) nor routine bodies (inert). */
+/**
+ * What a rehearsal can judge: structure, not privileges (the scratch
+ * database has its own defaults, a shadow server its own roles; grant and
+ * revoke steps are not run) nor routine bodies (inert).
+ */
 function comparable(model: Model): Model {
   const bare = <T extends { grants?: unknown }>(x: T): T => ({ ...x, grants: undefined });
   return {

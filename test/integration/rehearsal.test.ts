@@ -15,6 +15,7 @@ schemas:
   b:
     tables:
       customer:
+        grants: [{ to: public, privileges: [select] }]
         columns:
           name: { type: text }
           n: { type: int, default: a.loud() }
