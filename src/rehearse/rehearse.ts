@@ -28,23 +28,32 @@ import { withScratchDatabase, type RehearsalTarget } from './scratch.js';
  * signatures, and everything that uses them, are rehearsed.
  */
 export async function rehearse(target: RehearsalTarget, plan: Plan, live: Model): Promise<Rehearsal> {
+  const t0 = Date.now(); const lap = (l: string) => { if (process.env.SCHEMAFORM_PROFILE) process.stderr.write(`rehearsal ${l}: ${Date.now() - t0} ms\n`); };
   const base = rehearsalModel(live, plan.steps);
+  lap('closure');
   const outcome = await withScratchDatabase(target, async (db) => {
+    lap('created');
     await db.exec("SET check_function_bodies = off; SET lock_timeout = '5s'; SET statement_timeout = '5min'");
     const empty = (await introspect(db, {})).model;
+    lap('introspected empty');
     // Only add: the scratch database's own schemas (public) stay, whether the plan touches them or not.
     const known = new Set(base.schemas.map((s) => s.name));
     // Privileges are left out, as in the comparison: a shadow server need not have the same roles.
     const target: Model = comparable({ ...base, schemas: [...base.schemas, ...empty.schemas.filter((s) => !known.has(s.name))] });
     const setup = orderChanges(diffModels(empty, target, {}), { live: empty }).flatMap((c) => renderChange(inert(c), { serverVersion: plan.target.serverVersion }));
+    lap(`rendered setup (${setup.length} statements)`);
     try {
       await db.exec(['BEGIN', ...setup, 'COMMIT'].join(';\n'));
+      lap('setup ran');
     } catch (e) {
       await db.exec('ROLLBACK').catch(() => undefined);
       return `the live objects the plan touches could not be rebuilt there (${(e as Error).message})`;
     }
     await runSteps(db, plan.steps);
-    return converged(db, plan, base);
+    lap('steps ran');
+    const r = await converged(db, plan, base);
+    lap('compared');
+    return r;
   });
   if (!outcome.ok) return { rehearsed: false, reason: outcome.reason };
   if (typeof outcome.value === 'string') return { rehearsed: false, reason: outcome.value };
