@@ -43,7 +43,8 @@ export async function rehearse(target: RehearsalTarget, plan: Plan, live: Model)
     const setup = orderChanges(diffModels(empty, target, {}), { live: empty }).flatMap((c) => renderChange(inert(c), { serverVersion: plan.target.serverVersion }));
     lap(`rendered setup (${setup.length} statements)`);
     try {
-      await db.exec(['BEGIN', ...setup, 'COMMIT'].join(';\n'));
+      // In batches: one transaction of thousands of DDL statements grows slower with each one.
+      for (let i = 0; i < setup.length; i += SETUP_BATCH) await db.exec(['BEGIN', ...setup.slice(i, i + SETUP_BATCH), 'COMMIT'].join(';\n'));
       lap('setup ran');
     } catch (e) {
       await db.exec('ROLLBACK').catch(() => undefined);
@@ -61,6 +62,8 @@ export async function rehearse(target: RehearsalTarget, plan: Plan, live: Model)
 }
 
 /** The steps in order, as apply runs them, in one transaction kept at the end (the database is thrown away). */
+const SETUP_BATCH = 500;
+
 async function runSteps(db: Database, steps: readonly PlanStep[]) {
   await db.exec('BEGIN');
   try {
