@@ -35,11 +35,18 @@ INSERT INTO pg_temp.schemaform_never_commit VALUES (1)`);
  * attributes, so that what calls it resolves and is spelled as it will be,
  * but a body that only raises. PostgreSQL may run an immutable function
  * with constant arguments while it plans an index expression or a check,
- * and no body from the file is to run during `schema plan`.
+ * and no body from the file is to run during `schema plan`. A rehearsal,
+ * where a default may be evaluated (on no rows), wants one that returns
+ * nothing instead of raising.
  */
-export function withInertBody(routine: Routine): Routine {
-  return {
-    ...routine, language: 'plpgsql', securityDefiner: false, leakproof: false, settings: undefined,
-    body: "BEGIN RAISE EXCEPTION 'schemaform: routine bodies do not run while planning'; END",
-  };
+export function withInertBody(routine: Routine, body: 'raise' | 'return nothing' = 'raise'): Routine {
+  return { ...routine, language: 'plpgsql', securityDefiner: false, leakproof: false, settings: undefined, body: body === 'raise' ? RAISING : returningNothing(routine) };
+}
+
+const RAISING = "BEGIN RAISE EXCEPTION 'schemaform: routine bodies do not run while planning'; END";
+
+/** A body that returns no value, as plpgsql accepts it for each kind of result (checked when first called). */
+function returningNothing(r: Routine): string {
+  const noValue = /^\s*(SETOF\s|TABLE\s*\(|void\s*$)/i.test(r.returns ?? '') || /(^|,\s*)(OUT|INOUT)\s/i.test(r.arguments);
+  return r.kind === 'procedure' ? 'BEGIN NULL; END' : noValue ? 'BEGIN RETURN; END' : 'BEGIN RETURN NULL; END';
 }

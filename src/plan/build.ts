@@ -39,7 +39,6 @@ export interface BuildPlanInput {
  * The SQL parser must be loaded (loadParser) when there are changes: the
  * dependency graph reads the texts that may name what the plan creates.
  */
-
 export function buildPlan(input: BuildPlanInput): Plan {
   const ordered = orderChanges(input.changes, { live: input.source.model, describe: describeChange, dependents: input.dependents ?? modelDependents(input.source.model), ...(input.orderRules && { rules: input.orderRules }) });
   const newTables = new Set(ordered.flatMap((c) => (c.kind === 'create-table' ? [`${c.schema}.${c.table.name}`] : [])));
@@ -90,8 +89,8 @@ export function buildPlan(input: BuildPlanInput): Plan {
   return sealPlan(input.rehearsal ? { ...plan, rehearsal: input.rehearsal } : plan);
 }
 
-/** The plan with its checksum over everything else (once: at thousands of tables it is a large serialisation). */
-export function sealPlan(plan: Omit<Plan, 'checksum'>): Plan {
+/** The plan with its checksum over everything else, replacing any it had (at thousands of tables it is a large serialisation: seal once). */
+export function sealPlan(plan: Omit<Plan, 'checksum'> | Plan): Plan {
   return { ...plan, checksum: planChecksum(plan) };
 }
 

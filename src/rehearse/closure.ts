@@ -10,10 +10,11 @@ import type { PlanStep } from '../plan/types.js';
  * The part of the live schema a rehearsal has to rebuild: every live object
  * a step acts on, needs or lets go of, and, transitively, everything those
  * depend on (column types, sequences and routines their expressions name,
- * partitions' parents and children, routines' argument and result types). So a rehearsal costs what the
- * change touches, not what the database holds.
+ * partitions' parents and children, routines' argument and result types),
+ * with the objects it holds. So a rehearsal costs what the change touches,
+ * not what the database holds.
  */
-export function rehearsalModel(live: Model, steps: readonly PlanStep[]): Model {
+export function rehearsalModel(live: Model, steps: readonly PlanStep[]): { model: Model; objects: ObjectRef[] } {
   const { index, children } = liveIndex(live);
   const refs = new References(new Set([...index.keys()].map((id) => id.slice(id.lastIndexOf('\u0001') + 1))));
   const queue: ObjectId[] = [];
@@ -33,13 +34,14 @@ export function rehearsalModel(live: Model, steps: readonly PlanStep[]): Model {
       for (const dep of dependenciesOf(entry, refs, children)) queue.push(dep);
     }
   }
-  const model = restrictModel(live, [...kept.values(), ...live.extensions.map((e): ObjectRef => ({ type: 'extension', name: e.name }))]);
+  const objects = [...kept.values(), ...live.extensions.map((e): ObjectRef => ({ type: 'extension', name: e.name }))];
+  const model = restrictModel(live, objects);
   // A foreign key to a table outside is left out rather than the table brought in: a step that adds
   // one names its target (and so brings it), and one whose key changes has it taken off by the plan.
   const tables = new Set(model.schemas.flatMap((s) => s.tables.map((t) => `${s.name}\u0000${t.name}`)));
   const inside = (fk: { references: { schema: string; table: string } }) => tables.has(`${fk.references.schema}\u0000${fk.references.table}`);
   // A schema's default privileges would change what the setup creates; the rehearsal is about structure.
-  return { ...model, schemas: model.schemas.map((s) => ({ ...s, defaultPrivileges: [], tables: s.tables.map((t) => ({ ...t, foreignKeys: t.foreignKeys.filter(inside) })) })) };
+  return { objects, model: { ...model, schemas: model.schemas.map((s) => ({ ...s, defaultPrivileges: [], tables: s.tables.map((t) => ({ ...t, foreignKeys: t.foreignKeys.filter(inside) })) })) } };
 }
 
 type Entry =

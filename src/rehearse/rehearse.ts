@@ -6,9 +6,10 @@ import { orderChanges } from '../graph/graph.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import { normalizeDesired } from '../normalize/probe.js';
 import { restrictModel } from '../model/objects.js';
-import type { Model, Routine } from '../model/types.js';
+import type { Model } from '../model/types.js';
+import { withInertBody } from '../normalize/planning-transaction.js';
 import { describeChange } from '../plan/build.js';
-import { renderChange } from '../plan/render.js';
+import { renderChange, type RenderContext } from '../plan/render.js';
 import type { Plan, PlanStep, Rehearsal } from '../plan/types.js';
 import { objectOf, type ObjectRef } from '../diff/changes.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -28,9 +29,10 @@ import { withScratchDatabase, type RehearsalTarget } from './scratch.js';
  * signatures, and everything that uses them, are rehearsed.
  */
 export async function rehearse(target: RehearsalTarget, plan: Plan, live: Model): Promise<Rehearsal> {
-  const t0 = Date.now(); const lap = (l: string) => { if (process.env.SCHEMAFORM_PROFILE) process.stderr.write(`rehearsal ${l}: ${Date.now() - t0} ms\n`); };
-  const base = rehearsalModel(live, plan.steps);
+  const lap = profiler();
+  const { model: base, objects } = rehearsalModel(live, plan.steps);
   lap('closure');
+  const ctx = { serverVersion: plan.target.serverVersion };
   const outcome = await withScratchDatabase(target, async (db) => {
     lap('created');
     await db.exec("SET check_function_bodies = off; SET lock_timeout = '5s'; SET statement_timeout = '5min'");
@@ -40,7 +42,7 @@ export async function rehearse(target: RehearsalTarget, plan: Plan, live: Model)
     const known = new Set(base.schemas.map((s) => s.name));
     // Privileges are left out, as in the comparison: a shadow server need not have the same roles.
     const target: Model = comparable({ ...base, schemas: [...base.schemas, ...empty.schemas.filter((s) => !known.has(s.name))] });
-    const setup = orderChanges(diffModels(empty, target, {}), { live: empty }).flatMap((c) => renderChange(inert(c), { serverVersion: plan.target.serverVersion }));
+    const setup = orderChanges(diffModels(empty, target, {}), { live: empty }).flatMap((c) => renderChange(inert(c), ctx));
     lap(`rendered setup (${setup.length} statements)`);
     try {
       // In batches: one transaction of thousands of DDL statements grows slower with each one.
@@ -50,27 +52,35 @@ export async function rehearse(target: RehearsalTarget, plan: Plan, live: Model)
       await db.exec('ROLLBACK').catch(() => undefined);
       return `the live objects the plan touches could not be rebuilt there (${(e as Error).message})`;
     }
-    await runSteps(db, plan.steps);
+    await runSteps(db, plan.steps, ctx);
     lap('steps ran');
-    const r = await converged(db, plan, base);
+    await converged(db, plan, [...plan.steps.map((s) => objectOf(s.change)), ...objects]);
     lap('compared');
-    return r;
+    return undefined;
   });
   if (!outcome.ok) return { rehearsed: false, reason: outcome.reason };
   if (typeof outcome.value === 'string') return { rehearsed: false, reason: outcome.value };
   return { rehearsed: true, where: target.where };
 }
 
-/** The steps in order, as apply runs them, in one transaction kept at the end (the database is thrown away). */
 const SETUP_BATCH = 500;
 
-async function runSteps(db: Database, steps: readonly PlanStep[]) {
+/** With SCHEMAFORM_PROFILE set, each call prints how long the rehearsal has run so far. */
+function profiler(): (phase: string) => void {
+  const started = Date.now();
+  return (phase) => {
+    if (process.env.SCHEMAFORM_PROFILE) process.stderr.write(`rehearsal ${phase}: ${Date.now() - started} ms\n`);
+  };
+}
+
+/** The steps in order, as apply runs them, in one transaction kept at the end (the database is thrown away). */
+async function runSteps(db: Database, steps: readonly PlanStep[], ctx: RenderContext) {
   await db.exec('BEGIN');
   try {
     for (const step of steps) {
       if (step.change.kind === 'grant-privileges' || step.change.kind === 'revoke-privileges') continue;
       const rehearsed = inert(step.change);
-      const statements = rehearsed === step.change ? step.sql : renderChange(rehearsed, { serverVersion: 0 });
+      const statements = rehearsed === step.change ? step.sql : renderChange(rehearsed, ctx);
       await db.exec(`SET LOCAL search_path TO ${step.searchPath.map(quoteIdent).join(', ')}`);
       for (const statement of statements) {
         try {
@@ -90,36 +100,18 @@ async function runSteps(db: Database, steps: readonly PlanStep[]) {
   }
 }
 
-/** Whether the scratch database, after the steps, holds what the file says (undefined), or what differs. */
-async function converged(db: Database, plan: Plan, base: Model): Promise<undefined> {
-  const refs = objectsOf(plan, base);
+/** Refuses the plan unless a replan against the scratch database, after the steps, is empty for these objects. */
+async function converged(db: Database, plan: Plan, refs: ObjectRef[]): Promise<void> {
   const server = await serverInfo(db);
   const after = comparable(restrictModel((await introspect(db, { schemas: plan.scope.schemas }, server)).model, refs));
   // What a plan against the scratch database would now find to do: spelled by it, as a replan is.
   const wanted = await normalizeDesired(db, comparable(restrictModel(plan.desired.model, refs)), after, server);
   const left = diffModels(after, wanted, {});
-  if (left.length === 0) return undefined;
+  if (left.length === 0) return;
   throw new SchemaformError(`rehearsal: after the plan's steps ran in a scratch database, ${left.length} difference(s) from the file remain; no plan was written`, {
     details: left.slice(0, 20).map((c) => `still to do: ${describeChange(c)}`),
     hint: 'A plan that does not reach the file would leave the next plan non-empty. This is a schemaform bug: please report it with the file.',
   });
-}
-
-/** Everything rebuilt, and everything a step acts on. */
-function objectsOf(plan: Plan, base: Model): ObjectRef[] {
-  const refs: ObjectRef[] = plan.steps.map((s) => objectOf(s.change));
-  for (const s of base.schemas) {
-    refs.push({ type: 'schema', name: s.name });
-    for (const t of s.tables) refs.push({ type: 'table', schema: s.name, name: t.name });
-    for (const v of s.views) refs.push({ type: 'view', schema: s.name, name: v.name });
-    for (const f of s.functions) refs.push({ type: 'function', schema: s.name, name: `${f.name}(${f.arguments})` });
-    for (const e of s.enums) refs.push({ type: 'enum', schema: s.name, name: e.name });
-    for (const d of s.domains) refs.push({ type: 'domain', schema: s.name, name: d.name });
-    for (const q of s.sequences) refs.push({ type: 'sequence', schema: s.name, name: q.name });
-    for (const c of s.composites ?? []) refs.push({ type: 'type', schema: s.name, name: c.name });
-    for (const c of s.collations ?? []) refs.push({ type: 'collation', schema: s.name, name: c.name });
-  }
-  return refs;
 }
 
 /**
@@ -135,17 +127,9 @@ function comparable(model: Model): Model {
       ...s, grants: undefined, defaultPrivileges: undefined,
       tables: s.tables.map(bare), views: s.views.map((v) => bare({ ...v, ...(v.materialized && { withData: false }) })), sequences: s.sequences.map(bare), enums: s.enums.map(bare),
       domains: s.domains.map(bare), ...(s.composites && { composites: s.composites.map(bare) }),
-      functions: s.functions.map((f) => bare(inertRoutine(f))),
+      functions: s.functions.map((f) => bare(withInertBody(f, 'return nothing'))),
     })),
   };
-}
-
-/** A routine as the rehearsal creates it: the same signature and attributes, a body that returns nothing. */
-function inertRoutine(r: Routine): Routine {
-  // What plpgsql accepts as the whole body for each kind of result (checked when first called).
-  const noValue = /^\s*(SETOF\s|TABLE\s*\(|void\s*$)/i.test(r.returns ?? '') || /(^|,\s*)(OUT|INOUT)\s/i.test(r.arguments);
-  const body = r.kind === 'procedure' ? 'BEGIN NULL; END' : noValue ? 'BEGIN RETURN; END' : 'BEGIN RETURN NULL; END';
-  return { ...r, language: 'plpgsql', body, securityDefiner: false, leakproof: false, settings: undefined };
 }
 
 /**
@@ -153,7 +137,7 @@ function inertRoutine(r: Routine): Routine {
  * materialized views without their rows (filling one runs its query).
  */
 function inert(c: Change): Change {
-  if (c.kind === 'create-function') return { ...c, routine: inertRoutine(c.routine) };
+  if (c.kind === 'create-function') return { ...c, routine: withInertBody(c.routine, 'return nothing') };
   if (c.kind === 'create-view' && c.view.materialized && c.view.withData !== false) return { ...c, view: { ...c.view, withData: false } };
   return c;
 }

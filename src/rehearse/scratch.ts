@@ -28,7 +28,9 @@ export type Scratch<T> = { ok: true; value: T } | { ok: false; reason: string };
  * role may not create databases, says why instead.
  */
 export async function withScratchDatabase<T>(target: RehearsalTarget, work: (db: Database) => Promise<T>): Promise<Scratch<T>> {
-  await dropAbandoned(target.server);
+  const [{ version }] = (await target.server.query<{ version: number }>("SELECT current_setting('server_version_num')::int AS version")) as [{ version: number }];
+  const drop = (name: string) => dropDatabase(target.server, name, version);
+  await dropAbandoned(target.server, drop);
   const name = `${PREFIX}${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
   try {
     await target.server.exec(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0`);
@@ -48,16 +50,15 @@ export async function withScratchDatabase<T>(target: RehearsalTarget, work: (db:
       await db.close().catch(() => undefined);
     }
   } finally {
-    await dropDatabase(target.server, name);
+    await drop(name);
   }
 }
 
-async function dropDatabase(server: Database, name: string) {
-  const [{ version }] = (await server.query<{ version: number }>("SELECT current_setting('server_version_num')::int AS version")) as [{ version: number }];
+async function dropDatabase(server: Database, name: string, version: number) {
   await server.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)}${version >= 130000 ? ' WITH (FORCE)' : ''}`).catch(() => undefined);
 }
 
-async function dropAbandoned(server: Database) {
+async function dropAbandoned(server: Database, drop: (name: string) => Promise<void>) {
   const rows = await server.query<{ name: string }>(
     `SELECT d.datname AS name FROM pg_catalog.pg_database d
       WHERE d.datname LIKE '${PREFIX.replace(/_/g, '\\_')}%'
@@ -66,6 +67,6 @@ async function dropAbandoned(server: Database) {
   const now = Date.now() / 1000;
   for (const { name } of rows) {
     const created = Number(name.slice(PREFIX.length).split('_')[0]);
-    if (Number.isFinite(created) && now - created > STALE_AFTER_SECONDS) await dropDatabase(server, name);
+    if (Number.isFinite(created) && now - created > STALE_AFTER_SECONDS) await drop(name);
   }
 }

@@ -112,15 +112,10 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   // Sealed a second time only when rehearsed: a rehearsal needs the steps first.
   if (plan.steps.length === 0 || !options.rehearsal) return plan;
   phase('rehearsing the plan');
-  return sealPlan({ ...withoutChecksum(plan), rehearsal: await rehearse(options.rehearsal, plan, source) });
+  return sealPlan({ ...plan, rehearsal: await rehearse(options.rehearsal, plan, source) });
 }
 
 const NO_TARGET = 'no scratch database was available (plan against a server where the role may create databases, or pass --shadow-database-url)';
-
-function withoutChecksum(plan: Plan): Omit<Plan, 'checksum'> {
-  const { checksum: _old, ...rest } = plan;
-  return rest;
-}
 
 /**
  * An empty or comment-only file (a bad merge, a wrong -f) plans to drop
@@ -179,11 +174,7 @@ type SchemaRename = Extract<Change, { kind: 'rename-schema' }>;
 export async function planChanges(db: Database, base: Model, desired: Model, renames: SchemaRename[], options: DiffOptions): Promise<{ changes: Change[]; dependents: LiveDependent[] }> {
   const { changes: direct, from } = diffObjects(base, desired, options);
   const seeds = seedsOf(direct);
-  const read = () => readDependents(db, seeds);
-  const dependents = seeds.length === 0 ? [] : renames.length === 0 ? await read() : await inRolledBackTransaction(db, async () => {
-    for (const r of renames) await db.exec(renderChange(r, { serverVersion: 0 }).join(';\n'));
-    return read();
-  });
+  const dependents = seeds.length === 0 ? [] : await afterSchemaRenames(db, renames, () => readDependents(db, seeds));
   return { changes: [...renames, ...completeChanges(direct, from, desired, dependents, options)], dependents: inPlanNames(direct, dependents) };
 }
 
@@ -203,10 +194,16 @@ function schemaRenames(live: Model, desired: Model): SchemaRename[] {
     s.renamedFrom && names.has(s.renamedFrom) && !names.has(s.name) ? [{ kind: 'rename-schema', from: s.renamedFrom, to: s.name }] : []);
 }
 
-/** The scoped live schema as it would read once the renames ran (in a transaction that is rolled back). */
+/** The scoped live schema as it would read once the renames ran. */
 async function readAfterRenames(db: Database, renames: SchemaRename[], scope: Scope): Promise<Model> {
+  return afterSchemaRenames(db, renames, async () => restrictToScope((await introspect(db, { schemas: scope.schemas })).model, scope));
+}
+
+/** `read` run as the catalog will be once the schema renames ran (in a transaction that is rolled back), or as it is when there are none. */
+async function afterSchemaRenames<T>(db: Database, renames: readonly SchemaRename[], read: () => Promise<T>): Promise<T> {
+  if (renames.length === 0) return read();
   return inRolledBackTransaction(db, async () => {
     for (const r of renames) await db.exec(renderChange(r, { serverVersion: 0 }).join(';\n'));
-    return restrictToScope((await introspect(db, { schemas: scope.schemas })).model, scope);
+    return read();
   });
 }
