@@ -11,7 +11,7 @@ import { diffGrants } from './diff-grants.js';
 import { SchemaformError } from '../errors.js';
 import { findRoutine, findTable, withRowColumns } from '../model/row-columns.js';
 import { withDependentsRebuilt } from '../graph/cascade.js';
-import { modelDependents, type LiveDependent } from '../graph/facts.js';
+import { inPlanNames, modelDependents, type LiveDependent } from '../graph/facts.js';
 
 
 /**
@@ -21,7 +21,7 @@ import { modelDependents, type LiveDependent } from '../graph/facts.js';
  */
 export function diffModels(current: Model, to: Model, options: DiffOptions = {}): Change[] {
   const { changes, from } = diffObjects(current, to, options);
-  return completeChanges(changes, from, to, options.dependents ?? modelDependents(from), options);
+  return completeChanges(changes, from, to, inPlanNames(changes, options.dependents ?? modelDependents(from)), options);
 }
 
 /**
@@ -61,8 +61,8 @@ export function diffObjects(current: Model, to: Model, options: DiffOptions = {}
 
 /**
  * Add what the changes take along: dependents taken off and put back
- * around what they depend on (from the facts in `dependents`), then the
- * privileges every object ends with.
+ * around what they depend on (from the facts in `dependents`, in the
+ * plan's names: inPlanNames), then the privileges every object ends with.
  */
 export function completeChanges(direct: readonly Change[], from: Model, to: Model, dependents: readonly LiveDependent[], options: DiffOptions = {}): Change[] {
   const structural = withDependentsRebuilt(direct, from, to, dependents);

@@ -4,7 +4,7 @@ import { SchemaformError } from '../errors.js';
 import { findRoutine, findTable } from '../model/row-columns.js';
 import type { Model, View } from '../model/types.js';
 import { ids, type ObjectId } from './ids.js';
-import { referencedId, type LiveDependent } from './facts.js';
+import { dependentIds, droppedOrRewritten, referencedId, type LiveDependent } from './facts.js';
 
 /**
  * When a plan drops or rewrites something (a column retyped, a routine
@@ -16,29 +16,30 @@ import { referencedId, type LiveDependent } from './facts.js';
  *
  * A dependent that cannot come off and go back without losing data (a
  * column whose type is the rebuilt domain, a generated column) stops the
- * plan with the two objects named.
+ * plan with the two objects named. `dependents` speak the plan's names
+ * (inPlanNames).
  */
 export function withDependentsRebuilt(changes: readonly Change[], from: Model, to: Model, dependents: readonly LiveDependent[]): Change[] {
   if (dependents.length === 0) return [...changes];
   const byReferenced = new Map<ObjectId, LiveDependent[]>();
   const index = (key: ObjectId, d: LiveDependent) => byReferenced.set(key, [...(byReferenced.get(key) ?? []), d]);
-  for (const mapped of inPlanNames(changes, dependents)) {
-    index(referencedId(mapped.on), mapped);
+  for (const d of dependents) {
+    index(referencedId(d.on), d);
     // Dropping a whole table or view takes what depends on any of its columns.
-    if (mapped.on.kind === 'column') index(ids.relation(mapped.on.schema, mapped.on.table), mapped);
+    if (d.on.kind === 'column') index(ids.relation(d.on.schema, d.on.table), d);
   }
   const out = [...changes];
   const handled = new Set(out.flatMap(removedBy));
   const gone = new Gone(out);
   const rebuiltViews = new Set<string>();
-  const queue = [...gone.ids()];
+  const queue = droppedOrRewritten(changes);
   for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
     for (const d of byReferenced.get(id) ?? []) {
       const key = dependentKey(d);
       if (handled.has(key) || gone.covers(d)) continue;
       handled.add(key);
       if (d.kind === 'view') {
-        gone.relation(d.schema, d.name, []);
+        gone.add(d.schema, d.name);
         rebuiltViews.add(`${d.schema}\u0000${d.name}`);
       }
       for (const c of rebuild(d, from, to, out)) out.push(c);
@@ -51,23 +52,6 @@ export function withDependentsRebuilt(changes: readonly Change[], from: Model, t
 }
 
 const VIEW_PARTS = new Set<Change['kind']>(['create-index', 'drop-index', 'rename-index', 'set-index-comment', 'create-trigger', 'drop-trigger', 'alter-trigger']);
-
-/** The facts in the names the plan speaks (after its renames). */
-export function inPlanNames(changes: readonly Change[], dependents: readonly LiveDependent[]): LiveDependent[] {
-  const names = new Renames(changes);
-  return dependents.map((d) => names.forward(d));
-}
-
-/** The ids under which others depend on a dependent that is now coming off. */
-function dependentIds(d: LiveDependent): ObjectId[] {
-  switch (d.kind) {
-    case 'view': return [ids.relation(d.schema, d.name), ids.type(d.schema, d.name)];
-    case 'routine': return [ids.routine(d.schema, d.name)];
-    case 'index': return [ids.relation(d.schema, d.name)];
-    case 'column': return [ids.column(d.schema, d.table, d.column)];
-    default: return [];
-  }
-}
 
 function dependentKey(d: LiveDependent): string {
   switch (d.kind) {
@@ -102,67 +86,21 @@ function removedBy(c: Change): string[] {
 /** Tables and views the plan drops: everything on them goes with them. */
 class Gone {
   private readonly relations = new Set<string>();
-  private readonly seeds: ObjectId[] = [];
 
   constructor(changes: readonly Change[]) {
     for (const c of changes) {
-      if (c.kind === 'drop-table') this.relation(c.schema, c.table.name, c.table.columns.map((x) => x.name));
-      if (c.kind === 'drop-view') this.relation(c.schema, c.view.name, []);
-      if (c.kind === 'drop-column') this.seeds.push(ids.column(c.schema, c.table, c.column.name));
-      if (c.kind === 'alter-column' && c.aspects.some((a) => a === 'type' || a === 'collation' || a === 'generated')) this.seeds.push(ids.column(c.schema, c.table, c.to.name));
-      if (c.kind === 'drop-function') this.seeds.push(ids.routine(c.schema, c.routine.name));
-      if (c.kind === 'drop-index') this.seeds.push(ids.relation(c.schema, c.index.name));
-      if (c.kind === 'drop-sequence') this.seeds.push(ids.relation(c.schema, c.sequence.name));
-      if (c.kind === 'drop-constraint' && (c.constraint.type === 'primary-key' || c.constraint.type === 'unique')) this.seeds.push(ids.relation(c.schema, c.constraint.name));
-      if (c.kind === 'recreate-enum') this.seeds.push(ids.type(c.schema, c.from.name), ...c.columns.map((u) => ids.column(u.schema, u.table, u.column)));
-      if (c.kind === 'drop-enum') this.seeds.push(ids.type(c.schema, c.enum.name));
-      if (c.kind === 'drop-domain') this.seeds.push(ids.type(c.schema, c.domain.name));
-      if (c.kind === 'drop-composite') this.seeds.push(ids.type(c.schema, c.composite.name));
-      if (c.kind === 'drop-collation') this.seeds.push(ids.collation(c.schema, c.collation.name));
+      if (c.kind === 'drop-table') this.add(c.schema, c.table.name);
+      if (c.kind === 'drop-view') this.add(c.schema, c.view.name);
     }
   }
 
-  relation(schema: string, name: string, columns: string[]) {
+  add(schema: string, name: string) {
     this.relations.add(`${schema}\u0000${name}`);
-    this.seeds.push(ids.relation(schema, name), ids.type(schema, name), ...columns.map((c) => ids.column(schema, name, c)));
   }
-
-  ids(): ObjectId[] { return this.seeds; }
 
   /** Whether the dependent sits on a table or view that is dropped anyway. */
   covers(d: LiveDependent): boolean {
     return 'table' in d && this.relations.has(`${d.schema}\u0000${d.table}`);
-  }
-}
-
-/**
- * Facts name tables and columns as the catalog does now; the plan speaks of
- * them by the names its renames give them. (Schema renames are read after
- * the renames, in a transaction that is rolled back.)
- */
-class Renames {
-  private readonly tables = new Map<string, string>();
-  private readonly columns = new Map<string, string>();
-
-  constructor(changes: readonly Change[]) {
-    for (const c of changes) {
-      if (c.kind === 'rename-table') this.tables.set(`${c.schema}\u0000${c.from}`, c.to);
-      if (c.kind === 'rename-column') this.columns.set(`${c.schema}\u0000${c.table}\u0000${c.from}`, c.to);
-    }
-  }
-
-  private table = (s: string, t: string) => this.tables.get(`${s}\u0000${t}`) ?? t;
-  private column = (s: string, t: string, c: string) => this.columns.get(`${s}\u0000${t}\u0000${c}`) ?? c;
-
-  forward(d: LiveDependent): LiveDependent {
-    if (this.tables.size === 0 && this.columns.size === 0) return d;
-    const r = d.on;
-    const on = r.kind === 'column'
-      ? { ...r, table: this.table(r.schema, r.table), column: this.column(r.schema, this.table(r.schema, r.table), r.column) }
-      : { ...r, name: r.kind === 'relation' ? this.table(r.schema, r.name) : r.name };
-    if (!('table' in d)) return { ...d, on };
-    const table = this.table(d.schema, d.table);
-    return { ...d, table, ...((d.kind === 'default' || d.kind === 'column') && { column: this.column(d.schema, table, d.column) }), on } as LiveDependent;
   }
 }
 

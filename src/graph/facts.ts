@@ -53,24 +53,82 @@ export function referencedId(r: ReferencedObject): ObjectId {
  * Renames are not here: dependents follow a rename.
  */
 export function seedsOf(changes: readonly Change[]): DependencySeed[] {
-  return changes.flatMap(seedsOfChange).map(inLiveNames(changes));
+  const names = new Renames(changes);
+  return changes.flatMap(seedsOfChange).map((seed) => names.backward(seed));
 }
 
-/** The plan speaks of tables and columns by their names after its renames; the catalog still has the old ones. */
-function inLiveNames(changes: readonly Change[]): (seed: DependencySeed) => DependencySeed {
-  const tables = new Map<string, string>();
-  const columns = new Map<string, string>();
-  for (const c of changes) {
-    if (c.kind === 'rename-table') tables.set(`${c.schema}\u0000${c.to}`, c.from);
-    if (c.kind === 'rename-column') columns.set(`${c.schema}\u0000${c.table}\u0000${c.to}`, c.from);
+/** What the changes drop or rewrite, as the ids the plan gives them (the same list as seedsOf). */
+export function droppedOrRewritten(changes: readonly Change[]): ObjectId[] {
+  return changes.flatMap(seedsOfChange).map((seed) => (seed.kind === 'relation' && seed.column !== undefined ? ids.column(seed.schema, seed.name, seed.column) : referencedId(seed as ReferencedObject)));
+}
+
+/** The ids a live dependent goes by: in the steps that take it off or put it back, and as what others depend on. */
+export function dependentIds(d: LiveDependent): ObjectId[] {
+  switch (d.kind) {
+    case 'view': return [ids.relation(d.schema, d.name), ids.type(d.schema, d.name)];
+    case 'routine': return [ids.routine(d.schema, d.name)];
+    case 'default': return [ids.default(d.schema, d.table, d.column)];
+    case 'constraint': return [ids.constraint(d.schema, d.table, d.name)];
+    case 'index': return [ids.relation(d.schema, d.name)];
+    case 'trigger': return [ids.trigger(d.schema, d.table, d.name)];
+    case 'policy': return [ids.policy(d.schema, d.table, d.name)];
+    case 'column': return [ids.column(d.schema, d.table, d.column)];
+    case 'other': return [];
   }
-  if (tables.size === 0 && columns.size === 0) return (seed) => seed;
-  return (seed) => {
-    if (seed.kind !== 'relation' && seed.kind !== 'type') return seed;
-    const name = tables.get(`${seed.schema}\u0000${seed.name}`) ?? seed.name;
-    const column = seed.column === undefined ? undefined : columns.get(`${seed.schema}\u0000${seed.name}\u0000${seed.column}`) ?? seed.column;
+}
+
+/** The facts in the names the plan speaks (after its renames). */
+export function inPlanNames(changes: readonly Change[], dependents: readonly LiveDependent[]): LiveDependent[] {
+  const names = new Renames(changes);
+  return dependents.map((d) => names.forward(d));
+}
+
+/**
+ * The catalog names tables and columns as they are now; the plan speaks of
+ * them by the names its renames give them. (Schema renames are read after
+ * the renames, in a transaction that is rolled back.)
+ */
+class Renames {
+  private readonly tables = new Map<string, string>();
+  private readonly columns = new Map<string, string>();
+  private readonly oldTables = new Map<string, string>();
+  private readonly oldColumns = new Map<string, string>();
+
+  constructor(changes: readonly Change[]) {
+    for (const c of changes) {
+      if (c.kind === 'rename-table') {
+        this.tables.set(`${c.schema}\u0000${c.from}`, c.to);
+        this.oldTables.set(`${c.schema}\u0000${c.to}`, c.from);
+      }
+      if (c.kind === 'rename-column') {
+        this.columns.set(`${c.schema}\u0000${c.table}\u0000${c.from}`, c.to);
+        this.oldColumns.set(`${c.schema}\u0000${c.table}\u0000${c.to}`, c.from);
+      }
+    }
+  }
+
+  private get none() { return this.tables.size === 0 && this.columns.size === 0; }
+  private table = (s: string, t: string) => this.tables.get(`${s}\u0000${t}`) ?? t;
+  /** Column renames are keyed by the table's new name, as the plan's steps are. */
+  private column = (s: string, t: string, c: string) => this.columns.get(`${s}\u0000${t}\u0000${c}`) ?? c;
+
+  forward(d: LiveDependent): LiveDependent {
+    if (this.none) return d;
+    const r = d.on;
+    const on = r.kind === 'column'
+      ? { ...r, table: this.table(r.schema, r.table), column: this.column(r.schema, this.table(r.schema, r.table), r.column) }
+      : { ...r, name: r.kind === 'relation' ? this.table(r.schema, r.name) : r.name };
+    if (!('table' in d)) return { ...d, on };
+    const table = this.table(d.schema, d.table);
+    return { ...d, table, ...((d.kind === 'default' || d.kind === 'column') && { column: this.column(d.schema, table, d.column) }), on } as LiveDependent;
+  }
+
+  backward(seed: DependencySeed): DependencySeed {
+    if (this.none || (seed.kind !== 'relation' && seed.kind !== 'type')) return seed;
+    const name = this.oldTables.get(`${seed.schema}\u0000${seed.name}`) ?? seed.name;
+    const column = seed.column === undefined ? undefined : this.oldColumns.get(`${seed.schema}\u0000${seed.name}\u0000${seed.column}`) ?? seed.column;
     return { ...seed, name, ...(column !== undefined && { column }) };
-  };
+  }
 }
 
 function seedsOfChange(c: Change): DependencySeed[] {

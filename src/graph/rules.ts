@@ -2,7 +2,7 @@ import type { Change } from '../diff/changes.js';
 import type { Model } from '../model/types.js';
 import { findTable } from '../model/row-columns.js';
 import type { Effects } from './effects.js';
-import { referencedId, type LiveDependent } from './facts.js';
+import { dependentIds, referencedId, type LiveDependent } from './facts.js';
 import { ids, kindOf, type ObjectId } from './ids.js';
 import { References } from './object-references.js';
 
@@ -48,21 +48,6 @@ function* pairs(before: readonly number[] | undefined, after: readonly number[] 
   for (const b of before ?? []) for (const a of after ?? []) yield [b, a];
 }
 
-/** The ids a live dependent goes by in the steps that take it off or put it back. */
-function ownIds(d: LiveDependent): ObjectId[] {
-  switch (d.kind) {
-    case 'view': return [ids.relation(d.schema, d.name)];
-    case 'routine': return [ids.routine(d.schema, d.name)];
-    case 'default': return [ids.default(d.schema, d.table, d.column)];
-    case 'constraint': return [ids.constraint(d.schema, d.table, d.name)];
-    case 'index': return [ids.relation(d.schema, d.name)];
-    case 'trigger': return [ids.trigger(d.schema, d.table, d.name)];
-    case 'policy': return [ids.policy(d.schema, d.table, d.name)];
-    case 'column': return [ids.column(d.schema, d.table, d.column)];
-    case 'other': return [];
-  }
-}
-
 export const rules: EdgeRule[] = [
   {
     name: 'created-before-use',
@@ -86,7 +71,7 @@ export const rules: EdgeRule[] = [
         const on = [referencedId(d.on), ...(d.on.kind === 'column' ? [ids.relation(d.on.schema, d.on.table)] : [])];
         const holders = on.flatMap((id) => destroyers.get(id) ?? []);
         if (holders.length === 0) continue;
-        for (const id of ownIds(d)) {
+        for (const id of dependentIds(d)) {
           const touching = new Set([...(destroyers.get(id) ?? []), ...(creators.get(id) ?? [])]);
           for (const c of touching) {
             const e = effects[c]!;

@@ -3,9 +3,8 @@ import type { Database } from '../db/database.js';
 import type { Change } from '../diff/changes.js';
 import { SchemaformError } from '../errors.js';
 import { completeChanges, diffObjects, refuseRepartitioning, type DiffOptions } from '../diff/diff.js';
-import { seedsOf, type LiveDependent } from '../graph/facts.js';
+import { inPlanNames, seedsOf, type LiveDependent } from '../graph/facts.js';
 import { readDependents } from '../introspect/dependents.js';
-import { inPlanNames } from '../graph/cascade.js';
 import { withServerPrivileges } from '../model/grants.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
@@ -174,8 +173,8 @@ type SchemaRename = Extract<Change, { kind: 'rename-schema' }>;
 export async function planChanges(db: Database, base: Model, desired: Model, renames: SchemaRename[], options: DiffOptions): Promise<{ changes: Change[]; dependents: LiveDependent[] }> {
   const { changes: direct, from } = diffObjects(base, desired, options);
   const seeds = seedsOf(direct);
-  const dependents = seeds.length === 0 ? [] : await afterSchemaRenames(db, renames, () => readDependents(db, seeds));
-  return { changes: [...renames, ...completeChanges(direct, from, desired, dependents, options)], dependents: inPlanNames(direct, dependents) };
+  const dependents = seeds.length === 0 ? [] : inPlanNames(direct, await afterSchemaRenames(db, renames, () => readDependents(db, seeds)));
+  return { changes: [...renames, ...completeChanges(direct, from, desired, dependents, options)], dependents };
 }
 
 /**
