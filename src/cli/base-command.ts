@@ -83,7 +83,7 @@ export abstract class BaseCommand extends Command {
     // oclif reports usage mistakes with exit 2, which scripts here read as
     // "changes pending"; a mistake is an error: exit 1.
     if (error instanceof Errors.CLIError && error.oclif?.exit === 2) {
-      throw new Errors.CLIError(clean(error.message), { exit: 1 });
+      this.fail(clean(error.message));
     }
     if (isSchemaformError(error)) {
       const lines = [error.message, ...error.details.map((d) => `  ${d}`)];
@@ -92,29 +92,38 @@ export abstract class BaseCommand extends Command {
         this.logJson({ error: { name: error.name, message: clean(error.message), details: error.details.map(clean), hint: error.hint === undefined ? null : clean(error.hint) } });
         this.exit(1);
       }
-      throw new Errors.CLIError(clean(lines.join('\n')), { exit: 1 });
+      this.fail(clean(lines.join('\n')));
     }
     if (this.deadline?.hit) {
-      throw new Errors.CLIError(`stopped after ${this.deadline.limit}, the longest a command that only reads the database may take (SCHEMAFORM_COMMAND_TIMEOUT). Nothing was changed.\nhint: Look for sessions holding locks on the managed schemas (pg_locks), or raise SCHEMAFORM_COMMAND_TIMEOUT for a very large database.`, { exit: 1 });
+      this.fail(`stopped after ${this.deadline.limit}, the longest a command that only reads the database may take (SCHEMAFORM_COMMAND_TIMEOUT). Nothing was changed.\nhint: Look for sessions holding locks on the managed schemas (pg_locks), or raise SCHEMAFORM_COMMAND_TIMEOUT for a very large database.`);
     }
     const pgError = error as Error & { severity?: string; code?: string; detail?: string };
     if (pgError.code === LOCK_NOT_AVAILABLE || pgError.code === QUERY_CANCELED) {
       const blockers = this.connection ? await describeLockHolders(this.connection.db) : [];
       // The session's limits, or a planning transaction's own (see planning-transaction.ts): name only what is sure.
       const waited = pgError.code === LOCK_NOT_AVAILABLE ? `waited longer than ${SESSION_LOCK_TIMEOUT} for a lock` : 'ran past its statement timeout';
-      throw new Errors.CLIError(clean([
+      this.fail(clean([
         `a query ${waited} and was stopped (PostgreSQL said: ${pgError.message}). Nothing was changed.`,
         ...blockers.map((b) => `  blocked by ${b}`),
         'hint: Wait for the session holding the lock to finish (or end it), then run the command again.',
-      ].join('\n')), { exit: 1 });
+      ].join('\n')));
     }
     if (pgError.severity && pgError.code) {
       // The server refused something outside any plan step (permissions, a dropped connection...).
-      throw new Errors.CLIError(clean(`PostgreSQL said: ${pgError.message}${pgError.detail ? `\n  detail: ${pgError.detail}` : ''}\nNothing was changed.`), { exit: 1 });
+      this.fail(clean(`PostgreSQL said: ${pgError.message}${pgError.detail ? `\n  detail: ${pgError.detail}` : ''}\nNothing was changed.`));
     }
     error.message = clean(error.message);
     if (error.stack) error.stack = clean(error.stack);
     return super.catch(error);
+  }
+
+  /**
+   * An error for the person at the terminal, as its lines, unwrapped: a
+   * file:line:col or a URL stays whole in a CI log. Exit 1.
+   */
+  private fail(text: string): never {
+    process.stderr.write(`Error: ${text}\n`);
+    this.exit(1);
   }
 
   /** Print a result for --json and leave with a specific exit code. */

@@ -2,12 +2,11 @@ import { Flags } from '@oclif/core';
 import { join } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
 import { collectGarbage } from '../cli/memory.js';
-import { rehearsalTarget } from '../cli/connect.js';
+import { planningFlags, rehearsalOptions, SchemaSource } from '../cli/planning.js';
 import { formatPlanText } from '../plan/format-text.js';
 import { writePlanFile } from '../plan/plan-file.js';
 import { summarizePlan } from '../plan/summary.js';
-import { createPlan, type PlanContext } from '../workflow/plan.js';
-import { loadSchema } from '../yaml/load.js';
+import { createPlan } from '../workflow/plan.js';
 
 export default class Plan extends BaseCommand {
   static override summary = 'Compare the schema file with the database and write a plan';
@@ -19,41 +18,31 @@ export default class Plan extends BaseCommand {
   ];
   static override flags = {
     ...BaseCommand.databaseFlags,
-    file: Flags.string({ char: 'f', summary: 'Schema file, or a directory of .yaml files.', default: 'schema.yaml' }),
+    ...planningFlags,
     output: Flags.string({ char: 'o', summary: 'Plan file to write. Default: plans/<UTC timestamp>-<id>.plan.json' }),
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 0 when there is nothing to do, 2 when the plan has steps.' }),
     'allow-destructive': Flags.boolean({ summary: 'Record in the plan that its data-loss steps are intended.' }),
     'show-sql': Flags.boolean({ summary: 'Print every statement under its step.' }),
     strict: Flags.boolean({ summary: 'Fail when managed schemas hold objects schemaform does not manage (views, functions, ...).' }),
     rehearse: Flags.boolean({ summary: 'Run the steps in a scratch database before writing the plan (--no-rehearse skips it).', default: true, allowNo: true }),
-    'shadow-database-url': Flags.string({
-      summary: 'A server where schemaform may create and drop a scratch database to rehearse the plan. Default: the database server itself.',
-      helpValue: 'URL',
-    }),
   };
 
   async run() {
     const { flags } = await this.parse(Plan);
     const progress = await this.progress();
-    const load = async (context?: PlanContext) => {
-      progress.phase('loading the schema file');
-      const { model } = await loadSchema(flags.file, process.cwd(), { knownFragments: context?.knownFragments, onParsed: collectGarbage });
-      collectGarbage();
-      return model;
-    };
+    const source = new SchemaSource(flags.file, () => progress.phase('loading the schema file'));
     const db = await this.database(flags['database-url']).catch(async (e) => {
-      await load(); // a broken file is reported before an unreachable database
+      await source.load(); // a broken file is reported before an unreachable database
       throw e;
     });
     const onPhase = (p: string) => {
       collectGarbage();
       progress.phase(p);
     };
-    const shadow = flags['shadow-database-url'] ?? process.env.SHADOW_DATABASE_URL;
-    const live = this.databaseUrl;
-    const rehearsal = !flags.rehearse ? undefined : shadow ? await rehearsalTarget(shadow) : live ? await rehearsalTarget(live, db) : undefined;
-    const plan = await createPlan(db, load, { allowDestructive: flags['allow-destructive'], strict: flags.strict, onPhase, ...(rehearsal ? { rehearsal } : { noRehearsalReason: flags.rehearse ? 'the embedded database cannot create a scratch database (set DATABASE_URL, or pass --shadow-database-url)' : 'skipped (--no-rehearse)' }) })
-      .finally(() => rehearsal?.close?.());
+    const rehearsal = await rehearsalOptions(flags['shadow-database-url'], this.databaseUrl, db, flags.rehearse);
+    const plan = await createPlan(db, source.load, { allowDestructive: flags['allow-destructive'], strict: flags.strict, onPhase, ...rehearsal })
+      .catch((e: unknown) => source.explain(e))
+      .finally(() => rehearsal.rehearsal?.close?.());
     collectGarbage();
     const path = flags.output ?? join('plans', `${plan.id}.plan.json`);
     const empty = plan.steps.length === 0;

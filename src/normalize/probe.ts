@@ -1,5 +1,4 @@
 import type { Database } from '../db/database.js';
-import { append } from '../arrays.js';
 import { diffModels } from '../diff/diff.js';
 import { introspect, type ServerInfo } from '../introspect/introspect.js';
 import type { Column, Domain, Index, Model, Routine, Table, View } from '../model/types.js';
@@ -9,7 +8,7 @@ import { withRowColumns } from '../model/row-columns.js';
 import { createRoutine } from '../plan/routines.js';
 import { renderChange } from '../plan/render.js';
 import { columnDefinition, constraintDefinition, createPolicyStatements, createTriggerStatements, indexDefinition } from '../plan/sql-fragments.js';
-import { quoteIdent } from '../sql/quote.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { displayIdentifier } from './type-names.js';
 import { inRolledBackTransaction, withInertBody } from './planning-transaction.js';
 import type { Change } from '../diff/changes.js';
@@ -34,7 +33,7 @@ export async function normalizeDesired(
   const desiredTables = new Map<string, Table>();
   for (const s of desired.schemas) for (const t of s.tables) desiredTables.set(`${s.name}\u0000${t.name}`, t);
 
-  const probes: Array<{ schema: string; table: Table }> = [];
+  const probes: TableProbe[] = [];
   const columnProbes: ColumnProbe[] = [];
   const partitionProbes: PartitionProbe[] = [];
   for (const s of desired.schemas) {
@@ -49,8 +48,8 @@ export async function normalizeDesired(
         partitionProbes.push({ schema: s.name, table: t, parent });
       }
       const differs = spelledDifferently(t, current);
-      if (differs.beyondColumns) probes.push({ schema: s.name, table: t });
-      else for (const column of differs.columns) columnProbes.push({ schema: s.name, table: t, column });
+      if (differs.beyondColumns) probes.push({ schema: s.name, table: t, live: current });
+      else for (const column of differs.columns) columnProbes.push({ schema: s.name, table: t, live: current, column });
     }
   }
   const liveDomains = new Map<string, Domain>();
@@ -123,20 +122,24 @@ export async function normalizeDesired(
     const [probed, probedColumns, probedPartitions, probedDomains, probedViews, probedRoutines] = [
       built(tableSet), built(columnSet), built(partitionSet), built(domainSet), built(viewSet), built(routineSet),
     ];
-    // A batch fails whole if one column in it does not build: its tables
-    // are probed one by one, so the others still get their spelling.
-    const retried = columnSet.filter((p) => !probedColumns.includes(p)).flatMap((p) => p.original);
-    const retrySet = probeSet(uniqueTables(retried), 'schemaform_probe_retry', (probeName, { schema, table }) => probeScript(schema, probeName, withRowColumns(table, desired)), (p) => p.table);
-    const retryBuiltAt = await attemptAll(db, retrySet.map((p) => p.script));
-    append(probed, retrySet.filter((_, i) => retryBuiltAt[i]));
-    if (probed.length || probedColumns.length || probedPartitions.length || probedDomains.length || probedViews.length || probedRoutines.length) {
+    // A probe fails whole if one part of it does not build: the tables of
+    // a failed batch or probe are built again part by part, so the other
+    // parts still get their spelling.
+    const retried = [
+      ...uniqueTables(columnSet.filter((p) => !probedColumns.includes(p)).flatMap((p) => p.original)),
+      ...probes.filter((_, i) => !probed.includes(tableSet[i]!)),
+    ];
+    const retrySet = probeSet(retried, 'schemaform_probe_retry', (probeName, { schema, table, live }) => partScripts(schema, probeName, withRowColumns(table, desired), live), (p) => p.table);
+    await attemptAll(db, retrySet.flatMap((p) => p.script));
+    const tablesBuilt = [...probed, ...retrySet];
+    if (tablesBuilt.length || probedColumns.length || probedPartitions.length || probedDomains.length || probedViews.length || probedRoutines.length) {
       // The session's temporary schema exists once it holds something.
       const [{ name: tempSchema }] = (await db.query<{ name: string }>(
         'SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE oid = pg_catalog.pg_my_temp_schema()',
       )) as [{ name: string }];
       const { model } = await introspect(db, { schemas: [tempSchema] }, server);
       const byName = new Map((model.schemas[0]?.tables ?? []).map((t) => [t.name, t]));
-      for (const { probeName, original } of probed) {
+      for (const { probeName, original } of tablesBuilt) {
         const result = byName.get(probeName);
         if (result) normalized.set(original, adoptSpelling(original, result));
       }
@@ -268,7 +271,7 @@ async function attemptAll(db: Database, scripts: string[]): Promise<boolean[]> {
   return ok;
 }
 
-interface Probe<O> { probeName: string; original: O; script: string }
+interface Probe<O, S = string> { probeName: string; original: O; script: S }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -287,16 +290,19 @@ function renamedInBody(routine: Routine, to: string): string {
  * does not build (e.g. it needs an enum value this very plan adds) keeps its
  * text: apply will tell.
  */
-function probeSet<T extends { schema: string }, O>(
-  items: T[], prefix: string, script: (probeName: string, item: T) => string, original: (item: T) => O,
-): Array<Probe<O>> {
+function probeSet<T extends { schema: string }, O, S = string>(
+  items: T[], prefix: string, script: (probeName: string, item: T) => S, original: (item: T) => O,
+): Array<Probe<O, S>> {
   return items.map((item, i) => {
     const probeName = `${prefix}_${i}`;
     return { probeName, original: original(item), script: script(probeName, item) };
   });
 }
 
-interface ColumnProbe { schema: string; table: Table; column: Column }
+/** A desired table whose spelling differs from the live one's. */
+interface TableProbe { schema: string; table: Table; live: Table }
+
+interface ColumnProbe extends TableProbe { column: Column }
 
 /** A partition key to spell (no parent), or a partition bound (with the parent whose key it is for). */
 interface PartitionProbe { schema: string; table: Table; parent?: Table }
@@ -350,9 +356,9 @@ function columnProbeSet(columns: ColumnProbe[]): Array<Probe<ColumnProbe[]>> {
   });
 }
 
-function uniqueTables(columns: ColumnProbe[]): Array<{ schema: string; table: Table }> {
-  const seen = new Map<Table, { schema: string; table: Table }>();
-  for (const { schema, table } of columns) if (!seen.has(table)) seen.set(table, { schema, table });
+function uniqueTables(columns: ColumnProbe[]): TableProbe[] {
+  const seen = new Map<Table, TableProbe>();
+  for (const { schema, table, live } of columns) if (!seen.has(table)) seen.set(table, { schema, table, live });
   return [...seen.values()];
 }
 
@@ -369,8 +375,45 @@ function searchPath(schema: string): string {
 }
 
 function probeScript(schema: string, probeName: string, table: Table): string {
+  const { columns, constraints, statements } = probeParts(probeName, table);
+  return [
+    searchPath(schema),
+    `CREATE TEMP TABLE ${quoteIdent(probeName)} (${[...columns, ...constraints].join(', ')}) ON COMMIT DROP`,
+    ...statements,
+  ].join(';\n');
+}
+
+/**
+ * The same probe one part at a time, each its own attempt: a part that does
+ * not build (a misspelled type, a default naming a column) leaves the
+ * others to be spelled, so one bad column does not make the table's
+ * unchanged checks and defaults read as changed.
+ */
+function partScripts(schema: string, probeName: string, table: Table, live: Table): string[] {
+  const { columns, constraints, statements } = probeParts(probeName, table);
+  const on = `ALTER TABLE pg_temp.${quoteIdent(probeName)}`;
+  const liveColumns = new Map(live.columns.map((c) => [c.name, c]));
+  return [
+    `CREATE TEMP TABLE ${quoteIdent(probeName)} () ON COMMIT DROP`,
+    ...table.columns.flatMap((c, i) => {
+      const now = liveColumns.get(c.renamedFrom ?? c.name) ?? liveColumns.get(c.name);
+      // A column that does not build stands in with its live type, so that the checks and
+      // indexes over it are still spelled; its comment marks it as no spelling to adopt.
+      return [`${on} ADD COLUMN ${columns[i]}`, ...(now ? [[
+        `${on} ADD COLUMN ${quoteIdent(c.name)} ${now.type}`,
+        `COMMENT ON COLUMN pg_temp.${quoteIdent(probeName)}.${quoteIdent(c.name)} IS ${quoteLiteral(STAND_IN)}`,
+      ].join(';\n')] : [])];
+    }),
+    ...constraints.map((c) => `${on} ADD ${c}`),
+    ...statements,
+  ].map((script) => `${searchPath(schema)};\n${script}`);
+}
+
+const STAND_IN = 'schemaform: a stand-in for a column that did not build';
+
+function probeParts(probeName: string, table: Table): { columns: string[]; constraints: string[]; statements: string[] } {
   const columns = table.columns.map((c: Column) => columnDefinition({ ...c, identity: undefined, notNull: false, comment: undefined }));
-  const checks = [
+  const constraints = [
     ...table.checks.map((c) => constraintDefinition({ type: 'check', ...c })),
     ...table.exclusions.map((x) => constraintDefinition({ type: 'exclusion', ...x })),
   ];
@@ -378,13 +421,8 @@ function probeScript(schema: string, probeName: string, table: Table): string {
   // Only WHEN conditions need PostgreSQL's spelling; the rest of a trigger is compared as data.
   const triggers = table.triggers.filter((t) => t.when !== undefined)
     .flatMap((t) => createTriggerStatements('pg_temp', probeName, { ...t, constraint: false, enabled: 'origin', comment: undefined }));
-  return [
-    searchPath(schema),
-    `CREATE TEMP TABLE ${quoteIdent(probeName)} (${[...columns, ...checks].join(', ')}) ON COMMIT DROP`,
-    ...indexes,
-    ...triggers,
-    ...table.policies.flatMap((p) => createPolicyStatements('pg_temp', probeName, { ...p, roles: ['public'], comment: undefined })),
-  ].join(';\n');
+  const policies = table.policies.flatMap((p) => createPolicyStatements('pg_temp', probeName, { ...p, roles: ['public'], comment: undefined }));
+  return { columns, constraints, statements: [...indexes, ...triggers, ...policies] };
 }
 
 function adoptSpelling(original: Table, probe: Table): Table {
@@ -396,7 +434,7 @@ function adoptSpelling(original: Table, probe: Table): Table {
     ...original,
     columns: original.columns.map((c) => {
       const p = probeColumns.get(c.name);
-      return p ? adoptColumnSpelling(c, p) : c;
+      return p && p.comment !== STAND_IN ? adoptColumnSpelling(c, p) : c;
     }),
     checks: original.checks.map((c) => ({ ...c, expression: probeChecks.get(c.name)?.expression ?? c.expression })),
     policies: original.policies.map((p) => {

@@ -39,6 +39,12 @@ export interface BuildPlanInput {
  * The SQL parser must be loaded (loadParser) when there are changes: the
  * dependency graph reads the texts that may name what the plan creates.
  */
+/** Where a step's unqualified names resolve: its object's schema, then public. */
+export function searchPathOf(change: Change): string[] {
+  const schema = objectOf(change).schema ?? ('schema' in change && typeof change.schema === 'string' ? change.schema : change.kind === 'rename-schema' ? change.to : undefined);
+  return schema && schema !== 'public' ? [schema, 'public'] : ['public'];
+}
+
 export function buildPlan(input: BuildPlanInput): Plan {
   const ordered = orderChanges(input.changes, { live: input.source.model, describe: describeChange, dependents: input.dependents ?? modelDependents(input.source.model), ...(input.orderRules && { rules: input.orderRules }) });
   const newTables = new Set(ordered.flatMap((c) => (c.kind === 'create-table' ? [`${c.schema}.${c.table.name}`] : [])));
@@ -47,7 +53,6 @@ export function buildPlan(input: BuildPlanInput): Plan {
   const backupPrefix = `backup_${input.id.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`;
   const steps: PlanStep[] = ordered.map((change, i) => {
     const object = objectOf(change);
-    const schema = object.schema ?? ('schema' in change && typeof change.schema === 'string' ? change.schema : change.kind === 'rename-schema' ? change.to : undefined);
     const backup = backupFor(change, `${backupPrefix}_${i + 1}`);
     return {
       index: i + 1,
@@ -57,7 +62,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
       change,
       sql: renderChange(change, { serverVersion: input.target.serverVersion }),
       transactional: true,
-      searchPath: schema && schema !== 'public' ? [schema, 'public'] : ['public'],
+      searchPath: searchPathOf(change),
       hazards: [...hazardsOf(change, ctx), ...(input.extraHazards?.get(change) ?? [])],
       ...(backup && { backup }),
     };

@@ -1,6 +1,7 @@
 import type { ObjectRef } from '../diff/changes.js';
 import { effectsOf } from '../graph/effects.js';
-import { ids, type ObjectId } from '../graph/ids.js';
+import { bareName, ids, kindOf, type ObjectId } from '../graph/ids.js';
+import { hasStandardBody } from '../model/routine-body.js';
 import { References } from '../graph/object-references.js';
 import { restrictModel } from '../model/objects.js';
 import type { Model, Schema } from '../model/types.js';
@@ -22,6 +23,7 @@ export function rehearsalModel(live: Model, steps: readonly PlanStep[]): { model
     const e = effectsOf(s.change, refs);
     for (const id of [...e.creates, ...e.destroys, ...e.needs, ...e.releases]) queue.push(id);
   }
+  for (const id of readersOf(live, queue)) queue.push(id);
   const kept = new Map<string, ObjectRef>();
   const seen = new Set<ObjectId>();
   for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
@@ -42,6 +44,23 @@ export function rehearsalModel(live: Model, steps: readonly PlanStep[]): { model
   const inside = (fk: { references: { schema: string; table: string } }) => tables.has(`${fk.references.schema}\u0000${fk.references.table}`);
   // A schema's default privileges would change what the setup creates; the rehearsal is about structure.
   return { objects, model: { ...model, schemas: model.schemas.map((s) => ({ ...s, defaultPrivileges: [], tables: s.tables.map((t) => ({ ...t, foreignKeys: t.foreignKeys.filter(inside) })) })) } };
+}
+
+/**
+ * Live views and SQL-standard routines that read a relation the steps act
+ * on. Nothing in the plan changes them, but what it does to the relation
+ * (a column renamed, say) can leave the file's text of them invalid: they
+ * are rebuilt too, so the comparison after the steps sees them.
+ */
+function readersOf(live: Model, touched: readonly ObjectId[]): ObjectId[] {
+  const relations = new Set(touched.filter((id) => kindOf(id) === 'relation'));
+  if (relations.size === 0) return [];
+  const refs = new References(new Set([...relations].map(bareName)));
+  const reads = (needs: ObjectId[]) => needs.some((id) => relations.has(id));
+  return live.schemas.flatMap((s) => [
+    ...s.views.filter((v) => reads(refs.view(s.name, v))).map((v) => ids.relation(s.name, v.name)),
+    ...s.functions.filter((f) => hasStandardBody(f) && reads(refs.routine(s.name, f))).map((f) => ids.routine(s.name, f.name)),
+  ]);
 }
 
 type Entry =

@@ -1,20 +1,23 @@
 import type { Change } from '../diff/changes.js';
+import { append } from '../arrays.js';
 import type { Database } from '../db/database.js';
 import { diffModels } from '../diff/diff.js';
 import { SchemaformError } from '../errors.js';
-import { orderChanges } from '../graph/graph.js';
+import { dependencyGraph, orderChanges } from '../graph/graph.js';
+import type { LiveDependent } from '../graph/facts.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import { normalizeDesired } from '../normalize/probe.js';
 import { restrictModel } from '../model/objects.js';
 import type { Model } from '../model/types.js';
 import { withInertBody } from '../normalize/planning-transaction.js';
-import { describeChange } from '../plan/build.js';
+import { describeChange, searchPathOf } from '../plan/build.js';
 import { renderChange, type RenderContext } from '../plan/render.js';
 import type { Plan, PlanStep, Rehearsal } from '../plan/types.js';
 import { objectOf, type ObjectRef } from '../diff/changes.js';
-import { quoteIdent } from '../sql/quote.js';
 import { rehearsalModel } from './closure.js';
 import { withScratchDatabase, type RehearsalTarget } from './scratch.js';
+import { runSteps, type Refusal, type RehearsedStep } from './run-steps.js';
+import { RefusedSqlError, type SqlRefusal } from './refusals.js';
 
 /**
  * Run a plan before anyone applies it: in a scratch database, rebuild the
@@ -28,7 +31,16 @@ import { withScratchDatabase, type RehearsalTarget } from './scratch.js';
  * tables are empty: defaults, checks and conversions meet no row); their
  * signatures, and everything that uses them, are rehearsed.
  */
-export async function rehearse(target: RehearsalTarget, plan: Plan, live: Model): Promise<Rehearsal> {
+export interface RehearsalInput {
+  /** The live schema the plan was made from. */
+  live: Model;
+  /** The file's model as written, before planning spelled it the way the live database does: a replan starts from it. */
+  file: Model;
+  /** What in the live database depends on what the plan drops or rewrites (for the order the steps need). */
+  dependents?: readonly LiveDependent[];
+}
+
+export async function rehearse(target: RehearsalTarget, plan: Plan, { live, file, dependents = [] }: RehearsalInput): Promise<Rehearsal> {
   const lap = profiler();
   const { model: base, objects } = rehearsalModel(live, plan.steps);
   lap('closure');
@@ -52,10 +64,15 @@ export async function rehearse(target: RehearsalTarget, plan: Plan, live: Model)
       await db.exec('ROLLBACK').catch(() => undefined);
       return `the live objects the plan touches could not be rebuilt there (${(e as Error).message})`;
     }
-    await runSteps(db, plan.steps, ctx);
+    const { refusals, held } = await rehearseSteps(db, plan, live, dependents, ctx);
     lap('steps ran');
-    await converged(db, plan, [...plan.steps.map((s) => objectOf(s.change)), ...objects]);
+    // What a refused step would have made is not there to compare; the rest still is.
+    const missing = new Set(held.map((step) => objectKey(step.object)));
+    const refs = [...plan.steps.map((s) => s.object), ...objects].filter((ref) => !missing.has(objectKey(ref)));
+    const blocked = held.length - refusals.length;
+    append(refusals, await converged(db, plan, file, refs, ctx, refusals.length > 0));
     lap('compared');
+    if (refusals.length) throw new RefusedSqlError(refusals, blocked);
     return undefined;
   });
   if (!outcome.ok) return { rehearsed: false, reason: outcome.reason };
@@ -73,46 +90,78 @@ function profiler(): (phase: string) => void {
   };
 }
 
-/** The steps in order, as apply runs them, in one transaction kept at the end (the database is thrown away). */
-async function runSteps(db: Database, steps: readonly PlanStep[], ctx: RenderContext) {
+/**
+ * The steps in order, as apply runs them, in one transaction (the database
+ * is thrown away): what PostgreSQL refused, and the steps that did not run
+ * (refused, or needing one that was). A misordered step stops it.
+ */
+async function rehearseSteps(db: Database, plan: Plan, live: Model, dependents: readonly LiveDependent[], ctx: RenderContext): Promise<{ refusals: SqlRefusal[]; held: PlanStep[] }> {
+  const graph = dependencyGraph(plan.steps.map((s) => s.change), { live, dependents });
+  // The graph's vertices are the plan's steps, in its order (their known cycles are broken already).
+  const needs = plan.steps.map(() => [] as number[]);
+  if (graph.steps.length === plan.steps.length) for (const e of graph.edges) needs[e.after]!.push(e.before);
+  const steps = plan.steps.map((step, i): RehearsedStep => ({ statements: statementsOf(step, ctx), searchPath: step.searchPath, needs: needs[i]! }));
   await db.exec('BEGIN');
   try {
-    for (const step of steps) {
-      if (step.change.kind === 'grant-privileges' || step.change.kind === 'revoke-privileges') continue;
-      const rehearsed = inert(step.change);
-      const statements = rehearsed === step.change ? step.sql : renderChange(rehearsed, ctx);
-      await db.exec(`SET LOCAL search_path TO ${step.searchPath.map(quoteIdent).join(', ')}`);
-      for (const statement of statements) {
-        try {
-          await db.run(statement);
-        } catch (e) {
-          throw new SchemaformError(`rehearsal: step ${step.index} (${step.description}) failed in a scratch database: ${(e as Error).message}; no plan was written`, {
-            details: [statement.length > 400 ? `${statement.slice(0, 400)}…` : statement],
-            hint: 'The plan would fail the same way at apply. Check the file around that object; if the file is right, this is a schemaform bug in ordering: please report it with the plan output.',
-          });
-        }
-      }
+    const outcome = await runSteps(db, steps);
+    const refusal = (r: Refusal): SqlRefusal => {
+      const step = plan.steps[r.step]!;
+      return { object: step.object, step: { index: step.index, description: step.description }, statement: r.statement, message: r.message, ...(r.position !== undefined && { position: r.position }) };
+    };
+    const first = outcome.misordered[0];
+    if (first) {
+      const { step, statement, message } = refusal(first);
+      throw new SchemaformError(`rehearsal: step ${step!.index} (${step!.description}) failed in a scratch database: ${message}; no plan was written`, {
+        details: [statement.length > 400 ? `${statement.slice(0, 400)}…` : statement, 'it runs once the steps after it have run: the plan\'s order is wrong'],
+        hint: 'This is a schemaform bug in ordering: please report it with the plan output.',
+      });
     }
     await db.exec('COMMIT');
+    return { refusals: outcome.refused.map(refusal), held: [...outcome.refused.map((r) => plan.steps[r.step]!), ...outcome.blocked.map((i) => plan.steps[i]!)] };
   } catch (e) {
     await db.exec('ROLLBACK').catch(() => undefined);
     throw e;
   }
 }
 
-/** Refuses the plan unless a replan against the scratch database, after the steps, is empty for these objects. */
-async function converged(db: Database, plan: Plan, refs: ObjectRef[]): Promise<void> {
+/** What the rehearsal runs for a step: no privileges (see comparable), routines inert. */
+function statementsOf(step: PlanStep, ctx: RenderContext): readonly string[] {
+  if (step.change.kind === 'grant-privileges' || step.change.kind === 'revoke-privileges') return [];
+  const rehearsed = inert(step.change);
+  return rehearsed === step.change ? step.sql : renderChange(rehearsed, ctx);
+}
+
+/**
+ * What a replan against the scratch database, after the steps, would still
+ * do for these objects: nothing, or the plan is refused. What is left is
+ * tried there; SQL of the file that PostgreSQL refuses once the steps ran
+ * (a view naming a column the plan renames) is the file's problem, and
+ * returned. Anything else left is a schemaform bug, unless steps were
+ * refused (what is left may then follow from them).
+ */
+async function converged(db: Database, plan: Plan, file: Model, refs: ObjectRef[], ctx: RenderContext, stepsRefused: boolean): Promise<SqlRefusal[]> {
   const server = await serverInfo(db);
   const after = comparable(restrictModel((await introspect(db, { schemas: plan.scope.schemas }, server)).model, refs));
-  // What a plan against the scratch database would now find to do: spelled by it, as a replan is.
-  const wanted = await normalizeDesired(db, comparable(restrictModel(plan.desired.model, refs)), after, server);
+  // What a plan against the scratch database would now find to do: from the file, spelled by it, as a replan is.
+  const wanted = await normalizeDesired(db, comparable(restrictModel(file, refs)), after, server);
   const left = diffModels(after, wanted, {});
-  if (left.length === 0) return;
+  if (left.length === 0) return [];
+  const ordered = orderChanges(left, { live: after });
+  await db.exec('BEGIN');
+  try {
+    const outcome = await runSteps(db, ordered.map((c) => ({ statements: renderChange(inert(c), ctx), searchPath: searchPathOf(c), needs: [] })));
+    const refusals = outcome.refused.map(({ step, statement, message, position }): SqlRefusal => ({ object: objectOf(ordered[step]!), statement, message, ...(position !== undefined && { position }) }));
+    if (refusals.length || stepsRefused) return refusals;
+  } finally {
+    await db.exec('ROLLBACK');
+  }
   throw new SchemaformError(`rehearsal: after the plan's steps ran in a scratch database, ${left.length} difference(s) from the file remain; no plan was written`, {
     details: left.slice(0, 20).map((c) => `still to do: ${describeChange(c)}`),
     hint: 'A plan that does not reach the file would leave the next plan non-empty. This is a schemaform bug: please report it with the file.',
   });
 }
+
+const objectKey = (ref: ObjectRef) => `${ref.type}\u0000${ref.schema ?? ''}\u0000${ref.name}`;
 
 /**
  * What a rehearsal can judge: structure, not privileges (the scratch

@@ -37,6 +37,11 @@ export function collectSqlFragments(doc: RawDocument): ShapeRequests {
   return requests;
 }
 
+/** Every SQL text of the document with where it is, for pointing at the one PostgreSQL refused. */
+export function sqlFragmentsAt(doc: RawDocument): Array<{ path: Array<string | number>; text: string }> {
+  return walkSqlFragments(doc, () => '').map(({ path, text }) => ({ path, text }));
+}
+
 /** Whether any of these texts, less those known to be of their shape, is not of its shape. */
 export async function anyNotOfShape(requests: ShapeRequests, known?: ShapeRequests): Promise<boolean> {
   return (await checkShapes(without(requests, known))).any;
@@ -48,7 +53,7 @@ function without(requests: ShapeRequests, known: ShapeRequests | undefined): Sha
 }
 
 /** Each SQL text of the document with its shape, to `judge`; its verdicts, with where they are. */
-function walkSqlFragments(doc: RawDocument, judge: Judge): ModelProblem[] {
+function walkSqlFragments(doc: RawDocument, judge: Judge): Array<ModelProblem & { text: string }> {
   const walk = new Walk(judge);
   for (const name in doc.schemas ?? {}) {
     const schema = doc.schemas![name];
@@ -105,14 +110,14 @@ export function knownFragments(model: Model): ShapeRequests {
  */
 class Walk {
   readonly path: Path = [];
-  readonly problems: ModelProblem[] = [];
+  readonly problems: Array<ModelProblem & { text: string }> = [];
   constructor(private readonly judge: Judge) {}
 
   /** `label` names the field in the message; by default its key. */
   check(shape: SqlShape, text: string | number | boolean | undefined, key: string | number, label: string = String(key)) {
     if (text === undefined) return;
     const problem = this.judge(shape, String(text));
-    if (problem) this.problems.push({ path: [...this.path, key], message: `${label}: ${problem}` });
+    if (problem !== undefined) this.problems.push({ path: [...this.path, key], message: `${label}: ${problem}`, text: String(text) });
   }
 
   leave(n: number) {

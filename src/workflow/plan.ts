@@ -111,7 +111,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   // Sealed a second time only when rehearsed: a rehearsal needs the steps first.
   if (plan.steps.length === 0 || !options.rehearsal) return plan;
   phase('rehearsing the plan');
-  return sealPlan({ ...plan, rehearsal: await rehearse(options.rehearsal, plan, source) });
+  return sealPlan({ ...plan, rehearsal: await rehearse(options.rehearsal, plan, { live: source, file: desired, dependents }) });
 }
 
 const NO_TARGET = 'no scratch database was available (plan against a server where the role may create databases, or pass --shadow-database-url)';

@@ -100,7 +100,7 @@ async function loadPrecisely(files: string[], texts: string[], cwd: string, opti
  * Several files may each declare part of the schema. A table, enum or
  * sequence may be declared only once across them.
  */
-function mergeDocuments(documents: Array<{ source?: SourceFile; doc: RawDocument }>) {
+export function mergeDocuments(documents: Array<{ source?: SourceFile; doc: RawDocument }>) {
   const merged: RawDocument = { extensions: [], schemas: {} };
   const owners = new Map<string, SourceFile | undefined>();
   const conflicts: SourceProblem[] = [];

@@ -10,6 +10,7 @@ export class SourceFile {
     readonly file: string,
     readonly document: Document.Parsed,
     private readonly lines: LineCounter,
+    private readonly text: string,
   ) {}
 
   static parse(file: string, text: string): SourceFile {
@@ -24,7 +25,7 @@ export class SourceFile {
         'Fix the YAML syntax; the position is where the parser gave up.',
       );
     }
-    return new SourceFile(file, document, lines);
+    return new SourceFile(file, document, lines, text);
   }
 
   toJS(): unknown {
@@ -36,6 +37,44 @@ export class SourceFile {
    * rather than its value, which is what "unknown key" errors should show.
    */
   locate(path: Path, key = false): SourceLocation {
+    return this.position(this.find(path, key));
+  }
+
+  /**
+   * Where character `offset` of the text at `path` (a string value) is: the
+   * line holding it is found in the value's source, which holds the text's
+   * lines verbatim unless the value is quoted with escapes (then the value's
+   * start).
+   */
+  locateWithin(path: Path, text: string, offset: number): SourceLocation {
+    const start = this.find(path, false);
+    const node = this.nodeAt(path);
+    const range = (node as Node | undefined)?.range;
+    if (!range) return this.position(start);
+    const source = this.text.slice(range[0], range[1]);
+    const head = text.slice(0, offset).split('\n').pop()!;
+    const line = head + text.slice(offset).split('\n')[0]!;
+    const at = source.indexOf(line);
+    return at === -1 || source.indexOf(line, at + 1) !== -1 ? this.position(start) : this.position(range[0] + at + head.length);
+  }
+
+  private position(offset: number): SourceLocation {
+    const pos = this.lines.linePos(offset);
+    return { file: this.file, line: pos.line, column: pos.col };
+  }
+
+  private nodeAt(path: Path): unknown {
+    let node: unknown = this.document.contents;
+    for (const segment of path) {
+      if (isMap(node)) node = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment))?.value;
+      else if (isSeq(node) && typeof segment === 'number') node = node.items[segment];
+      else return undefined;
+    }
+    return node;
+  }
+
+  /** The source offset `path` points at (its key's, with `key` set). */
+  private find(path: Path, key: boolean): number {
     let node: unknown = this.document.contents;
     let best: number | undefined = rangeStart(node);
     for (let i = 0; i < path.length; i++) {
@@ -58,8 +97,7 @@ export class SourceFile {
         break;
       }
     }
-    const pos = this.lines.linePos(best ?? 0);
-    return { file: this.file, line: pos.line, column: pos.col };
+    return best ?? 0;
   }
 }
 

@@ -42,3 +42,8 @@ export async function sql<T = Record<string, unknown>>(url: string, text: string
     await c.end();
   }
 }
+
+/** The rehearsal's scratch databases on the server of `url`: none may be left behind. */
+export async function scratchDatabases(url: string): Promise<string[]> {
+  return (await sql<{ name: string }>(url, "SELECT datname AS name FROM pg_database WHERE datname LIKE 'schemaform\\_rehearsal\\_%'")).map((r) => r.name);
+}

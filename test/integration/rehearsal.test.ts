@@ -5,6 +5,7 @@ import { loadSchema } from '../../src/yaml/load.js';
 import { createPlan } from '../../src/workflow/plan.js';
 import { applyPlan } from '../../src/apply/apply.js';
 import { withDatabase, writeTempYaml } from '../harness/workflow.js';
+import { scratchDatabases } from '../harness/databases.js';
 
 const file = `
 schemas:
@@ -21,9 +22,6 @@ schemas:
           n: { type: int, default: a.loud() }
 `;
 
-const scratchDatabases = async (db: { query<T>(q: string): Promise<T[]> }) =>
-  (await db.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE datname LIKE 'schemaform\\_rehearsal\\_%'")).map((r) => r.name);
-
 describe('rehearsal', () => {
   it('runs the steps in a scratch database, runs no routine body, records it, and leaves no database behind', async () => {
     await withDatabase(async ({ db, url }) => {
@@ -32,7 +30,7 @@ describe('rehearsal', () => {
       const { model } = await loadSchema(writeTempYaml(file));
       const plan = await createPlan(db, model, { rehearsal: await rehearsalTarget(url, db) });
       assert.deepEqual(plan.rehearsal, { rehearsed: true, where: 'this server' });
-      assert.deepEqual(await scratchDatabases(db), []);
+      assert.deepEqual(await scratchDatabases(url), []);
       await applyPlan(db, plan);
     });
   });
@@ -46,7 +44,7 @@ describe('rehearsal', () => {
         assert.match(e.message, /^rehearsal: step \d+ \(create function a\.named\(n text\)\) failed in a scratch database: .* does not exist; no plan was written$/);
         return true;
       });
-      assert.deepEqual(await scratchDatabases(db), []);
+      assert.deepEqual(await scratchDatabases(url), []);
       assert.deepEqual(await db.query("SELECT nspname FROM pg_namespace WHERE nspname IN ('a', 'b')"), [], 'nothing was created in the live database');
     });
   });

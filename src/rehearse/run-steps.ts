@@ -1,0 +1,92 @@
+import type { Database } from '../db/database.js';
+import { quoteIdent } from '../sql/quote.js';
+
+/** A step as the rehearsal runs it: its statements, where names resolve, and which steps it needs run first. */
+export interface RehearsedStep {
+  statements: readonly string[];
+  searchPath: readonly string[];
+  /** Indexes (into the same list) of the steps this one depends on, from the dependency graph. */
+  needs: readonly number[];
+}
+
+/** A statement PostgreSQL refused, with what it said. */
+export interface Refusal {
+  step: number;
+  statement: string;
+  message: string;
+  /** 1-based character in `statement` where PostgreSQL found the problem, when it says. */
+  position?: number;
+}
+
+export interface StepsOutcome {
+  /** Steps PostgreSQL refuses even once everything else has run: the file's SQL, as this server reads it. */
+  refused: Refusal[];
+  /** Steps that failed where the plan put them and ran once the others had: the order is wrong. */
+  misordered: Refusal[];
+  /** Steps not run because a step they need never ran. */
+  blocked: number[];
+}
+
+/**
+ * Run the steps in order, each in a savepoint, inside one transaction the
+ * caller ends. A step that fails does not stop the others: what needs it
+ * is held back, everything else runs, so one rehearsal reports every
+ * problem at once. The failed and held-back steps are tried once more at
+ * the end. One that then runs was misordered (a schemaform bug); one that
+ * fails again is refused by PostgreSQL wherever it runs.
+ */
+export async function runSteps(db: Database, steps: readonly RehearsedStep[]): Promise<StepsOutcome> {
+  const ran = new Set<number>();
+  const failed = new Map<number, Refusal>();
+  const refused: Refusal[] = [];
+  const misordered: Refusal[] = [];
+  // Failed or held back, in the plan's order.
+  const pending: number[] = [];
+  const held = new Set<number>();
+  const holdBack = (i: number, refusal?: Refusal) => {
+    if (refusal) failed.set(i, refusal);
+    pending.push(i);
+    held.add(i);
+  };
+  for (let i = 0; i < steps.length; i++) {
+    if (steps[i]!.needs.some((n) => held.has(n))) { holdBack(i); continue; }
+    const refusal = await attempt(db, steps[i]!, i);
+    if (refusal) holdBack(i, refusal);
+    else ran.add(i);
+  }
+  const blocked: number[] = [];
+  for (const i of pending) {
+    if (steps[i]!.needs.some((n) => n !== i && !ran.has(n))) { blocked.push(i); continue; }
+    const refusal = await attempt(db, steps[i]!, i);
+    if (refusal) refused.push(refusal);
+    else {
+      ran.add(i);
+      const first = failed.get(i);
+      if (first) misordered.push(first);
+    }
+  }
+  return { refused, misordered, blocked };
+}
+
+/** One step in a savepoint: undefined if it ran, else what PostgreSQL said (and the step left nothing behind). */
+async function attempt(db: Database, step: RehearsedStep, index: number): Promise<Refusal | undefined> {
+  await db.exec(`SAVEPOINT schemaform_step; SET LOCAL search_path TO ${step.searchPath.map(quoteIdent).join(', ')}`);
+  for (const statement of step.statements) {
+    try {
+      await db.run(statement);
+    } catch (e) {
+      if (!isServerError(e)) throw e;
+      await db.exec('ROLLBACK TO SAVEPOINT schemaform_step; RELEASE SAVEPOINT schemaform_step');
+      const position = Number(e.position);
+      return { step: index, statement, message: e.message, ...(Number.isInteger(position) && position > 0 && { position }) };
+    }
+  }
+  await db.exec('RELEASE SAVEPOINT schemaform_step');
+  return undefined;
+}
+
+/** An error the server sent (it has a SQLSTATE); anything else (a lost connection) ends the rehearsal. */
+function isServerError(e: unknown): e is Error & { code: string; position?: string } {
+  const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+}
