@@ -1,4 +1,5 @@
 import type { Change, EnumColumnUse } from './changes.js';
+import { wantedExtensionComment } from '../model/extension-comment.js';
 import { append } from '../arrays.js';
 import type { EnumType, Extension, Model, Routine, Schema, Table } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
@@ -168,7 +169,8 @@ function diffExtensions(from: Extension[], to: Extension[]): Change[] {
     const previous = byName.get(ext.name);
     if (!previous) changes.push({ kind: 'create-extension', extension: ext });
     // Unstated schema or version means "whatever is installed is fine".
-    else if ((ext.version !== undefined && ext.version !== previous.version) || (ext.schema !== undefined && ext.schema !== previous.schema)) {
+    else if ((ext.version !== undefined && ext.version !== previous.version) || (ext.schema !== undefined && ext.schema !== previous.schema)
+      || (previous.comment || undefined) !== wantedExtensionComment(previous, ext)) {
       changes.push({ kind: 'alter-extension', from: previous, to: ext });
     }
   }

@@ -54,7 +54,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   const [, schemaRows, extensionRows, enumRows, domainRows, sequenceRows, tableRows, columnRows, constraintRows, indexRows, viewRows, triggerRows, policyRows, functionRows, grantRows, collationRows, compositeRows, defaultPrivilegeRows] = await Promise.all([
     db.query(`SELECT pg_catalog.set_config('search_path', 'public', false)`),
     db.query<{ name: string; comment: string | null; acl: AclRow[] | null }>(schemasQuery, params),
-    db.query<{ name: string; schema: string; version: string }>(extensionsQuery),
+    db.query<{ name: string; schema: string; version: string; comment: string | null; default_comment: string | null }>(extensionsQuery),
     db.query<EnumRow>(enumsQuery, params),
     db.query<DomainRow>(domainsQuery, params),
     db.query<SequenceRow>(sequencesQuery, params),
@@ -127,7 +127,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   for (const r of sequenceRows) {
     schemaOf(r.schema)?.sequences.push({
       name: r.name, dataType: r.data_type, start: r.start, increment: r.increment, minValue: r.min_value,
-      maxValue: r.max_value, cache: r.cache, cycle: r.cycle,
+      maxValue: r.max_value, cache: r.cache, cycle: r.cycle, ...(r.unlogged && { unlogged: true }),
       ...(r.owned_table !== null && r.owned_column !== null && { ownedBy: { table: r.owned_table, column: r.owned_column } }),
       ...(r.comment !== null && { comment: r.comment }),
     });
@@ -210,7 +210,10 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     if (owner && grants) owner.grants = grants;
   }
 
-  const extensions: Extension[] = extensionRows.map((r) => ({ name: r.name, schema: r.schema, version: r.version }));
+  const extensions: Extension[] = extensionRows.map((r) => ({
+    name: r.name, schema: r.schema, version: r.version,
+    ...(r.comment !== null && { comment: r.comment }), ...(r.default_comment !== null && { defaultComment: r.default_comment }),
+  }));
   return { model: sortModel({ extensions, schemas: [...schemas.values()] }), rowEstimates };
 }
 
@@ -285,7 +288,7 @@ interface DomainRow {
 }
 interface SequenceRow {
   schema: string; name: string; data_type: string; start: string; increment: string; min_value: string;
-  max_value: string; cache: string; cycle: boolean; comment: string | null; owned_table: string | null; owned_column: string | null;
+  max_value: string; cache: string; cycle: boolean; unlogged: boolean; comment: string | null; owned_table: string | null; owned_column: string | null;
 }
 interface CompositeRow {
   schema: string; name: string; comment: string | null; acl: AclRow[] | null;
@@ -308,7 +311,7 @@ interface ColumnRow {
   seq_max: string | null; seq_cache: string | null; seq_cycle: boolean | null;
 }
 interface ConstraintRow {
-  schema: string; table_name: string; name: string; type: 'p' | 'u' | 'c' | 'f' | 'x'; columns: string[] | null;
+  schema: string; table_name: string; name: string; type: 'p' | 'u' | 'c' | 'f' | 'x'; columns: string[] | null; include: string[] | null;
   ref_schema: string | null; ref_table: string | null; ref_columns: string[] | null;
   on_update: string; on_delete: string; match: string; deferrable: boolean; deferred: boolean;
   no_inherit: boolean; validated: boolean; expression: string | null; nulls_not_distinct: boolean; comment: string | null;
@@ -345,12 +348,12 @@ function addConstraint(table: Table | undefined, r: ConstraintRow) {
   switch (r.type) {
     case 'p':
       table.primaryKey = {
-        name: r.name, columns, ...comment,
+        name: r.name, columns, ...(r.include && { include: r.include }), ...comment,
         ...(r.deferrable && { deferrable: true }), ...(r.deferred && { initiallyDeferred: true }),
       };
       break;
     case 'u':
-      table.uniques.push({ name: r.name, columns, nullsNotDistinct: r.nulls_not_distinct, deferrable: r.deferrable, initiallyDeferred: r.deferred, ...comment });
+      table.uniques.push({ name: r.name, columns, ...(r.include && { include: r.include }), nullsNotDistinct: r.nulls_not_distinct, deferrable: r.deferrable, initiallyDeferred: r.deferred, ...comment });
       break;
     case 'c':
       table.checks.push({ name: r.name, expression: r.expression ?? '', noInherit: r.no_inherit, ...(!r.validated && { validated: false as const }), ...comment });

@@ -42,8 +42,10 @@ WHERE NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_namesp
 ORDER BY 1`;
 
 export const extensionsQuery = `
-SELECT e.extname AS name, n.nspname AS schema, e.extversion AS version
+SELECT e.extname AS name, n.nspname AS schema, e.extversion AS version,
+  pg_catalog.obj_description(e.oid, 'pg_extension') AS comment, a.comment AS default_comment
 FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+LEFT JOIN pg_catalog.pg_available_extensions a ON a.name = e.extname
 WHERE e.extname <> 'plpgsql'
 ORDER BY 1`;
 
@@ -187,7 +189,7 @@ export const sequencesQuery = `
 WITH ${scope}
 SELECT n.nspname AS schema, c.relname AS name, pg_catalog.format_type(s.seqtypid, NULL) AS data_type,
   s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min_value,
-  s.seqmax::text AS max_value, s.seqcache::text AS cache, s.seqcycle AS cycle,
+  s.seqmax::text AS max_value, s.seqcache::text AS cache, s.seqcycle AS cycle, c.relpersistence = 'u' AS unlogged,
   pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
   owner.relname AS owned_table, a.attname AS owned_column
 FROM pg_catalog.pg_class c
@@ -275,6 +277,16 @@ key_columns AS (
   JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
   GROUP BY con.oid
 ),
+-- A key's INCLUDE columns are its index's columns after the key ones.
+included_columns AS (
+  SELECT con.oid, json_agg(a.attname ORDER BY k.ord) AS columns
+  FROM constraints con
+  JOIN pg_catalog.pg_index x ON x.indexrelid = con.conindid
+  CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+  WHERE con.contype IN ('p', 'u') AND k.ord > x.indnkeyatts
+  GROUP BY con.oid
+),
 referenced_columns AS (
   SELECT con.oid, json_agg(a.attname ORDER BY k.ord) AS columns
   FROM constraints con
@@ -284,7 +296,7 @@ referenced_columns AS (
   GROUP BY con.oid
 )
 SELECT con.nspname AS schema, con.relname AS table_name, con.conname AS name, con.contype AS type,
-  kc.columns, fn.nspname AS ref_schema, fc.relname AS ref_table, rc.columns AS ref_columns,
+  kc.columns, ic.columns AS include, fn.nspname AS ref_schema, fc.relname AS ref_table, rc.columns AS ref_columns,
   con.confupdtype AS on_update, con.confdeltype AS on_delete, con.confmatchtype AS match,
   con.condeferrable AS deferrable, con.condeferred AS deferred, con.connoinherit AS no_inherit, con.convalidated AS validated,
   CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true)
@@ -293,6 +305,7 @@ SELECT con.nspname AS schema, con.relname AS table_name, con.conname AS name, co
   d.description AS comment
 FROM constraints con
 LEFT JOIN key_columns kc ON kc.oid = con.oid
+LEFT JOIN included_columns ic ON ic.oid = con.oid
 LEFT JOIN referenced_columns rc ON rc.oid = con.oid
 LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace

@@ -18,6 +18,10 @@ export interface Extension {
   /** Schema the extension's objects live in; omitted means the server's choice. */
   schema?: string;
   version?: string;
+  /** COMMENT ON EXTENSION; in a file, omitted means the comment the extension comes with, "" none. */
+  comment?: string;
+  /** Live side only: the comment the extension's control file gives it (pg_available_extensions). */
+  defaultComment?: string;
 }
 
 export interface Schema {
@@ -174,6 +178,8 @@ export interface SequenceOptions {
 
 export interface Sequence extends SequenceOptions {
   name: string;
+  /** Not written to the WAL (PostgreSQL 15+): reset after a crash, not on replicas. Only when true. */
+  unlogged?: boolean;
   ownedBy?: { table: string; column: string };
   comment?: string;
   grants?: Grant[];
@@ -205,6 +211,8 @@ export interface Column {
 export interface PrimaryKey {
   name: string;
   columns: string[];
+  /** Columns the key's index carries without keying on them (INCLUDE); only when there are any. */
+  include?: string[];
   /** Only when true: most keys are not deferrable. */
   deferrable?: boolean;
   initiallyDeferred?: boolean;
@@ -214,6 +222,8 @@ export interface PrimaryKey {
 export interface UniqueConstraint {
   name: string;
   columns: string[];
+  /** As for a primary key. */
+  include?: string[];
   nullsNotDistinct: boolean;
   deferrable: boolean;
   initiallyDeferred: boolean;

@@ -84,6 +84,10 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
       return [{ code: 'breaking-change', severity: 'medium', message: `Drops schema ${change.schema}` }];
     case 'drop-extension':
       return [{ code: 'may-fail', severity: 'medium', message: `Drops extension ${change.extension.name}; fails if anything still uses its types or functions` }];
+    case 'alter-sequence':
+      return change.to.unlogged && !change.from.unlogged
+        ? [{ code: 'breaking-change', severity: 'medium', message: `An unlogged ${change.schema}.${change.to.name} is reset after a crash and not copied to replicas` }]
+        : [];
     case 'drop-sequence':
       return [{ code: 'data-loss', severity: 'medium', message: `Drops sequence ${change.schema}.${change.sequence.name}; its current value is lost (rollback recreates it at its start value)` }];
     case 'drop-enum':

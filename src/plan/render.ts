@@ -1,4 +1,5 @@
 import { savedName, type BackupRef, type Change, type EnumColumnUse, type GrantTargetRef, type KeyColumn } from '../diff/changes.js';
+import { wantedExtensionComment } from '../model/extension-comment.js';
 import type { Column, CompositeType, Domain, Table, View } from '../model/types.js';
 import { createRoutine, dropRoutine, routineSignature } from './routines.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
@@ -25,7 +26,11 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       return [commentOn(`SCHEMA ${quoteIdent(change.schema)}`, change.comment)];
     case 'create-extension': {
       const e = change.extension;
-      return [`CREATE EXTENSION ${quoteIdent(e.name)}${e.schema ? ` SCHEMA ${quoteIdent(e.schema)}` : ''}${e.version ? ` VERSION ${quoteLiteral(e.version)}` : ''}`];
+      return [
+        `CREATE EXTENSION ${quoteIdent(e.name)}${e.schema ? ` SCHEMA ${quoteIdent(e.schema)}` : ''}${e.version ? ` VERSION ${quoteLiteral(e.version)}` : ''}`,
+        // A file that states no comment keeps the one the extension comes with; one read from a database says what it had.
+        ...(e.comment !== undefined || e.defaultComment !== undefined ? [commentOn(`EXTENSION ${quoteIdent(e.name)}`, wantedExtensionComment(undefined, e))] : []),
+      ];
     }
     case 'drop-extension':
       return [`DROP EXTENSION ${quoteIdent(change.extension.name)}`];
@@ -33,6 +38,8 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       const out: string[] = [];
       if (change.to.version !== undefined && change.to.version !== change.from.version) out.push(`ALTER EXTENSION ${quoteIdent(change.to.name)} UPDATE TO ${quoteLiteral(change.to.version)}`);
       if (change.to.schema !== undefined && change.to.schema !== change.from.schema) out.push(`ALTER EXTENSION ${quoteIdent(change.to.name)} SET SCHEMA ${quoteIdent(change.to.schema)}`);
+      const comment = wantedExtensionComment(change.from, change.to);
+      if ((change.from.comment || undefined) !== comment) out.push(commentOn(`EXTENSION ${quoteIdent(change.to.name)}`, comment));
       return out;
     }
     case 'create-enum': {
@@ -139,7 +146,7 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       const name = qualify(change.schema, s.name);
       const options = sequenceOptionClauses(s, true);
       return [
-        `CREATE SEQUENCE ${name}${options.length ? ' ' + options.join(' ') : ''}`,
+        `CREATE ${s.unlogged ? 'UNLOGGED ' : ''}SEQUENCE ${name}${options.length ? ' ' + options.join(' ') : ''}`,
         ...(s.comment !== undefined ? [commentOn(`SEQUENCE ${name}`, s.comment)] : []),
       ];
     }
@@ -153,6 +160,7 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
         const t = change.to;
         out.push(`ALTER SEQUENCE ${name} AS ${t.dataType} INCREMENT BY ${t.increment} MINVALUE ${t.minValue} MAXVALUE ${t.maxValue} START WITH ${t.start} CACHE ${t.cache} ${t.cycle ? 'CYCLE' : 'NO CYCLE'}`);
       }
+      if ((change.from.unlogged ?? false) !== (change.to.unlogged ?? false)) out.push(`ALTER SEQUENCE ${name} SET ${change.to.unlogged ? 'UNLOGGED' : 'LOGGED'}`);
       if (JSON.stringify(change.from.ownedBy) !== JSON.stringify(change.to.ownedBy)) {
         const owner = change.to.ownedBy;
         out.push(`ALTER SEQUENCE ${name} OWNED BY ${owner ? `${qualify(change.schema, owner.table)}.${quoteIdent(owner.column)}` : 'NONE'}`);

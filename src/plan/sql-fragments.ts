@@ -42,13 +42,15 @@ export function columnDefinition(column: Column, options: { withNotNull?: boolea
 
 const actionSql = (a: string) => a.toUpperCase();
 
+const including = (columns: readonly string[] | undefined) => (columns?.length ? ` INCLUDE (${quoteList(columns)})` : '');
+
 export function constraintDefinition(c: Constraint): string {
   const head = `CONSTRAINT ${quoteIdent(c.name)}`;
   switch (c.type) {
     case 'primary-key':
-      return `${head} PRIMARY KEY (${quoteList(c.columns)})${deferral({ deferrable: c.deferrable ?? false, initiallyDeferred: c.initiallyDeferred ?? false })}`;
+      return `${head} PRIMARY KEY (${quoteList(c.columns)})${including(c.include)}${deferral({ deferrable: c.deferrable ?? false, initiallyDeferred: c.initiallyDeferred ?? false })}`;
     case 'unique':
-      return `${head} UNIQUE${c.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${quoteList(c.columns)})${deferral(c)}`;
+      return `${head} UNIQUE${c.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${quoteList(c.columns)})${including(c.include)}${deferral(c)}`;
     case 'check':
       return `${head} CHECK (${c.expression})${c.noInherit ? ' NO INHERIT' : ''}`;
     case 'exclusion':

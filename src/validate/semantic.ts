@@ -178,8 +178,15 @@ function checkTable(table: Table, tables: Map<string, Table>, path: string[], pr
     if (c.generated !== undefined && (c.default !== undefined || c.identity)) problems.push({ path: [...cpath, 'generated'], message: 'a generated column cannot also have a default or identity' });
     if (c.renamedFrom && columns.has(c.renamedFrom)) problems.push({ path: [...cpath, 'renamedFrom'], message: `renamedFrom "${c.renamedFrom}" is also declared as a column; remove renamedFrom or the old column` });
   }
-  if (table.primaryKey) needColumns(table.primaryKey.columns, [...path, 'primaryKey'], 'primary key');
-  for (const u of table.uniques) { checkName(u.name, [...path, 'unique', u.name], problems); needColumns(u.columns, [...path, 'unique', u.name], `unique constraint "${u.name}"`); }
+  if (table.primaryKey) {
+    needColumns(table.primaryKey.columns, [...path, 'primaryKey'], 'primary key');
+    needColumns(table.primaryKey.include ?? [], [...path, 'primaryKey', 'include'], 'primary key include');
+  }
+  for (const u of table.uniques) {
+    checkName(u.name, [...path, 'unique', u.name], problems);
+    needColumns(u.columns, [...path, 'unique', u.name], `unique constraint "${u.name}"`);
+    needColumns(u.include ?? [], [...path, 'unique', u.name, 'include'], `unique constraint "${u.name}" include`);
+  }
   for (const c of table.checks) checkName(c.name, [...path, 'checks', c.name], problems);
   for (const i of table.indexes) {
     const ipath = [...path, 'indexes', i.name];

@@ -1,4 +1,5 @@
 import { emitYamlPieces, lazyEntries } from './emit.js';
+import { extensionCommentChanged } from '../model/extension-comment.js';
 import type { Column, Grant, Index, Model, Trigger, Sequence, SequenceOptions, Table } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
 import { defaultPrimaryKeyName } from '../model/names.js';
@@ -25,7 +26,13 @@ export function modelToYaml(model: Model, schemaRef = schemaReference()): string
 export function writeModelYaml(model: Model, write: (piece: string) => void, schemaRef = schemaReference()): void {
   const doc: Record<string, unknown> = {};
   if (model.extensions.length) {
-    doc.extensions = model.extensions.map((e) => (e.schema || e.version ? { name: e.name, ...(e.schema && { schema: e.schema }), ...(e.version && { version: e.version }) } : e.name));
+    doc.extensions = model.extensions.map((e) => {
+      // A comment other than the one the extension comes with; "" where that one was removed.
+      const comment = extensionCommentChanged(e) ? { comment: e.comment ?? '' } : {};
+      return e.schema || e.version || comment.comment !== undefined
+        ? { name: e.name, ...(e.schema && { schema: e.schema }), ...(e.version && { version: e.version }), ...comment }
+        : e.name;
+    });
   }
   doc.schemas = Object.fromEntries(model.schemas.map((s) => [s.name, {
     ...(s.comment !== undefined && { comment: s.comment }),
@@ -129,7 +136,7 @@ function nonDefaultOptions(o: SequenceOptions, dataTypeDefault: string): Record<
 }
 
 function sequenceToRaw(s: Sequence) {
-  const raw = { ...nonDefaultOptions(s, 'bigint'), ...(s.ownedBy && { ownedBy: s.ownedBy }), ...(s.comment !== undefined && { comment: s.comment }), ...grantsToRaw(s.grants) };
+  const raw = { ...nonDefaultOptions(s, 'bigint'), ...(s.unlogged && { unlogged: true }), ...(s.ownedBy && { ownedBy: s.ownedBy }), ...(s.comment !== undefined && { comment: s.comment }), ...grantsToRaw(s.grants) };
   return Object.keys(raw).length ? raw : null;
 }
 
@@ -207,10 +214,11 @@ function tableToRaw(schema: string, t: Table) {
     ...(t.partitionBy !== undefined && { partitionBy: t.partitionBy }),
     ...grantsToRaw(t.grants),
     ...(t.primaryKey && {
-      primaryKey: t.primaryKey.name === defaultPrimaryKeyName(t.name) && t.primaryKey.comment === undefined && !t.primaryKey.deferrable
+      primaryKey: t.primaryKey.name === defaultPrimaryKeyName(t.name) && t.primaryKey.comment === undefined && !t.primaryKey.deferrable && !t.primaryKey.include
         ? t.primaryKey.columns
         : {
           name: t.primaryKey.name, columns: t.primaryKey.columns,
+          ...(t.primaryKey.include && { include: t.primaryKey.include }),
           ...(t.primaryKey.deferrable && { deferrable: true }),
           ...(t.primaryKey.initiallyDeferred && { initiallyDeferred: true }),
           ...(t.primaryKey.comment !== undefined && { comment: t.primaryKey.comment }),
@@ -219,6 +227,7 @@ function tableToRaw(schema: string, t: Table) {
     ...(t.uniques.length && {
       unique: Object.fromEntries(t.uniques.map((u) => [u.name, {
         columns: u.columns,
+        ...(u.include && { include: u.include }),
         ...(u.nullsNotDistinct && { nullsNotDistinct: true }),
         ...(u.deferrable && { deferrable: true }),
         ...(u.initiallyDeferred && { initiallyDeferred: true }),

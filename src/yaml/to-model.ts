@@ -53,6 +53,7 @@ export interface RawSequenceOptions {
   type?: string; start?: Num; increment?: Num; minValue?: Num; maxValue?: Num; cache?: Num; cycle?: boolean;
 }
 export interface RawSequence extends RawSequenceOptions {
+  unlogged?: boolean;
   ownedBy?: { table: string; column: string };
   comment?: string;
   grants?: RawGrant[];
@@ -82,8 +83,8 @@ export interface RawTable {
   unlogged?: boolean;
   inherits?: string[];
   grants?: RawGrant[];
-  primaryKey?: string[] | { name?: string; columns: string[]; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string };
-  unique?: Record<string, { columns: string[]; nullsNotDistinct?: boolean; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string }>;
+  primaryKey?: string[] | { name?: string; columns: string[]; include?: string[]; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string };
+  unique?: Record<string, { columns: string[]; include?: string[]; nullsNotDistinct?: boolean; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string }>;
   checks?: Record<string, { expression: string; noInherit?: boolean; validated?: boolean; comment?: string }>;
   foreignKeys?: Record<string, {
     columns: string[]; references: { schema?: string; table: string; columns: string[] };
@@ -189,7 +190,7 @@ function collectUserTypes(doc: RawDocument): Set<string> {
   return out;
 }
 
-function toExtension(raw: string | { name: string; schema?: string; version?: string }): Extension {
+function toExtension(raw: string | { name: string; schema?: string; version?: string; comment?: string }): Extension {
   return typeof raw === 'string' ? { name: raw } : { ...raw };
 }
 
@@ -298,6 +299,7 @@ function toSequence(name: string, raw: RawSequence): Sequence {
   return {
     name,
     ...sequenceOptions(raw),
+    ...(raw.unlogged && { unlogged: true }),
     ...(raw.ownedBy && { ownedBy: { ...raw.ownedBy } }),
     ...(raw.comment !== undefined && { comment: raw.comment }),
     ...grantsOf(raw.grants),
@@ -403,7 +405,7 @@ function toTrigger(name: string, raw: RawTrigger, qualify: (f: string) => string
 function toTable(name: string, raw: RawTable, canonicalType: (t: string) => string, schema: string, qualify: (f: string) => string): Table {
   const pk = raw.primaryKey;
   const uniques: UniqueConstraint[] = Object.entries(raw.unique ?? {}).map(([n, u]) => ({
-    name: n, columns: u.columns, nullsNotDistinct: u.nullsNotDistinct ?? false,
+    name: n, columns: u.columns, ...(u.include?.length && { include: u.include }), nullsNotDistinct: u.nullsNotDistinct ?? false,
     deferrable: u.deferrable ?? u.initiallyDeferred ?? false, initiallyDeferred: u.initiallyDeferred ?? false,
     ...(u.comment !== undefined && { comment: u.comment }),
   }));
@@ -438,6 +440,7 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
         ? { name: defaultPrimaryKeyName(name), columns: pk }
         : {
           name: pk.name ?? defaultPrimaryKeyName(name), columns: pk.columns,
+          ...(pk.include?.length && { include: pk.include }),
           ...((pk.deferrable || pk.initiallyDeferred) && { deferrable: true }),
           ...(pk.initiallyDeferred && { initiallyDeferred: true }),
           ...(pk.comment !== undefined && { comment: pk.comment }),

@@ -16,6 +16,7 @@ const role = `kitchen_${randomBytes(3).toString('hex')}`;
 /** One of (nearly) everything schemaform manages, written as people write SQL. */
 const everything = `
 CREATE EXTENSION pg_trgm;
+COMMENT ON EXTENSION pg_trgm IS 'Fuzzy matching of names';
 CREATE SCHEMA app;
 COMMENT ON SCHEMA app IS 'The application';
 CREATE COLLATION app.bytewise (provider = libc, locale = 'C');
@@ -25,6 +26,7 @@ CREATE DOMAIN app.email AS text NOT NULL CHECK (VALUE LIKE '%@%');
 CREATE TYPE app.address AS (street text, city text COLLATE "C", status app.status);
 COMMENT ON TYPE app.address IS 'Where parcels go';
 CREATE SEQUENCE app.invoice_numbers START 1000 INCREMENT 10 CACHE 5;
+CREATE UNLOGGED SEQUENCE app.scratch_numbers;
 CREATE TABLE app.customers (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   email app.email,
@@ -44,7 +46,8 @@ CREATE TABLE app.orders (
   amount numeric(12,2) NOT NULL CHECK (amount >= 0),
   during tstzrange,
   invoice int DEFAULT nextval('app.invoice_numbers'),
-  CONSTRAINT orders_no_overlap EXCLUDE USING gist (during WITH &&)
+  CONSTRAINT orders_no_overlap EXCLUDE USING gist (during WITH &&),
+  CONSTRAINT orders_invoice_key UNIQUE (invoice) INCLUDE (status)
 );
 CREATE TABLE app.events (id bigint NOT NULL, at timestamp NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
 CREATE TABLE app.events_2026 PARTITION OF app.events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
