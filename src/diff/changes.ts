@@ -57,6 +57,7 @@ export type Change =
   | { kind: 'drop-policy'; schema: string; table: string; policy: Policy }
   | { kind: 'set-row-level-security'; schema: string; table: string; enabled: boolean; forced: boolean }
   | { kind: 'set-table-logging'; schema: string; table: string; unlogged: boolean }
+  | { kind: 'set-table-cluster'; schema: string; table: string; index?: string }
   | { kind: 'set-inheritance'; schema: string; table: string; add: Array<{ schema: string; table: string }>; remove: Array<{ schema: string; table: string }> }
   | { kind: 'grant-privileges' | 'revoke-privileges'; schema: string; target: GrantTargetRef; grant: Grant }
   /** Detach from `from` and/or attach to `to`: a partition's parent or bound changes, or a table becomes or stops being a partition. */
@@ -116,7 +117,7 @@ export interface EnumColumnUse {
   key?: KeyColumn[];
 }
 
-export type ColumnAspect = 'type' | 'default' | 'not-null' | 'identity' | 'generated' | 'collation' | 'comment';
+export type ColumnAspect = 'type' | 'default' | 'not-null' | 'identity' | 'generated' | 'collation' | 'statistics' | 'storage' | 'compression' | 'options' | 'comment';
 
 export type ChangeKind = Change['kind'];
 

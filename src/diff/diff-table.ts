@@ -28,6 +28,11 @@ export function columnAspects(from: Column, to: Column): ColumnAspect[] {
   if (!same(from.identity, to.identity)) aspects.push('identity');
   if (from.default !== to.default && to.generated === undefined) aspects.push('default');
   if (from.notNull !== to.notNull) aspects.push('not-null');
+  if (from.statistics !== to.statistics) aspects.push('statistics');
+  // A type change gives the column its new type's storage: state it again after.
+  if (from.storage !== to.storage || (to.storage !== undefined && aspects.includes('type'))) aspects.push('storage');
+  if (from.compression !== to.compression) aspects.push('compression');
+  if (!same(from.options ?? {}, to.options ?? {})) aspects.push('options');
   if (from.comment !== to.comment) aspects.push('comment');
   return aspects;
 }
@@ -100,6 +105,7 @@ export function diffTable(schema: string, from: Table, to: Table): Change[] {
   const remove = (from.inherits ?? []).filter((p) => !toParents.has(parentKey(p)));
   if (add.length || remove.length) changes.push({ kind: 'set-inheritance', schema, table, add, remove });
   if ((from.unlogged ?? false) !== (to.unlogged ?? false)) changes.push({ kind: 'set-table-logging', schema, table, unlogged: to.unlogged ?? false });
+  if (from.clusterOn !== to.clusterOn) changes.push({ kind: 'set-table-cluster', schema, table, ...(to.clusterOn !== undefined && { index: to.clusterOn }) });
   if ((from.rowLevelSecurity ?? false) !== (to.rowLevelSecurity ?? false) || (from.forceRowLevelSecurity ?? false) !== (to.forceRowLevelSecurity ?? false)) {
     changes.push({ kind: 'set-row-level-security', schema, table, enabled: to.rowLevelSecurity ?? false, forced: to.forceRowLevelSecurity ?? false });
   }

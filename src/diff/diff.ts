@@ -66,8 +66,30 @@ export function diffObjects(current: Model, to: Model, options: DiffOptions = {}
  * plan's names: inPlanNames), then the privileges every object ends with.
  */
 export function completeChanges(direct: readonly Change[], from: Model, to: Model, dependents: readonly LiveDependent[], options: DiffOptions = {}): Change[] {
-  const structural = withDependentsRebuilt(direct, from, to, dependents);
+  const structural = withClusterMarks(withDependentsRebuilt(direct, from, to, dependents), to);
   return [...structural, ...diffGrants(from, to, structural, options.role)];
+}
+
+/**
+ * A table's CLUSTER ON mark lives on its index: a table the plan creates,
+ * or whose cluster index the plan drops and creates again (directly or to
+ * rebuild what it depends on), is marked once more after.
+ */
+function withClusterMarks(changes: Change[], to: Model): Change[] {
+  const marked = new Set<string>(changes.flatMap((c) => (c.kind === 'set-table-cluster' ? [`${c.schema}\u0000${c.table}`] : [])));
+  const wanted = new Map<string, string>(to.schemas.flatMap((s) => s.tables.flatMap((t) => (t.clusterOn !== undefined ? [[`${s.name}\u0000${t.name}`, t.clusterOn] as [string, string]] : []))));
+  const again = new Map<string, { schema: string; table: string; index: string }>();
+  for (const c of changes) {
+    // The table the change makes or takes an index (or key) off, and the name of that index: any, for a new table.
+    const touched = c.kind === 'create-table' ? { schema: c.schema, table: c.table.name, index: undefined }
+      : c.kind === 'drop-index' ? { schema: c.schema, table: c.table, index: c.index.name }
+        : c.kind === 'drop-constraint' ? { schema: c.schema, table: c.table, index: c.constraint.name } : undefined;
+    if (!touched) continue;
+    const key = `${touched.schema}\u0000${touched.table}`;
+    const index = wanted.get(key);
+    if (index !== undefined && (touched.index === undefined || touched.index === index) && !marked.has(key)) again.set(key, { schema: touched.schema, table: touched.table, index });
+  }
+  return again.size ? [...changes, ...[...again.values()].map((m): Change => ({ kind: 'set-table-cluster', ...m }))] : changes;
 }
 
 /**

@@ -142,6 +142,10 @@ export function effectsOf(change: Change, refs: References | undefined): Effects
     case 'set-table-comment': case 'set-row-level-security': case 'set-table-logging':
       onTable(c.schema, c.table);
       break;
+    case 'set-table-cluster':
+      onTable(c.schema, c.table);
+      if (c.index !== undefined) needs([ids.relation(c.schema, c.index)]);
+      break;
     case 'add-column':
       onTable(c.schema, c.table);
       needs(r?.column(c.schema, c.column) ?? []);

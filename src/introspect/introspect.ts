@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js';
-import type {
+import type { ColumnStorage,
   Column, DefaultPrivileges, Extension, ForeignKey, Grant, Index, IndexKey, MatchType, Model, ReferentialAction, Policy, Schema, Table, Trigger, TriggerEvent, View,
 } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
@@ -59,7 +59,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     db.query<DomainRow>(domainsQuery, params),
     db.query<SequenceRow>(sequencesQuery, params),
     db.query<TableRow>(tablesQuery, params),
-    db.query<ColumnRow>(columnsQuery, params),
+    db.query<ColumnRow>(columnsQuery(info.versionNum), params),
     db.query<ConstraintRow>(constraintsQuery(info.versionNum), params),
     db.query<IndexRow>(indexesQuery(info.versionNum), params),
     db.query<ViewRow>(viewsQuery, params),
@@ -140,6 +140,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
       name: r.name, columns: [], uniques: [], checks: [], foreignKeys: [], exclusions: [], indexes: [], triggers: [], policies: [],
       ...(r.rls && { rowLevelSecurity: true }), ...(r.force_rls && { forceRowLevelSecurity: true }),
       ...(r.unlogged && { unlogged: true }),
+      ...(r.cluster_on !== null && { clusterOn: r.cluster_on }),
       ...(r.partition_by !== null && { partitionBy: r.partition_by }),
       ...(r.parent_table !== null && { partitionOf: { schema: r.parent_schema!, table: r.parent_table, bound: r.partition_bound! } }),
       ...(r.inherits !== null && r.inherits.length > 0 && { inherits: r.inherits }),
@@ -163,7 +164,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     schemaOf(r.schema)?.functions.push({
       name: r.name, kind: r.kind === 'p' ? 'procedure' : 'function', arguments: withoutDefaultArgumentModes(r.arguments),
       ...(r.returns !== null && { returns: r.returns }),
-      language: r.language, body: r.body, volatility: volatilities[r.volatility] ?? 'volatile', strict: r.strict,
+      language: r.language, body: r.body, ...(r.object_file !== null && { objectFile: r.object_file }), volatility: volatilities[r.volatility] ?? 'volatile', strict: r.strict,
       securityDefiner: r.security_definer, parallel: parallels[r.parallel] ?? 'unsafe', leakproof: r.leakproof,
       cost: r.cost, rows: r.rows,
       // Setting names are case-insensitive; the catalog keeps the server's spelling (TimeZone).
@@ -271,7 +272,7 @@ function toTrigger(r: TriggerRow): Trigger {
 }
 
 interface FunctionRow {
-  schema: string; name: string; kind: 'f' | 'p'; arguments: string; returns: string | null; language: string; body: string;
+  schema: string; name: string; kind: 'f' | 'p'; arguments: string; returns: string | null; language: string; body: string; object_file: string | null;
   volatility: string; strict: boolean; security_definer: boolean; parallel: string; leakproof: boolean; cost: string; rows: string;
   settings: string[] | null; comment: string | null;
   acl: AclRow[] | null;
@@ -300,7 +301,7 @@ interface CollationRow {
 }
 interface GrantRow { schema: string; name: string; column_name: string | null; grantee: string; privilege: string; grantable: boolean }
 interface TableRow {
-  schema: string; name: string; comment: string | null; row_estimate: number; rls: boolean; force_rls: boolean; unlogged: boolean;
+  schema: string; name: string; comment: string | null; row_estimate: number; rls: boolean; force_rls: boolean; unlogged: boolean; cluster_on: string | null;
   partition_by: string | null; parent_schema: string | null; parent_table: string | null; partition_bound: string | null;
   inherits: Array<{ schema: string; table: string }> | null;
 }
@@ -309,6 +310,7 @@ interface ColumnRow {
   generated: string | null; identity: string; collation: string | null; comment: string | null;
   seq_type: string | null; seq_start: string | null; seq_increment: string | null; seq_min: string | null;
   seq_max: string | null; seq_cache: string | null; seq_cycle: boolean | null;
+  statistics: number | null; storage: string | null; type_storage: string; compression: string | null; options: string[] | null;
 }
 interface ConstraintRow {
   schema: string; table_name: string; name: string; type: 'p' | 'u' | 'c' | 'f' | 'x'; columns: string[] | null; include: string[] | null;
@@ -334,6 +336,13 @@ function toColumn(r: ColumnRow): Column {
     };
   }
   if (r.collation !== null) column.collation = r.collation;
+  if (r.statistics !== null) column.statistics = r.statistics;
+  if (r.storage !== null) {
+    column.storage = STORAGE[r.storage]!;
+    column.typeStorage = STORAGE[r.type_storage]!;
+  }
+  if (r.compression !== null) column.compression = COMPRESSION[r.compression] ?? r.compression;
+  if (r.options !== null && r.options.length > 0) column.options = storageOptions(r.options);
   if (r.comment !== null) column.comment = r.comment;
   return column;
 }
@@ -407,6 +416,9 @@ export function viewQueryText(text: string): string {
 }
 
 /** reloptions ("fillfactor=70") as a map, in stored order. */
+const STORAGE: Record<string, ColumnStorage> = { p: 'plain', e: 'external', x: 'extended', m: 'main' };
+const COMPRESSION: Record<string, string> = { p: 'pglz', l: 'lz4' };
+
 function storageOptions(options: string[]): Record<string, string> {
   return Object.fromEntries(options.map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
 }

@@ -138,7 +138,7 @@ WITH ${scope}
 SELECT n.nspname AS schema, p.proname AS name, p.prokind AS kind,
   pg_catalog.pg_get_function_arguments(p.oid) AS arguments,
   CASE WHEN p.prokind = 'f' THEN pg_catalog.pg_get_function_result(p.oid) END AS returns,
-  l.lanname AS language, ${body} AS body, p.provolatile AS volatility, p.proisstrict AS strict,
+  l.lanname AS language, ${body} AS body, p.probin AS object_file, p.provolatile AS volatility, p.proisstrict AS strict,
   p.prosecdef AS security_definer, p.proparallel AS parallel, p.proleakproof AS leakproof,
   p.procost::text AS cost, p.prorows::text AS rows, p.proconfig AS settings,
   pg_catalog.obj_description(p.oid, 'pg_proc') AS comment,
@@ -208,6 +208,7 @@ WITH ${scope}
 SELECT n.nspname AS schema, c.relname AS name, pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
   c.reltuples::float8 AS row_estimate, c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
   c.relpersistence = 'u' AS unlogged,
+  (SELECT i.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisclustered) AS cluster_on,
   CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
   pn.nspname AS parent_schema, pc.relname AS parent_table,
   CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid, true) END AS partition_bound,
@@ -223,7 +224,10 @@ WHERE c.relkind IN ('r', 'p')
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
 ORDER BY 1, 2`;
 
-export const columnsQuery = `
+/** Columns; storage is read only where it is not the type's own, compression from PostgreSQL 14. */
+export function columnsQuery(serverVersion: number): string {
+  const compression = serverVersion >= 140000 ? "NULLIF(a.attcompression, '')::text" : 'NULL::text';
+  return `
 WITH ${scope}
 SELECT n.nspname AS schema, c.relname AS table_name, a.attname AS name,
   pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
@@ -234,7 +238,10 @@ SELECT n.nspname AS schema, c.relname AS table_name, a.attname AS name,
   cd.description AS comment,
   pg_catalog.format_type(s.seqtypid, NULL) AS seq_type, s.seqstart::text AS seq_start,
   s.seqincrement::text AS seq_increment, s.seqmin::text AS seq_min, s.seqmax::text AS seq_max,
-  s.seqcache::text AS seq_cache, s.seqcycle AS seq_cycle
+  s.seqcache::text AS seq_cache, s.seqcycle AS seq_cycle,
+  NULLIF(a.attstattarget, -1)::int AS statistics,
+  CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage, t.typstorage::text AS type_storage,
+  ${compression} AS compression, a.attoptions AS options
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN scope n ON n.oid = c.relnamespace
@@ -250,6 +257,7 @@ WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND NOT c.
   AND a.attislocal
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
 ORDER BY a.attrelid, a.attnum`;
+}
 
 /** Primary keys, uniques, checks and foreign keys. NOT NULL rows (PostgreSQL 18+) are columns' business. */
 export function constraintsQuery(serverVersion: number): string {

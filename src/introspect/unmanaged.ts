@@ -30,6 +30,7 @@ SELECT kind, schema, name FROM (
   SELECT 'table storage options', n.nspname, c.relname
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
   UNION ALL
   SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END,
          n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
@@ -45,10 +46,13 @@ SELECT kind, schema, name FROM (
   SELECT 'trigger on a foreign table', n.nspname, c.relname || '.' || tg.tgname
   FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid JOIN scope n ON n.oid = c.relnamespace
   WHERE NOT tg.tgisinternal AND c.relkind NOT IN ('r', 'p', 'v')
+    AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
   UNION ALL
   SELECT 'rule', n.nspname, c.relname || '.' || r.rulename
   FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN scope n ON n.oid = c.relnamespace
+  -- A rule on an extension's table or view (PostGIS has some) is the extension's.
   WHERE r.rulename <> '_RETURN'
+    AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
   UNION ALL
   -- Privileges on enums, domains and composite types are managed; on range types not yet.
   SELECT 'privileges', n.nspname, t.typname
@@ -67,20 +71,17 @@ SELECT kind, schema, name FROM (
   SELECT 'replica identity ' || CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' THEN 'nothing' ELSE 'using an index' END, n.nspname, c.relname
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p') AND c.relreplident <> 'd'
+    AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
   UNION ALL
-  SELECT 'clustered on index', n.nspname, c.relname || '.' || i.relname
-  FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class c ON c.oid = x.indrelid JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
-  JOIN scope n ON n.oid = c.relnamespace
-  WHERE x.indisclustered
-  UNION ALL
-  -- Column attributes the model does not hold yet: statistics target, storage, compression.
+  -- Column attributes of the columns the model does not hold (a partition's, an inherited one's): statistics target, storage, compression.
   SELECT CASE WHEN COALESCE(a.attstattarget::int, -1) >= 0 THEN 'column statistics target'
               WHEN a.attstorage <> t.typstorage THEN 'column storage'
               ELSE 'column compression' END,
          n.nspname, c.relname || '.' || a.attname
   FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN scope n ON n.oid = c.relnamespace
   JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-  WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+  WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND (c.relispartition OR NOT a.attislocal)
+    AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
     AND (COALESCE(a.attstattarget::int, -1) >= 0 OR a.attstorage <> t.typstorage OR ${serverVersion >= 140000 ? "a.attcompression <> ''" : 'false'})
   UNION ALL
   SELECT 'text search configuration', n.nspname, cfg.cfgname

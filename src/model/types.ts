@@ -91,8 +91,10 @@ export interface Routine {
   /** Functions only: as pg_get_function_result prints it (e.g. "integer", "SETOF text", "TABLE(a integer)"). */
   returns?: string;
   language: string;
-  /** The source between the dollar quotes, exactly. */
+  /** The source between the dollar quotes, exactly; for a C routine, its link symbol. */
   body: string;
+  /** C routines only: the shared library that holds the link symbol (e.g. $libdir/unaccent). */
+  objectFile?: string;
   volatility: 'immutable' | 'stable' | 'volatile';
   strict: boolean;
   securityDefiner: boolean;
@@ -191,6 +193,8 @@ export interface Identity extends SequenceOptions {
   kind: IdentityKind;
 }
 
+export type ColumnStorage = 'plain' | 'external' | 'extended' | 'main';
+
 export interface Column {
   name: string;
   /** As PostgreSQL's format_type prints it once normalised. */
@@ -201,6 +205,16 @@ export interface Column {
   /** Expression of a STORED generated column. */
   generated?: string;
   collation?: string;
+  /** Planner statistics target (SET STATISTICS); only when set. */
+  statistics?: number;
+  /** SET STORAGE; only when it is not the type's own. */
+  storage?: ColumnStorage;
+  /** Live side only, beside `storage`: the type's own, which a file that states none wants back. */
+  typeStorage?: ColumnStorage;
+  /** SET COMPRESSION (PostgreSQL 14+); only when set. */
+  compression?: string;
+  /** Attribute options (n_distinct, n_distinct_inherited); only when set. */
+  options?: Record<string, string>;
   comment?: string;
   /** Desired side only: the column's previous name. */
   renamedFrom?: string;
@@ -345,6 +359,8 @@ export interface Table {
   triggers: Trigger[];
   /** Only when true: not written to the WAL, emptied after a crash. */
   unlogged?: boolean;
+  /** The index (or key) CLUSTER uses by default (ALTER TABLE ... CLUSTER ON); only when set. */
+  clusterOn?: string;
   /** Only when true. */
   rowLevelSecurity?: boolean;
   forceRowLevelSecurity?: boolean;

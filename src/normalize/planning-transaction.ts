@@ -40,7 +40,7 @@ INSERT INTO pg_temp.schemaform_never_commit VALUES (1)`);
  * nothing instead of raising.
  */
 export function withInertBody(routine: Routine, body: 'raise' | 'return nothing' = 'raise'): Routine {
-  return { ...routine, language: 'plpgsql', securityDefiner: false, leakproof: false, settings: undefined, body: body === 'raise' ? RAISING : returningNothing(routine) };
+  return { ...routine, objectFile: undefined, language: 'plpgsql', securityDefiner: false, leakproof: false, settings: undefined, body: body === 'raise' ? RAISING : returningNothing(routine) };
 }
 
 const RAISING = "BEGIN RAISE EXCEPTION 'schemaform: routine bodies do not run while planning'; END";

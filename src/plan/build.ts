@@ -160,6 +160,7 @@ export function describeChange(change: Change): string {
       ...change.remove.map((p) => `stop ${object} inheriting from ${p.schema}.${p.table}`),
     ].join('; ');
     case 'set-table-logging': return `make ${object} ${change.unlogged ? 'unlogged' : 'logged'}`;
+    case 'set-table-cluster': return change.index !== undefined ? `cluster ${object} on ${change.index}` : `set ${object} without cluster`;
     case 'set-partition': return change.to
       ? `${change.from ? 'move' : 'attach'} ${object} as a partition of ${change.to.schema}.${change.to.table} ${change.to.bound}`
       : `detach ${object} from ${change.from!.schema}.${change.from!.table}`;

@@ -4,7 +4,7 @@ import type { Column, CompositeType, Domain, Table, View } from '../model/types.
 import { createRoutine, dropRoutine, routineSignature } from './routines.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
-import {
+import { columnAttributeStatements,
   columnDefinition, commentOn, constraintComment, constraintDefinition, createPolicyStatements, createTriggerStatements, triggerStateStatement, createTableStatements, identityClause, indexDefinition,
   sequenceOptionClauses, clearEnumValues,
 } from './sql-fragments.js';
@@ -180,6 +180,7 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       const table = qualify(change.schema, change.table);
       return [
         `ALTER TABLE ${table} ADD COLUMN ${columnDefinition(change.column, { withNotNull: !change.deferNotNull })}`,
+        ...columnAttributeStatements(table, undefined, change.column),
         ...(change.column.comment !== undefined ? [commentOn(`COLUMN ${table}.${quoteIdent(change.column.name)}`, change.column.comment)] : []),
       ];
     }
@@ -251,6 +252,8 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
         ...change.add.map((p) => `ALTER TABLE ${t} INHERIT ${qualify(p.schema, p.table)}`),
       ];
     }
+    case 'set-table-cluster':
+      return [`ALTER TABLE ${qualify(change.schema, change.table)} ${change.index !== undefined ? `CLUSTER ON ${quoteIdent(change.index)}` : 'SET WITHOUT CLUSTER'}`];
     case 'set-table-logging':
       return [`ALTER TABLE ${qualify(change.schema, change.table)} SET ${change.unlogged ? 'UNLOGGED' : 'LOGGED'}`];
     case 'set-partition': {
@@ -335,7 +338,7 @@ function alterColumn(schema: string, tableName: string, from: Column, to: Column
     else if (from.generated !== undefined && to.generated !== undefined && ctx.serverVersion >= 170000) out.push(alter(`SET EXPRESSION AS (${to.generated})`));
     else {
       // No in-place way: the column is rebuilt from its new definition.
-      out.push(`ALTER TABLE ${table} DROP COLUMN ${col}`, `ALTER TABLE ${table} ADD COLUMN ${columnDefinition(to)}`);
+      out.push(`ALTER TABLE ${table} DROP COLUMN ${col}`, `ALTER TABLE ${table} ADD COLUMN ${columnDefinition(to)}`, ...columnAttributeStatements(table, undefined, to));
       if (to.comment !== undefined) out.push(commentOn(`COLUMN ${table}.${col}`, to.comment));
       return out;
     }
@@ -368,6 +371,7 @@ function alterColumn(schema: string, tableName: string, from: Column, to: Column
   }
   if (to.default !== undefined && (has('default') || (typeChanges && from.default !== undefined))) out.push(alter(`SET DEFAULT ${to.default}`));
   if (has('not-null') && !to.notNull) out.push(alter('DROP NOT NULL'));
+  if (has('statistics') || has('storage') || has('compression') || has('options')) out.push(...columnAttributeStatements(table, from, to, typeChanges));
   if (has('comment')) out.push(commentOn(`COLUMN ${table}.${col}`, to.comment));
   return out;
 }

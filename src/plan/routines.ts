@@ -29,6 +29,13 @@ export function argumentsWithoutDefaults(args: string): string {
   return parts.map((p) => p.replace(/\s+(DEFAULT\s|=\s).*$/is, '').trim()).join(', ');
 }
 
+/** The AS clause: a SQL-standard body as it is, a C routine's library and symbol, or the source dollar-quoted. */
+function routineBody(r: Routine): string {
+  if (hasStandardBody(r)) return r.body;
+  if (r.objectFile !== undefined) return `AS ${quoteLiteral(r.objectFile)}, ${quoteLiteral(r.body)}`;
+  return `AS ${dollarQuote(r.body)}`;
+}
+
 /** A dollar-quote tag that does not occur in the body. */
 function dollarQuote(body: string): string {
   let tag = '$schemaform$';
@@ -61,7 +68,7 @@ export function createRoutine(schema: string, r: Routine, replace: boolean): str
     ...Object.entries(r.settings ?? {}).map(([k, v]) => `SET ${quoteIdent(k)} TO ${settingValue(k, v)}`),
   ];
   return [
-    `${head}\n  ${clauses.join(' ')}\n${hasStandardBody(r) ? r.body : `AS ${dollarQuote(r.body)}`}`,
+    `${head}\n  ${clauses.join(' ')}\n${routineBody(r)}`,
     ...(r.comment !== undefined || replace ? [commentOn(`${r.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${routineSignature(schema, r)}`, r.comment)] : []),
   ];
 }

@@ -120,8 +120,33 @@ export function createTableStatements(schema: string, table: Table, options: { w
     create,
     ...(table.comment !== undefined ? [commentOn(`TABLE ${name}`, table.comment)] : []),
     ...table.columns.filter((c) => c.comment !== undefined).map((c) => commentOn(`COLUMN ${name}.${quoteIdent(c.name)}`, c.comment)),
+    // A partition's columns are its parent's.
+    ...(table.partitionOf ? [] : table.columns.flatMap((c) => columnAttributeStatements(name, undefined, c))),
     ...[...(table.primaryKey ? [table.primaryKey] : []), ...table.uniques, ...table.checks, ...(table.exclusions ?? [])].flatMap((c) => constraintComment(schema, table.name, c)),
   ];
+}
+
+/**
+ * ALTER COLUMN statements that give a column the statistics target,
+ * storage, compression and attribute options `to` has, from those of
+ * `from` (a new column: none). Storage left unstated goes back to the
+ * type's own (which the live column records), unless the type changes:
+ * ALTER TYPE gives the column its new type's storage already.
+ */
+export function columnAttributeStatements(table: string, from: Column | undefined, to: Column, typeChanged = false): string[] {
+  const alter = (action: string) => `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(to.name)} ${action}`;
+  const out: string[] = [];
+  if (from?.statistics !== to.statistics) out.push(alter(`SET STATISTICS ${to.statistics ?? -1}`));
+  const storage = to.storage ?? (typeChanged ? undefined : from?.typeStorage);
+  if (storage !== undefined && (from?.storage !== to.storage || (typeChanged && to.storage !== undefined))) out.push(alter(`SET STORAGE ${storage.toUpperCase()}`));
+  if (from?.compression !== to.compression) out.push(alter(`SET COMPRESSION ${to.compression ?? 'DEFAULT'}`));
+  const was = from?.options ?? {};
+  const now = to.options ?? {};
+  const set = Object.entries(now).filter(([k, v]) => was[k] !== v);
+  const reset = Object.keys(was).filter((k) => !(k in now));
+  if (set.length) out.push(alter(`SET (${set.map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`).join(', ')})`));
+  if (reset.length) out.push(alter(`RESET (${reset.map(quoteIdent).join(', ')})`));
+  return out;
 }
 
 const enableClause: Record<Trigger['enabled'], string | undefined> = { origin: 'ENABLE', disabled: 'DISABLE', replica: 'ENABLE REPLICA', always: 'ENABLE ALWAYS' };

@@ -93,6 +93,12 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
       const bad = g.privileges.filter((p) => p !== 'EXECUTE');
       if (bad.length || g.columns) problems.push({ path: [...base, 'functions', `${f.name}(${f.arguments})`, 'grants'], message: `only execute can be granted on ${f.kind} ${f.name}(${f.arguments})${bad.length ? `, not ${bad.join(', ').toLowerCase()}` : ''}` });
     }
+    // A C routine is a symbol in a shared library: both are needed, and only there.
+    if ((f.objectFile !== undefined) !== (f.language === 'c')) {
+      problems.push(f.objectFile !== undefined
+        ? { path: [...base, 'functions', `${f.name}(${f.arguments})`, 'objectFile'], message: `objectFile is for language c routines, not ${f.language}` }
+        : { path: [...base, 'functions', `${f.name}(${f.arguments})`, 'language'], message: `a language c routine needs objectFile: the shared library holding its link symbol "${f.body}" (e.g. $libdir/name)` });
+    }
   }
   for (const seq of schema.sequences) {
     const path = [...base, 'sequences', seq.name];
@@ -188,6 +194,10 @@ function checkTable(table: Table, tables: Map<string, Table>, path: string[], pr
     needColumns(u.include ?? [], [...path, 'unique', u.name, 'include'], `unique constraint "${u.name}" include`);
   }
   for (const c of table.checks) checkName(c.name, [...path, 'checks', c.name], problems);
+  const keyed = [...(table.primaryKey ? [table.primaryKey.name] : []), ...table.uniques.map((u) => u.name), ...table.indexes.map((i) => i.name)];
+  if (table.clusterOn !== undefined && !keyed.includes(table.clusterOn)) {
+    problems.push({ path: [...path, 'clusterOn'], message: `clusterOn "${table.clusterOn}" is not an index, primary key or unique constraint of this table${keyed.length ? ` (it has ${keyed.join(', ')})` : ''}` });
+  }
   for (const i of table.indexes) {
     const ipath = [...path, 'indexes', i.name];
     checkName(i.name, ipath, problems);

@@ -94,6 +94,7 @@ export function writeModelYaml(model: Model, write: (piece: string) => void, sch
           ...(f.settings && { settings: f.settings }),
           ...(f.comment !== undefined && { comment: f.comment }),
           ...defaultedGrantsToRaw(f.grants),
+          ...(f.objectFile !== undefined && { objectFile: f.objectFile }),
           body: f.body,
         }];
       })),
@@ -166,6 +167,11 @@ function columnToRaw(c: Column, inPrimaryKey: boolean) {
   }
   if (c.generated !== undefined) raw.generated = c.generated;
   if (c.collation !== undefined) raw.collation = c.collation;
+  if (c.statistics !== undefined) raw.statistics = c.statistics;
+  if (c.storage !== undefined) raw.storage = c.storage;
+  if (c.compression !== undefined) raw.compression = c.compression;
+  // The catalog keeps them as text; the file writes numbers.
+  if (c.options !== undefined) raw.options = Object.fromEntries(Object.entries(c.options).map(([k, v]) => [k, Number(v)]));
   if (c.comment !== undefined) raw.comment = c.comment;
   return raw;
 }
@@ -210,6 +216,7 @@ function tableToRaw(schema: string, t: Table) {
       }
       : { columns: Object.fromEntries(t.columns.map((c) => [c.name, columnToRaw(c, pkColumns.has(c.name))])) }),
     ...(t.unlogged && { unlogged: true }),
+    ...(t.clusterOn !== undefined && { clusterOn: t.clusterOn }),
     ...(t.inherits && { inherits: t.inherits.map((p) => (p.schema === schema ? p.table : `${p.schema}.${p.table}`)) }),
     ...(t.partitionBy !== undefined && { partitionBy: t.partitionBy }),
     ...grantsToRaw(t.grants),

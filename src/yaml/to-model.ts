@@ -1,4 +1,4 @@
-import type {
+import type { ColumnStorage,
   Collation, CompositeType, DefaultPrivilegeObjects, Grant, CheckConstraint, Column, Domain, EnumType, Policy, Routine, Trigger, TriggerEvent, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
   ReferentialAction, Schema, Sequence, Table, UniqueConstraint,
 } from '../model/types.js';
@@ -33,7 +33,7 @@ export interface RawSchema {
   functions?: Record<string, RawRoutine>;
 }
 export interface RawRoutine {
-  kind?: 'function' | 'procedure'; returns?: string; language: string; body: string;
+  kind?: 'function' | 'procedure'; returns?: string; language: string; body: string; objectFile?: string;
   volatility?: Routine['volatility']; strict?: boolean; securityDefiner?: boolean; parallel?: Routine['parallel'];
   leakproof?: boolean; cost?: Num; rows?: Num; settings?: Record<string, string | number | boolean>; comment?: string;
   grants?: RawGrant[];
@@ -62,6 +62,7 @@ export interface RawColumn {
   type: string; notNull?: boolean; default?: string | number | boolean;
   identity?: 'always' | 'by default' | (RawSequenceOptions & { kind: 'always' | 'by default' });
   generated?: string; collation?: string; comment?: string; renamedFrom?: string; using?: string;
+  statistics?: number; storage?: ColumnStorage; compression?: 'pglz' | 'lz4'; options?: Record<string, number | string>;
 }
 export interface RawIndexKey { column?: string; expression?: string; collation?: string; opclass?: string; order?: 'asc' | 'desc'; nulls?: 'first' | 'last' }
 export interface RawIndex {
@@ -81,6 +82,7 @@ export interface RawTable {
   partitionBy?: string;
   partitionOf?: { schema?: string; table: string; bound: string };
   unlogged?: boolean;
+  clusterOn?: string;
   inherits?: string[];
   grants?: RawGrant[];
   primaryKey?: string[] | { name?: string; columns: string[]; include?: string[]; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string };
@@ -214,6 +216,7 @@ function toRoutine(signature: string, raw: RawRoutine): Routine {
     ...(returns !== undefined && { returns }),
     language,
     body: raw.body,
+    ...(raw.objectFile !== undefined && { objectFile: raw.objectFile }),
     volatility: raw.volatility ?? 'volatile',
     strict: raw.strict ?? false,
     securityDefiner: raw.securityDefiner ?? false,
@@ -320,6 +323,10 @@ function toColumn(name: string, raw: RawColumn, canonicalType: (t: string) => st
   }
   if (raw.generated !== undefined) column.generated = raw.generated;
   if (raw.collation !== undefined) column.collation = raw.collation;
+  if (raw.statistics !== undefined && raw.statistics !== -1) column.statistics = raw.statistics;
+  if (raw.storage !== undefined) column.storage = raw.storage;
+  if (raw.compression !== undefined) column.compression = raw.compression;
+  if (raw.options !== undefined && Object.keys(raw.options).length) column.options = Object.fromEntries(Object.entries(raw.options).map(([k, v]) => [k.toLowerCase(), String(v)]));
   if (raw.comment !== undefined) column.comment = raw.comment;
   if (raw.renamedFrom !== undefined) column.renamedFrom = raw.renamedFrom;
   if (raw.using !== undefined) column.using = raw.using;
@@ -455,6 +462,7 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
     ...(raw.rowLevelSecurity && { rowLevelSecurity: true }),
     ...(raw.forceRowLevelSecurity && { forceRowLevelSecurity: true }),
     ...(raw.unlogged && { unlogged: true }),
+    ...(raw.clusterOn !== undefined && { clusterOn: raw.clusterOn }),
     ...(raw.inherits?.length && {
       inherits: raw.inherits.map((ref) => {
         const dot = ref.indexOf('.');

@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPlan } from '../../src/apply/apply.js';
-import { introspect } from '../../src/introspect/introspect.js';
+import { introspect, serverInfo } from '../../src/introspect/introspect.js';
+import { listUnmanaged } from '../../src/introspect/unmanaged.js';
 import { planRollback } from '../../src/rollback/rollback.js';
 import { modelToYaml } from '../../src/yaml/from-model.js';
 import { schemaDump } from '../conformance/dump.js';
 import { findPostgresBinaries } from '../harness/postgres-server.js';
-import { applyYaml, planYaml, withDatabase } from '../harness/workflow.js';
+import { applyYaml, planYaml, withDatabase, writeTempYaml } from '../harness/workflow.js';
+import { loadSchema } from '../../src/yaml/load.js';
 
 /**
  * Attributes real schemas use, each one: built from SQL, inspected, the
@@ -97,6 +99,90 @@ describe('what real schemas use, kept whole', function () {
       await applyYaml(db, file('pg_trgm'));
       const [row] = await db.query<{ comment: string | null; original: string }>("SELECT obj_description(e.oid, 'pg_extension') AS comment, a.comment AS original FROM pg_extension e JOIN pg_available_extensions a ON a.name = e.extname WHERE e.extname = 'pg_trgm'");
       assert.equal(row!.comment, row!.original, 'a file that states no comment gets back the one the extension comes with');
+    });
+  });
+
+  it('column statistics targets, storage, compression and attribute options', async () => {
+    const yaml = await roundTrips(`
+      CREATE TABLE accounts (id integer, email text, name text);
+      ALTER TABLE accounts ALTER COLUMN email SET STATISTICS 500, ALTER COLUMN email SET STORAGE EXTERNAL,
+        ALTER COLUMN name SET COMPRESSION pglz, ALTER COLUMN id SET (n_distinct = -0.02, n_distinct_inherited = 100);`);
+    assert.match(yaml, /statistics: 500/);
+    assert.match(yaml, /storage: external/);
+    assert.match(yaml, /compression: pglz/);
+    assert.match(yaml, /n_distinct: -0.02/);
+    const file = (email: string, id = '{ type: integer }') => `schemas:
+  public:
+    tables:
+      accounts:
+        columns:
+          id: ${id}
+          email: ${email}
+`;
+    await evolves([
+      file('{ type: text }'),
+      file('{ type: text, statistics: 200, storage: main, compression: pglz }', '{ type: integer, options: { n_distinct: 50 } }'),
+      file('{ type: text, statistics: 300, storage: external }', '{ type: integer, options: { n_distinct_inherited: -0.5 } }'),
+      // A new type gives the column its own storage: the file's is set again after.
+      file('{ type: varchar(100), storage: external }'),
+      file('{ type: text }'),
+    ]);
+  });
+
+  it('the index a table is clustered on, kept when the plan rebuilds that index', async () => {
+    const yaml = await roundTrips(`
+      CREATE TABLE accounts (id integer PRIMARY KEY, email text, name text);
+      CREATE INDEX accounts_email ON accounts (email);
+      ALTER TABLE accounts CLUSTER ON accounts_email;`);
+    assert.match(yaml, /clusterOn: accounts_email/);
+    const file = (cluster: string, index = '[email]') => table(`        primaryKey: [id]
+        indexes:
+          accounts_email: { columns: ${index} }
+${cluster}`);
+    await evolves([
+      file(''),
+      file('        clusterOn: accounts_email\n'),
+      // The index changes, so it is dropped and created again: the mark goes with it and comes back.
+      file('        clusterOn: accounts_email\n', '[email, name]'),
+      file('        clusterOn: accounts_pkey\n', '[email, name]'),
+      file('', '[email, name]'),
+    ]);
+    // A new table clustered on its index from the start.
+    await evolves([table(''), file('        clusterOn: accounts_email\n').replace('accounts:', 'accounts:').replace('      accounts:', '      ledger:').replace(/accounts_/g, 'ledger_')]);
+  });
+
+  it('C-language routines: their library and link symbol', async () => {
+    // pg_trgm's library ships with PostgreSQL's contrib; no extension needs to be installed to call into it.
+    const yaml = await roundTrips("CREATE FUNCTION trigram_similarity(text, text) RETURNS real LANGUAGE c IMMUTABLE STRICT AS '$libdir/pg_trgm', 'similarity';");
+    assert.match(yaml, /objectFile: \$libdir\/pg_trgm/);
+    assert.match(yaml, /body: similarity/);
+    const file = (symbol: string) => `schemas:
+  public:
+    functions:
+      "trigram_similarity(a text, b text)": { returns: real, language: c, volatility: immutable, strict: true, objectFile: $libdir/pg_trgm, body: ${symbol} }
+`;
+    await evolves([file('similarity'), file('word_similarity')]);
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, file('similarity'));
+      const [row] = await db.query<{ s: number }>("SELECT trigram_similarity('word', 'words') AS s");
+      assert.ok(row!.s > 0.5, 'the function calls into the library');
+    });
+    await assert.rejects(loadSchema(writeTempYaml(file('similarity').replace(' objectFile: $libdir/pg_trgm,', ''))), /a language c routine needs objectFile/);
+  });
+
+  it('never lists what an extension owns as not managed (rules on its views, options of its tables)', async () => {
+    await withDatabase(async ({ db }) => {
+      await db.exec(`CREATE EXTENSION pg_trgm;
+        CREATE TABLE ext_table (id integer) WITH (fillfactor = 70);
+        CREATE VIEW ext_view AS SELECT id FROM ext_table;
+        CREATE RULE ext_view_insert AS ON INSERT TO ext_view DO INSTEAD INSERT INTO ext_table VALUES (NEW.id);
+        ALTER EXTENSION pg_trgm ADD TABLE ext_table;
+        ALTER EXTENSION pg_trgm ADD VIEW ext_view;
+        CREATE TABLE mine (id integer) WITH (fillfactor = 80);
+        CREATE VIEW my_view AS SELECT id FROM mine;
+        CREATE RULE my_view_insert AS ON INSERT TO my_view DO INSTEAD INSERT INTO mine VALUES (NEW.id);`);
+      const listed = (await listUnmanaged(db, await serverInfo(db))).map((o) => `${o.kind} ${o.name}`);
+      assert.deepEqual(listed.sort(), ['rule my_view.my_view_insert', 'table storage options mine']);
     });
   });
 });

@@ -49,6 +49,9 @@ CREATE TABLE app.orders (
   CONSTRAINT orders_no_overlap EXCLUDE USING gist (during WITH &&),
   CONSTRAINT orders_invoice_key UNIQUE (invoice) INCLUDE (status)
 );
+ALTER TABLE app.orders CLUSTER ON orders_pkey;
+ALTER TABLE app.customers ALTER COLUMN tags SET STATISTICS 200, ALTER COLUMN tags SET STORAGE MAIN, ALTER COLUMN name SET COMPRESSION pglz;
+ALTER TABLE app.orders ALTER COLUMN amount SET (n_distinct = 500);
 CREATE TABLE app.events (id bigint NOT NULL, at timestamp NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
 CREATE TABLE app.events_2026 PARTITION OF app.events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 CREATE TABLE app.events_rest PARTITION OF app.events DEFAULT;
