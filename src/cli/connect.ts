@@ -90,6 +90,7 @@ export async function rehearsalTarget(url: string, server?: Database): Promise<R
       await db.exec(boundWaits);
       return db;
     },
+    urlOf: (database: string) => withDatabaseName(url, database),
     ...(!server && { close: () => admin.close() }),
   };
 }

@@ -1,7 +1,7 @@
 import type { Change, EnumColumnUse } from './changes.js';
 import { wantedExtensionComment } from '../model/extension-comment.js';
 import { append } from '../arrays.js';
-import type { EnumType, Extension, Model, Routine, Schema, Table } from '../model/types.js';
+import type { EnumType, Extension, Model, Schema, Table } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
 import { deepEqual as same, routineKey } from '../model/canonical.js';
 import { displayUserType } from '../normalize/type-names.js';
@@ -10,7 +10,7 @@ import { constraintsOf, diffTable } from './diff-table.js';
 import { diffViews } from './diff-views.js';
 import { diffGrants } from './diff-grants.js';
 import { SchemaformError } from '../errors.js';
-import { findRoutine, findTable, withRowColumns } from '../model/row-columns.js';
+import { withRowColumns } from '../model/row-columns.js';
 import { withDependentsRebuilt } from '../graph/cascade.js';
 import { inPlanNames, modelDependents, type LiveDependent } from '../graph/facts.js';
 

@@ -1,4 +1,3 @@
-import type { Change } from '../diff/changes.js';
 import { append } from '../arrays.js';
 import type { Database } from '../db/database.js';
 import { diffModels } from '../diff/diff.js';
@@ -16,6 +15,7 @@ import type { Plan, PlanStep, Rehearsal } from '../plan/types.js';
 import { objectOf, type ObjectRef } from '../diff/changes.js';
 import { rehearsalModel } from './closure.js';
 import { withScratchDatabase, type RehearsalTarget } from './scratch.js';
+import { buildInScratch, inert } from './build-model.js';
 import { runSteps, type Refusal, type RehearsedStep } from './run-steps.js';
 import { RefusedSqlError, type SqlRefusal } from './refusals.js';
 
@@ -47,21 +47,11 @@ export async function rehearse(target: RehearsalTarget, plan: Plan, { live, file
   const ctx = { serverVersion: plan.target.serverVersion };
   const outcome = await withScratchDatabase(target, async (db) => {
     lap('created');
-    await db.exec("SET check_function_bodies = off; SET lock_timeout = '5s'; SET statement_timeout = '5min'");
-    const empty = (await introspect(db, {})).model;
-    lap('introspected empty');
-    // Only add: the scratch database's own schemas (public) stay, whether the plan touches them or not.
-    const known = new Set(base.schemas.map((s) => s.name));
     // Privileges are left out, as in the comparison: a shadow server need not have the same roles.
-    const target: Model = comparable({ ...base, schemas: [...base.schemas, ...empty.schemas.filter((s) => !known.has(s.name))] });
-    const setup = orderChanges(diffModels(empty, target, {}), { live: empty }).flatMap((c) => renderChange(inert(c), ctx));
-    lap(`rendered setup (${setup.length} statements)`);
     try {
-      // In batches: one transaction of thousands of DDL statements grows slower with each one.
-      for (let i = 0; i < setup.length; i += SETUP_BATCH) await db.exec(['BEGIN', ...setup.slice(i, i + SETUP_BATCH), 'COMMIT'].join(';\n'));
+      await buildInScratch(db, comparable(base), ctx, { routines: 'inert', onRendered: (n) => lap(`rendered setup (${n} statements)`) });
       lap('setup ran');
     } catch (e) {
-      await db.exec('ROLLBACK').catch(() => undefined);
       return `the live objects the plan touches could not be rebuilt there (${(e as Error).message})`;
     }
     const { refusals, held } = await rehearseSteps(db, plan, live, dependents, ctx);
@@ -80,7 +70,6 @@ export async function rehearse(target: RehearsalTarget, plan: Plan, { live, file
   return { rehearsed: true, where: target.where };
 }
 
-const SETUP_BATCH = 500;
 
 /** With SCHEMAFORM_PROFILE set, each call prints how long the rehearsal has run so far. */
 function profiler(): (phase: string) => void {
@@ -179,14 +168,4 @@ function comparable(model: Model): Model {
       functions: s.functions.map((f) => bare(withInertBody(f, 'return nothing'))),
     })),
   };
-}
-
-/**
- * A step as the rehearsal runs it: routines with bodies that do nothing,
- * materialized views without their rows (filling one runs its query).
- */
-function inert(c: Change): Change {
-  if (c.kind === 'create-function') return { ...c, routine: withInertBody(c.routine, 'return nothing') };
-  if (c.kind === 'create-view' && c.view.materialized && c.view.withData !== false) return { ...c, view: { ...c.view, withData: false } };
-  return c;
 }

@@ -10,6 +10,8 @@ import { quoteIdent } from '../sql/quote.js';
 export interface RehearsalTarget {
   server: Database;
   connect(database: string): Promise<Database>;
+  /** The connection string of a database of that name there (for pg_dump). */
+  urlOf(database: string): string;
   /** For people: "this server" or the shadow server's description. */
   where: string;
   /** Let go of `server` when it was opened for the rehearsal. */
@@ -27,7 +29,7 @@ export type Scratch<T> = { ok: true; value: T } | { ok: false; reason: string };
  * Scratch databases a crashed run left behind are dropped first. When the
  * role may not create databases, says why instead.
  */
-export async function withScratchDatabase<T>(target: RehearsalTarget, work: (db: Database) => Promise<T>): Promise<Scratch<T>> {
+export async function withScratchDatabase<T>(target: RehearsalTarget, work: (db: Database, name: string) => Promise<T>): Promise<Scratch<T>> {
   const [{ version }] = (await target.server.query<{ version: number }>("SELECT current_setting('server_version_num')::int AS version")) as [{ version: number }];
   const drop = (name: string) => dropDatabase(target.server, name, version);
   await dropAbandoned(target.server, drop);
@@ -45,7 +47,7 @@ export async function withScratchDatabase<T>(target: RehearsalTarget, work: (db:
       return { ok: false, reason: `could not connect to the scratch database on ${target.where} (${(e as Error).message})` };
     }
     try {
-      return { ok: true, value: await work(db) };
+      return { ok: true, value: await work(db, name) };
     } finally {
       await db.close().catch(() => undefined);
     }

@@ -49,6 +49,25 @@ describe('rehearsal', () => {
     });
   });
 
+  it('rebuilds the live objects with names resolving in their own schema, as the steps do', async () => {
+    await withDatabase(async ({ db, url }) => {
+      await db.exec(`CREATE SCHEMA app; CREATE COLLATION app.bytewise (provider = libc, locale = 'C');
+        SET search_path = app; CREATE TABLE app.people (name text COLLATE bytewise); RESET search_path;`);
+      const { model } = await loadSchema(writeTempYaml(`schemas:
+  app:
+    collations:
+      bytewise: { provider: libc, locale: C }
+    tables:
+      people:
+        columns:
+          name: { type: text, collation: bytewise }
+          age: { type: integer }
+`));
+      const plan = await createPlan(db, model, { rehearsal: await rehearsalTarget(url, db) });
+      assert.deepEqual(plan.rehearsal, { rehearsed: true, where: 'this server' });
+    });
+  });
+
   it('says in the plan when there was nowhere to rehearse', async () => {
     await withDatabase(async ({ db }) => {
       const { model } = await loadSchema(writeTempYaml(file));
