@@ -40,9 +40,10 @@ export function diffObjects(current: Model, to: Model, options: DiffOptions = {}
     const previous = fromSchemas.get(schema.name);
     if (!previous) {
       changes.push({ kind: 'create-schema', schema: schema.name, ...(schema.comment !== undefined && { comment: schema.comment }) });
-    } else if (schema.comment !== undefined && previous.comment !== schema.comment) {
+    } else if (schema.comment !== undefined && (previous.comment ?? '') !== schema.comment) {
       // Schemas come with comments of their own (public's "standard public
-      // schema"), so a schema's comment is only managed when the file sets one.
+      // schema"), so a schema's comment is only managed when the file sets
+      // one; "" is none (PostgreSQL stores an empty comment as none).
       changes.push({ kind: 'set-schema-comment', schema: schema.name, comment: schema.comment });
     }
     append(changes, diffSchema(previous ?? emptySchema(schema.name), schema, from, options));

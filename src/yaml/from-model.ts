@@ -35,9 +35,11 @@ export function writeModelYaml(model: Model, write: (piece: string) => void, sch
     });
   }
   doc.schemas = Object.fromEntries(model.schemas.map((s) => [s.name, {
-    ...(s.comment !== undefined && { comment: s.comment }),
+    // public comes with a comment in every new database: one without says so ("").
+    ...(s.comment !== undefined ? { comment: s.comment } : s.name === 'public' ? { comment: '' } : {}),
     // None beyond the owner's is left unwritten: the file then leaves the schema's privileges alone.
-    ...grantsToRaw(s.grants),
+    // A new database's public grants usage to everyone: one that grants nothing says so ([]).
+    ...(s.name === 'public' ? defaultedGrantsToRaw(s.grants) : grantsToRaw(s.grants)),
     ...(s.defaultPrivileges?.length && {
       defaultPrivileges: s.defaultPrivileges.map((d) => ({ ...(d.role !== undefined && { role: d.role }), on: d.on, ...grantsToRaw(d.grants) })),
     }),

@@ -9,6 +9,10 @@
  * kind, never passed. Failures not listed in expectations.json fail the run;
  * listed ones that now pass are reported so the list can only shrink.
  *
+ * Every VERIFY_EVERY-th run case (every one with SCHEMAFORM_CONFORMANCE_VERIFY=all)
+ * also runs `schema inspect --verify`'s check on the desired database: its
+ * YAML, built in a scratch database, must give the same pg_dump.
+ *
  *   npm run conformance -- [--corpus psqldef|migra] [--filter text] [--verbose] [--write-expectations]
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +30,8 @@ import { loadSchema } from '../../src/yaml/load.js';
 import { startPostgres } from '../harness/postgres-server.js';
 import { schemaDump } from './dump.js';
 import { splitSqlStatements } from './split-sql.js';
+import { rehearsalTarget } from '../../src/cli/connect.js';
+import { verifyInspection } from '../../src/verify/verify.js';
 
 interface Case { id: string; current: string; desired: string }
 type Outcome =
@@ -42,6 +48,10 @@ const option = (name: string) => {
 };
 const corpusDir = process.env.CONFORMANCE_DIR ?? fileURLToPath(new URL('../../../../shared/conformance', import.meta.url));
 const expectationsFile = fileURLToPath(new URL('../../../test/conformance/expectations.json', import.meta.url));
+
+/** Verifying a case costs a scratch database and two more dumps: CI verifies a sample. */
+const VERIFY_EVERY = 8;
+const verifyAll = process.env.SCHEMAFORM_CONFORMANCE_VERIFY === 'all';
 
 function loadCases(): Case[] {
   const corpora = option('corpus') ? [option('corpus')!] : ['psqldef', 'migra'];
@@ -84,7 +94,7 @@ DO $$ DECLARE r record; BEGIN
 END $$;
 CREATE SCHEMA public;`;
 
-async function runCase(urlA: string, urlB: string, binDir: string, c: Case): Promise<Outcome> {
+async function runCase(urlA: string, urlB: string, binDir: string, c: Case, verify: boolean): Promise<Outcome> {
   await admin(urlA, RESET);
   await admin(urlB, RESET);
   try {
@@ -118,6 +128,12 @@ async function runCase(urlA: string, urlB: string, binDir: string, c: Case): Pro
       if (dumpA !== dumpB) return { status: 'fail', reason: `pg_dump differs: ${firstDifference(dumpA, dumpB)}` };
       const again = await createPlan(a, model, { allowDestructive: true });
       if (again.steps.length) return { status: 'fail', reason: `second plan not empty: ${again.steps.map((s) => s.description).join('; ').slice(0, 200)}` };
+      if (verify) {
+        const target = await rehearsalTarget(urlB, b);
+        const { notCaptured, added } = await verifyInspection({ liveUrl: urlB, serverVersion: server.versionNum, model, target, pgDump: join(binDir, 'pg_dump'), privileges: true, role: server.currentRole });
+        const first = notCaptured[0] ?? added[0];
+        if (first !== undefined) return { status: 'fail', reason: `inspect --verify: ${notCaptured.length ? 'not captured' : 'only in the rebuilt database'}: ${first.slice(0, 200)}` };
+      }
       return { status: 'pass' };
     } finally {
       await a.close();
@@ -143,13 +159,15 @@ async function main() {
   const server = await startPostgres();
   if (!existsSync(join(server.binDir, 'pg_dump'))) throw new Error(`pg_dump not found in ${server.binDir}; install Debian's postgresql package`);
   const results: Array<{ c: Case; outcome: Outcome }> = [];
+  let verified = 0;
   const [urlA, urlB] = ['conformance_a', 'conformance_b'].map((name) => server.url.replace(/\/postgres$/, `/${name}`)) as [string, string];
   await admin(server.url, 'CREATE DATABASE conformance_a');
   await admin(server.url, 'CREATE DATABASE conformance_b');
   try {
-    for (const c of cases) {
-      const outcome = await runCase(urlA, urlB, server.binDir, c);
+    for (const [i, c] of cases.entries()) {
+      const outcome = await runCase(urlA, urlB, server.binDir, c, verifyAll || i % VERIFY_EVERY === 0);
       results.push({ c, outcome });
+      if (outcome.status === 'pass' && (verifyAll || i % VERIFY_EVERY === 0)) verified++;
       if (flag('verbose') || outcome.status === 'fail') {
         process.stderr.write(`${outcome.status.padEnd(11)} ${c.id}${'reason' in outcome ? `: ${outcome.reason}` : 'kinds' in outcome ? `: ${outcome.kinds.join(', ')}` : ''}\n`);
       }
@@ -192,7 +210,7 @@ async function main() {
   for (const r of fixed) process.stdout.write(`now passes (remove from expectations.json): ${r.c.id}\n`);
   for (const r of unexpected) process.stdout.write(`unexpected failure: ${r.c.id}: ${(r.outcome as { reason: string }).reason}\n`);
   const passed = results.filter((r) => r.outcome.status === 'pass').length;
-  process.stdout.write(`conformance: ${passed} passed, ${unexpected.length} failed\n`);
+  process.stdout.write(`conformance: ${passed} passed (${verified} of them also by inspect --verify), ${unexpected.length} failed\n`);
   if (unexpected.length) process.exitCode = 1;
 }
 

@@ -185,4 +185,9 @@ ${cluster}`);
       assert.deepEqual(listed.sort(), ['rule my_view.my_view_insert', 'table storage options mine']);
     });
   });
+
+  it('a public schema without the comment and the usage a new database gives it', async () => {
+    const yaml = await roundTrips('DROP SCHEMA public CASCADE; CREATE SCHEMA public; CREATE TABLE public.t (id integer);');
+    assert.match(yaml, /public:\n\s+comment: ""\n\s+grants: \[\s*\]/);
+  });
 });
