@@ -79,10 +79,13 @@ export const rules: EdgeRule[] = [
             for (const h of holders) {
               if (h === c) continue;
               // A step that only takes the dependent off goes first. One that puts it back goes after
-              // a step that rewrites the object (the new form must exist), or whenever it still names it.
+              // a step that rewrites the object (the new form must exist), or whenever it still names it;
+              // unless it lets go of the object (a column retyped away from a recreated enum gets a
+              // default that no longer depends on it).
               const rewrites = on.some((x) => effects[h]!.creates.includes(x));
+              const letsGo = on.some((x) => e.releases.includes(x));
               if (!e.creates.includes(id) || (e.destroys.includes(id) && !needsIt)) yield [c, h];
-              else if (rewrites || needsIt) yield [h, c];
+              else if ((rewrites && !letsGo) || needsIt) yield [h, c];
             }
           }
         }

@@ -67,6 +67,32 @@ describe('enum values removed', () => {
     });
   });
 
+  it('orders a column retyped away from the enum, with a new default, before the enum is rebuilt', async () => {
+    // Found by the schema-pairs property: the column's new default does not depend on the enum,
+    // so nothing about it has to wait for the enum's new form (that edge made a cycle).
+    const before = `schemas:
+  public:
+    enums: { mood: [sad, ok, happy] }
+    tables:
+      t0:
+        columns:
+          id: { type: bigint, identity: by default }
+          c0: { type: mood, default: "'ok'" }
+        primaryKey: [id]
+`;
+    const after = before.replace('[sad, ok, happy]', '[sad, ok]').replace(`c0: { type: mood, default: "'ok'" }`, 'c0: { type: integer, default: "7", using: "7" }');
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, before);
+      await db.exec("INSERT INTO t0 (c0) VALUES ('ok')");
+      await applyYaml(db, after, { allowDestructive: true });
+      assert.deepEqual((await planYaml(db, after)).steps, []);
+      assert.deepEqual(await db.query('SELECT c0 FROM t0'), [{ c0: 7 }]);
+      await applyPlan(db, await planRollback(db), { allowDestructive: true });
+      assert.deepEqual((await planYaml(db, before)).steps, []);
+      assert.deepEqual(await db.query('SELECT c0::text AS c0 FROM t0'), [{ c0: 'ok' }], 'rollback restores the value');
+    });
+  });
+
   it('stops with the column named when a NOT NULL column still holds a removed value, changing nothing', async () => {
     await withDatabase(async ({ db }) => {
       await applyYaml(db, v1);
