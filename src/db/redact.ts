@@ -40,6 +40,25 @@ export function scrub(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+/**
+ * The connection string without its password, and the password, for a
+ * program (pg_dump) that takes the one on its command line, where other
+ * users may read it, and the other in its environment (PGPASSWORD).
+ */
+export function withoutPassword(target: string): { target: string; password?: string } {
+  const url = asUrl(target);
+  if (!url) {
+    const m = /\bpassword\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/i.exec(target);
+    if (!m) return { target };
+    const value = m[1]!;
+    return { target: target.replace(m[0], '').trim(), password: value.startsWith("'") ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value };
+  }
+  const password = url.password ? safeDecode(url.password) : url.searchParams.get('password') ?? undefined;
+  url.password = '';
+  url.searchParams.delete('password');
+  return password === undefined ? { target } : { target: url.toString(), password };
+}
+
 function asUrl(target: string): URL | undefined {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return undefined;
   try {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { SchemaformError } from '../errors.js';
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
+import { withoutPassword } from '../db/redact.js';
 
 /**
  * A pg_dump at least as new as the server (an older one refuses to dump a
@@ -73,13 +74,4 @@ export function normalizeDump(dump: string): string {
     }
   }
   return out.join('\n');
-}
-
-function withoutPassword(url: string): { target: string; password?: string } {
-  if (!/^postgres(ql)?:\/\//i.test(url)) return { target: url };
-  const u = new URL(url);
-  if (!u.password) return { target: url };
-  const password = decodeURIComponent(u.password);
-  u.password = '';
-  return { target: u.toString(), password };
 }

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withoutPassword } from '../../src/db/redact.js';
 import { diffModels } from '../../src/diff/diff.js';
 import { SchemaFileError, SchemaformError } from '../../src/errors.js';
 import { emptyModel, emptySchema, type Model } from '../../src/model/types.js';
@@ -76,6 +77,16 @@ describe('security: hostile inputs get a clear error and reveal nothing', functi
       const viaEnv = await runCli(['plan'], { cwd, databaseUrl: url });
       assert.doesNotMatch(viaEnv.stdout + viaEnv.stderr, /Secr3t|Secr%33t|Other-pw/, viaEnv.stderr);
     }
+  });
+
+  it('hands pg_dump a connection string without its password, in whichever form it came', () => {
+    const forms: Array<[string, string]> = [
+      ['postgres://someone:Secr%33t-pw@127.0.0.1:1/db', 'postgres://someone@127.0.0.1:1/db'],
+      ['postgres://someone@127.0.0.1:1/db?password=Secr3t-pw&sslmode=disable', 'postgres://someone@127.0.0.1:1/db?sslmode=disable'],
+      ["host=127.0.0.1 password='Secr3t-pw' dbname=db", 'host=127.0.0.1  dbname=db'],
+    ];
+    for (const [given, target] of forms) assert.deepEqual(withoutPassword(given), { target, password: 'Secr3t-pw' });
+    assert.deepEqual(withoutPassword('postgres://someone@127.0.0.1:1/db'), { target: 'postgres://someone@127.0.0.1:1/db' });
   });
 
   it('keeps 64-bit integers exact and refuses numbers that are not finite, at file:line:col', async () => {
