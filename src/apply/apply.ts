@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.js';
+import { isServerError, type Database } from '../db/database.js';
 import { PlanRefusedError, SchemaformError } from '../errors.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import { hasDataLoss } from '../plan/build.js';
@@ -207,7 +207,6 @@ async function rollBack(db: Database, xid: string | undefined): Promise<Outcome>
   }
 }
 
-const isServerError = (e: Error & { code?: string; severity?: string }) => typeof e.severity === 'string' && typeof e.code === 'string';
 
 /** How long one statement may wait for a lock: what application statements queued behind it wait at most. */
 export const DEFAULT_LOCK_TIMEOUT = '2s';

@@ -8,6 +8,7 @@ import { locateRefusals } from '../yaml/locate-refusals.js';
 import type { Model } from '../model/types.js';
 import { collectGarbage } from './memory.js';
 import { rehearsalTarget } from './connect.js';
+import type { RehearsalTarget } from '../rehearse/scratch.js';
 
 /** The flags of the commands that plan (plan, validate --database-url). */
 export const planningFlags = {
@@ -19,16 +20,22 @@ export const planningFlags = {
 };
 
 /**
- * Where a plan is rehearsed: the shadow server if one is named
+ * Where scratch databases go: the shadow server if one is named
  * (--shadow-database-url or SHADOW_DATABASE_URL), else the live server,
- * else (the embedded database) nowhere, with the reason the plan records.
+ * else (the embedded database) nowhere.
  */
+export async function scratchTarget(shadowFlag: string | undefined, liveUrl: string | undefined, db: Database): Promise<{ target: RehearsalTarget; shadow: boolean } | undefined> {
+  const shadow = shadowFlag ?? process.env.SHADOW_DATABASE_URL;
+  if (shadow) return { target: await rehearsalTarget(shadow), shadow: true };
+  if (liveUrl) return { target: await rehearsalTarget(liveUrl, db), shadow: false };
+  return undefined;
+}
+
+/** Where a plan is rehearsed (see scratchTarget), or the reason the plan records for not rehearsing it. */
 export async function rehearsalOptions(shadowFlag: string | undefined, liveUrl: string | undefined, db: Database, enabled = true): Promise<Pick<CreatePlanOptions, 'rehearsal' | 'noRehearsalReason'>> {
   if (!enabled) return { noRehearsalReason: 'skipped (--no-rehearse)' };
-  const shadow = shadowFlag ?? process.env.SHADOW_DATABASE_URL;
-  if (shadow) return { rehearsal: await rehearsalTarget(shadow) };
-  if (liveUrl) return { rehearsal: await rehearsalTarget(liveUrl, db) };
-  return { noRehearsalReason: 'the embedded database cannot create a scratch database (set DATABASE_URL, or pass --shadow-database-url)' };
+  const scratch = await scratchTarget(shadowFlag, liveUrl, db);
+  return scratch ? { rehearsal: scratch.target } : { noRehearsalReason: 'the embedded database cannot create a scratch database (set DATABASE_URL, or pass --shadow-database-url)' };
 }
 
 /**
@@ -47,6 +54,14 @@ export class SchemaSource {
     collectGarbage();
     return model;
   };
+
+  /** `connecting`, unless it fails and the file is broken too: a broken file is reported before an unreachable database. */
+  async before<T>(connecting: Promise<T>): Promise<T> {
+    return connecting.catch(async (e: unknown) => {
+      await this.load();
+      throw e;
+    });
+  }
 
   get files(): readonly string[] {
     return this.loaded;

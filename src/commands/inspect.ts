@@ -1,10 +1,10 @@
 import { Flags } from '@oclif/core';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
 import { collectGarbage } from '../cli/memory.js';
-import { rehearsalTarget } from '../cli/connect.js';
+import { scratchTarget } from '../cli/planning.js';
 import { SchemaformError } from '../errors.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 
@@ -68,20 +68,14 @@ export default class Inspect extends BaseCommand {
     const [{ findPgDump }, { verifyInspection }, { loadSchema }] = await Promise.all([import('../verify/pg-dump.js'), import('../verify/verify.js'), import('../yaml/load.js')]);
     const pgDump = findPgDump(server.versionNum);
     // What is verified is the YAML as it reads back, not the model it was written from.
-    const dir = mkdtempSync(join(tmpdir(), 'schemaform-verify-'));
-    let file = output;
+    const dir = output ? undefined : mkdtempSync(join(tmpdir(), 'schemaform-verify-'));
     try {
-      if (!file) {
-        file = join(dir, 'schema.yaml');
-        const fd = openSync(file, 'w');
-        writeSync(fd, text);
-        closeSync(fd);
-      }
+      const file = output ?? join(dir!, 'schema.yaml');
+      if (!output) writeFileSync(file, text);
       const { model } = await loadSchema(file);
-      const shadowUrl = shadow ?? process.env.SHADOW_DATABASE_URL;
-      const target = shadowUrl ? await rehearsalTarget(shadowUrl) : await rehearsalTarget(liveUrl, db);
+      const { target, shadow: onShadow } = (await scratchTarget(shadow, liveUrl, db))!;
       const result = await verifyInspection({
-        liveUrl, serverVersion: server.versionNum, model, target, pgDump, privileges: !shadowUrl, role: server.currentRole,
+        liveUrl, serverVersion: server.versionNum, model, target, pgDump, privileges: !onShadow, role: server.currentRole,
         ...(schemas && { schemas }),
       }).finally(() => target.close?.());
       const lines = [...result.notCaptured.map((l) => `not captured: ${l}`), ...result.added.map((l) => `only in the rebuilt database: ${l}`)];
@@ -91,10 +85,10 @@ export default class Inspect extends BaseCommand {
           hint: 'What is not captured would be lost silently by a schema managed from this YAML: keep it out of the managed schemas, or report the gap.',
         });
       }
-      (output ? process.stdout : process.stderr).write(this.style.green(`✓ verified: the YAML rebuilds the same pg_dump --schema-only${shadowUrl ? ' (privileges not compared on a shadow server)' : ''}\n`));
-      return { pgDump, privileges: !shadowUrl };
+      (output ? process.stdout : process.stderr).write(this.style.green(`✓ verified: the YAML rebuilds the same pg_dump --schema-only${onShadow ? ' (privileges not compared on a shadow server)' : ''}\n`));
+      return { pgDump, privileges: !onShadow };
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     }
   }
 }

@@ -31,10 +31,7 @@ export default class Plan extends BaseCommand {
     const { flags } = await this.parse(Plan);
     const progress = await this.progress();
     const source = new SchemaSource(flags.file, () => progress.phase('loading the schema file'));
-    const db = await this.database(flags['database-url']).catch(async (e) => {
-      await source.load(); // a broken file is reported before an unreachable database
-      throw e;
-    });
+    const db = await source.before(this.database(flags['database-url']));
     const onPhase = (p: string) => {
       collectGarbage();
       progress.phase(p);

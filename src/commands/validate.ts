@@ -25,10 +25,7 @@ export default class Validate extends BaseCommand {
       return this.valid(files, model);
     }
     const source = new SchemaSource(flags.file);
-    const db = await this.database(url).catch(async (e) => {
-      await source.load();
-      throw e;
-    });
+    const db = await source.before(this.database(url));
     const rehearsal = await rehearsalOptions(flags['shadow-database-url'], this.databaseUrl, db);
     const plan = await createPlan(db, source.load, rehearsal).catch((e: unknown) => source.explain(e)).finally(() => rehearsal.rehearsal?.close?.());
     const desired = plan.desired.model;

@@ -3,6 +3,12 @@
  * Both a PostgreSQL server (node-postgres) and the embedded PGlite engine
  * implement it, so every command works the same against either.
  */
+/** An error the server sent (it has a severity and a SQLSTATE), not one of the connection's (a lost socket). */
+export function isServerError(e: unknown): e is Error & { code: string; severity: string; position?: string } {
+  const { code, severity } = (e ?? {}) as { code?: unknown; severity?: unknown };
+  return e instanceof Error && typeof code === 'string' && typeof severity === 'string';
+}
+
 export interface Database {
   /** One statement with bind parameters. */
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;

@@ -12,7 +12,7 @@ import { withInertBody } from '../normalize/planning-transaction.js';
 import { describeChange, searchPathOf } from '../plan/build.js';
 import { renderChange, type RenderContext } from '../plan/render.js';
 import type { Plan, PlanStep, Rehearsal } from '../plan/types.js';
-import { objectOf, type ObjectRef } from '../diff/changes.js';
+import { describeObject, objectOf, type ObjectRef } from '../diff/changes.js';
 import { rehearsalModel } from './closure.js';
 import { withScratchDatabase, type RehearsalTarget } from './scratch.js';
 import { buildInScratch, inert } from './build-model.js';
@@ -57,8 +57,8 @@ export async function rehearse(target: RehearsalTarget, plan: Plan, { live, file
     const { refusals, held } = await rehearseSteps(db, plan, live, dependents, ctx);
     lap('steps ran');
     // What a refused step would have made is not there to compare; the rest still is.
-    const missing = new Set(held.map((step) => objectKey(step.object)));
-    const refs = [...plan.steps.map((s) => s.object), ...objects].filter((ref) => !missing.has(objectKey(ref)));
+    const missing = new Set(held.map((step) => describeObject(step.object)));
+    const refs = [...plan.steps.map((s) => s.object), ...objects].filter((ref) => !missing.has(describeObject(ref)));
     const blocked = held.length - refusals.length;
     append(refusals, await converged(db, plan, file, refs, ctx, refusals.length > 0));
     lap('compared');
@@ -149,8 +149,6 @@ async function converged(db: Database, plan: Plan, file: Model, refs: ObjectRef[
     hint: 'A plan that does not reach the file would leave the next plan non-empty. This is a schemaform bug: please report it with the file.',
   });
 }
-
-const objectKey = (ref: ObjectRef) => `${ref.type}\u0000${ref.schema ?? ''}\u0000${ref.name}`;
 
 /**
  * What a rehearsal can judge: structure, not privileges (the scratch

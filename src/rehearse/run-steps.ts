@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.js';
+import { isServerError, type Database } from '../db/database.js';
 import { quoteIdent } from '../sql/quote.js';
 
 /** A step as the rehearsal runs it: its statements, where names resolve, and which steps it needs run first. */
@@ -40,12 +40,10 @@ export async function runSteps(db: Database, steps: readonly RehearsedStep[]): P
   const failed = new Map<number, Refusal>();
   const refused: Refusal[] = [];
   const misordered: Refusal[] = [];
-  // Failed or held back, in the plan's order.
-  const pending: number[] = [];
+  // Failed or held back, in the plan's order (a Set keeps it).
   const held = new Set<number>();
   const holdBack = (i: number, refusal?: Refusal) => {
     if (refusal) failed.set(i, refusal);
-    pending.push(i);
     held.add(i);
   };
   for (let i = 0; i < steps.length; i++) {
@@ -55,7 +53,7 @@ export async function runSteps(db: Database, steps: readonly RehearsedStep[]): P
     else ran.add(i);
   }
   const blocked: number[] = [];
-  for (const i of pending) {
+  for (const i of held) {
     if (steps[i]!.needs.some((n) => n !== i && !ran.has(n))) { blocked.push(i); continue; }
     const refusal = await attempt(db, steps[i]!, i);
     if (refusal) refused.push(refusal);
@@ -75,6 +73,7 @@ async function attempt(db: Database, step: RehearsedStep, index: number): Promis
     try {
       await db.run(statement);
     } catch (e) {
+      // Anything but the server's refusal (a lost connection) ends the rehearsal.
       if (!isServerError(e)) throw e;
       await db.exec('ROLLBACK TO SAVEPOINT schemaform_step; RELEASE SAVEPOINT schemaform_step');
       const position = Number(e.position);
@@ -83,10 +82,4 @@ async function attempt(db: Database, step: RehearsedStep, index: number): Promis
   }
   await db.exec('RELEASE SAVEPOINT schemaform_step');
   return undefined;
-}
-
-/** An error the server sent (it has a SQLSTATE); anything else (a lost connection) ends the rehearsal. */
-function isServerError(e: unknown): e is Error & { code: string; position?: string } {
-  const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 }

@@ -35,6 +35,7 @@ export interface Verification {
  * so what schemaform does not capture shows, whatever it is.
  */
 export async function verifyInspection(input: VerifyInput): Promise<Verification> {
+  const dump = { privileges: input.privileges, ...(input.schemas && { schemas: input.schemas }) };
   const outcome = await withScratchDatabase(input.target, async (db, name) => {
     try {
       await buildInScratch(db, input.model, { serverVersion: input.serverVersion }, { routines: 'as written', role: input.role });
@@ -43,10 +44,10 @@ export async function verifyInspection(input: VerifyInput): Promise<Verification
         hint: 'This is a schemaform bug: please report it with the output of `schema inspect`.',
       });
     }
-    return schemaDump(input.pgDump, input.target.urlOf(name), { privileges: input.privileges, ...(input.schemas && { schemas: input.schemas }) });
+    return schemaDump(input.pgDump, input.target.urlOf(name), dump);
   });
   if (!outcome.ok) throw new SchemaformError(`inspect --verify needs a scratch database: ${outcome.reason}`, { hint: 'Use a role that may create databases, or pass --shadow-database-url.' });
-  const live = schemaDump(input.pgDump, input.liveUrl, { privileges: input.privileges, ...(input.schemas && { schemas: input.schemas }) });
+  const live = schemaDump(input.pgDump, input.liveUrl, dump);
   const notCaptured: string[] = [];
   const added: string[] = [];
   for (const part of diffArrays(live.split('\n'), outcome.value.split('\n'))) {
