@@ -1,5 +1,5 @@
 import type {
-  Collation, Column, CompositeType, Constraint, DefaultPrivilegeObjects, Domain, EnumType, Grant, PartitionOf, Policy, Routine, Trigger, View, Extension, Index, Sequence, Table,
+  Collation, Column, RangeType, TextSearchConfiguration, TextSearchDictionary, CompositeType, Constraint, DefaultPrivilegeObjects, Domain, EnumType, Grant, PartitionOf, Policy, Routine, Trigger, View, Extension, Index, Sequence, Table,
 } from '../model/types.js';
 
 /**
@@ -72,6 +72,20 @@ export type Change =
   | { kind: 'drop-composite'; schema: string; composite: CompositeType }
   /** Attributes added, dropped or retyped in place (ALTER TYPE ... ATTRIBUTE), and the comment. */
   | { kind: 'alter-composite'; schema: string; from: CompositeType; to: CompositeType }
+  | { kind: 'create-ts-dictionary'; schema: string; dictionary: TextSearchDictionary }
+  /** Options and comment, in place. */
+  | { kind: 'alter-ts-dictionary'; schema: string; from: TextSearchDictionary; to: TextSearchDictionary }
+  /** rebuild: dropped only to be created again with another template. */
+  | { kind: 'drop-ts-dictionary'; schema: string; dictionary: TextSearchDictionary; rebuild?: boolean }
+  | { kind: 'create-ts-configuration'; schema: string; configuration: TextSearchConfiguration }
+  /** Mappings and comment, in place. */
+  | { kind: 'alter-ts-configuration'; schema: string; from: TextSearchConfiguration; to: TextSearchConfiguration }
+  /** rebuild: dropped only to be created again with another parser. */
+  | { kind: 'drop-ts-configuration'; schema: string; configuration: TextSearchConfiguration; rebuild?: boolean }
+  | { kind: 'create-range'; schema: string; range: RangeType }
+  /** rebuild: dropped only to be created again with another definition. */
+  | { kind: 'drop-range'; schema: string; range: RangeType; rebuild?: boolean }
+  | { kind: 'set-range-comment'; schema: string; range: RangeType }
   | { kind: 'create-collation'; schema: string; collation: Collation }
   /** rebuild: dropped only to be created again with another definition. */
   | { kind: 'drop-collation'; schema: string; collation: Collation; rebuild?: boolean }
@@ -131,7 +145,8 @@ export type GrantTargetRef =
   | { type: 'default-privileges'; name: string; role: string; on: DefaultPrivilegeObjects };
 
 export interface ObjectRef {
-  type: 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'view' | 'function' | 'collation' | 'type';
+  type: 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'view' | 'function' | 'collation' | 'type'
+    | 'text search dictionary' | 'text search configuration';
   schema?: string;
   name: string;
 }
@@ -168,6 +183,20 @@ export function objectOf(change: Change): ObjectRef {
       return { type: 'type', schema: change.schema, name: change.composite.name };
     case 'alter-composite':
       return { type: 'type', schema: change.schema, name: change.to.name };
+    case 'create-range':
+    case 'drop-range':
+    case 'set-range-comment':
+      return { type: 'type', schema: change.schema, name: change.range.name };
+    case 'create-ts-dictionary':
+    case 'drop-ts-dictionary':
+      return { type: 'text search dictionary', schema: change.schema, name: change.dictionary.name };
+    case 'alter-ts-dictionary':
+      return { type: 'text search dictionary', schema: change.schema, name: change.to.name };
+    case 'create-ts-configuration':
+    case 'drop-ts-configuration':
+      return { type: 'text search configuration', schema: change.schema, name: change.configuration.name };
+    case 'alter-ts-configuration':
+      return { type: 'text search configuration', schema: change.schema, name: change.to.name };
     case 'create-domain':
     case 'drop-domain':
       return { type: 'domain', schema: change.schema, name: change.domain.name };
@@ -219,7 +248,14 @@ export function actionOf(change: Change): 'create' | 'update' | 'delete' {
     case 'create-table':
     case 'create-collation':
     case 'create-composite':
+    case 'create-range':
+    case 'create-ts-dictionary':
+    case 'create-ts-configuration':
       return 'create';
+    case 'drop-range':
+    case 'drop-ts-dictionary':
+    case 'drop-ts-configuration':
+      return change.rebuild ? 'update' : 'delete';
     case 'drop-composite':
       return 'delete';
     case 'drop-collation':

@@ -36,6 +36,8 @@ export function diffGrants(from: Model, to: Model, changes: Change[], role?: str
     else if (c.kind === 'recreate-enum') created.add(key(c.schema, c.to.name));
     else if (c.kind === 'create-domain') created.add(key(c.schema, c.domain.name));
     else if (c.kind === 'create-composite') created.add(key(c.schema, c.composite.name));
+    // Also a range rebuilt with a new definition: a new type under the old name.
+    else if (c.kind === 'create-range') created.add(key(c.schema, c.range.name));
   }
   const initial = (schema: string, on: DefaultPrivilegeObjects, builtIn: Grant[] = []): GrantAtom[] => [
     ...atomsOf(builtIn),
@@ -82,6 +84,7 @@ function typesOf(s: Schema): Array<{ type: 'enum' | 'domain' | 'type'; name: str
     ...s.enums.map((e) => ({ type: 'enum' as const, name: e.name, grants: e.grants })),
     ...s.domains.map((d) => ({ type: 'domain' as const, name: d.name, grants: d.grants })),
     ...(s.composites ?? []).map((t) => ({ type: 'type' as const, name: t.name, grants: t.grants })),
+    ...(s.ranges ?? []).map((t) => ({ type: 'type' as const, name: t.name, grants: t.grants })),
   ];
 }
 

@@ -4,6 +4,7 @@ import { append } from '../arrays.js';
 import type { EnumType, Extension, Model, Schema, Table } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
 import { deepEqual as same, routineKey } from '../model/canonical.js';
+import { diffTextSearch } from './diff-text-search.js';
 import { displayUserType } from '../normalize/type-names.js';
 import { quoteIdent } from '../sql/quote.js';
 import { constraintsOf, diffTable } from './diff-table.js';
@@ -202,20 +203,43 @@ function diffExtensions(from: Extension[], to: Extension[]): Change[] {
   return changes;
 }
 
+/**
+ * Objects PostgreSQL cannot alter beyond their comment: created, dropped,
+ * or dropped and created again (`rebuild`) when any other field differs.
+ */
+function diffUnalterable<T extends { name: string; comment?: string; grants?: unknown }>(
+  from: T[], to: T[], make: { create: (o: T) => Change; drop: (o: T, rebuild: boolean) => Change; comment: (o: T) => Change },
+): Change[] {
+  const changes: Change[] = [];
+  const before = new Map(from.map((o) => [o.name, o]));
+  const definition = (o: T) => ({ ...o, comment: undefined, grants: undefined });
+  for (const o of to) {
+    const previous = before.get(o.name);
+    if (!previous) changes.push(make.create(o));
+    else if (!same(definition(previous), definition(o))) changes.push(make.drop(previous, true), make.create(o));
+    else if (previous.comment !== o.comment) changes.push(make.comment(o));
+  }
+  const after = new Set(to.map((o) => o.name));
+  for (const o of from) if (!after.has(o.name)) changes.push(make.drop(o, false));
+  return changes;
+}
+
 function diffSchema(from: Schema, to: Schema, fromModel: Model, options: DiffOptions): Change[] {
   const schema = to.name;
   const changes: Change[] = [];
 
-  const fromCollations = new Map((from.collations ?? []).map((c) => [c.name, c]));
-  for (const c of to.collations ?? []) {
-    const previous = fromCollations.get(c.name);
-    if (!previous) changes.push({ kind: 'create-collation', schema, collation: c });
-    else if (!same({ ...previous, comment: undefined }, { ...c, comment: undefined })) {
-      changes.push({ kind: 'drop-collation', schema, collation: previous, rebuild: true }, { kind: 'create-collation', schema, collation: c });
-    } else if (previous.comment !== c.comment) changes.push({ kind: 'set-collation-comment', schema, collation: c });
-  }
-  const toCollations = new Set((to.collations ?? []).map((c) => c.name));
-  for (const c of from.collations ?? []) if (!toCollations.has(c.name)) changes.push({ kind: 'drop-collation', schema, collation: c });
+  changes.push(...diffUnalterable(from.collations ?? [], to.collations ?? [], {
+    create: (collation) => ({ kind: 'create-collation', schema, collation }),
+    drop: (collation, rebuild) => ({ kind: 'drop-collation', schema, collation, ...(rebuild && { rebuild }) }),
+    comment: (collation) => ({ kind: 'set-collation-comment', schema, collation }),
+  }));
+  changes.push(...diffTextSearch(from, to));
+  // A range's privileges are compared with every type's (diff-grants.ts).
+  changes.push(...diffUnalterable(from.ranges ?? [], to.ranges ?? [], {
+    create: (range) => ({ kind: 'create-range', schema, range }),
+    drop: (range, rebuild) => ({ kind: 'drop-range', schema, range, ...(rebuild && { rebuild }) }),
+    comment: (range) => ({ kind: 'set-range-comment', schema, range }),
+  }));
 
   const fromComposites = new Map((from.composites ?? []).map((t) => [t.name, t]));
   for (const t of to.composites ?? []) {

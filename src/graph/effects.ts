@@ -1,6 +1,8 @@
 import type { Change, ColumnAspect, GrantTargetRef } from '../diff/changes.js';
 import { constraintsOf } from '../diff/diff-table.js';
-import type { Column, Constraint, Index, Table } from '../model/types.js';
+import type { Column, Constraint, Index, RangeType, Table, TextSearchConfiguration } from '../model/types.js';
+import { splitQualified } from './references.js';
+import { multirangeOf } from '../model/ranges.js';
 import { ids, type ObjectId } from './ids.js';
 import type { References } from './object-references.js';
 
@@ -95,6 +97,32 @@ export function effectsOf(change: Change, refs: References | undefined): Effects
     case 'drop-composite':
       releases([ids.schema(c.schema)], r?.composite(c.schema, c.composite) ?? []);
       e.destroys.push(ids.type(c.schema, c.composite.name), ids.relation(c.schema, c.composite.name));
+      break;
+    case 'create-ts-dictionary': inSchema(c.schema); e.creates.push(ids.textSearchDictionary(c.schema, c.dictionary.name)); break;
+    case 'alter-ts-dictionary': needs([ids.textSearchDictionary(c.schema, c.to.name)]); break;
+    case 'drop-ts-dictionary': releases([ids.schema(c.schema)]); e.destroys.push(ids.textSearchDictionary(c.schema, c.dictionary.name)); break;
+    case 'create-ts-configuration':
+      inSchema(c.schema);
+      needs(dictionariesOf(c.configuration));
+      e.creates.push(ids.textSearchConfiguration(c.schema, c.configuration.name));
+      break;
+    case 'alter-ts-configuration':
+      needs([ids.textSearchConfiguration(c.schema, c.to.name)], dictionariesOf(c.to));
+      releases(dictionariesOf(c.from));
+      break;
+    case 'drop-ts-configuration':
+      releases([ids.schema(c.schema)], dictionariesOf(c.configuration));
+      e.destroys.push(ids.textSearchConfiguration(c.schema, c.configuration.name));
+      break;
+    case 'create-range':
+      inSchema(c.schema);
+      needs(r?.range(c.schema, c.range) ?? []);
+      e.creates.push(...rangeIds(c.schema, c.range));
+      break;
+    case 'set-range-comment': needs([ids.type(c.schema, c.range.name)]); break;
+    case 'drop-range':
+      releases([ids.schema(c.schema)], r?.range(c.schema, c.range) ?? []);
+      e.destroys.push(...rangeIds(c.schema, c.range));
       break;
     case 'create-collation': inSchema(c.schema); e.creates.push(ids.collation(c.schema, c.collation.name)); break;
     case 'set-collation-comment': needs([ids.collation(c.schema, c.collation.name)]); break;
@@ -257,6 +285,17 @@ export function effectsOf(change: Change, refs: References | undefined): Effects
   }
   return e;
 }
+
+/** The dictionaries a configuration maps to; an unqualified one is in public (or pg_catalog, which no plan touches). */
+function dictionariesOf(c: TextSearchConfiguration): ObjectId[] {
+  return Object.values(c.mappings).flat().map((name) => {
+    const [schema, bare] = splitQualified(name).length === 2 ? splitQualified(name) : ['public', splitQualified(name)[0] ?? name];
+    return ids.textSearchDictionary(schema!, bare!);
+  });
+}
+
+/** A range type and the multirange type that comes with it. */
+const rangeIds = (schema: string, r: RangeType) => [ids.type(schema, r.name), ids.type(schema, multirangeOf(r))];
 
 /** A relation's name, its row type and its columns as a whole. */
 const relationIds = (schema: string, name: string) => [ids.relation(schema, name), ids.type(schema, name), ids.shape(schema, name)];

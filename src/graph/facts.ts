@@ -150,6 +150,7 @@ function seedsOfChange(c: Change): DependencySeed[] {
       case 'drop-domain': return [{ kind: 'type', schema: c.schema, name: c.domain.name }];
       case 'drop-composite': return [{ kind: 'type', schema: c.schema, name: c.composite.name }];
       case 'drop-collation': return [{ kind: 'collation', schema: c.schema, name: c.collation.name }];
+      case 'drop-range': return [{ kind: 'type', schema: c.schema, name: c.range.name }];
       default: return [];
     }
   }

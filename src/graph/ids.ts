@@ -19,6 +19,8 @@ export const ids = {
   type: (schema: string, name: string) => make('type', schema, name),
   routine: (schema: string, name: string) => make('routine', schema, name),
   collation: (schema: string, name: string) => make('collation', schema, name),
+  textSearchDictionary: (schema: string, name: string) => make('ts-dictionary', schema, name),
+  textSearchConfiguration: (schema: string, name: string) => make('ts-configuration', schema, name),
   column: (schema: string, table: string, column: string) => make('column', schema, table, column),
   constraint: (schema: string, table: string, name: string) => make('constraint', schema, table, name),
   /** A primary key, unique constraint or unique index over exactly these columns: what a foreign key points at. */

@@ -1,4 +1,4 @@
-import type { Column, CompositeType, Constraint, Domain, Index, Policy, Routine, Table, Trigger, View } from '../model/types.js';
+import type { Column, CompositeType, RangeType, Constraint, Domain, Index, Policy, Routine, Table, Trigger, View } from '../model/types.js';
 import { hasStandardBody } from '../model/routine-body.js';
 import { ids, type ObjectId } from './ids.js';
 import { mayName, referencesIn, splitQualified, type QualifiedName, type ReferenceShape } from './references.js';
@@ -25,6 +25,7 @@ export class References {
       ...refs.relations.flatMap((n) => [...this.resolve(schema, n, ids.relation), ...this.resolve(schema, n, ids.shape)]),
       ...refs.types.flatMap((n) => this.resolve(schema, n, ids.type)),
       ...refs.collations.flatMap((n) => this.resolve(schema, n, ids.collation)),
+      ...refs.textSearchConfigurations.flatMap((n) => this.resolve(schema, n, ids.textSearchConfiguration)),
     ];
   }
 
@@ -103,6 +104,13 @@ export class References {
 
   composite(schema: string, t: CompositeType): ObjectId[] {
     return t.attributes.flatMap((a) => [...this.type(schema, a.type), ...this.collation(schema, a.collation)]);
+  }
+
+  range(schema: string, r: RangeType): ObjectId[] {
+    return [
+      ...this.type(schema, r.subtype), ...this.collation(schema, r.collation),
+      ...this.read(schema, 'function-name', r.canonical), ...this.read(schema, 'function-name', r.subtypeDiff),
+    ];
   }
 }
 

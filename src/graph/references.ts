@@ -16,6 +16,8 @@ export interface References {
   relations: QualifiedName[];
   types: QualifiedName[];
   collations: QualifiedName[];
+  /** Named by a string cast to regconfig: to_tsvector('english'::regconfig, body). */
+  textSearchConfigurations: QualifiedName[];
 }
 
 /** One or two parts: [name] or [schema, name]. */
@@ -23,7 +25,7 @@ export type QualifiedName = string[];
 
 export type ReferenceShape = Extract<SqlShape, 'expression' | 'type' | 'query' | 'exclusion' | 'routine-arguments' | 'routine-result' | 'routine-body' | 'function-name'>;
 
-export const noReferences = (): References => ({ functions: [], relations: [], types: [], collations: [] });
+export const noReferences = (): References => ({ functions: [], relations: [], types: [], collations: [], textSearchConfigurations: [] });
 
 const cache = new Map<string, References>();
 
@@ -88,6 +90,7 @@ function collect(node: unknown, refs: References): void {
       const type = names((fields.typeName as { names?: unknown } | undefined)?.names).at(-1);
       const literal = (fieldsOf(fields.arg, 'A_Const')?.sval as { sval?: string } | undefined)?.sval;
       if (type === 'regclass' && literal !== undefined) refs.relations.push(splitQualified(literal));
+      if (type === 'regconfig' && literal !== undefined) refs.textSearchConfigurations.push(splitQualified(literal));
       break;
     }
   }

@@ -1,12 +1,15 @@
 import type { Database } from '../db/database.js';
 import type { ColumnStorage,
-  Column, DefaultPrivileges, Extension, ForeignKey, Grant, Index, IndexKey, MatchType, Model, ReferentialAction, Policy, Schema, Table, Trigger, TriggerEvent, View,
+  Column, DefaultPrivileges, Extension, RangeType, ForeignKey, Grant, Index, IndexKey, MatchType, Model, ReferentialAction, Policy, Schema, Table, Trigger, TriggerEvent, View,
 } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
+import { CatalogObjects } from './catalog-objects.js';
+import { configurationsQuery, dictionariesQuery, toConfiguration, toDictionary, type ConfigurationRow, type DictionaryRow } from './text-search.js';
+import { multirangeOf } from '../model/ranges.js';
 import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
 import {
   columnsQuery, constraintsQuery, domainsQuery, functionsQuery, policiesQuery, triggersQuery, viewsQuery, enumsQuery, extensionsQuery, indexesQuery, schemasQuery,
-  collationsQuery, compositesQuery, defaultPrivilegesQuery, grantsQuery, sequencesQuery, serverQuery, tablesQuery,
+  collationsQuery, compositesQuery, rangesQuery, scope, defaultPrivilegesQuery, grantsQuery, sequencesQuery, serverQuery, tablesQuery,
 } from './queries.js';
 import {
   canonicalDefaultPrivileges, canonicalGrants, grantsBesidesDefault, ROUTINE_DEFAULT_GRANTS, TYPE_DEFAULT_GRANTS, type GrantAtom,
@@ -27,6 +30,8 @@ export interface Introspection {
   model: Model;
   /** Planner statistics (reltuples), keyed "schema.table"; -1 when never analysed. */
   rowEstimates: Map<string, number>;
+  /** Every catalog object the model holds, so what it does not hold can be listed (see unmanaged.ts). */
+  read: CatalogObjects;
 }
 
 export interface IntrospectOptions {
@@ -51,10 +56,10 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   // together and it works through them while this process does other work
   // (parsing the schema file). They run in the order issued, so the
   // search_path is set before any of them.
-  const [, schemaRows, extensionRows, enumRows, domainRows, sequenceRows, tableRows, columnRows, constraintRows, indexRows, viewRows, triggerRows, policyRows, functionRows, grantRows, collationRows, compositeRows, defaultPrivilegeRows] = await Promise.all([
+  const [, schemaRows, extensionRows, enumRows, domainRows, sequenceRows, tableRows, columnRows, constraintRows, indexRows, viewRows, triggerRows, policyRows, functionRows, grantRows, collationRows, compositeRows, defaultPrivilegeRows, rangeRows, dictionaryRows, configurationRows] = await Promise.all([
     db.query(`SELECT pg_catalog.set_config('search_path', 'public', false)`),
     db.query<{ name: string; comment: string | null; acl: AclRow[] | null }>(schemasQuery, params),
-    db.query<{ name: string; schema: string; version: string; comment: string | null; default_comment: string | null }>(extensionsQuery),
+    db.query<{ oid: number; name: string; schema: string; version: string; comment: string | null; default_comment: string | null }>(extensionsQuery),
     db.query<EnumRow>(enumsQuery, params),
     db.query<DomainRow>(domainsQuery, params),
     db.query<SequenceRow>(sequencesQuery, params),
@@ -69,8 +74,25 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     db.query<GrantRow>(grantsQuery, params),
     db.query<CollationRow>(collationsQuery(info.versionNum), params),
     db.query<CompositeRow>(compositesQuery, params),
-    db.query<{ schema: string; role: string; on: DefaultPrivileges['on']; acl: AclRow[] | null }>(defaultPrivilegesQuery, params),
+    db.query<{ oid: number; schema: string; role: string; on: DefaultPrivileges['on']; acl: AclRow[] | null }>(defaultPrivilegesQuery, params),
+    db.query<RangeRow>(rangesQuery(info.versionNum), params),
+    db.query<DictionaryRow>(dictionariesQuery(scope), params),
+    db.query<ConfigurationRow>(configurationsQuery(scope), params),
   ]);
+  const read = new CatalogObjects();
+  const readAll = (catalog: string, rows: Array<{ oid: number }>) => { for (const r of rows) read.add(catalog, Number(r.oid)); };
+  readAll('pg_extension', extensionRows);
+  readAll('pg_default_acl', defaultPrivilegeRows);
+  readAll('pg_collation', collationRows);
+  readAll('pg_type', [...enumRows, ...domainRows, ...compositeRows, ...rangeRows]);
+  readAll('pg_constraint', domainRows.flatMap((r) => r.checks ?? []));
+  readAll('pg_class', [...sequenceRows, ...tableRows, ...viewRows, ...indexRows]);
+  readAll('pg_constraint', constraintRows);
+  readAll('pg_trigger', triggerRows);
+  readAll('pg_policy', policyRows);
+  readAll('pg_proc', functionRows);
+  readAll('pg_ts_dict', dictionaryRows);
+  readAll('pg_ts_config', configurationRows);
 
   const schemas = new Map<string, Schema>();
   for (const r of schemaRows) {
@@ -111,6 +133,18 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
       ...typeGrants(r.acl),
     });
   }
+  for (const r of dictionaryRows) {
+    const schema = schemaOf(r.schema);
+    if (schema) (schema.textSearchDictionaries ??= []).push(toDictionary(r));
+  }
+  for (const r of configurationRows) {
+    const schema = schemaOf(r.schema);
+    if (schema) (schema.textSearchConfigurations ??= []).push(toConfiguration(r));
+  }
+  for (const r of rangeRows) {
+    const schema = schemaOf(r.schema);
+    if (schema) (schema.ranges ??= []).push(toRange(r));
+  }
   for (const r of enumRows) {
     schemaOf(r.schema)?.enums.push({ name: r.name, values: r.values ?? [], ...(r.comment !== null && { comment: r.comment }), ...typeGrants(r.acl) });
   }
@@ -119,7 +153,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
       name: r.name, type: r.type, notNull: r.not_null,
       ...(r.default !== null && { default: r.default }),
       ...(r.collation !== null && { collation: r.collation }),
-      checks: r.checks ?? [],
+      checks: (r.checks ?? []).map((c) => ({ name: c.name, expression: c.expression })),
       ...(r.comment !== null && { comment: r.comment }),
       ...typeGrants(r.acl),
     });
@@ -215,11 +249,13 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     name: r.name, schema: r.schema, version: r.version,
     ...(r.comment !== null && { comment: r.comment }), ...(r.default_comment !== null && { defaultComment: r.default_comment }),
   }));
-  return { model: sortModel({ extensions, schemas: [...schemas.values()] }), rowEstimates };
+  return { model: sortModel({ extensions, schemas: [...schemas.values()] }), rowEstimates, read };
 }
 
 const key = (schema: string, name: string) => `${schema}\u0000${name}`;
 
+/** The row's object in its catalog (see unmanaged.ts). */
+interface CatalogRow { oid: number }
 interface AclRow { to: string; privilege: string; grantable: boolean }
 const aclAtoms = (acl: AclRow[]): GrantAtom[] => acl.map((a) => ({ to: a.to, privilege: a.privilege, withGrantOption: a.grantable }));
 
@@ -229,13 +265,13 @@ function typeGrants(acl: AclRow[] | null): { grants?: Grant[] } {
   return grants ? { grants } : {};
 }
 
-interface EnumRow { schema: string; name: string; comment: string | null; values: string[] | null; acl: AclRow[] | null }
-interface PolicyRow {
+interface EnumRow extends CatalogRow { schema: string; name: string; comment: string | null; values: string[] | null; acl: AclRow[] | null }
+interface PolicyRow extends CatalogRow {
   schema: string; table_name: string; name: string; permissive: boolean; command: string; roles: string[] | null;
   using: string | null; with_check: string | null; comment: string | null;
 }
 const policyCommands: Record<string, Policy['command']> = { '*': 'all', r: 'select', a: 'insert', w: 'update', d: 'delete' };
-interface TriggerRow {
+interface TriggerRow extends CatalogRow {
   schema: string; table_name: string; name: string; type: number; update_of: string[] | null; function: string;
   args: string; nargs: number; definition: string; old_table: string | null; new_table: string | null;
   is_constraint: boolean; deferrable: boolean; deferred: boolean; enabled: string; comment: string | null;
@@ -271,7 +307,7 @@ function toTrigger(r: TriggerRow): Trigger {
   };
 }
 
-interface FunctionRow {
+interface FunctionRow extends CatalogRow {
   schema: string; name: string; kind: 'f' | 'p'; arguments: string; returns: string | null; language: string; body: string; object_file: string | null;
   volatility: string; strict: boolean; security_definer: boolean; parallel: string; leakproof: boolean; cost: string; rows: string;
   settings: string[] | null; comment: string | null;
@@ -279,28 +315,44 @@ interface FunctionRow {
 }
 const volatilities: Record<string, 'immutable' | 'stable' | 'volatile'> = { i: 'immutable', s: 'stable', v: 'volatile' };
 const parallels: Record<string, 'safe' | 'restricted' | 'unsafe'> = { s: 'safe', r: 'restricted', u: 'unsafe' };
-interface ViewRow {
+interface ViewRow extends CatalogRow {
   schema: string; name: string; materialized: boolean; populated: boolean; query: string;
   options: string[] | null; comment: string | null; depends_on: string[] | null; column_comments: Record<string, string> | null;
 }
-interface DomainRow {
+interface DomainRow extends CatalogRow {
   schema: string; name: string; type: string; not_null: boolean; default: string | null; collation: string | null;
-  comment: string | null; checks: Array<{ name: string; expression: string }> | null; acl: AclRow[] | null;
+  comment: string | null; checks: Array<{ oid: number; name: string; expression: string }> | null; acl: AclRow[] | null;
 }
-interface SequenceRow {
+interface SequenceRow extends CatalogRow {
   schema: string; name: string; data_type: string; start: string; increment: string; min_value: string;
   max_value: string; cache: string; cycle: boolean; unlogged: boolean; comment: string | null; owned_table: string | null; owned_column: string | null;
 }
-interface CompositeRow {
+interface RangeRow extends CatalogRow {
+  schema: string; name: string; subtype: string; subtype_opclass: string | null; collation: string | null; canonical: string | null;
+  subtype_diff: string | null; multirange: string | null; comment: string | null; acl: AclRow[] | null;
+}
+function toRange(r: RangeRow): RangeType {
+  const range: RangeType = {
+    name: r.name, subtype: r.subtype,
+    ...(r.subtype_opclass !== null && { subtypeOpclass: r.subtype_opclass }),
+    ...(r.collation !== null && { collation: r.collation }),
+    ...(r.canonical !== null && { canonical: r.canonical }),
+    ...(r.subtype_diff !== null && { subtypeDiff: r.subtype_diff }),
+    ...(r.comment !== null && { comment: r.comment }),
+    ...typeGrants(r.acl),
+  };
+  return r.multirange !== null && r.multirange !== multirangeOf(range) ? { ...range, multirange: r.multirange } : range;
+}
+interface CompositeRow extends CatalogRow {
   schema: string; name: string; comment: string | null; acl: AclRow[] | null;
   attributes: Array<{ name: string; type: string; collation: string | null }> | null;
 }
-interface CollationRow {
+interface CollationRow extends CatalogRow {
   schema: string; name: string; provider: string; lc_collate: string | null; lc_ctype: string | null; locale: string | null;
   rules: string | null; deterministic: boolean; comment: string | null;
 }
 interface GrantRow { schema: string; name: string; column_name: string | null; grantee: string; privilege: string; grantable: boolean }
-interface TableRow {
+interface TableRow extends CatalogRow {
   schema: string; name: string; comment: string | null; row_estimate: number; rls: boolean; force_rls: boolean; unlogged: boolean; cluster_on: string | null;
   partition_by: string | null; parent_schema: string | null; parent_table: string | null; partition_bound: string | null;
   inherits: Array<{ schema: string; table: string }> | null;
@@ -312,13 +364,13 @@ interface ColumnRow {
   seq_max: string | null; seq_cache: string | null; seq_cycle: boolean | null;
   statistics: number | null; storage: string | null; type_storage: string; compression: string | null; options: string[] | null;
 }
-interface ConstraintRow {
+interface ConstraintRow extends CatalogRow {
   schema: string; table_name: string; name: string; type: 'p' | 'u' | 'c' | 'f' | 'x'; columns: string[] | null; include: string[] | null;
   ref_schema: string | null; ref_table: string | null; ref_columns: string[] | null;
   on_update: string; on_delete: string; match: string; deferrable: boolean; deferred: boolean;
   no_inherit: boolean; validated: boolean; expression: string | null; nulls_not_distinct: boolean; comment: string | null;
 }
-interface IndexRow {
+interface IndexRow extends CatalogRow {
   schema: string; table_name: string; name: string; unique: boolean; method: string; where: string | null;
   nulls_not_distinct: boolean; comment: string | null; with_options: string[] | null; invalid: boolean;
   keys: Array<{ column: string | null; expression: string | null; option: number; opclass: string | null; collation: string | null; included: boolean }>;

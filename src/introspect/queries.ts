@@ -9,7 +9,7 @@
  * left out everywhere.
  */
 
-const scope = `
+export const scope = `
   scope AS (
     SELECT oid, nspname FROM pg_catalog.pg_namespace
     WHERE CASE WHEN $1::text[] IS NULL
@@ -42,7 +42,7 @@ WHERE NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_namesp
 ORDER BY 1`;
 
 export const extensionsQuery = `
-SELECT e.extname AS name, n.nspname AS schema, e.extversion AS version,
+SELECT e.oid, e.extname AS name, n.nspname AS schema, e.extversion AS version,
   pg_catalog.obj_description(e.oid, 'pg_extension') AS comment, a.comment AS default_comment
 FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
 LEFT JOIN pg_catalog.pg_available_extensions a ON a.name = e.extname
@@ -54,7 +54,7 @@ export function collationsQuery(serverVersion: number): string {
   const rules = serverVersion >= 160000 ? 'co.collicurules' : 'NULL::text';
   return `
 WITH ${scope}
-SELECT n.nspname AS schema, co.collname AS name, co.collprovider AS provider, co.collcollate AS lc_collate,
+SELECT co.oid, n.nspname AS schema, co.collname AS name, co.collprovider AS provider, co.collcollate AS lc_collate,
   co.collctype AS lc_ctype, ${locale} AS locale, ${rules} AS rules, co.collisdeterministic AS deterministic,
   pg_catalog.obj_description(co.oid, 'pg_collation') AS comment
 FROM pg_catalog.pg_collation co JOIN scope n ON n.oid = co.collnamespace
@@ -64,7 +64,7 @@ ORDER BY 1, 2`;
 
 export const enumsQuery = `
 WITH ${scope}
-SELECT n.nspname AS schema, t.typname AS name, pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
+SELECT t.oid, n.nspname AS schema, t.typname AS name, pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
   (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) AS values,
   ${aclRows('t.typacl', 't.typowner')} AS acl
 FROM pg_catalog.pg_type t JOIN scope n ON n.oid = t.typnamespace
@@ -74,11 +74,11 @@ ORDER BY 1, 2`;
 
 export const domainsQuery = `
 WITH ${scope}
-SELECT n.nspname AS schema, t.typname AS name, pg_catalog.format_type(t.typbasetype, t.typtypmod) AS type,
+SELECT t.oid, n.nspname AS schema, t.typname AS name, pg_catalog.format_type(t.typbasetype, t.typtypmod) AS type,
   t.typnotnull AS not_null, pg_catalog.pg_get_expr(t.typdefaultbin, 0, true) AS "default",
   CASE WHEN t.typcollation <> 0 AND t.typcollation <> b.typcollation THEN co.collname END AS collation,
   pg_catalog.obj_description(t.oid, 'pg_type') AS comment, ${aclRows('t.typacl', 't.typowner')} AS acl,
-  (SELECT json_agg(json_build_object('name', c.conname, 'expression', pg_catalog.pg_get_expr(c.conbin, 0, true)) ORDER BY c.conname)
+  (SELECT json_agg(json_build_object('oid', c.oid, 'name', c.conname, 'expression', pg_catalog.pg_get_expr(c.conbin, 0, true)) ORDER BY c.conname)
      FROM pg_catalog.pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c') AS checks
 FROM pg_catalog.pg_type t
 JOIN scope n ON n.oid = t.typnamespace
@@ -91,7 +91,7 @@ ORDER BY 1, 2`;
 /** Free-standing composite types (not the row types of tables and views), with their fields in order. */
 export const compositesQuery = `
 WITH ${scope}
-SELECT n.nspname AS schema, t.typname AS name, pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
+SELECT t.oid, n.nspname AS schema, t.typname AS name, pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
   ${aclRows('t.typacl', 't.typowner')} AS acl,
   (SELECT json_agg(json_build_object('name', a.attname, 'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
       'collation', CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation THEN co.collname END) ORDER BY a.attnum)
@@ -106,9 +106,31 @@ WHERE t.typtype = 'c'
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
 ORDER BY 1, 2`;
 
+/** Range types; the multirange type (14+) only when not named as PostgreSQL would name it. */
+export function rangesQuery(serverVersion: number): string {
+  return `
+WITH ${scope}
+SELECT t.oid, n.nspname AS schema, t.typname AS name, pg_catalog.format_type(r.rngsubtype, NULL) AS subtype,
+  CASE WHEN NOT oc.opcdefault THEN
+    CASE WHEN ocn.nspname = 'pg_catalog' THEN quote_ident(oc.opcname) ELSE quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname) END END AS subtype_opclass,
+  CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN co.collname END AS collation,
+  NULLIF(r.rngcanonical, 0)::regproc::text AS canonical, NULLIF(r.rngsubdiff, 0)::regproc::text AS subtype_diff,
+  ${serverVersion >= 140000 ? '(SELECT m.typname FROM pg_catalog.pg_type m WHERE m.oid = r.rngmultitypid)' : 'NULL::name'} AS multirange,
+  pg_catalog.obj_description(t.oid, 'pg_type') AS comment, ${aclRows('t.typacl', 't.typowner')} AS acl
+FROM pg_catalog.pg_range r
+JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid
+JOIN scope n ON n.oid = t.typnamespace
+JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype
+JOIN pg_catalog.pg_opclass oc ON oc.oid = r.rngsubopc
+JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
+LEFT JOIN pg_catalog.pg_collation co ON co.oid = r.rngcollation
+WHERE NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
+ORDER BY 1, 2`;
+}
+
 export const viewsQuery = `
 WITH ${scope}
-SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'm' AS materialized, c.relispopulated AS populated,
+SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind = 'm' AS materialized, c.relispopulated AS populated,
   pg_catalog.pg_get_viewdef(c.oid, true) AS query, c.reloptions AS options,
   pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
   (SELECT json_object_agg(a.attname, ds.description ORDER BY a.attname)
@@ -135,7 +157,7 @@ export function functionsQuery(serverVersion: number): string {
   const body = serverVersion >= 140000 ? 'CASE WHEN p.prosqlbody IS NOT NULL THEN pg_catalog.pg_get_function_sqlbody(p.oid) ELSE p.prosrc END' : 'p.prosrc';
   return `
 WITH ${scope}
-SELECT n.nspname AS schema, p.proname AS name, p.prokind AS kind,
+SELECT p.oid, n.nspname AS schema, p.proname AS name, p.prokind AS kind,
   pg_catalog.pg_get_function_arguments(p.oid) AS arguments,
   CASE WHEN p.prokind = 'f' THEN pg_catalog.pg_get_function_result(p.oid) END AS returns,
   l.lanname AS language, ${body} AS body, p.probin AS object_file, p.provolatile AS volatility, p.proisstrict AS strict,
@@ -155,7 +177,7 @@ ORDER BY 1, 2, 4`;
 
 export const triggersQuery = `
 WITH ${scope}
-SELECT n.nspname AS schema, c.relname AS table_name, t.tgname AS name, t.tgtype::int AS type,
+SELECT t.oid, n.nspname AS schema, c.relname AS table_name, t.tgname AS name, t.tgtype::int AS type,
   (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(t.tgattr::int2[]) WITH ORDINALITY AS k(attnum, ord)
      JOIN pg_catalog.pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum) AS update_of,
   quote_ident(fn.nspname) || '.' || quote_ident(f.proname) AS function,
@@ -174,7 +196,7 @@ ORDER BY 1, 2, 3`;
 
 export const policiesQuery = `
 WITH ${scope}
-SELECT n.nspname AS schema, c.relname AS table_name, p.polname AS name, p.polpermissive AS permissive, p.polcmd AS command,
+SELECT p.oid, n.nspname AS schema, c.relname AS table_name, p.polname AS name, p.polpermissive AS permissive, p.polcmd AS command,
   (SELECT json_agg(CASE WHEN r = 0 THEN 'public' ELSE (SELECT rolname FROM pg_catalog.pg_roles WHERE oid = r) END ORDER BY 1)
      FROM unnest(p.polroles) AS r) AS roles,
   pg_catalog.pg_get_expr(p.polqual, p.polrelid, true) AS using,
@@ -187,7 +209,7 @@ ORDER BY 1, 2, 3`;
 
 export const sequencesQuery = `
 WITH ${scope}
-SELECT n.nspname AS schema, c.relname AS name, pg_catalog.format_type(s.seqtypid, NULL) AS data_type,
+SELECT c.oid, n.nspname AS schema, c.relname AS name, pg_catalog.format_type(s.seqtypid, NULL) AS data_type,
   s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min_value,
   s.seqmax::text AS max_value, s.seqcache::text AS cache, s.seqcycle AS cycle, c.relpersistence = 'u' AS unlogged,
   pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
@@ -205,7 +227,7 @@ ORDER BY 1, 2`;
 
 export const tablesQuery = `
 WITH ${scope}
-SELECT n.nspname AS schema, c.relname AS name, pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
+SELECT c.oid, n.nspname AS schema, c.relname AS name, pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
   c.reltuples::float8 AS row_estimate, c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
   c.relpersistence = 'u' AS unlogged,
   (SELECT i.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisclustered) AS cluster_on,
@@ -303,7 +325,7 @@ referenced_columns AS (
   WHERE con.contype = 'f'
   GROUP BY con.oid
 )
-SELECT con.nspname AS schema, con.relname AS table_name, con.conname AS name, con.contype AS type,
+SELECT con.oid, con.nspname AS schema, con.relname AS table_name, con.conname AS name, con.contype AS type,
   kc.columns, ic.columns AS include, fn.nspname AS ref_schema, fc.relname AS ref_table, rc.columns AS ref_columns,
   con.confupdtype AS on_update, con.confdeltype AS on_delete, con.confmatchtype AS match,
   con.condeferrable AS deferrable, con.condeferred AS deferred, con.connoinherit AS no_inherit, con.convalidated AS validated,
@@ -361,7 +383,7 @@ index_keys AS (
   LEFT JOIN pg_catalog.pg_namespace con ON con.oid = co.collnamespace
   GROUP BY x.indexrelid
 )
-SELECT x.nspname AS schema, x.table_name, x.index_name AS name, x.indisunique AS "unique",
+SELECT x.indexrelid AS oid, x.nspname AS schema, x.table_name, x.index_name AS name, x.indisunique AS "unique",
   am.amname AS method, pg_catalog.pg_get_expr(x.indpred, x.indrelid, true) AS "where",
   ${nullsNotDistinct} AS nulls_not_distinct, d.description AS comment,
   x.reloptions AS with_options, NOT x.indisvalid AS invalid, k.keys
@@ -408,7 +430,7 @@ ORDER BY 1, 2, 3, 4, 5`;
  */
 export const defaultPrivilegesQuery = `
 WITH ${scope}
-SELECT n.nspname AS schema, pg_catalog.pg_get_userbyid(d.defaclrole) AS role,
+SELECT d.oid, n.nspname AS schema, pg_catalog.pg_get_userbyid(d.defaclrole) AS role,
   CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' END AS "on",
   ${aclRows('d.defaclacl')} AS acl
 FROM pg_catalog.pg_default_acl d JOIN scope n ON n.oid = d.defaclnamespace

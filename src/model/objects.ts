@@ -7,10 +7,12 @@ import type { Model } from './types.js';
 export function* objectsOf(model: Model): Generator<[string, ObjectRef, unknown]> {
   for (const e of model.extensions) yield [describeObject({ type: 'extension', name: e.name }), { type: 'extension', name: e.name }, e];
   for (const s of model.schemas) {
-    const { enums, domains, sequences, tables, views, functions, collations, composites, ...schemaOnly } = s;
+    const { enums, domains, sequences, tables, views, functions, collations, composites, ranges, textSearchDictionaries, textSearchConfigurations, ...schemaOnly } = s;
     yield [describeObject({ type: 'schema', name: s.name }), { type: 'schema', name: s.name }, schemaOnly];
     for (const c of collations ?? []) yield [describeObject({ type: 'collation', schema: s.name, name: c.name }), { type: 'collation', schema: s.name, name: c.name }, c];
-    for (const t of composites ?? []) yield [describeObject({ type: 'type', schema: s.name, name: t.name }), { type: 'type', schema: s.name, name: t.name }, t];
+    for (const t of [...composites ?? [], ...ranges ?? []]) yield [describeObject({ type: 'type', schema: s.name, name: t.name }), { type: 'type', schema: s.name, name: t.name }, t];
+    for (const d of textSearchDictionaries ?? []) yield [describeObject({ type: 'text search dictionary', schema: s.name, name: d.name }), { type: 'text search dictionary', schema: s.name, name: d.name }, d];
+    for (const c of textSearchConfigurations ?? []) yield [describeObject({ type: 'text search configuration', schema: s.name, name: c.name }), { type: 'text search configuration', schema: s.name, name: c.name }, c];
     for (const e of enums) yield [describeObject({ type: 'enum', schema: s.name, name: e.name }), { type: 'enum', schema: s.name, name: e.name }, e];
     for (const d of domains ?? []) yield [describeObject({ type: 'domain', schema: s.name, name: d.name }), { type: 'domain', schema: s.name, name: d.name }, d];
     for (const q of sequences) yield [describeObject({ type: 'sequence', schema: s.name, name: q.name }), { type: 'sequence', schema: s.name, name: q.name }, q];
@@ -65,6 +67,9 @@ export function restrictModel(model: Model, refs: ObjectRef[]): Model {
       enums: s.enums.filter((e) => wanted.has(label('enum', s.name, e.name))),
       collations: (s.collations ?? []).filter((c) => wanted.has(label('collation', s.name, c.name))),
       composites: (s.composites ?? []).filter((t) => wanted.has(label('type', s.name, t.name))),
+      ranges: (s.ranges ?? []).filter((t) => wanted.has(label('type', s.name, t.name))),
+      textSearchDictionaries: (s.textSearchDictionaries ?? []).filter((d) => wanted.has(label('text search dictionary', s.name, d.name))),
+      textSearchConfigurations: (s.textSearchConfigurations ?? []).filter((c) => wanted.has(label('text search configuration', s.name, c.name))),
       domains: (s.domains ?? []).filter((d) => wanted.has(label('domain', s.name, d.name))),
       sequences: s.sequences.filter((q) => wanted.has(label('sequence', s.name, q.name))),
       tables: s.tables.filter((t) => wanted.has(label('table', s.name, t.name))),

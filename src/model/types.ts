@@ -39,6 +39,12 @@ export interface Schema {
   collations?: Collation[];
   /** Composite types, CREATE TYPE ... AS (...) (only when the schema has some). */
   composites?: CompositeType[];
+  /** Range types, CREATE TYPE ... AS RANGE (only when the schema has some). */
+  ranges?: RangeType[];
+  /** CREATE TEXT SEARCH DICTIONARY (only when the schema has some). */
+  textSearchDictionaries?: TextSearchDictionary[];
+  /** CREATE TEXT SEARCH CONFIGURATION (only when the schema has some). */
+  textSearchConfigurations?: TextSearchConfiguration[];
   /**
    * USAGE and CREATE on the schema beyond its owner's. Desired side: only
    * managed when the file sets them (the public schema comes with its own).
@@ -65,6 +71,57 @@ export interface CompositeType {
   comment?: string;
   /** USAGE beyond the owner; undefined is PostgreSQL's default (public may use it), [] the owner only. */
   grants?: Grant[];
+}
+
+/**
+ * CREATE TYPE ... AS RANGE. Nothing of one can be altered but its comment
+ * and privileges: a changed one is dropped and created again (which
+ * PostgreSQL refuses while a column or routine uses it).
+ */
+export interface RangeType {
+  name: string;
+  /** As format_type prints it. */
+  subtype: string;
+  /** The subtype's b-tree operator class, when not its default one. */
+  subtypeOpclass?: string;
+  /** When not the subtype's own. */
+  collation?: string;
+  /** The canonical function (regproc spelling), for discrete ranges. */
+  canonical?: string;
+  /** The difference function (regproc spelling), e.g. float8mi. */
+  subtypeDiff?: string;
+  /** PostgreSQL 14+: the multirange type's name, when not the one PostgreSQL derives. */
+  multirange?: string;
+  comment?: string;
+  /** USAGE beyond the owner; undefined is PostgreSQL's default (public may use it), [] the owner only. */
+  grants?: Grant[];
+}
+
+/**
+ * A text search dictionary: a template and its options. The options can
+ * change in place; another template means dropping and creating it again.
+ */
+export interface TextSearchDictionary {
+  name: string;
+  /** As regproc-style names print with search_path = public: simple, snowball, or schema.name. */
+  template: string;
+  /** Option → value, as PostgreSQL keeps them (names lower case, values text), e.g. { language: 'english' }. */
+  options: Record<string, string>;
+  comment?: string;
+}
+
+/**
+ * A text search configuration: its parser and, for each token type it maps,
+ * the dictionaries tried in order. Mappings change in place; another
+ * parser means dropping and creating it again.
+ */
+export interface TextSearchConfiguration {
+  name: string;
+  /** default, or schema.name for one outside pg_catalog and public. */
+  parser: string;
+  /** Token type (the parser's alias, e.g. asciiword) → dictionaries, each as regdictionary prints it. */
+  mappings: Record<string, string[]>;
+  comment?: string;
 }
 
 /** CREATE COLLATION: which library sorts, under which locale. Collations cannot be altered. */

@@ -124,7 +124,13 @@ export function describeChange(change: Change): string {
     case 'drop-composite': return `drop ${object}`;
     case 'alter-composite': return `alter ${object}`;
     case 'drop-collation': return `drop ${object}${change.rebuild ? ' (to create it with its new definition)' : ''}`;
-    case 'set-collation-comment': return `set comment on ${object}`;
+    case 'set-collation-comment': case 'set-range-comment': return `set comment on ${object}`;
+    case 'create-range': return `create range ${object}`;
+    case 'create-ts-dictionary': case 'create-ts-configuration': return `create ${object}`;
+    case 'alter-ts-dictionary': case 'alter-ts-configuration': return `alter ${object}`;
+    case 'drop-ts-dictionary': return `drop ${object}${change.rebuild ? ' (to create it with its new template)' : ''}`;
+    case 'drop-ts-configuration': return `drop ${object}${change.rebuild ? ' (to create it with its new parser)' : ''}`;
+    case 'drop-range': return `drop range ${object}${change.rebuild ? ' (to create it with its new definition)' : ''}`;
     case 'drop-schema': case 'drop-extension': case 'drop-enum': case 'drop-domain': case 'drop-sequence': case 'drop-table':
       return `drop ${object}`;
     case 'alter-domain': return `alter ${object}`;

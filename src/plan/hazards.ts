@@ -101,6 +101,22 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
         ? [{ code: 'data-loss', severity: 'high', message: `Drops field(s) ${dropped.join(', ')} of type ${change.schema}.${change.to.name}: their values in every column of that type are lost` }]
         : [];
     }
+    case 'alter-ts-dictionary':
+    case 'alter-ts-configuration': {
+      const what = describeObject(objectOf(change));
+      return [{ code: 'breaking-change', severity: 'medium', message: `Changes how ${what} turns text into search terms: stored tsvector values and indexes built with it keep the old terms until they are computed again (UPDATE the columns, REINDEX the indexes)` }];
+    }
+    case 'drop-ts-dictionary':
+    case 'drop-ts-configuration': {
+      const what = describeObject(objectOf(change));
+      return [{ code: 'may-fail', severity: 'medium', message: change.rebuild
+        ? `${what[0]!.toUpperCase()}${what.slice(1)} cannot be altered that way: it is dropped and created again, which fails while an index, column default or configuration uses it`
+        : `Drops ${what}; fails while an index, column default or configuration uses it` }];
+    }
+    case 'drop-range':
+      return [{ code: 'may-fail', severity: 'medium', message: change.rebuild
+        ? `Range type ${change.schema}.${change.range.name} cannot be altered: it is dropped and created again, which fails while a column, routine or another type uses it`
+        : `Drops range type ${change.schema}.${change.range.name}; fails while a column, routine or another type uses it` }];
     case 'drop-collation':
       return [{ code: 'may-fail', severity: 'medium', message: change.rebuild
         ? `Collation ${change.schema}.${change.collation.name} cannot be altered: it is dropped and created again, which fails while a column or index uses it`

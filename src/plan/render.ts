@@ -2,9 +2,10 @@ import { savedName, type BackupRef, type Change, type EnumColumnUse, type GrantT
 import { wantedExtensionComment } from '../model/extension-comment.js';
 import type { Column, CompositeType, Domain, Table, View } from '../model/types.js';
 import { createRoutine, dropRoutine, routineSignature } from './routines.js';
+import { alterConfiguration, alterDictionary, createConfiguration, createDictionary, dropConfiguration, dropDictionary } from './text-search-sql.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
-import { columnAttributeStatements,
+import { columnAttributeStatements, createRange,
   columnDefinition, commentOn, constraintComment, constraintDefinition, createPolicyStatements, createTriggerStatements, triggerStateStatement, createTableStatements, identityClause, indexDefinition,
   sequenceOptionClauses, clearEnumValues,
 } from './sql-fragments.js';
@@ -92,6 +93,15 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       ];
       return [`CREATE COLLATION ${name} (${options.join(', ')})`, ...(c.comment !== undefined ? [commentOn(`COLLATION ${name}`, c.comment)] : [])];
     }
+    case 'create-range': return createRange(change.schema, change.range);
+    case 'create-ts-dictionary': return createDictionary(change.schema, change.dictionary);
+    case 'alter-ts-dictionary': return alterDictionary(change.schema, change.from, change.to);
+    case 'drop-ts-dictionary': return dropDictionary(change.schema, change.dictionary);
+    case 'create-ts-configuration': return createConfiguration(change.schema, change.configuration);
+    case 'alter-ts-configuration': return alterConfiguration(change.schema, change.from, change.to);
+    case 'drop-ts-configuration': return dropConfiguration(change.schema, change.configuration);
+    case 'drop-range': return [`DROP TYPE ${qualify(change.schema, change.range.name)}`];
+    case 'set-range-comment': return [commentOn(`TYPE ${qualify(change.schema, change.range.name)}`, change.range.comment)];
     case 'drop-collation':
       return [`DROP COLLATION ${qualify(change.schema, change.collation.name)}`];
     case 'set-collation-comment':

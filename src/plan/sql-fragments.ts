@@ -1,5 +1,5 @@
 import type { EnumColumnUse } from '../diff/changes.js';
-import type { Column, Constraint, Index, IndexKey, Policy, SequenceOptions, Table, Trigger } from '../model/types.js';
+import type { Column, Constraint, Index, IndexKey, Policy, RangeType, SequenceOptions, Table, Trigger } from '../model/types.js';
 import { completeSequenceOptions } from '../model/sequence-defaults.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral } from '../sql/quote.js';
 
@@ -200,3 +200,21 @@ export function clearEnumValues(use: EnumColumnUse, values: string[]): string {
 /** Whether a type, as format_type spells it, is an array. */
 export const isArrayType = (type: string) => type.endsWith(']');
 const textArray = (values: string[]) => `ARRAY[${values.map(quoteLiteral).join(', ')}]::text[]`;
+
+/**
+ * CREATE TYPE ... AS RANGE. The subtype, operator class and functions are
+ * SQL texts the schema file's check gave the shape of a type name, an
+ * operator class and function names; the collation and multirange are names.
+ */
+export function createRange(schema: string, r: RangeType): string[] {
+  const name = qualify(schema, r.name);
+  const options = [
+    `SUBTYPE = ${r.subtype}`,
+    ...(r.subtypeOpclass !== undefined ? [`SUBTYPE_OPCLASS = ${r.subtypeOpclass}`] : []),
+    ...(r.collation !== undefined ? [`COLLATION = ${quoteIdent(r.collation)}`] : []),
+    ...(r.canonical !== undefined ? [`CANONICAL = ${r.canonical}`] : []),
+    ...(r.subtypeDiff !== undefined ? [`SUBTYPE_DIFF = ${r.subtypeDiff}`] : []),
+    ...(r.multirange !== undefined ? [`MULTIRANGE_TYPE_NAME = ${qualify(schema, r.multirange)}`] : []),
+  ];
+  return [`CREATE TYPE ${name} AS RANGE (${options.join(', ')})`, ...(r.comment !== undefined ? [commentOn(`TYPE ${name}`, r.comment)] : [])];
+}

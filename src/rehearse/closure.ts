@@ -71,6 +71,7 @@ type Entry =
   | { kind: 'domain'; schema: Schema; item: Schema['domains'][number] }
   | { kind: 'sequence'; schema: Schema; item: Schema['sequences'][number] }
   | { kind: 'composite'; schema: Schema; item: NonNullable<Schema['composites']>[number] }
+  | { kind: 'range'; schema: Schema; item: NonNullable<Schema['ranges']>[number] }
   | { kind: 'collation'; schema: Schema; item: NonNullable<Schema['collations']>[number] };
 
 function liveIndex(live: Model): { index: Map<ObjectId, Entry[]>; children: Map<ObjectId, ObjectId[]> } {
@@ -97,6 +98,7 @@ function liveIndex(live: Model): { index: Map<ObjectId, Entry[]>; children: Map<
     for (const item of s.enums) add(ids.type(s.name, item.name), { kind: 'enum', schema: s, item });
     for (const item of s.domains) add(ids.type(s.name, item.name), { kind: 'domain', schema: s, item });
     for (const item of s.composites ?? []) add(ids.type(s.name, item.name), { kind: 'composite', schema: s, item });
+    for (const item of s.ranges ?? []) add(ids.type(s.name, item.name), { kind: 'range', schema: s, item });
     for (const item of s.sequences) add(ids.relation(s.name, item.name), { kind: 'sequence', schema: s, item });
     for (const item of s.collations ?? []) add(ids.collation(s.name, item.name), { kind: 'collation', schema: s, item });
   }
@@ -104,7 +106,7 @@ function liveIndex(live: Model): { index: Map<ObjectId, Entry[]>; children: Map<
 }
 
 function describe(e: Entry): { key: string; ref: ObjectRef } {
-  const type: ObjectRef['type'] = e.kind === 'composite' ? 'type' : e.kind;
+  const type: ObjectRef['type'] = e.kind === 'composite' || e.kind === 'range' ? 'type' : e.kind;
   const name = e.kind === 'function' ? `${e.item.name}(${e.item.arguments})` : e.item.name;
   return { key: `${type}\u0000${e.schema.name}\u0000${name}`, ref: { type, schema: e.schema.name, name } };
 }
@@ -128,6 +130,7 @@ function dependenciesOf(e: Entry, refs: References, children: Map<ObjectId, Obje
     case 'function': return refs.routine(s, e.item);
     case 'domain': return refs.domain(s, e.item);
     case 'composite': return refs.composite(s, e.item);
+    case 'range': return refs.range(s, e.item);
     case 'sequence': return e.item.ownedBy ? [ids.relation(s, e.item.ownedBy.table)] : [];
     default: return [];
   }

@@ -162,7 +162,7 @@ function comparable(model: Model): Model {
     schemas: model.schemas.map((s) => ({
       ...s, grants: undefined, defaultPrivileges: undefined,
       tables: s.tables.map(bare), views: s.views.map((v) => bare({ ...v, ...(v.materialized && { withData: false }) })), sequences: s.sequences.map(bare), enums: s.enums.map(bare),
-      domains: s.domains.map(bare), ...(s.composites && { composites: s.composites.map(bare) }),
+      domains: s.domains.map(bare), ...(s.composites && { composites: s.composites.map(bare) }), ...(s.ranges && { ranges: s.ranges.map(bare) }),
       functions: s.functions.map((f) => bare(withInertBody(f, 'return nothing'))),
     })),
   };

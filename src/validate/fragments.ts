@@ -140,6 +140,15 @@ function checkSchema(schema: RawSchema, w: Walk) {
     }
     w.leave(3);
   }
+  for (const name in schema.ranges ?? {}) {
+    const r = schema.ranges![name]!;
+    w.path.push('ranges', name);
+    w.check('type', r.subtype, 'subtype');
+    w.check('operator-class', r.subtypeOpclass, 'subtypeOpclass');
+    w.check('function-name', r.canonical, 'canonical');
+    w.check('function-name', r.subtypeDiff, 'subtypeDiff');
+    w.leave(2);
+  }
   for (const name in schema.domains ?? {}) {
     const d = schema.domains![name]!;
     w.path.push('domains', name);

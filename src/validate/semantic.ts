@@ -1,6 +1,7 @@
 import { allPrivileges, defaultPrivilegeTarget, type GrantTarget } from '../model/grants.js';
 import type { Grant, Model, Schema, Table } from '../model/types.js';
 import { identifierBytes, MAX_IDENTIFIER_BYTES } from '../sql/quote.js';
+import { multirangeOf } from '../model/ranges.js';
 
 export interface ModelProblem {
   /** Path into the YAML document, e.g. ['schemas', 'public', 'tables', 'users', 'indexes', 'x']. */
@@ -65,6 +66,15 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
     checkName(t.name, [...base, 'composites', t.name], problems);
     checkGrants(t.grants, 'type', undefined, `composite type "${t.name}"`, [...base, 'composites', t.name, 'grants'], problems);
     claimType(t.name, 'composite type', [...base, 'composites', t.name]);
+  }
+  for (const d of schema.textSearchDictionaries ?? []) checkName(d.name, [...base, 'textSearchDictionaries', d.name], problems);
+  for (const c of schema.textSearchConfigurations ?? []) checkName(c.name, [...base, 'textSearchConfigurations', c.name], problems);
+  for (const r of schema.ranges ?? []) {
+    const path = [...base, 'ranges', r.name];
+    checkName(r.name, path, problems);
+    checkGrants(r.grants, 'type', undefined, `range type "${r.name}"`, [...path, 'grants'], problems);
+    claimType(r.name, 'range type', path);
+    claimType(multirangeOf(r), `the multirange type of range type "${r.name}"`, [...path, ...(r.multirange !== undefined ? ['multirange'] : [])]);
   }
   for (const d of schema.domains) {
     checkName(d.name, [...base, 'domains', d.name], problems);

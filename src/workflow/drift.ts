@@ -3,7 +3,7 @@ import type { Change } from '../diff/changes.js';
 import { diffModels } from '../diff/diff.js';
 import { SchemaformError } from '../errors.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
-import { listUnmanaged, type UnmanagedObject } from '../introspect/unmanaged.js';
+import { scanCatalog, unmanagedAmong, type UnmanagedObject } from '../introspect/unmanaged.js';
 import { latestSnapshot } from '../state/store.js';
 import { restrictToScope } from './scope.js';
 
@@ -16,6 +16,6 @@ export async function detectDrift(db: Database): Promise<{ snapshotId: number; c
   const latest = await latestSnapshot(db);
   if (!latest) throw new SchemaformError('no snapshot to compare with: nothing has been applied to this database yet', { hint: 'Run `schema plan` and `schema apply` first.' });
   const server = await serverInfo(db);
-  const [{ model }, unmanaged] = await Promise.all([introspect(db, { schemas: latest.scope.schemas }, server), listUnmanaged(db, server, latest.scope.schemas)]);
-  return { snapshotId: latest.id, changes: diffModels(restrictToScope(model, latest.scope), latest.model), unmanaged };
+  const [{ model, read }, scan] = await Promise.all([introspect(db, { schemas: latest.scope.schemas }, server), scanCatalog(db, server, latest.scope.schemas)]);
+  return { snapshotId: latest.id, changes: diffModels(restrictToScope(model, latest.scope), latest.model), unmanaged: await unmanagedAmong(db, scan, read) };
 }

@@ -17,7 +17,7 @@ import type { RehearsalTarget } from '../rehearse/scratch.js';
 import type { EdgeRule } from '../graph/rules.js';
 import { toolVersion } from '../paths.js';
 import { latestSnapshotSummary } from '../state/store.js';
-import { listUnmanaged } from '../introspect/unmanaged.js';
+import { scanCatalog, unmanagedAmong } from '../introspect/unmanaged.js';
 import { managedScope, restrictToScope, type Scope } from './scope.js';
 import { renderChange } from '../plan/render.js';
 import { inRolledBackTransaction } from '../normalize/planning-transaction.js';
@@ -61,16 +61,16 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   phase('reading the database');
   const server = await serverInfo(db);
   // Every user schema: which ones are in scope is known once the file is loaded.
-  const reading = Promise.all([latestSnapshotSummary(db), introspect(db, {}, server), listUnmanaged(db, server)]);
+  const reading = Promise.all([latestSnapshotSummary(db), introspect(db, {}, server), scanCatalog(db, server)]);
   // A broken file is the more useful error; don't leave the other one unhandled.
   reading.catch(() => undefined);
   const knownFragments = reading.then(([, live]) => knownFragmentsOf(live.model));
   knownFragments.catch(() => undefined);
   const loaded = await (typeof desiredInput === 'function' ? desiredInput({ knownFragments }) : desiredInput);
   const desired = withServerPrivileges(loaded, server.versionNum, server.currentRole);
-  const [latest, live, everywhere] = await reading;
+  const [latest, live, scan] = await reading;
   const scope = managedScope(desired, latest);
-  const unmanaged = everywhere.filter((o) => scope.schemas.includes(o.schema));
+  const unmanaged = (await unmanagedAmong(db, scan, live.read)).filter((o) => scope.schemas.includes(o.schema));
   if (options.strict && unmanaged.length) {
     throw new SchemaformError(`${unmanaged.length} object(s) in managed schemas are not managed by schemaform (--strict)`, {
       details: unmanaged.slice(0, 30).map((o) => `${o.kind} ${o.schema}.${o.name}`),

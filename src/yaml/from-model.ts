@@ -5,6 +5,8 @@ import { completeSequenceOptions, identityDataType } from '../model/sequence-def
 import { defaultPrimaryKeyName } from '../model/names.js';
 import { schemaReference } from './starter.js';
 import { displayIdentifier } from '../normalize/type-names.js';
+import { rangeToRaw } from './range-types.js';
+import { configurationToRaw, dictionaryToRaw } from './text-search.js';
 
 /**
  * The model as a schema file, leaving out whatever the loader would fill in
@@ -50,6 +52,11 @@ export function writeModelYaml(model: Model, write: (piece: string) => void, sch
         ...defaultedGrantsToRaw(t.grants),
       }])),
     }),
+    ...(s.ranges?.length && {
+      ranges: Object.fromEntries(s.ranges.map((r) => [r.name, { ...rangeToRaw(r), ...defaultedGrantsToRaw(r.grants) }])),
+    }),
+    ...(s.textSearchDictionaries?.length && { textSearchDictionaries: Object.fromEntries(s.textSearchDictionaries.map((d) => [d.name, dictionaryToRaw(d)])) }),
+    ...(s.textSearchConfigurations?.length && { textSearchConfigurations: Object.fromEntries(s.textSearchConfigurations.map((c) => [c.name, configurationToRaw(c)])) }),
     ...(s.collations?.length && {
       collations: Object.fromEntries(s.collations.map((c) => [c.name, {
         ...(c.provider !== 'libc' && { provider: c.provider }),

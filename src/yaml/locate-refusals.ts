@@ -87,17 +87,20 @@ function partsOf(objects: readonly Path[], doc: RawDocument): Array<{ path: Path
   });
 }
 
-const SECTIONS: Partial<Record<ObjectRef['type'], string>> = {
-  enum: 'enums', domain: 'domains', sequence: 'sequences', table: 'tables', view: 'views', function: 'functions', collation: 'collations', type: 'composites',
+const SECTIONS: Partial<Record<ObjectRef['type'], string[]>> = {
+  enum: ['enums'], domain: ['domains'], sequence: ['sequences'], table: ['tables'], view: ['views'], function: ['functions'], collation: ['collations'],
+  type: ['composites', 'ranges'], 'text search dictionary': ['textSearchDictionaries'], 'text search configuration': ['textSearchConfigurations'],
 };
 
 /** Where an object is declared: several places for a routine whose overloads the file keys by signature. */
 function objectPaths(ref: ObjectRef, doc: RawDocument): Path[] {
   if (ref.type === 'extension') return [['extensions']];
   if (ref.type === 'schema') return [['schemas', ref.name]];
-  const section = SECTIONS[ref.type];
+  const sections = SECTIONS[ref.type] ?? [];
+  const declaredIn = (section: string) => Object.keys((valueAt(doc, ['schemas', ref.schema!, section]) as Record<string, unknown> | undefined) ?? {});
+  const section = sections.find((s) => declaredIn(s).includes(ref.type === 'function' ? '' : ref.name)) ?? sections[0];
   if (!section || ref.schema === undefined) return [];
-  const declared = Object.keys((valueAt(doc, ['schemas', ref.schema, section]) as Record<string, unknown> | undefined) ?? {});
+  const declared = declaredIn(section);
   if (ref.type !== 'function') return declared.includes(ref.name) ? [['schemas', ref.schema, section, ref.name]] : [['schemas', ref.schema]];
   const name = ref.name.slice(0, ref.name.indexOf('('));
   const bare = (signature: string) => signature.slice(0, signature.indexOf('(')).trim().replace(/^"(.*)"$/, '$1').replaceAll('""', '"');

@@ -9,6 +9,9 @@ import {
 import { defaultPrimaryKeyName } from '../model/names.js';
 import { canonicalTypeName, displayIdentifier, displayUserType } from '../normalize/type-names.js';
 import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
+import { toRange, type RawRange } from './range-types.js';
+import { toConfiguration, toDictionary, type RawTextSearchConfiguration, type RawTextSearchDictionary } from './text-search.js';
+import { multirangeOf } from '../model/ranges.js';
 
 /** The document shape schemas/schema.json accepts (already validated). */
 export interface RawDocument {
@@ -26,6 +29,9 @@ export interface RawSchema {
   enums?: Record<string, string[] | RawEnum>;
   collations?: Record<string, RawCollation>;
   composites?: Record<string, { attributes: Record<string, string | { type: string; collation?: string }>; comment?: string; grants?: RawGrant[] }>;
+  ranges?: Record<string, RawRange & { grants?: RawGrant[] }>;
+  textSearchDictionaries?: Record<string, RawTextSearchDictionary>;
+  textSearchConfigurations?: Record<string, RawTextSearchConfiguration>;
   domains?: Record<string, RawDomain>;
   sequences?: Record<string, RawSequence | null>;
   tables?: Record<string, RawTable>;
@@ -161,6 +167,15 @@ export function documentToModel(doc: RawDocument): Model {
         ...defaultedGrantsOf(t.grants, 'type', TYPE_DEFAULT_GRANTS),
       })),
     }),
+    ...(raw?.ranges && Object.keys(raw.ranges).length > 0 && {
+      ranges: Object.entries(raw.ranges).map(([name, r]) => toRange(name, r, (t) => typeName(t, schemaName), defaultedGrantsOf(r.grants, 'type', TYPE_DEFAULT_GRANTS))),
+    }),
+    ...(raw?.textSearchDictionaries && Object.keys(raw.textSearchDictionaries).length > 0 && {
+      textSearchDictionaries: Object.entries(raw.textSearchDictionaries).map(([name, d]) => toDictionary(name, d)),
+    }),
+    ...(raw?.textSearchConfigurations && Object.keys(raw.textSearchConfigurations).length > 0 && {
+      textSearchConfigurations: Object.entries(raw.textSearchConfigurations).map(([name, c]) => toConfiguration(name, c)),
+    }),
     ...(raw?.collations && Object.keys(raw.collations).length > 0 && {
       collations: Object.entries(raw.collations).map(([name, c]): Collation => ({
         name, provider: c.provider ?? 'libc',
@@ -188,6 +203,7 @@ function collectUserTypes(doc: RawDocument): Set<string> {
     for (const name of Object.keys(raw?.enums ?? {})) out.add(`${schema}\u0000${name}`);
     for (const name of Object.keys(raw?.domains ?? {})) out.add(`${schema}\u0000${name}`);
     for (const name of Object.keys(raw?.composites ?? {})) out.add(`${schema}\u0000${name}`);
+    for (const [name, r] of Object.entries(raw?.ranges ?? {})) out.add(`${schema}\u0000${name}`).add(`${schema}\u0000${multirangeOf({ name, ...r })}`);
   }
   return out;
 }

@@ -170,6 +170,78 @@ ${cluster}`);
     await assert.rejects(loadSchema(writeTempYaml(file('similarity').replace(' objectFile: $libdir/pg_trgm,', ''))), /a language c routine needs objectFile/);
   });
 
+  it('range types: subtype, operator class, collation, functions, multirange name, comment and privileges', async () => {
+    const yaml = await roundTrips(`
+      CREATE TYPE floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);
+      CREATE TYPE textrange AS RANGE (subtype = text, subtype_opclass = text_pattern_ops, collation = "C", multirange_type_name = textranges);
+      COMMENT ON TYPE floatrange IS 'inclusive float ranges';
+      REVOKE USAGE ON TYPE floatrange FROM public;
+      CREATE TABLE readings (id integer PRIMARY KEY, span floatrange, spans floatmultirange, names textranges);`);
+    assert.match(yaml, /ranges:\s+floatrange:\s+subtype: double precision\s+subtypeDiff: float8mi/);
+    const ranges = (body: string) => `schemas:
+  public:
+    ranges:
+${body}
+    tables:
+      readings:
+        columns:
+          id: { type: integer, notNull: true }
+          span: { type: floatrange }
+        primaryKey: [id]
+`;
+    await evolves([
+      ranges('      floatrange: { subtype: float8 }\n'),
+      ranges('      floatrange: { subtype: float8, comment: spans, grants: [] }\n      textrange: { subtype: text, collation: C }\n'),
+      ranges('      floatrange: { subtype: float8, comment: spans of readings, grants: [] }\n      textrange: { subtype: text, collation: POSIX, multirange: textranges }\n'),
+      ranges('      floatrange: { subtype: float8, comment: spans of readings, grants: [] }\n'),
+    ]);
+  });
+
+  it('text search dictionaries and configurations, and an index that uses one', async () => {
+    const yaml = await roundTrips(`
+      CREATE TEXT SEARCH DICTIONARY english_words (TEMPLATE = snowball, language = english, stopwords = english);
+      COMMENT ON TEXT SEARCH DICTIONARY english_words IS 'Stems, without stop words';
+      CREATE TEXT SEARCH CONFIGURATION search_en (COPY = english);
+      ALTER TEXT SEARCH CONFIGURATION search_en ALTER MAPPING FOR asciiword, word WITH english_words, simple;
+      ALTER TEXT SEARCH CONFIGURATION search_en DROP MAPPING FOR email;
+      COMMENT ON TEXT SEARCH CONFIGURATION search_en IS 'Posts';
+      CREATE TABLE posts (id integer PRIMARY KEY, body text);
+      CREATE INDEX posts_search ON posts USING gin (to_tsvector('search_en', body));`);
+    assert.match(yaml, /asciiword: \[ english_words, simple \]/);
+    const search = (body: string) => `schemas:
+  public:
+${body}
+    tables:
+      posts:
+        columns:
+          id: { type: integer, notNull: true }
+          body: { type: text }
+        primaryKey: [id]
+        indexes:
+          posts_search: { method: gin, expressions: ["to_tsvector('search_en', body)"] }
+`;
+    await evolves([
+      search(`    textSearchDictionaries:
+      english_words: { template: snowball, options: { language: english } }
+    textSearchConfigurations:
+      search_en: { mappings: { asciiword: [simple] } }`),
+      search(`    textSearchDictionaries:
+      english_words: { template: snowball, options: { language: english, stopwords: english }, comment: stems }
+      plain: { template: simple }
+    textSearchConfigurations:
+      search_en: { mappings: { asciiword: [english_words, simple], word: [pg_catalog.simple] }, comment: posts }`),
+      search(`    textSearchDictionaries:
+      english_words: { template: snowball, options: { language: english }, comment: stems }
+      plain: { template: synonym, options: { synonyms: synonym_sample } }
+    textSearchConfigurations:
+      search_en: { mappings: { asciiword: [english_words], word: [plain, simple] }, comment: posts }`),
+      search(`    textSearchDictionaries:
+      english_words: { template: snowball, options: { language: english } }
+    textSearchConfigurations:
+      search_en: { mappings: { asciiword: [english_words] } }`),
+    ]);
+  });
+
   it('never lists what an extension owns as not managed (rules on its views, options of its tables)', async () => {
     await withDatabase(async ({ db }) => {
       await db.exec(`CREATE EXTENSION pg_trgm;

@@ -100,7 +100,7 @@ describe('security: drift and plan notice manual changes', function () {
         ALTER TABLE entries ALTER COLUMN amount SET STATISTICS 500;
         ALTER TABLE entries ALTER COLUMN code SET STORAGE EXTERNAL`);
       // The statistics target, storage and cluster index are managed: a plan and drift see them changed.
-      const expected = ['extended statistics public.entries_stats', 'replica identity full public.entries'];
+      const expected = ['replica identity full public.entries', 'statistics object public.entries_stats'];
       const listed = (objects: Array<{ kind: string; schema: string; name: string }>) => objects.map((o) => `${o.kind} ${o.schema}.${o.name}`).sort();
       const plan = await planYaml(db, file);
       assert.deepEqual(listed(plan.unmanaged), expected);
