@@ -1,6 +1,7 @@
 import type {
-  Collation, Column, RangeType, TextSearchConfiguration, TextSearchDictionary, CompositeType, Constraint, DefaultPrivilegeObjects, Domain, EnumType, Grant, PartitionOf, Policy, Routine, Trigger, View, Extension, Index, Sequence, Table,
+  Aggregate, Collation, Column, RangeType, Rule, TextSearchConfiguration, TextSearchDictionary, CompositeType, Constraint, DefaultPrivilegeObjects, Domain, EnumType, Grant, PartitionOf, Policy, Routine, Trigger, View, Extension, Index, Sequence, Table,
 } from '../model/types.js';
+import { routineKey } from '../model/canonical.js';
 
 /**
  * The change vocabulary: one variant per operation. The differ produces
@@ -53,6 +54,10 @@ export type Change =
   | { kind: 'create-trigger'; schema: string; table: string; trigger: Trigger; onView?: boolean }
   | { kind: 'drop-trigger'; schema: string; table: string; trigger: Trigger }
   | { kind: 'alter-trigger'; schema: string; table: string; from: Trigger; to: Trigger }
+  | { kind: 'create-rule'; schema: string; table: string; rule: Rule; onView?: boolean }
+  /** CREATE OR REPLACE RULE where the definition changed; enabled state and comment in place. */
+  | { kind: 'alter-rule'; schema: string; table: string; from: Rule; to: Rule; onView?: boolean }
+  | { kind: 'drop-rule'; schema: string; table: string; rule: Rule; onView?: boolean }
   | { kind: 'create-policy'; schema: string; table: string; policy: Policy }
   | { kind: 'drop-policy'; schema: string; table: string; policy: Policy }
   | { kind: 'set-row-level-security'; schema: string; table: string; enabled: boolean; forced: boolean }
@@ -82,6 +87,10 @@ export type Change =
   | { kind: 'alter-ts-configuration'; schema: string; from: TextSearchConfiguration; to: TextSearchConfiguration }
   /** rebuild: dropped only to be created again with another parser. */
   | { kind: 'drop-ts-configuration'; schema: string; configuration: TextSearchConfiguration; rebuild?: boolean }
+  | { kind: 'create-aggregate'; schema: string; aggregate: Aggregate }
+  /** rebuild: dropped only to be created again with another definition. */
+  | { kind: 'drop-aggregate'; schema: string; aggregate: Aggregate; rebuild?: boolean }
+  | { kind: 'set-aggregate-comment'; schema: string; aggregate: Aggregate }
   | { kind: 'create-range'; schema: string; range: RangeType }
   /** rebuild: dropped only to be created again with another definition. */
   | { kind: 'drop-range'; schema: string; range: RangeType; rebuild?: boolean }
@@ -146,7 +155,7 @@ export type GrantTargetRef =
 
 export interface ObjectRef {
   type: 'schema' | 'extension' | 'enum' | 'domain' | 'sequence' | 'table' | 'view' | 'function' | 'collation' | 'type'
-    | 'text search dictionary' | 'text search configuration';
+    | 'text search dictionary' | 'text search configuration' | 'aggregate';
   schema?: string;
   name: string;
 }
@@ -187,6 +196,10 @@ export function objectOf(change: Change): ObjectRef {
     case 'drop-range':
     case 'set-range-comment':
       return { type: 'type', schema: change.schema, name: change.range.name };
+    case 'create-aggregate':
+    case 'drop-aggregate':
+    case 'set-aggregate-comment':
+      return { type: 'aggregate', schema: change.schema, name: routineKey(change.aggregate) };
     case 'create-ts-dictionary':
     case 'drop-ts-dictionary':
       return { type: 'text search dictionary', schema: change.schema, name: change.dictionary.name };
@@ -227,6 +240,9 @@ export function objectOf(change: Change): ObjectRef {
         ? { type: 'schema', name: change.schema }
         : { type: change.target.type, schema: change.schema, name: change.target.name };
     case 'create-trigger':
+    case 'create-rule':
+    case 'alter-rule':
+    case 'drop-rule':
       return { type: change.onView ? 'view' : 'table', schema: change.schema, name: change.table };
     default:
       return { type: 'table', schema: change.schema, name: change.table };
@@ -249,10 +265,12 @@ export function actionOf(change: Change): 'create' | 'update' | 'delete' {
     case 'create-collation':
     case 'create-composite':
     case 'create-range':
+    case 'create-aggregate':
     case 'create-ts-dictionary':
     case 'create-ts-configuration':
       return 'create';
     case 'drop-range':
+    case 'drop-aggregate':
     case 'drop-ts-dictionary':
     case 'drop-ts-configuration':
       return change.rebuild ? 'update' : 'delete';

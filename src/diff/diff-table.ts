@@ -1,6 +1,6 @@
 import type { ColumnAspect, Change } from './changes.js';
-import type { Column, Constraint, Index, PartitionOf, Table, Trigger } from '../model/types.js';
-import { deepEqual as same, stableStringify } from '../model/canonical.js';
+import type { Column, Constraint, Index, PartitionOf, Rule, Table, Trigger } from '../model/types.js';
+import { deepEqual as same, deepEqual, stableStringify } from '../model/canonical.js';
 
 
 /** The constraints of a table as one list, each tagged with its type. */
@@ -98,6 +98,7 @@ export function diffTable(schema: string, from: Table, to: Table): Change[] {
   changes.push(...diffConstraints(schema, table, constraintsOf(from), constraintsOf(to)));
   changes.push(...diffIndexes(schema, table, from.indexes, to.indexes));
   changes.push(...diffTriggers(schema, table, from.triggers ?? [], to.triggers ?? []));
+  changes.push(...diffRules(schema, table, from.rules ?? [], to.rules ?? [], false));
   const parentKey = (p: { schema: string; table: string }) => `${p.schema}.${p.table}`;
   const fromParents = new Set((from.inherits ?? []).map(parentKey));
   const toParents = new Set((to.inherits ?? []).map(parentKey));
@@ -186,6 +187,21 @@ export function diffIndexes(schema: string, table: string, from: Index[], to: In
     ...d.removed.map((index): Change => ({ kind: 'drop-index', schema, table, index })),
     ...d.added.map((index): Change => ({ kind: 'create-index', schema, table, index })),
   ];
+}
+
+/** A changed definition is replaced in place (CREATE OR REPLACE RULE), as are the enabled state and comment. */
+export function diffRules(schema: string, table: string, from: Rule[], to: Rule[], onView: boolean): Change[] {
+  const before = new Map(from.map((r) => [r.name, r]));
+  const view = onView ? { onView: true } : {};
+  const changes: Change[] = [];
+  for (const rule of to) {
+    const previous = before.get(rule.name);
+    if (!previous) changes.push({ kind: 'create-rule', schema, table, rule, ...view });
+    else if (!deepEqual(previous, rule)) changes.push({ kind: 'alter-rule', schema, table, from: previous, to: rule, ...view });
+  }
+  const kept = new Set(to.map((r) => r.name));
+  for (const rule of from) if (!kept.has(rule.name)) changes.push({ kind: 'drop-rule', schema, table, rule, ...view });
+  return changes;
 }
 
 /** Enabled state and comment change in place; anything else is drop + create. */

@@ -1,7 +1,7 @@
 import type { Change } from './changes.js';
 import type { Model, View } from '../model/types.js';
 import { deepEqual } from '../model/canonical.js';
-import { diffIndexes, diffTriggers } from './diff-table.js';
+import { diffIndexes, diffRules, diffTriggers } from './diff-table.js';
 
 const key = (schema: string, name: string) => `${schema}.${name}`;
 
@@ -32,8 +32,9 @@ export function diffViews(from: Model, to: Model): Change[] {
     const previous = live.get(k)?.view;
     if (!previous || !deepEqual(definitionOf(previous), definitionOf(view))) {
       out.push({ kind: 'create-view', schema, view });
-      // A dropped view took its triggers along.
+      // A dropped view took its triggers and rules along.
       for (const trigger of view.triggers ?? []) out.push({ kind: 'create-trigger', schema, table: view.name, trigger, onView: true });
+      for (const rule of view.rules ?? []) out.push({ kind: 'create-rule', schema, table: view.name, rule, onView: true });
       continue;
     }
     if (previous.comment !== view.comment || !deepEqual(previous.columnComments ?? {}, view.columnComments ?? {})) {
@@ -42,6 +43,7 @@ export function diffViews(from: Model, to: Model): Change[] {
     out.push(...diffIndexes(schema, view.name, previous.indexes, view.indexes));
     out.push(...diffTriggers(schema, view.name, previous.triggers ?? [], view.triggers ?? [])
       .map((c) => (c.kind === 'create-trigger' ? { ...c, onView: true } : c)));
+    out.push(...diffRules(schema, view.name, previous.rules ?? [], view.rules ?? [], true));
   }
   return out;
 }

@@ -5,6 +5,7 @@ import type { EnumType, Extension, Model, Schema, Table } from '../model/types.j
 import { emptySchema } from '../model/types.js';
 import { deepEqual as same, routineKey } from '../model/canonical.js';
 import { diffTextSearch } from './diff-text-search.js';
+import { diffUnalterable } from './unalterable.js';
 import { displayUserType } from '../normalize/type-names.js';
 import { quoteIdent } from '../sql/quote.js';
 import { constraintsOf, diffTable } from './diff-table.js';
@@ -203,27 +204,6 @@ function diffExtensions(from: Extension[], to: Extension[]): Change[] {
   return changes;
 }
 
-/**
- * Objects PostgreSQL cannot alter beyond their comment: created, dropped,
- * or dropped and created again (`rebuild`) when any other field differs.
- */
-function diffUnalterable<T extends { name: string; comment?: string; grants?: unknown }>(
-  from: T[], to: T[], make: { create: (o: T) => Change; drop: (o: T, rebuild: boolean) => Change; comment: (o: T) => Change },
-): Change[] {
-  const changes: Change[] = [];
-  const before = new Map(from.map((o) => [o.name, o]));
-  const definition = (o: T) => ({ ...o, comment: undefined, grants: undefined });
-  for (const o of to) {
-    const previous = before.get(o.name);
-    if (!previous) changes.push(make.create(o));
-    else if (!same(definition(previous), definition(o))) changes.push(make.drop(previous, true), make.create(o));
-    else if (previous.comment !== o.comment) changes.push(make.comment(o));
-  }
-  const after = new Set(to.map((o) => o.name));
-  for (const o of from) if (!after.has(o.name)) changes.push(make.drop(o, false));
-  return changes;
-}
-
 function diffSchema(from: Schema, to: Schema, fromModel: Model, options: DiffOptions): Change[] {
   const schema = to.name;
   const changes: Change[] = [];
@@ -234,6 +214,11 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model, options: DiffOpt
     comment: (collation) => ({ kind: 'set-collation-comment', schema, collation }),
   }));
   changes.push(...diffTextSearch(from, to));
+  changes.push(...diffUnalterable(from.aggregates ?? [], to.aggregates ?? [], {
+    create: (aggregate) => ({ kind: 'create-aggregate', schema, aggregate }),
+    drop: (aggregate, rebuild) => ({ kind: 'drop-aggregate', schema, aggregate, ...(rebuild && { rebuild }) }),
+    comment: (aggregate) => ({ kind: 'set-aggregate-comment', schema, aggregate }),
+  }, routineKey));
   // A range's privileges are compared with every type's (diff-grants.ts).
   changes.push(...diffUnalterable(from.ranges ?? [], to.ranges ?? [], {
     create: (range) => ({ kind: 'create-range', schema, range }),
@@ -344,10 +329,11 @@ function diffTables(schema: string, from: Table[], to: Table[]): Change[] {
     if (!previous) {
       // Indexes and foreign keys of a new table are separate changes so the
       // planner can add them once every table they reference exists.
-      changes.push({ kind: 'create-table', schema, table: { ...table, foreignKeys: [], indexes: [], triggers: [], policies: [], rowLevelSecurity: undefined, forceRowLevelSecurity: undefined } });
+      changes.push({ kind: 'create-table', schema, table: { ...table, foreignKeys: [], indexes: [], triggers: [], rules: undefined, policies: [], rowLevelSecurity: undefined, forceRowLevelSecurity: undefined } });
       for (const fk of table.foreignKeys) changes.push({ kind: 'add-constraint', schema, table: table.name, constraint: { type: 'foreign-key', ...fk } });
       for (const index of table.indexes) changes.push({ kind: 'create-index', schema, table: table.name, index });
       for (const trigger of table.triggers ?? []) changes.push({ kind: 'create-trigger', schema, table: table.name, trigger });
+      for (const rule of table.rules ?? []) changes.push({ kind: 'create-rule', schema, table: table.name, rule });
       for (const policy of table.policies ?? []) changes.push({ kind: 'create-policy', schema, table: table.name, policy });
       if (table.rowLevelSecurity || table.forceRowLevelSecurity) {
         changes.push({ kind: 'set-row-level-security', schema, table: table.name, enabled: table.rowLevelSecurity ?? false, forced: table.forceRowLevelSecurity ?? false });

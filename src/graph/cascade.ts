@@ -51,7 +51,7 @@ export function withDependentsRebuilt(changes: readonly Change[], from: Model, t
   return rebuiltViews.size === 0 ? out : out.filter((c, i) => !partOfRebuiltView(c, i) && !(i < changes.length && c.kind === 'set-view-comment' && rebuiltViews.has(`${c.schema}\u0000${c.view.name}`)));
 }
 
-const VIEW_PARTS = new Set<Change['kind']>(['create-index', 'drop-index', 'rename-index', 'set-index-comment', 'create-trigger', 'drop-trigger', 'alter-trigger']);
+const VIEW_PARTS = new Set<Change['kind']>(['create-index', 'drop-index', 'rename-index', 'set-index-comment', 'create-trigger', 'drop-trigger', 'alter-trigger', 'create-rule', 'alter-rule', 'drop-rule']);
 
 function dependentKey(d: LiveDependent): string {
   switch (d.kind) {
@@ -116,7 +116,11 @@ function rebuild(d: LiveDependent, from: Model, to: Model, plan: Change[]): Chan
       const wanted = findView(to, d.schema, d.name);
       return [
         { kind: 'drop-view', schema: d.schema, view: live, ...(wanted && { rebuild: true }) },
-        ...(wanted ? [{ kind: 'create-view' as const, schema: d.schema, view: wanted }, ...(wanted.triggers ?? []).map((trigger) => ({ kind: 'create-trigger' as const, schema: d.schema, table: wanted.name, trigger, onView: true }))] : []),
+        ...(wanted ? [
+          { kind: 'create-view' as const, schema: d.schema, view: wanted },
+          ...(wanted.triggers ?? []).map((trigger) => ({ kind: 'create-trigger' as const, schema: d.schema, table: wanted.name, trigger, onView: true })),
+          ...(wanted.rules ?? []).map((rule) => ({ kind: 'create-rule' as const, schema: d.schema, table: wanted.name, rule, onView: true })),
+        ] : []),
       ];
     }
     case 'routine': {

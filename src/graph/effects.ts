@@ -98,6 +98,16 @@ export function effectsOf(change: Change, refs: References | undefined): Effects
       releases([ids.schema(c.schema)], r?.composite(c.schema, c.composite) ?? []);
       e.destroys.push(ids.type(c.schema, c.composite.name), ids.relation(c.schema, c.composite.name));
       break;
+    case 'create-aggregate':
+      inSchema(c.schema);
+      needs(r?.aggregate(c.schema, c.aggregate) ?? []);
+      e.creates.push(ids.routine(c.schema, c.aggregate.name));
+      break;
+    case 'set-aggregate-comment': needs([ids.routine(c.schema, c.aggregate.name)]); break;
+    case 'drop-aggregate':
+      releases([ids.schema(c.schema)], r?.aggregate(c.schema, c.aggregate) ?? []);
+      e.destroys.push(ids.routine(c.schema, c.aggregate.name));
+      break;
     case 'create-ts-dictionary': inSchema(c.schema); e.creates.push(ids.textSearchDictionary(c.schema, c.dictionary.name)); break;
     case 'alter-ts-dictionary': needs([ids.textSearchDictionary(c.schema, c.to.name)]); break;
     case 'drop-ts-dictionary': releases([ids.schema(c.schema)]); e.destroys.push(ids.textSearchDictionary(c.schema, c.dictionary.name)); break;
@@ -250,6 +260,19 @@ export function effectsOf(change: Change, refs: References | undefined): Effects
       e.destroys.push(ids.trigger(c.schema, c.table, c.trigger.name));
       break;
     case 'alter-trigger': needs([ids.trigger(c.schema, c.table, c.to.name)]); break;
+    case 'create-rule':
+      onTable(c.schema, c.table);
+      needs(r?.rule(c.schema, c.rule) ?? []);
+      e.creates.push(ids.rule(c.schema, c.table, c.rule.name));
+      break;
+    case 'alter-rule':
+      needs([ids.rule(c.schema, c.table, c.to.name)], r?.rule(c.schema, c.to) ?? []);
+      releases(r?.rule(c.schema, c.from) ?? []);
+      break;
+    case 'drop-rule':
+      releases([ids.relation(c.schema, c.table)], r?.rule(c.schema, c.rule) ?? []);
+      e.destroys.push(ids.rule(c.schema, c.table, c.rule.name));
+      break;
     case 'create-policy':
       onTable(c.schema, c.table);
       needs(r?.policy(c.schema, c.policy) ?? []);

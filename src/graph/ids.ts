@@ -28,6 +28,7 @@ export const ids = {
   /** A column's default expression (what depends on a routine or sequence it calls). */
   default: (schema: string, table: string, column: string) => make('default', schema, table, column),
   trigger: (schema: string, table: string, name: string) => make('trigger', schema, table, name),
+  rule: (schema: string, table: string, name: string) => make('rule', schema, table, name),
   policy: (schema: string, table: string, name: string) => make('policy', schema, table, name),
   /** A table's rows as a rollback restores them. */
   rows: (schema: string, table: string) => make('rows', schema, table),

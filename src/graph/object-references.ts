@@ -1,4 +1,4 @@
-import type { Column, CompositeType, RangeType, Constraint, Domain, Index, Policy, Routine, Table, Trigger, View } from '../model/types.js';
+import type { Aggregate, Column, CompositeType, RangeType, Rule, Constraint, Domain, Index, Policy, Routine, Table, Trigger, View } from '../model/types.js';
 import { hasStandardBody } from '../model/routine-body.js';
 import { ids, type ObjectId } from './ids.js';
 import { mayName, referencesIn, splitQualified, type QualifiedName, type ReferenceShape } from './references.js';
@@ -76,6 +76,10 @@ export class References {
     return [...this.read(schema, 'function-name', t.function), ...this.expression(schema, t.when)];
   }
 
+  rule(schema: string, r: Rule): ObjectId[] {
+    return [...this.expression(schema, r.where), ...r.actions.flatMap((a) => this.read(schema, 'rule-action', a))];
+  }
+
   policy(schema: string, p: Policy): ObjectId[] {
     return [...this.expression(schema, p.using), ...this.expression(schema, p.withCheck)];
   }
@@ -104,6 +108,17 @@ export class References {
 
   composite(schema: string, t: CompositeType): ObjectId[] {
     return t.attributes.flatMap((a) => [...this.type(schema, a.type), ...this.collation(schema, a.collation)]);
+  }
+
+  /** Its argument and state types and its support functions. */
+  aggregate(schema: string, a: Aggregate): ObjectId[] {
+    const functions = [a.stateFunction, a.finalFunction, a.combineFunction, a.serialFunction, a.deserialFunction,
+      a.moving?.stateFunction, a.moving?.inverseFunction, a.moving?.finalFunction];
+    return [
+      ...this.read(schema, 'routine-arguments', a.arguments.replace(/\bORDER BY\b/i, ',')),
+      ...this.type(schema, a.stateType), ...(a.moving ? this.type(schema, a.moving.stateType) : []),
+      ...functions.flatMap((f) => this.read(schema, 'function-name', f)),
+    ];
   }
 
   range(schema: string, r: RangeType): ObjectId[] {

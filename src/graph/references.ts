@@ -23,7 +23,7 @@ export interface References {
 /** One or two parts: [name] or [schema, name]. */
 export type QualifiedName = string[];
 
-export type ReferenceShape = Extract<SqlShape, 'expression' | 'type' | 'query' | 'exclusion' | 'routine-arguments' | 'routine-result' | 'routine-body' | 'function-name'>;
+export type ReferenceShape = Extract<SqlShape, 'expression' | 'type' | 'query' | 'exclusion' | 'routine-arguments' | 'routine-result' | 'routine-body' | 'function-name' | 'rule-action'>;
 
 export const noReferences = (): References => ({ functions: [], relations: [], types: [], collations: [], textSearchConfigurations: [] });
 
@@ -47,6 +47,7 @@ export function referencesIn(shape: ReferenceShape, text: string): References {
 /** The part of the template's statement that is the text (not the template's own names). */
 function rootOf(shape: ReferenceShape, statement: Node): unknown {
   if (shape === 'query') return fieldsOf(statement, 'ViewStmt')?.query;
+  if (shape === 'rule-action') return fieldsOf(statement, 'RuleStmt')?.actions;
   if (shape === 'exclusion') return fieldsOf(statement, 'AlterTableStmt')?.cmds;
   if (shape === 'function-name') {
     const trigger = fieldsOf(statement, 'CreateTrigStmt');

@@ -4,6 +4,9 @@ import type { ColumnStorage,
 } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
 import { CatalogObjects } from './catalog-objects.js';
+import { rulesQuery, toRule, type RuleRow } from './rules.js';
+import { loadParser } from '../sql/parser.js';
+import { aggregatesQuery, toAggregate, type AggregateRow } from './aggregates.js';
 import { configurationsQuery, dictionariesQuery, toConfiguration, toDictionary, type ConfigurationRow, type DictionaryRow } from './text-search.js';
 import { multirangeOf } from '../model/ranges.js';
 import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
@@ -56,7 +59,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   // together and it works through them while this process does other work
   // (parsing the schema file). They run in the order issued, so the
   // search_path is set before any of them.
-  const [, schemaRows, extensionRows, enumRows, domainRows, sequenceRows, tableRows, columnRows, constraintRows, indexRows, viewRows, triggerRows, policyRows, functionRows, grantRows, collationRows, compositeRows, defaultPrivilegeRows, rangeRows, dictionaryRows, configurationRows] = await Promise.all([
+  const [, schemaRows, extensionRows, enumRows, domainRows, sequenceRows, tableRows, columnRows, constraintRows, indexRows, viewRows, triggerRows, policyRows, functionRows, grantRows, collationRows, compositeRows, defaultPrivilegeRows, rangeRows, dictionaryRows, configurationRows, aggregateRows, ruleRows] = await Promise.all([
     db.query(`SELECT pg_catalog.set_config('search_path', 'public', false)`),
     db.query<{ name: string; comment: string | null; acl: AclRow[] | null }>(schemasQuery, params),
     db.query<{ oid: number; name: string; schema: string; version: string; comment: string | null; default_comment: string | null }>(extensionsQuery),
@@ -78,7 +81,11 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     db.query<RangeRow>(rangesQuery(info.versionNum), params),
     db.query<DictionaryRow>(dictionariesQuery(scope), params),
     db.query<ConfigurationRow>(configurationsQuery(scope), params),
+    db.query<AggregateRow>(aggregatesQuery(scope), params),
+    db.query<RuleRow>(rulesQuery(scope), params),
   ]);
+  // A rule's commands are read out of its printed definition by PostgreSQL's scanner.
+  if (ruleRows.length) await loadParser();
   const read = new CatalogObjects();
   const readAll = (catalog: string, rows: Array<{ oid: number }>) => { for (const r of rows) read.add(catalog, Number(r.oid)); };
   readAll('pg_extension', extensionRows);
@@ -90,9 +97,10 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
   readAll('pg_constraint', constraintRows);
   readAll('pg_trigger', triggerRows);
   readAll('pg_policy', policyRows);
-  readAll('pg_proc', functionRows);
+  readAll('pg_proc', [...functionRows, ...aggregateRows]);
   readAll('pg_ts_dict', dictionaryRows);
   readAll('pg_ts_config', configurationRows);
+  readAll('pg_rewrite', ruleRows);
 
   const schemas = new Map<string, Schema>();
   for (const r of schemaRows) {
@@ -132,6 +140,10 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
       ...(r.comment !== null && { comment: r.comment }),
       ...typeGrants(r.acl),
     });
+  }
+  for (const r of aggregateRows) {
+    const schema = schemaOf(r.schema);
+    if (schema) (schema.aggregates ??= []).push(toAggregate(r));
   }
   for (const r of dictionaryRows) {
     const schema = schemaOf(r.schema);
@@ -223,6 +235,10 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     views.set(key(r.schema, r.name), view);
   }
   for (const r of indexRows) (tables.get(key(r.schema, r.table_name)) ?? views.get(key(r.schema, r.table_name)))?.indexes.push(toIndex(r));
+  for (const r of ruleRows) {
+    const owner = tables.get(key(r.schema, r.table_name)) ?? views.get(key(r.schema, r.table_name));
+    if (owner) (owner.rules ??= []).push(toRule(r));
+  }
   for (const r of triggerRows) {
     const table = tables.get(key(r.schema, r.table_name));
     const view = views.get(key(r.schema, r.table_name));

@@ -28,12 +28,13 @@ function sortSchema(schema: Schema): Schema {
     ...(schema.collations?.length && { collations: [...schema.collations].sort(byName) }),
     ...(schema.composites?.length && { composites: [...schema.composites].sort(byName) }),
     ...(schema.ranges?.length && { ranges: [...schema.ranges].sort(byName) }),
+    ...(schema.aggregates?.length && { aggregates: [...schema.aggregates].sort((a, b) => byName({ name: routineKey(a) }, { name: routineKey(b) })) }),
     ...(schema.textSearchDictionaries?.length && { textSearchDictionaries: [...schema.textSearchDictionaries].sort(byName) }),
     ...(schema.textSearchConfigurations?.length && { textSearchConfigurations: [...schema.textSearchConfigurations].sort(byName) }),
     domains: (schema.domains ?? []).map((d) => ({ ...d, checks: [...d.checks].sort(byName) })).sort(byName),
     sequences: [...schema.sequences].sort(byName),
     tables: schema.tables.map(sortTable).sort(byName),
-    views: (schema.views ?? []).map((v) => ({ ...v, indexes: [...v.indexes].sort(byName), ...(v.triggers && { triggers: [...v.triggers].sort(byName) }) })).sort(byName),
+    views: (schema.views ?? []).map((v) => ({ ...v, indexes: [...v.indexes].sort(byName), ...(v.triggers && { triggers: [...v.triggers].sort(byName) }), ...(v.rules?.length && { rules: [...v.rules].sort(byName) }) })).sort(byName),
     functions: [...(schema.functions ?? [])].sort((a, b) => byName({ name: routineKey(a) }, { name: routineKey(b) })),
   };
 }
@@ -47,6 +48,7 @@ function sortTable(table: Table): Table {
     exclusions: [...(table.exclusions ?? [])].sort(byName),
     indexes: [...table.indexes].sort(byName),
     triggers: [...(table.triggers ?? [])].sort(byName),
+    ...(table.rules?.length && { rules: [...table.rules].sort(byName) }),
     policies: [...(table.policies ?? [])].map((p) => ({ ...p, roles: [...p.roles].sort() })).sort(byName),
   };
 }

@@ -7,10 +7,14 @@ import type { Model } from './types.js';
 export function* objectsOf(model: Model): Generator<[string, ObjectRef, unknown]> {
   for (const e of model.extensions) yield [describeObject({ type: 'extension', name: e.name }), { type: 'extension', name: e.name }, e];
   for (const s of model.schemas) {
-    const { enums, domains, sequences, tables, views, functions, collations, composites, ranges, textSearchDictionaries, textSearchConfigurations, ...schemaOnly } = s;
+    const { enums, domains, sequences, tables, views, functions, collations, composites, ranges, aggregates, textSearchDictionaries, textSearchConfigurations, ...schemaOnly } = s;
     yield [describeObject({ type: 'schema', name: s.name }), { type: 'schema', name: s.name }, schemaOnly];
     for (const c of collations ?? []) yield [describeObject({ type: 'collation', schema: s.name, name: c.name }), { type: 'collation', schema: s.name, name: c.name }, c];
     for (const t of [...composites ?? [], ...ranges ?? []]) yield [describeObject({ type: 'type', schema: s.name, name: t.name }), { type: 'type', schema: s.name, name: t.name }, t];
+    for (const a of aggregates ?? []) {
+      const ref = { type: 'aggregate' as const, schema: s.name, name: `${a.name}(${a.arguments})` };
+      yield [describeObject(ref), ref, a];
+    }
     for (const d of textSearchDictionaries ?? []) yield [describeObject({ type: 'text search dictionary', schema: s.name, name: d.name }), { type: 'text search dictionary', schema: s.name, name: d.name }, d];
     for (const c of textSearchConfigurations ?? []) yield [describeObject({ type: 'text search configuration', schema: s.name, name: c.name }), { type: 'text search configuration', schema: s.name, name: c.name }, c];
     for (const e of enums) yield [describeObject({ type: 'enum', schema: s.name, name: e.name }), { type: 'enum', schema: s.name, name: e.name }, e];
@@ -68,6 +72,7 @@ export function restrictModel(model: Model, refs: ObjectRef[]): Model {
       collations: (s.collations ?? []).filter((c) => wanted.has(label('collation', s.name, c.name))),
       composites: (s.composites ?? []).filter((t) => wanted.has(label('type', s.name, t.name))),
       ranges: (s.ranges ?? []).filter((t) => wanted.has(label('type', s.name, t.name))),
+      aggregates: (s.aggregates ?? []).filter((a) => wanted.has(label('aggregate', s.name, `${a.name}(${a.arguments})`))),
       textSearchDictionaries: (s.textSearchDictionaries ?? []).filter((d) => wanted.has(label('text search dictionary', s.name, d.name))),
       textSearchConfigurations: (s.textSearchConfigurations ?? []).filter((c) => wanted.has(label('text search configuration', s.name, c.name))),
       domains: (s.domains ?? []).filter((d) => wanted.has(label('domain', s.name, d.name))),

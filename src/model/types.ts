@@ -41,6 +41,8 @@ export interface Schema {
   composites?: CompositeType[];
   /** Range types, CREATE TYPE ... AS RANGE (only when the schema has some). */
   ranges?: RangeType[];
+  /** CREATE AGGREGATE (only when the schema has some). */
+  aggregates?: Aggregate[];
   /** CREATE TEXT SEARCH DICTIONARY (only when the schema has some). */
   textSearchDictionaries?: TextSearchDictionary[];
   /** CREATE TEXT SEARCH CONFIGURATION (only when the schema has some). */
@@ -166,6 +168,39 @@ export interface Routine {
   grants?: Grant[];
 }
 
+/**
+ * CREATE AGGREGATE. Keyed, like a routine, by name and argument list.
+ * Nothing of one can be altered but its comment: a changed one is dropped
+ * and created again. Function names are as regproc prints them with
+ * search_path = public, types as format_type does.
+ */
+export interface Aggregate {
+  name: string;
+  /** As pg_get_function_arguments prints them; an ordered-set aggregate's read "direct ORDER BY aggregated". */
+  arguments: string;
+  kind: 'normal' | 'ordered-set' | 'hypothetical';
+  stateFunction: string;
+  stateType: string;
+  stateSpace?: number;
+  finalFunction?: string;
+  finalFunctionExtra?: boolean;
+  /** Only when not the kind's default (read_only; read_write for ordered-set and hypothetical ones). */
+  finalFunctionModify?: 'read_only' | 'shareable' | 'read_write';
+  combineFunction?: string;
+  serialFunction?: string;
+  deserialFunction?: string;
+  initialCondition?: string;
+  /** Moving-aggregate mode, for window frames that move. */
+  moving?: {
+    stateFunction: string; inverseFunction: string; stateType: string; stateSpace?: number;
+    finalFunction?: string; finalFunctionExtra?: boolean; finalFunctionModify?: 'read_only' | 'shareable' | 'read_write'; initialCondition?: string;
+  };
+  /** The sort operator that makes it a min/max-like aggregate, e.g. "<". */
+  sortOperator?: string;
+  parallel: 'safe' | 'restricted' | 'unsafe';
+  comment?: string;
+}
+
 /** A view or materialized view: its query as PostgreSQL prints it once normalised. */
 export interface View {
   name: string;
@@ -185,6 +220,24 @@ export interface View {
   grants?: Grant[];
   /** INSTEAD OF row triggers (and statement-level BEFORE/AFTER ones). */
   triggers?: Trigger[];
+  /** CREATE RULE on the view (INSTEAD rules make it writable); only when it has some. */
+  rules?: Rule[];
+}
+
+/**
+ * A rewrite rule (CREATE RULE), other than a view's own _RETURN rule. Its
+ * condition and commands are as pg_get_ruledef prints them; CREATE OR
+ * REPLACE RULE changes one in place.
+ */
+export interface Rule {
+  name: string;
+  event: 'insert' | 'update' | 'delete';
+  instead: boolean;
+  where?: string;
+  /** The commands, each without its semicolon; none is DO NOTHING. */
+  actions: string[];
+  enabled: 'origin' | 'disabled' | 'replica' | 'always';
+  comment?: string;
 }
 
 /**
@@ -414,6 +467,8 @@ export interface Table {
   exclusions: ExclusionConstraint[];
   indexes: Index[];
   triggers: Trigger[];
+  /** CREATE RULE on the table (only when it has some). */
+  rules?: Rule[];
   /** Only when true: not written to the WAL, emptied after a crash. */
   unlogged?: boolean;
   /** The index (or key) CLUSTER uses by default (ALTER TABLE ... CLUSTER ON); only when set. */

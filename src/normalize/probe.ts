@@ -1,8 +1,10 @@
 import type { Database } from '../db/database.js';
 import { diffModels } from '../diff/diff.js';
 import { introspect, type ServerInfo } from '../introspect/introspect.js';
-import type { Column, Domain, Index, Model, RangeType, Routine, Table, View } from '../model/types.js';
+import type { Aggregate, Column, Domain, Index, Model, RangeType, Routine, Rule, Table, View } from '../model/types.js';
 import { routineKey } from '../model/canonical.js';
+import { adoptAggregate, adoptRange, unalterableProbes } from './unalterable-probes.js';
+import { adoptRule, ruleProbes, ruleProbeScript } from './rule-probes.js';
 import { hasStandardBody } from '../model/routine-body.js';
 import { withRowColumns } from '../model/row-columns.js';
 import { createRoutine } from '../plan/routines.js';
@@ -61,16 +63,8 @@ export async function normalizeDesired(
       if (current && (current.type !== d.type || current.default !== d.default || JSON.stringify(current.checks) !== JSON.stringify(d.checks))) domainProbes.push({ schema: s.name, domain: d });
     }
   }
-  // A range type cannot be altered: one spelled differently from the live one would be rebuilt on every plan.
-  const liveRanges = new Map<string, RangeType>();
-  for (const s of live.schemas) for (const r of s.ranges ?? []) liveRanges.set(`${s.name}\u0000${r.name}`, r);
-  const rangeProbes: Array<{ schema: string; range: RangeType }> = [];
-  for (const s of desired.schemas) {
-    for (const r of s.ranges ?? []) {
-      const current = liveRanges.get(`${s.name}\u0000${r.name}`);
-      if (current && JSON.stringify(rangeDefinition(current)) !== JSON.stringify(rangeDefinition(r))) rangeProbes.push({ schema: s.name, range: r });
-    }
-  }
+  const { rangeProbes, aggregateProbes } = unalterableProbes(desired, live);
+  const rules = ruleProbes(desired, live);
   const liveViews = new Map<string, View>();
   for (const s of live.schemas) for (const v of s.views ?? []) liveViews.set(`${s.name}\u0000${v.name}`, v);
   const viewProbes: Array<{ schema: string; view: View }> = [];
@@ -92,11 +86,13 @@ export async function normalizeDesired(
       if (!current || (hasStandardBody(f) && current.body !== f.body)) routineProbes.push({ schema: s.name, routine: f });
     }
   }
-  if (probes.length === 0 && columnProbes.length === 0 && partitionProbes.length === 0 && domainProbes.length === 0 && rangeProbes.length === 0 && viewProbes.length === 0 && (routineProbes.length === 0 || live.schemas.every((s) => (s.functions ?? []).length === 0))) return desired;
+  if (probes.length === 0 && columnProbes.length === 0 && partitionProbes.length === 0 && domainProbes.length === 0 && rangeProbes.length === 0 && aggregateProbes.length === 0 && rules.length === 0 && viewProbes.length === 0 && (routineProbes.length === 0 || live.schemas.every((s) => (s.functions ?? []).length === 0))) return desired;
 
   const normalized = new Map<Table, Table>();
   const normalizedDomains = new Map<Domain, Domain>();
   const normalizedRanges = new Map<RangeType, RangeType>();
+  const normalizedAggregates = new Map<Aggregate, Aggregate>();
+  const normalizedRules = new Map<Rule, Rule>();
   const normalizedViews = new Map<View, View>();
   const normalizedRoutines = new Map<Routine, Routine>();
   await inRolledBackTransaction(db, async () => {
@@ -112,6 +108,11 @@ export async function normalizeDesired(
       searchPath(schema),
       ...renderChange({ kind: 'create-range', schema: 'pg_temp', range: { ...range, name: probeName, multirange: undefined, comment: undefined } }, { serverVersion: server.versionNum }),
     ].join(';\n'), (p) => p.range);
+    const aggregateSet = probeSet(aggregateProbes, 'schemaform_probe_aggregate', (probeName, { schema, aggregate }) => [
+      searchPath(schema),
+      ...renderChange({ kind: 'create-aggregate', schema: 'pg_temp', aggregate: { ...aggregate, name: probeName, comment: undefined } }, { serverVersion: server.versionNum }),
+    ].join(';\n'), (p) => p.aggregate);
+    const ruleSet = probeSet(rules, 'schemaform_probe_rule', (probeName, p) => [searchPath(p.schema), ...ruleProbeScript(probeName, p)].join(';\n'), (p) => p.rule);
     // A temporary view is deparsed exactly like a materialized one; a
     // temporary table stands in for a materialized view's indexes.
     const viewSet = probeSet(viewProbes, 'schemaform_probe_view', (probeName, { schema, view }) => [
@@ -130,12 +131,12 @@ export async function normalizeDesired(
     ].join(';\n'), (p) => p.routine);
     const columnSet = columnProbeSet(columnProbes);
     const partitionSet = probeSet(partitionProbes, 'schemaform_probe_partition', (probeName, probe) => partitionProbeScript(probeName, probe), (p) => p.table);
-    const sets = [tableSet, columnSet, partitionSet, domainSet, viewSet, routineSet, rangeSet] as const;
+    const sets = [tableSet, columnSet, partitionSet, domainSet, viewSet, routineSet, rangeSet, aggregateSet, ruleSet] as const;
     const builtAt = await attemptAll(db, sets.flatMap((set) => set.map((p) => p.script)));
     let next = 0;
     const built = <O>(set: Array<Probe<O>>) => set.filter(() => builtAt[next++]);
-    const [probed, probedColumns, probedPartitions, probedDomains, probedViews, probedRoutines, probedRanges] = [
-      built(tableSet), built(columnSet), built(partitionSet), built(domainSet), built(viewSet), built(routineSet), built(rangeSet),
+    const [probed, probedColumns, probedPartitions, probedDomains, probedViews, probedRoutines, probedRanges, probedAggregates, probedRules] = [
+      built(tableSet), built(columnSet), built(partitionSet), built(domainSet), built(viewSet), built(routineSet), built(rangeSet), built(aggregateSet), built(ruleSet),
     ];
     // A probe fails whole if one part of it does not build: the tables of
     // a failed batch or probe are built again part by part, so the other
@@ -147,7 +148,7 @@ export async function normalizeDesired(
     const retrySet = probeSet(retried, 'schemaform_probe_retry', (probeName, { schema, table, live }) => partScripts(schema, probeName, withRowColumns(table, desired), live), (p) => p.table);
     await attemptAll(db, retrySet.flatMap((p) => p.script));
     const tablesBuilt = [...probed, ...retrySet];
-    if (tablesBuilt.length || probedColumns.length || probedPartitions.length || probedDomains.length || probedViews.length || probedRoutines.length || probedRanges.length) {
+    if (tablesBuilt.length || probedColumns.length || probedPartitions.length || probedDomains.length || probedViews.length || probedRoutines.length || probedRanges.length || probedAggregates.length || probedRules.length) {
       // The session's temporary schema exists once it holds something.
       const [{ name: tempSchema }] = (await db.query<{ name: string }>(
         'SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE oid = pg_catalog.pg_my_temp_schema()',
@@ -199,8 +200,14 @@ export async function normalizeDesired(
       const rangesByName = new Map((model.schemas[0]?.ranges ?? []).map((r) => [r.name, r]));
       for (const { probeName, original } of probedRanges) {
         const result = rangesByName.get(probeName);
-        if (result) normalizedRanges.set(original, { ...result, name: original.name, ...pick(original, 'multirange', 'comment', 'grants') });
+        if (result) normalizedRanges.set(original, adoptRange(original, result));
       }
+      const aggregatesByName = new Map((model.schemas[0]?.aggregates ?? []).map((a) => [a.name, a]));
+      for (const { probeName, original } of probedAggregates) {
+        const result = aggregatesByName.get(probeName);
+        if (result) normalizedAggregates.set(original, adoptAggregate(original, result));
+      }
+      for (const { probeName, original } of probedRules) normalizedRules.set(original, adoptRule(original, byName.get(probeName)?.rules?.[0]));
       const domainsByName = new Map((model.schemas[0]?.domains ?? []).map((d) => [d.name, d]));
       for (const { probeName, original } of probedDomains) {
         const result = domainsByName.get(probeName);
@@ -214,8 +221,9 @@ export async function normalizeDesired(
       ...s,
       domains: s.domains.map((d) => normalizedDomains.get(d) ?? d),
       ...(s.ranges && { ranges: s.ranges.map((r) => normalizedRanges.get(r) ?? r) }),
-      tables: s.tables.map((t) => normalized.get(t) ?? t),
-      views: s.views.map((v) => normalizedViews.get(v) ?? v),
+      ...(s.aggregates && { aggregates: s.aggregates.map((a) => normalizedAggregates.get(a) ?? a) }),
+      tables: s.tables.map((t) => withRules(normalized.get(t) ?? t, normalizedRules)),
+      views: s.views.map((v) => withRules(normalizedViews.get(v) ?? v, normalizedRules)),
       functions: s.functions.map((f) => normalizedRoutines.get(f) ?? f),
     })),
   };
@@ -263,7 +271,9 @@ async function createPrerequisites(db: Database, desired: Model, live: Model, se
   const needed = diffModels(live, desired).filter((c) =>
     c.kind === 'create-schema' || c.kind === 'create-extension' || c.kind === 'create-collation' || c.kind === 'create-composite' || c.kind === 'create-enum' || c.kind === 'create-sequence'
     || c.kind === 'create-domain' || c.kind === 'create-function' || c.kind === 'create-range'
-    || c.kind === 'create-ts-dictionary' || c.kind === 'create-ts-configuration');
+    || c.kind === 'create-ts-dictionary' || c.kind === 'create-ts-configuration' || c.kind === 'create-aggregate')
+    // An aggregate needs its support functions.
+    .sort((a, b) => Number(a.kind === 'create-aggregate') - Number(b.kind === 'create-aggregate'));
   await db.exec('SET LOCAL check_function_bodies = off');
   await attemptAll(db, needed.map((change) => renderChange(inert(change), { serverVersion: server.versionNum }).join(';\n')));
 }
@@ -475,10 +485,8 @@ function adoptSpelling(original: Table, probe: Table): Table {
   };
 }
 
-/** What of a range type is spelled by PostgreSQL (its name, comment and privileges are the file's). */
-const rangeDefinition = (r: RangeType) => ({ ...r, name: undefined, multirange: undefined, comment: undefined, grants: undefined });
 
-/** The fields of `o` that are set, of those named. */
-function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Partial<Pick<T, K>> {
-  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<T, K>>;
+/** The relation with its rules as PostgreSQL spells them, where they were probed. */
+function withRules<T extends { rules?: Rule[] }>(owner: T, spelled: Map<Rule, Rule>): T {
+  return owner.rules?.some((r) => spelled.has(r)) ? { ...owner, rules: owner.rules.map((r) => spelled.get(r) ?? r) } : owner;
 }

@@ -126,6 +126,12 @@ export function describeChange(change: Change): string {
     case 'drop-collation': return `drop ${object}${change.rebuild ? ' (to create it with its new definition)' : ''}`;
     case 'set-collation-comment': case 'set-range-comment': return `set comment on ${object}`;
     case 'create-range': return `create range ${object}`;
+    case 'create-aggregate': return `create ${object}`;
+    case 'create-rule': return `create rule ${change.rule.name} on ${object}`;
+    case 'alter-rule': return `${change.from.event !== change.to.event || change.from.instead !== change.to.instead || change.from.where !== change.to.where || change.from.actions.join(';') !== change.to.actions.join(';') ? 'replace' : 'alter'} rule ${change.to.name} on ${object}`;
+    case 'drop-rule': return `drop rule ${change.rule.name} from ${object}`;
+    case 'drop-aggregate': return `drop ${object}${change.rebuild ? ' (to create it with its new definition)' : ''}`;
+    case 'set-aggregate-comment': return `set comment on ${object}`;
     case 'create-ts-dictionary': case 'create-ts-configuration': return `create ${object}`;
     case 'alter-ts-dictionary': case 'alter-ts-configuration': return `alter ${object}`;
     case 'drop-ts-dictionary': return `drop ${object}${change.rebuild ? ' (to create it with its new template)' : ''}`;

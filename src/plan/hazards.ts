@@ -113,6 +113,17 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
         ? `${what[0]!.toUpperCase()}${what.slice(1)} cannot be altered that way: it is dropped and created again, which fails while an index, column default or configuration uses it`
         : `Drops ${what}; fails while an index, column default or configuration uses it` }];
     }
+    case 'create-rule':
+    case 'alter-rule': {
+      const r = change.kind === 'create-rule' ? change.rule : change.to;
+      return change.onView ? [] : [{ code: 'breaking-change', severity: 'medium', message: `Rule ${r.name} rewrites every ${r.event.toUpperCase()} on ${change.schema}.${change.table}${r.instead ? ' into its own commands instead' : ', adding its own commands'}: writers see the new behaviour at once` }];
+    }
+    case 'drop-rule':
+      return [{ code: 'breaking-change', severity: 'medium', message: `Drops rule ${change.rule.name}: ${change.rule.event.toUpperCase()} on ${change.schema}.${change.table} ${change.onView ? 'may stop working' : 'runs as written again'}` }];
+    case 'drop-aggregate':
+      return [{ code: change.rebuild ? 'may-fail' : 'breaking-change', severity: 'medium', message: change.rebuild
+        ? `Aggregate ${change.schema}.${change.aggregate.name}(${change.aggregate.arguments}) cannot be altered: it is dropped and created again, which fails while a view or routine uses it`
+        : `Drops aggregate ${change.schema}.${change.aggregate.name}(${change.aggregate.arguments}): queries that call it fail` }];
     case 'drop-range':
       return [{ code: 'may-fail', severity: 'medium', message: change.rebuild
         ? `Range type ${change.schema}.${change.range.name} cannot be altered: it is dropped and created again, which fails while a column, routine or another type uses it`

@@ -2,6 +2,8 @@ import { savedName, type BackupRef, type Change, type EnumColumnUse, type GrantT
 import { wantedExtensionComment } from '../model/extension-comment.js';
 import type { Column, CompositeType, Domain, Table, View } from '../model/types.js';
 import { createRoutine, dropRoutine, routineSignature } from './routines.js';
+import { aggregateComment, createAggregate, dropAggregate } from './aggregate-sql.js';
+import { alterRule, createRule, dropRule } from './rule-sql.js';
 import { alterConfiguration, alterDictionary, createConfiguration, createDictionary, dropConfiguration, dropDictionary } from './text-search-sql.js';
 import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
@@ -94,6 +96,12 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       return [`CREATE COLLATION ${name} (${options.join(', ')})`, ...(c.comment !== undefined ? [commentOn(`COLLATION ${name}`, c.comment)] : [])];
     }
     case 'create-range': return createRange(change.schema, change.range);
+    case 'create-aggregate': return createAggregate(change.schema, change.aggregate);
+    case 'create-rule': return createRule(change.schema, change.table, change.rule, false);
+    case 'alter-rule': return alterRule(change.schema, change.table, change.from, change.to);
+    case 'drop-rule': return dropRule(change.schema, change.table, change.rule);
+    case 'drop-aggregate': return dropAggregate(change.schema, change.aggregate);
+    case 'set-aggregate-comment': return aggregateComment(change.schema, change.aggregate);
     case 'create-ts-dictionary': return createDictionary(change.schema, change.dictionary);
     case 'alter-ts-dictionary': return alterDictionary(change.schema, change.from, change.to);
     case 'drop-ts-dictionary': return dropDictionary(change.schema, change.dictionary);

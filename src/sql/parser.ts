@@ -40,6 +40,16 @@ export function parseSql(sql: string): ParseResult {
   }
 }
 
+/** One token of PostgreSQL's scanner: its text and where it is (0-based, end exclusive). */
+export interface SqlToken { text: string; start: number; end: number; reserved: boolean }
+
+/** Split SQL text into PostgreSQL's tokens (strings, quoted names and comments stay whole). */
+export function scanSql(sql: string): SqlToken[] {
+  if (!parser) throw new Error('the SQL parser is not loaded: await loadParser() first');
+  // keywordKind 4 is RESERVED_KEYWORD in libpg_query's scanner.
+  return parser.scanSync(sql).tokens.map((t) => ({ text: t.text, start: t.start, end: t.end, reserved: t.keywordKind === 4 }));
+}
+
 /** The node's kind and fields: `{ SelectStmt: {...} }` → ['SelectStmt', {...}]. */
 export function nodeKind(node: unknown): [string, Record<string, unknown>] | undefined {
   if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;

@@ -4,6 +4,7 @@ import {
   type RawDocument, type RawIndex, type RawSchema, type RawTable, type RawTrigger, type RawView,
 } from '../yaml/to-model.js';
 import type { ModelProblem } from './semantic.js';
+import type { RawRule } from '../yaml/rules.js';
 import type { Model } from '../model/types.js';
 import type { SqlShape } from './sql-shapes.js';
 import { checkShapes, type ShapeRequests } from '../sql/shape-checker.js';
@@ -140,6 +141,21 @@ function checkSchema(schema: RawSchema, w: Walk) {
     }
     w.leave(3);
   }
+  for (const signature in schema.aggregates ?? {}) {
+    const a = schema.aggregates![signature]!;
+    w.path.push('aggregates');
+    w.check('aggregate-arguments', signature.slice(signature.indexOf('(') + 1, signature.lastIndexOf(')')), signature, `the arguments of ${signature.slice(0, signature.indexOf('(')).trim()}`);
+    w.path.push(signature);
+    w.check('type', a.stateType, 'stateType');
+    for (const f of ['stateFunction', 'finalFunction', 'combineFunction', 'serialFunction', 'deserialFunction'] as const) w.check('function-name', a[f], f);
+    if (a.moving) {
+      w.path.push('moving');
+      w.check('type', a.moving.stateType, 'stateType');
+      for (const f of ['stateFunction', 'inverseFunction', 'finalFunction'] as const) w.check('function-name', a.moving[f], f);
+      w.leave(1);
+    }
+    w.leave(2);
+  }
   for (const name in schema.ranges ?? {}) {
     const r = schema.ranges![name]!;
     w.path.push('ranges', name);
@@ -206,12 +222,14 @@ function checkTable(t: RawTable, w: Walk) {
   });
   checkIndexes(t.indexes, w);
   checkTriggers(t.triggers, w);
+  checkRules(t.rules, w);
 }
 
 function checkView(v: RawView, w: Walk) {
   w.check('query', viewQuery(v.query), 'query');
   checkIndexes(v.indexes, w);
   checkTriggers(v.triggers, w);
+  checkRules(v.rules, w);
 }
 
 function checkIndexes(indexes: Record<string, RawIndex> | undefined, w: Walk) {
@@ -233,6 +251,15 @@ function checkIndexes(indexes: Record<string, RawIndex> | undefined, w: Walk) {
       w.leave(1);
     }
     w.check('expression', index.where, 'where');
+  });
+}
+
+function checkRules(rules: Record<string, RawRule> | undefined, w: Walk) {
+  eachNamed(w, 'rules', rules, (r) => {
+    w.check('expression', r.where, 'where');
+    w.path.push('actions');
+    (r.actions ?? []).forEach((a, i) => w.check('rule-action', a, i, `action ${i + 1}`));
+    w.leave(1);
   });
 }
 

@@ -67,6 +67,12 @@ function checkSchema(schema: Schema, tables: Map<string, Table>, problems: Model
     checkGrants(t.grants, 'type', undefined, `composite type "${t.name}"`, [...base, 'composites', t.name, 'grants'], problems);
     claimType(t.name, 'composite type', [...base, 'composites', t.name]);
   }
+  for (const a of schema.aggregates ?? []) {
+    const path = [...base, 'aggregates', `${a.name}(${a.arguments})`];
+    checkName(a.name, path, problems);
+    // An operator cannot hold a comment's start: "<--" would read as "<" and a comment.
+    if (a.sortOperator !== undefined && /--|\/\*/.test(a.sortOperator)) problems.push({ path: [...path, 'sortOperator'], message: `sortOperator "${a.sortOperator}" is not an operator (it holds -- or /*)` });
+  }
   for (const d of schema.textSearchDictionaries ?? []) checkName(d.name, [...base, 'textSearchDictionaries', d.name], problems);
   for (const c of schema.textSearchConfigurations ?? []) checkName(c.name, [...base, 'textSearchConfigurations', c.name], problems);
   for (const r of schema.ranges ?? []) {

@@ -11,7 +11,7 @@ import { fieldNames, fieldsOf, nodeKind, parseSql, type Node } from '../sql/pars
  */
 export type SqlShape =
   | 'expression' | 'type' | 'query' | 'exclusion' | 'partition-key' | 'partition-bound'
-  | 'collation' | 'operator-class' | 'function-name' | 'routine-arguments' | 'routine-result' | 'routine-body'
+  | 'collation' | 'operator-class' | 'function-name' | 'routine-arguments' | 'routine-result' | 'routine-body' | 'aggregate-arguments' | 'rule-action'
   | 'plan-statement';
 
 interface ShapeRule {
@@ -174,6 +174,29 @@ const rules: Record<SqlShape, ShapeRule> = {
     refuse: (s) => {
       const create = soleFunction(s, ['parameters'], 2);
       return typeof create === 'string' ? create : undefined;
+    },
+  },
+  'aggregate-arguments': {
+    what: 'an aggregate\'s argument list, such as integer, or double precision ORDER BY double precision',
+    mayBeEmpty: true,
+    template: (t) => `CREATE AGGREGATE a(\n${t}\n) (SFUNC = f, STYPE = integer)`,
+    refuse: (s) => {
+      const define = fieldsOf(s, 'DefineStmt');
+      if (!define || define.kind !== 'OBJECT_AGGREGATE') return 'it is not an aggregate\'s argument list';
+      const extra = onlyFields(define, ['kind', 'defnames', 'args', 'definition']);
+      if (extra) return extra;
+      return (define.definition as Node[]).length !== 2 ? 'it adds options of its own (use the aggregate\'s fields)' : undefined;
+    },
+  },
+  'rule-action': {
+    what: 'one command of a rule (INSERT, UPDATE, DELETE, SELECT or NOTIFY), without a semicolon',
+    template: (t) => `CREATE RULE r AS ON INSERT TO t DO INSTEAD (\n${t}\n)`,
+    refuse: (s) => {
+      const rule = fieldsOf(s, 'RuleStmt');
+      if (!rule) return 'it is not a rule\'s command';
+      const actions = (rule.actions as Node[] | undefined) ?? [];
+      if (actions.length !== 1) return actions.length ? `it holds ${actions.length} commands (give each its own entry)` : 'it is empty (leave actions out for DO NOTHING)';
+      return onlyFields(rule, ['relation', 'rulename', 'event', 'instead', 'actions']);
     },
   },
   'routine-result': {

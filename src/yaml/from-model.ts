@@ -6,6 +6,8 @@ import { defaultPrimaryKeyName } from '../model/names.js';
 import { schemaReference } from './starter.js';
 import { displayIdentifier } from '../normalize/type-names.js';
 import { rangeToRaw } from './range-types.js';
+import { rulesToRaw } from './rules.js';
+import { aggregateToRaw } from './aggregates.js';
 import { configurationToRaw, dictionaryToRaw } from './text-search.js';
 
 /**
@@ -55,6 +57,7 @@ export function writeModelYaml(model: Model, write: (piece: string) => void, sch
     ...(s.ranges?.length && {
       ranges: Object.fromEntries(s.ranges.map((r) => [r.name, { ...rangeToRaw(r), ...defaultedGrantsToRaw(r.grants) }])),
     }),
+    ...(s.aggregates?.length && { aggregates: Object.fromEntries(s.aggregates.map(aggregateToRaw)) }),
     ...(s.textSearchDictionaries?.length && { textSearchDictionaries: Object.fromEntries(s.textSearchDictionaries.map((d) => [d.name, dictionaryToRaw(d)])) }),
     ...(s.textSearchConfigurations?.length && { textSearchConfigurations: Object.fromEntries(s.textSearchConfigurations.map((c) => [c.name, configurationToRaw(c)])) }),
     ...(s.collations?.length && {
@@ -119,6 +122,7 @@ export function writeModelYaml(model: Model, write: (piece: string) => void, sch
         ...(v.columnComments && { columnComments: v.columnComments }),
         ...grantsToRaw(v.grants),
         ...triggersToRaw(v.triggers),
+        ...rulesToRaw(v.rules),
       }])),
     }),
   }]));
@@ -285,6 +289,7 @@ function tableToRaw(schema: string, t: Table) {
       }])),
     }),
     ...triggersToRaw(t.triggers),
+    ...rulesToRaw(t.rules),
   };
 }
 

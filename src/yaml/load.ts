@@ -118,7 +118,7 @@ export function mergeDocuments(documents: Array<{ source?: SourceFile; doc: RawD
       if (schema?.renamedFrom !== undefined) target.renamedFrom = schema.renamedFrom;
       if (schema?.grants !== undefined) target.grants = schema.grants;
       if (schema?.defaultPrivileges !== undefined) target.defaultPrivileges = [...(target.defaultPrivileges ?? []), ...schema.defaultPrivileges];
-      for (const kind of ['collations', 'composites', 'ranges', 'textSearchDictionaries', 'textSearchConfigurations', 'enums', 'domains', 'sequences', 'tables', 'views', 'functions'] as const) {
+      for (const kind of ['collations', 'composites', 'ranges', 'aggregates', 'textSearchDictionaries', 'textSearchConfigurations', 'enums', 'domains', 'sequences', 'tables', 'views', 'functions'] as const) {
         for (const [name, def] of Object.entries(schema?.[kind] ?? {})) {
           const path = ['schemas', schemaName, kind, name];
           if (owners.has(key(path))) {

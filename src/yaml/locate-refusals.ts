@@ -89,7 +89,7 @@ function partsOf(objects: readonly Path[], doc: RawDocument): Array<{ path: Path
 
 const SECTIONS: Partial<Record<ObjectRef['type'], string[]>> = {
   enum: ['enums'], domain: ['domains'], sequence: ['sequences'], table: ['tables'], view: ['views'], function: ['functions'], collation: ['collations'],
-  type: ['composites', 'ranges'], 'text search dictionary': ['textSearchDictionaries'], 'text search configuration': ['textSearchConfigurations'],
+  type: ['composites', 'ranges'], 'text search dictionary': ['textSearchDictionaries'], aggregate: ['aggregates'], 'text search configuration': ['textSearchConfigurations'],
 };
 
 /** Where an object is declared: several places for a routine whose overloads the file keys by signature. */

@@ -10,6 +10,8 @@ import { defaultPrimaryKeyName } from '../model/names.js';
 import { canonicalTypeName, displayIdentifier, displayUserType } from '../normalize/type-names.js';
 import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
 import { toRange, type RawRange } from './range-types.js';
+import { toRules, type RawRule } from './rules.js';
+import { toAggregate, type RawAggregate } from './aggregates.js';
 import { toConfiguration, toDictionary, type RawTextSearchConfiguration, type RawTextSearchDictionary } from './text-search.js';
 import { multirangeOf } from '../model/ranges.js';
 
@@ -30,6 +32,7 @@ export interface RawSchema {
   collations?: Record<string, RawCollation>;
   composites?: Record<string, { attributes: Record<string, string | { type: string; collation?: string }>; comment?: string; grants?: RawGrant[] }>;
   ranges?: Record<string, RawRange & { grants?: RawGrant[] }>;
+  aggregates?: Record<string, RawAggregate>;
   textSearchDictionaries?: Record<string, RawTextSearchDictionary>;
   textSearchConfigurations?: Record<string, RawTextSearchConfiguration>;
   domains?: Record<string, RawDomain>;
@@ -47,6 +50,7 @@ export interface RawRoutine {
 export interface RawView {
   query: string; materialized?: boolean; withData?: boolean; options?: Record<string, string | number | boolean>;
   indexes?: Record<string, RawIndex>; comment?: string; columnComments?: Record<string, string>; grants?: RawGrant[]; triggers?: Record<string, RawTrigger>;
+  rules?: Record<string, RawRule>;
 }
 export interface RawGrant { to: string; privileges: string[]; columns?: string[]; withGrantOption?: boolean }
 export interface RawEnum { values: string[]; comment?: string; grants?: RawGrant[] }
@@ -101,6 +105,7 @@ export interface RawTable {
   }>;
   indexes?: Record<string, RawIndex>;
   triggers?: Record<string, RawTrigger>;
+  rules?: Record<string, RawRule>;
   exclusions?: Record<string, RawExclusion>;
   rowLevelSecurity?: boolean;
   forceRowLevelSecurity?: boolean;
@@ -169,6 +174,9 @@ export function documentToModel(doc: RawDocument): Model {
     }),
     ...(raw?.ranges && Object.keys(raw.ranges).length > 0 && {
       ranges: Object.entries(raw.ranges).map(([name, r]) => toRange(name, r, (t) => typeName(t, schemaName), defaultedGrantsOf(r.grants, 'type', TYPE_DEFAULT_GRANTS))),
+    }),
+    ...(raw?.aggregates && Object.keys(raw.aggregates).length > 0 && {
+      aggregates: Object.entries(raw.aggregates).map(([signature, a]) => toAggregate(signature, a, (t) => typeName(t, schemaName))),
     }),
     ...(raw?.textSearchDictionaries && Object.keys(raw.textSearchDictionaries).length > 0 && {
       textSearchDictionaries: Object.entries(raw.textSearchDictionaries).map(([name, d]) => toDictionary(name, d)),
@@ -265,6 +273,7 @@ function toView(name: string, raw: RawView, qualify: (f: string) => string): Vie
     }),
     ...grantsOf(raw.grants),
     ...(raw.triggers && Object.keys(raw.triggers).length > 0 && { triggers: Object.entries(raw.triggers).map(([n, t]) => toTrigger(n, t, qualify)) }),
+    ...toRules(raw.rules),
   };
 }
 
@@ -475,6 +484,7 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
     indexes: Object.entries(raw.indexes ?? {}).map(([n, i]) => toIndex(n, i)),
     exclusions: Object.entries(raw.exclusions ?? {}).map(([n, x]) => ({ name: n, definition: x.definition.trim(), ...(x.comment !== undefined && { comment: x.comment }) })),
     triggers: Object.entries(raw.triggers ?? {}).map(([n, t]) => toTrigger(n, t, qualify)),
+    ...toRules(raw.rules),
     ...(raw.rowLevelSecurity && { rowLevelSecurity: true }),
     ...(raw.forceRowLevelSecurity && { forceRowLevelSecurity: true }),
     ...(raw.unlogged && { unlogged: true }),

@@ -33,6 +33,7 @@ CREATE TEXT SEARCH DICTIONARY app.names (TEMPLATE = simple, stopwords = english,
 CREATE TEXT SEARCH CONFIGURATION app.people (COPY = simple);
 ALTER TEXT SEARCH CONFIGURATION app.people ALTER MAPPING FOR asciiword WITH app.names, simple;
 COMMENT ON TEXT SEARCH CONFIGURATION app.people IS 'Names of people';
+CREATE AGGREGATE app.longest(text) (SFUNC = pg_catalog.text_larger, STYPE = text, SORTOP = >, PARALLEL = SAFE);
 CREATE SEQUENCE app.invoice_numbers START 1000 INCREMENT 10 CACHE 5;
 CREATE UNLOGGED SEQUENCE app.scratch_numbers;
 CREATE TABLE app.customers (
@@ -76,6 +77,8 @@ CREATE FUNCTION app.order_count(c bigint) RETURNS bigint LANGUAGE sql STABLE BEG
 CREATE FUNCTION app.is_big(amount numeric) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN amount > 100;
 CREATE TRIGGER notes_touch BEFORE INSERT ON app.notes FOR EACH ROW EXECUTE FUNCTION app.touch();
 CREATE VIEW app.big_orders AS SELECT id, amount FROM app.orders WHERE amount > 100;
+CREATE RULE big_orders_delete AS ON DELETE TO app.big_orders DO INSTEAD DELETE FROM app.orders WHERE id = OLD.id;
+COMMENT ON RULE big_orders_delete ON app.big_orders IS 'Deleting through the view';
 COMMENT ON COLUMN app.big_orders.amount IS 'Gross, in cents';
 CREATE FUNCTION app.big_order_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 CREATE TRIGGER big_orders_insert INSTEAD OF INSERT ON app.big_orders FOR EACH ROW EXECUTE FUNCTION app.big_order_insert();

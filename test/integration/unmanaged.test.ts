@@ -24,28 +24,28 @@ describe('objects schemaform does not manage', () => {
   it('are listed in the plan by kind and name and survive apply untouched', async () => {
     await withDatabase(async ({ db }) => {
       await applyYaml(db, schema);
-      await db.exec(`CREATE RULE no_deletes AS ON DELETE TO public.items DO INSTEAD NOTHING;
-        CREATE AGGREGATE public.shout(text) (SFUNC = textcat, STYPE = text);
+      await db.exec(`CREATE STATISTICS public.items_stats ON id, name FROM public.items;
         CREATE OPERATOR public.=== (leftarg = integer, rightarg = integer, function = int4eq);
-        CREATE SCHEMA elsewhere; CREATE FUNCTION elsewhere.f() RETURNS int LANGUAGE sql AS 'SELECT 1';`);
+        CREATE OPERATOR FAMILY public.fam USING btree;
+        CREATE SCHEMA elsewhere; CREATE OPERATOR elsewhere.=== (leftarg = integer, rightarg = integer, function = int4eq);`);
       const plan = await planYaml(db, schema.replace('          name: { type: text }\n', '          name: { type: text }\n          price: { type: numeric }\n'));
       assert.deepEqual(plan.unmanaged.map((o) => `${o.kind} ${o.schema}.${o.name}`), [
-        'aggregate public.shout(text)',
         'operator public.===(integer,integer)',
-        'rule public.items.no_deletes',
+        'operator family public.fam USING btree',
+        'statistics object public.items_stats',
       ]);
-      assert.match(formatPlanText(plan, makeStyle(false)), /Not managed by schemaform, left untouched \(3\):\n {2}aggregate: public\.shout\(text\)/);
+      assert.match(formatPlanText(plan, makeStyle(false)), /Not managed by schemaform, left untouched \(3\):\n {2}operator: public\.===\(integer,integer\)/);
       await applyPlan(db, plan);
-      const [row] = await db.query<{ r: number; f: string | null }>(`SELECT (SELECT count(*)::int FROM pg_rules WHERE rulename = 'no_deletes') AS r, to_regprocedure('public.shout(text)')::text AS f`);
-      assert.deepEqual(row, { r: 1, f: 'shout(text)' });
+      const [row] = await db.query<{ s: number; o: string | null }>(`SELECT (SELECT count(*)::int FROM pg_statistic_ext WHERE stxname = 'items_stats') AS s, to_regoperator('public.===(integer,integer)')::text AS o`);
+      assert.deepEqual(row, { s: 1, o: '===(integer,integer)' });
     });
   });
 
   it('--strict refuses to plan while they exist', async () => {
     await withDatabase(async ({ db }) => {
-      await db.exec(`CREATE AGGREGATE public.one(text) (SFUNC = textcat, STYPE = text)`);
+      await db.exec(`CREATE OPERATOR FAMILY public.one USING btree`);
       const { model } = await loadSchema(writeTempYaml(schema));
-      await assert.rejects(createPlan(db, model, { strict: true }), (e: unknown) => e instanceof SchemaformError && /aggregate public\.one\(text\)/.test(e.details.join()));
+      await assert.rejects(createPlan(db, model, { strict: true }), (e: unknown) => e instanceof SchemaformError && /operator family public\.one USING btree/.test(e.details.join()));
     });
   });
 });
@@ -67,6 +67,7 @@ describe('unmanaged objects: the catalog compared with the model', function () {
         CREATE TABLE child () INHERITS (t);
         CREATE VIEW v AS SELECT id, a FROM t;
         CREATE RULE v_insert AS ON INSERT TO v DO INSTEAD INSERT INTO t (id, a) VALUES (NEW.id, NEW.a);
+        CREATE TEXT SEARCH TEMPLATE my_template (LEXIZE = dsimple_lexize, INIT = dsimple_init);
         CREATE OPERATOR === (leftarg = integer, rightarg = integer, function = int4eq);
         CREATE OPERATOR FAMILY fam USING btree;
         CREATE STATISTICS t_stats ON a, b FROM t;
@@ -84,9 +85,9 @@ describe('unmanaged objects: the catalog compared with the model', function () {
         'operator public.===(integer,integer)',
         'operator family public.fam USING btree',
         'publication relation public.t (my_publication)',
-        'rule public.v.v_insert',
         'statistics object public.t_stats',
         'table storage options public.tuned',
+        'text search template public.my_template',
         'type public.shell_type',
       ]);
     });

@@ -32,6 +32,8 @@ function baseDoc(): Doc {
         sequences: { sentinel: {} },
         domains: { positive: { type: 'integer', default: '1', checks: { positive_check: { expression: 'VALUE > 0' } } } },
         composites: { pair: { attributes: { x: 'integer', y: 'integer' } } },
+        ranges: { span: { subtype: 'float8', subtypeDiff: 'float8mi' } },
+        aggregates: { 'total(integer)': { stateFunction: 'int4pl', stateType: 'integer', initialCondition: '0' } },
         functions: {
           'twice(n integer)': { returns: 'integer', language: 'sql', volatility: 'immutable', body: 'RETURN n * 2' },
           'touch()': { returns: 'trigger', language: 'plpgsql', body: 'BEGIN RETURN NEW; END' },
@@ -60,7 +62,10 @@ function baseDoc(): Doc {
           part1: { partitionOf: { table: 'parted', bound: 'FROM (0) TO (10)' } },
         },
         views: {
-          v: { query: 'SELECT id, a FROM t' },
+          v: {
+            query: 'SELECT id, a FROM t',
+            rules: { v_insert: { event: 'insert', instead: true, where: 'NEW.id > 0', actions: ['INSERT INTO t (id, a) VALUES (NEW.id, NEW.a)'] } },
+          },
           mv: { materialized: true, query: 'SELECT id FROM t', indexes: { mv_id_idx: { columns: ['id'] } } },
         },
       },
@@ -97,6 +102,17 @@ const positions: Record<string, (doc: Doc, text: string) => void> = {
     f[`twice(n integer DEFAULT ${x})`] = f['twice(n integer)'];
     delete f['twice(n integer)'];
   },
+  'range subtype': (d, x) => { d.schemas.public.ranges.span.subtype = x; },
+  'range difference function': (d, x) => { d.schemas.public.ranges.span.subtypeDiff = x; },
+  'aggregate state type': (d, x) => { d.schemas.public.aggregates['total(integer)'].stateType = x; },
+  'aggregate state function': (d, x) => { d.schemas.public.aggregates['total(integer)'].stateFunction = x; },
+  'aggregate arguments': (d, x) => {
+    const a = d.schemas.public.aggregates;
+    a[`total(${x})`] = a['total(integer)'];
+    delete a['total(integer)'];
+  },
+  'rule condition': (d, x) => { d.schemas.public.views.v.rules.v_insert.where = x; },
+  'rule command': (d, x) => { d.schemas.public.views.v.rules.v_insert.actions = [`INSERT INTO t (id, a) VALUES (NEW.id, ${x})`]; },
   'partition key': (d, x) => { d.schemas.public.tables.parted.partitionBy = `range ((${x}))`; },
   'partition bound': (d, x) => { d.schemas.public.tables.part1.partitionOf.bound = `FROM (${x}) TO (10)`; },
 };
