@@ -66,7 +66,9 @@ export default class Inspect extends BaseCommand {
     const db = await this.database(undefined);
     const server = await serverInfo(db);
     const [{ findPgDump }, { verifyInspection }, { loadSchema }] = await Promise.all([import('../verify/pg-dump.js'), import('../verify/verify.js'), import('../yaml/load.js')]);
-    const pgDump = findPgDump(server.versionNum);
+    // Without a pg_dump the catalogs are compared instead (verify/catalog-dump.ts), and the output says so.
+    const pgDump = (() => { try { return findPgDump(server.versionNum); } catch (e) { if (e instanceof SchemaformError) return undefined; throw e; } })();
+    const how = pgDump ? 'pg_dump --schema-only' : 'the catalog comparison (no pg_dump found)';
     // What is verified is the YAML as it reads back, not the model it was written from.
     const dir = output ? undefined : mkdtempSync(join(tmpdir(), 'schemaform-verify-'));
     try {
@@ -75,18 +77,18 @@ export default class Inspect extends BaseCommand {
       const { model } = await loadSchema(file);
       const { target, shadow: onShadow } = (await scratchTarget(shadow, liveUrl, db))!;
       const result = await verifyInspection({
-        liveUrl, serverVersion: server.versionNum, model, target, pgDump, privileges: !onShadow, role: server.currentRole,
+        liveUrl, live: db, serverVersion: server.versionNum, model, target, pgDump, privileges: !onShadow, role: server.currentRole,
         ...(schemas && { schemas }),
       }).finally(() => target.close?.());
       const lines = [...result.notCaptured.map((l) => `not captured: ${l}`), ...result.added.map((l) => `only in the rebuilt database: ${l}`)];
       if (lines.length) {
-        throw new SchemaformError(`inspect --verify: pg_dump --schema-only differs in ${lines.length} line(s) once the YAML is built in a scratch database`, {
+        throw new SchemaformError(`inspect --verify: ${how} differs in ${lines.length} line(s) once the YAML is built in a scratch database`, {
           details: lines.slice(0, 100).concat(lines.length > 100 ? [`... and ${lines.length - 100} more`] : []),
           hint: 'What is not captured would be lost silently by a schema managed from this YAML: keep it out of the managed schemas, or report the gap.',
         });
       }
-      (output ? process.stdout : process.stderr).write(this.style.green(`✓ verified: the YAML rebuilds the same pg_dump --schema-only${onShadow ? ' (privileges not compared on a shadow server)' : ''}\n`));
-      return { pgDump, privileges: !onShadow };
+      (output ? process.stdout : process.stderr).write(this.style.green(`✓ verified: the YAML rebuilds the same ${pgDump ? 'pg_dump --schema-only' : 'catalog (no pg_dump found: compared object by object)'}${onShadow ? ' (privileges not compared on a shadow server)' : ''}\n`));
+      return { pgDump: pgDump ?? null, compared: pgDump ? 'pg_dump' : 'catalog', privileges: !onShadow };
     } finally {
       if (dir) rmSync(dir, { recursive: true, force: true });
     }

@@ -8,11 +8,13 @@ import { withoutPassword } from '../db/redact.js';
 /**
  * A pg_dump at least as new as the server (an older one refuses to dump a
  * newer server): SCHEMAFORM_PG_DUMP, else the newest on PATH or in
- * Debian's /usr/lib/postgresql/N/bin.
+ * Debian's /usr/lib/postgresql/N/bin. SCHEMAFORM_PG_DUMP=none says not to
+ * use one (inspect --verify then compares the catalogs).
  */
 export function findPgDump(serverVersion: number): string {
   const major = Math.floor(serverVersion / 10000);
   const fromEnv = process.env.SCHEMAFORM_PG_DUMP;
+  if (fromEnv === 'none') throw new SchemaformError('SCHEMAFORM_PG_DUMP=none: not using pg_dump');
   if (fromEnv) return fromEnv;
   const candidates = [
     ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'pg_dump')),

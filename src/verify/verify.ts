@@ -4,6 +4,8 @@ import type { Model } from '../model/types.js';
 import { buildInScratch } from '../rehearse/build-model.js';
 import { withScratchDatabase, type RehearsalTarget } from '../rehearse/scratch.js';
 import { schemaDump } from './pg-dump.js';
+import { catalogDump } from './catalog-dump.js';
+import type { Database } from '../db/database.js';
 
 export interface VerifyInput {
   /** The database that was inspected, and where pg_dump reaches it. */
@@ -13,7 +15,10 @@ export interface VerifyInput {
   model: Model;
   /** Where to build it: a scratch database on the same server, or on a shadow server. */
   target: RehearsalTarget;
-  pgDump: string;
+  /** pg_dump, when one is at hand; without it the catalogs are compared (catalog-dump.ts). */
+  pgDump: string | undefined;
+  /** The inspected database itself, for the catalog comparison. */
+  live: Database;
   /** The schemas inspected; all of them when omitted. */
   schemas?: readonly string[];
   /** Privileges are compared only where the roles are the same (the same server). */
@@ -44,13 +49,13 @@ export async function verifyInspection(input: VerifyInput): Promise<Verification
         hint: 'This is a schemaform bug: please report it with the output of `schema inspect`.',
       });
     }
-    return schemaDump(input.pgDump, input.target.urlOf(name), dump);
+    return input.pgDump ? schemaDump(input.pgDump, input.target.urlOf(name), dump).split('\n') : catalogDump(db, dump);
   });
   if (!outcome.ok) throw new SchemaformError(`inspect --verify needs a scratch database: ${outcome.reason}`, { hint: 'Use a role that may create databases, or pass --shadow-database-url.' });
-  const live = schemaDump(input.pgDump, input.liveUrl, dump);
+  const live = input.pgDump ? schemaDump(input.pgDump, input.liveUrl, dump).split('\n') : await catalogDump(input.live, dump);
   const notCaptured: string[] = [];
   const added: string[] = [];
-  for (const part of diffArrays(live.split('\n'), outcome.value.split('\n'))) {
+  for (const part of diffArrays(live, outcome.value)) {
     if (part.removed) notCaptured.push(...part.value);
     else if (part.added) added.push(...part.value);
   }

@@ -129,10 +129,14 @@ async function runCase(urlA: string, urlB: string, binDir: string, c: Case, veri
       const again = await createPlan(a, model, { allowDestructive: true });
       if (again.steps.length) return { status: 'fail', reason: `second plan not empty: ${again.steps.map((s) => s.description).join('; ').slice(0, 200)}` };
       if (verify) {
-        const target = await rehearsalTarget(urlB, b);
-        const { notCaptured, added } = await verifyInspection({ liveUrl: urlB, serverVersion: server.versionNum, model, target, pgDump: join(binDir, 'pg_dump'), privileges: true, role: server.currentRole });
-        const first = notCaptured[0] ?? added[0];
-        if (first !== undefined) return { status: 'fail', reason: `inspect --verify: ${notCaptured.length ? 'not captured' : 'only in the rebuilt database'}: ${first.slice(0, 200)}` };
+        // Both ways: pg_dump's, and the catalog comparison used where no pg_dump is at hand.
+        for (const pgDump of [join(binDir, 'pg_dump'), undefined]) {
+          const target = await rehearsalTarget(urlB, b);
+          const { notCaptured, added } = await verifyInspection({ liveUrl: urlB, live: b, serverVersion: server.versionNum, model, target, pgDump, privileges: true, role: server.currentRole });
+          const first = notCaptured[0] ?? added[0];
+          const how = pgDump ? 'inspect --verify' : 'inspect --verify by catalog';
+          if (first !== undefined) return { status: 'fail', reason: `${how}: ${notCaptured.length ? 'not captured' : 'only in the rebuilt database'}: ${first.slice(0, 200)}` };
+        }
       }
       return { status: 'pass' };
     } finally {

@@ -138,4 +138,24 @@ describe('a database using every managed kind', function () {
       assert.deepEqual(await scratchDatabases(source.url), []);
     });
   });
+
+  it('schema inspect --verify without a pg_dump compares the catalogs, and names what a model does not hold', async () => {
+    await withDatabase(async (source) => {
+      await source.db.exec(everything);
+      const cwd = mkdtempSync(join(tmpdir(), 'schemaform-verify-'));
+      const env = { SCHEMAFORM_PG_DUMP: 'none' };
+      const ok = await runCli(['inspect', '-o', 'schema.yaml', '--verify'], { cwd, databaseUrl: source.url, env });
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(ok.stdout, /✓ verified: the YAML rebuilds the same catalog \(no pg_dump found/);
+      await source.db.exec(`ALTER TABLE app.cache SET (autovacuum_enabled = false);
+        CREATE OPERATOR app.=== (leftarg = integer, rightarg = integer, function = int4eq)`);
+      const gap = await runCli(['inspect', '-o', 'schema.yaml', '--verify'], { cwd, databaseUrl: source.url, env });
+      assert.equal(gap.code, 1, gap.stdout + gap.stderr);
+      assert.match(gap.stderr, /the catalog comparison \(no pg_dump found\) differs/);
+      assert.match(gap.stderr, /not captured: table app\.cache: .*autovacuum_enabled=false/);
+      assert.match(gap.stderr, /not captured: operator app\.===\(integer,integer\)/);
+      assert.doesNotMatch(gap.stderr, STACK_TRACE);
+      assert.deepEqual(await scratchDatabases(source.url), []);
+    });
+  });
 });
