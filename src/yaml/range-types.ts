@@ -1,15 +1,7 @@
 import type { Grant, RangeType } from '../model/types.js';
 
-/** A range type as the schema file writes it (see schemas/schema.json, `ranges`). */
-export interface RawRange {
-  subtype: string;
-  subtypeOpclass?: string;
-  collation?: string;
-  canonical?: string;
-  subtypeDiff?: string;
-  multirange?: string;
-  comment?: string;
-}
+/** A range type as the schema file writes it (see schemas/schema.json, `ranges`); grants are read as every type's. */
+export type RawRange = Omit<RangeType, 'name' | 'grants'>;
 
 /**
  * Functions are kept as regproc prints them with search_path = public: a

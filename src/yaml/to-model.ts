@@ -1,15 +1,15 @@
 import type { ColumnStorage,
-  Collation, CompositeType, DefaultPrivilegeObjects, Grant, CheckConstraint, Column, Domain, EnumType, Policy, Routine, Trigger, TriggerEvent, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
+  Collation, CompositeType, DefaultPrivilegeObjects, CheckConstraint, Column, Domain, EnumType, Policy, Routine, Trigger, TriggerEvent, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
   ReferentialAction, Schema, Sequence, Table, UniqueConstraint,
 } from '../model/types.js';
 import { completeSequenceOptions, identityDataType } from '../model/sequence-defaults.js';
-import {
-  allPrivileges, atomsOf, canonicalDefaultPrivileges, canonicalGrants, grantsBesidesDefault, ROUTINE_DEFAULT_GRANTS, TYPE_DEFAULT_GRANTS, type GrantTarget,
-} from '../model/grants.js';
+import { canonicalDefaultPrivileges, canonicalGrants, ROUTINE_DEFAULT_GRANTS, TYPE_DEFAULT_GRANTS } from '../model/grants.js';
 import { defaultPrimaryKeyName } from '../model/names.js';
 import { canonicalTypeName, displayIdentifier, displayUserType } from '../normalize/type-names.js';
 import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
 import { toRange, type RawRange } from './range-types.js';
+import { defaultedGrantsOf, grantAtoms, grantsOf, type RawGrant } from './raw-grants.js';
+export type { RawGrant } from './raw-grants.js';
 import { toRules, type RawRule } from './rules.js';
 import { toAggregate, type RawAggregate } from './aggregates.js';
 import { toConfiguration, toDictionary, type RawTextSearchConfiguration, type RawTextSearchDictionary } from './text-search.js';
@@ -52,7 +52,6 @@ export interface RawView {
   indexes?: Record<string, RawIndex>; comment?: string; columnComments?: Record<string, string>; grants?: RawGrant[]; triggers?: Record<string, RawTrigger>;
   rules?: Record<string, RawRule>;
 }
-export interface RawGrant { to: string; privileges: string[]; columns?: string[]; withGrantOption?: boolean }
 export interface RawEnum { values: string[]; comment?: string; grants?: RawGrant[] }
 type Num = number | string;
 export interface RawDomain {
@@ -275,32 +274,6 @@ function toView(name: string, raw: RawView, qualify: (f: string) => string): Vie
     ...(raw.triggers && Object.keys(raw.triggers).length > 0 && { triggers: Object.entries(raw.triggers).map(([n, t]) => toTrigger(n, t, qualify)) }),
     ...toRules(raw.rules),
   };
-}
-
-/**
- * PUBLIC is a keyword, not a role: any spelling of it means everyone. ALL is
- * spelled out where it means the same on every server; on tables and
- * sequences it stays until the server version is known.
- */
-function grantAtoms(raw: RawGrant[] | undefined, target?: GrantTarget) {
-  return atomsOf((raw ?? []).map((g) => ({
-    to: g.to.toLowerCase() === 'public' ? 'public' : g.to,
-    privileges: g.privileges.flatMap((p) => (p.toUpperCase() === 'ALL' && target ? allPrivileges(target, 0) : [p.toUpperCase()])),
-    ...(g.columns && { columns: g.columns }),
-    ...(g.withGrantOption && { withGrantOption: true }),
-  })));
-}
-
-function grantsOf(raw: RawGrant[] | undefined): { grants?: Grant[] } {
-  const grants = canonicalGrants(grantAtoms(raw));
-  return grants ? { grants } : {};
-}
-
-/** For kinds everyone may use by default (routines, types): omitted is that default, [] is the owner only. */
-function defaultedGrantsOf(raw: RawGrant[] | undefined, target: GrantTarget, defaults: Grant[]): { grants?: Grant[] } {
-  if (raw === undefined) return {};
-  const grants = grantsBesidesDefault(grantAtoms(raw, target), defaults);
-  return grants ? { grants } : {};
 }
 
 function toDomain(name: string, raw: RawDomain, canonicalType: (t: string) => string): Domain {
