@@ -23,7 +23,7 @@ export default class Plan extends BaseCommand {
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 0 when there is nothing to do, 2 when the plan has steps.' }),
     'allow-destructive': Flags.boolean({ summary: 'Record in the plan that its data-loss steps are intended.' }),
     'show-sql': Flags.boolean({ summary: 'Print every statement under its step.' }),
-    strict: Flags.boolean({ summary: 'Fail when managed schemas hold objects schemaform does not manage (views, functions, ...).' }),
+    strict: Flags.boolean({ summary: 'Fail when managed schemas hold objects schemaform does not manage (operators, extended statistics, ...).' }),
     rehearse: Flags.boolean({ summary: 'Run the steps in a scratch database before writing the plan (--no-rehearse skips it).', default: true, allowNo: true }),
   };
 
