@@ -17,8 +17,11 @@ export abstract class BaseCommand extends Command {
 
   static databaseFlags = {
     'database-url': Flags.string({
-      summary: 'PostgreSQL connection URL. Defaults to DATABASE_URL, else the embedded database in .schema/.',
+      summary: 'PostgreSQL connection URL. Defaults to DATABASE_URL, else libpq\'s PGHOST, PGDATABASE, PGUSER, PGSERVICE ... variables.',
       helpValue: 'URL',
+    }),
+    embedded: Flags.boolean({
+      summary: 'Use the embedded PostgreSQL in .schema/ (a throwaway local database). Without a database named, it is only used at a terminal outside CI.',
     }),
   };
 
@@ -40,8 +43,8 @@ export abstract class BaseCommand extends Command {
     return this.progressHandle;
   }
 
-  protected async database(url: string | undefined) {
-    this.connection ??= await connect(url);
+  protected async database(url: string | undefined, embedded = false) {
+    this.connection ??= await connect(url, { embedded });
     if ((this.constructor as typeof BaseCommand).readsOnly && !this.deadline) {
       const limit = process.env.SCHEMAFORM_COMMAND_TIMEOUT ?? '15min';
       const deadline = { limit, hit: false, timer: setTimeout(() => {

@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import type { RehearsalTarget } from '../rehearse/scratch.js';
 import { SchemaformError } from '../errors.js';
 import { PROBE_LOCK_TIMEOUT } from '../normalize/planning-transaction.js';
+import { libpqConnectionUrl, libpqSources } from './libpq-env.js';
 
 export const EMBEDDED_DIR = '.schema';
 
@@ -27,13 +28,26 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+export interface ConnectOptions {
+  /** --embedded: the throwaway database under .schema/, even in CI. */
+  embedded?: boolean;
+  /** Whether a person is at a terminal (tests pass it; the CLI asks the process). */
+  interactive?: boolean;
+}
+
+/** The ways to name a database, for the error that says none was named. */
+const WAYS = 'pass --database-url URL, set DATABASE_URL, set libpq\'s PGHOST / PGDATABASE / PGUSER (or PGSERVICE), or pass --embedded for a throwaway database in .schema/';
+
 /**
- * --database-url, else DATABASE_URL, else the embedded database under
- * .schema/ in the working directory. The embedded engine is single-process,
- * so a lock file keeps two commands from opening it at once.
+ * --database-url, else DATABASE_URL, else libpq's variables (PGSERVICE,
+ * PGHOST, PGDATABASE ...). The embedded database under .schema/ only when
+ * asked for (--embedded), or for a person at a terminal outside CI, with a
+ * line that says so: a deploy job without its database must fail, not
+ * apply to a throwaway one and report success.
  */
-export async function connect(databaseUrl: string | undefined): Promise<Connection> {
-  const url = databaseUrl ?? process.env.DATABASE_URL;
+export async function connect(databaseUrl: string | undefined, options: ConnectOptions = {}): Promise<Connection> {
+  if (options.embedded && databaseUrl) throw new SchemaformError('--embedded and --database-url name two databases: give one');
+  const url = options.embedded ? undefined : databaseUrl ?? process.env.DATABASE_URL ?? libpqConnectionUrl();
   if (url) {
     const { connectServer } = await import('../db/server.js');
     const db = await connectServer(url);
@@ -41,8 +55,18 @@ export async function connect(databaseUrl: string | undefined): Promise<Connecti
     // PostgreSQL 14+: the server checks each second that the client is still there, so a
     // command that is killed or gives up does not leave a session waiting on its behalf.
     await db.exec("SET client_connection_check_interval = '1s'").catch(() => undefined);
-    return { db, url, announcement: `Using ${db.description}`, close: () => db.close() };
+    const named = databaseUrl ?? process.env.DATABASE_URL ? '' : ` (from ${libpqSources().join(', ')})`;
+    return { db, url, announcement: `Using ${db.description}${named}`, close: () => db.close() };
   }
+  const interactive = options.interactive ?? (!process.env.CI && process.stdin.isTTY === true && process.stderr.isTTY === true);
+  if (!options.embedded && !interactive) {
+    throw new SchemaformError('no database to connect to: nothing was changed', { hint: `In CI and without a terminal the embedded database is only used when asked for: ${WAYS}.` });
+  }
+  return openEmbeddedConnection(options.embedded === true);
+}
+
+/** The embedded engine is single-process, so a lock file keeps two commands from opening it at once. */
+async function openEmbeddedConnection(asked: boolean): Promise<Connection> {
   const dir = resolve(EMBEDDED_DIR);
   mkdirSync(dir, { recursive: true });
   const lock = join(dir, 'lock');
@@ -61,7 +85,9 @@ export async function connect(databaseUrl: string | undefined): Promise<Connecti
     await db.exec(boundWaits);
     return {
       db,
-      announcement: `Using the embedded PostgreSQL in ${EMBEDDED_DIR}/ (set DATABASE_URL or --database-url to use a server)`,
+      announcement: asked
+        ? `Using the embedded PostgreSQL in ${EMBEDDED_DIR}/`
+        : `Using the embedded PostgreSQL in ${EMBEDDED_DIR}/, a throwaway local database (no database was named: set DATABASE_URL or --database-url for a server, --embedded to silence this)`,
       async close() {
         await db.close();
         rmSync(lock, { force: true });

@@ -26,7 +26,7 @@ All steps run in one transaction; each statement waits at most the lock timeout 
   async run() {
     const { args, flags } = await this.parse(Apply);
     const plan = executablePart(await readPlanFile(args.plan));
-    const db = await this.database(flags['database-url']);
+    const db = await this.database(flags['database-url'], flags.embedded);
     const progress = await this.progress();
     const total = plan.steps.length;
     const result = await applyPlan(db, plan, {

@@ -10,7 +10,7 @@ export default class Drift extends BaseCommand {
 
   async run() {
     const { flags } = await this.parse(Drift);
-    const db = await this.database(flags['database-url']);
+    const db = await this.database(flags['database-url'], flags.embedded);
     const drift = await detectDrift(db);
     const lines = drift.changes.map(describeChange);
     const unmanaged = drift.unmanaged.map((o) => `${o.kind} ${o.schema}.${o.name}`);

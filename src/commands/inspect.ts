@@ -32,7 +32,7 @@ export default class Inspect extends BaseCommand {
 
   async run() {
     const { flags } = await this.parse(Inspect);
-    const db = await this.database(flags['database-url']);
+    const db = await this.database(flags['database-url'], flags.embedded);
     const { model } = await introspect(db, { schemas: flags.schema });
     collectGarbage();
     // The YAML writer is loaded only by the commands that write YAML.

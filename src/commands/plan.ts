@@ -31,7 +31,7 @@ export default class Plan extends BaseCommand {
     const { flags } = await this.parse(Plan);
     const progress = await this.progress();
     const source = new SchemaSource(flags.file, () => progress.phase('loading the schema file'));
-    const db = await source.before(this.database(flags['database-url']));
+    const db = await source.before(this.database(flags['database-url'], flags.embedded));
     const onPhase = (p: string) => {
       collectGarbage();
       progress.phase(p);

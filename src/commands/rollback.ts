@@ -19,7 +19,7 @@ export default class Rollback extends BaseCommand {
 
   async run() {
     const { flags } = await this.parse(Rollback);
-    const db = await this.database(flags['database-url']);
+    const db = await this.database(flags['database-url'], flags.embedded);
     const progress = await this.progress();
     const plan = await planRollback(db, {
       to: flags.to,

@@ -12,7 +12,7 @@ export async function connectServer(url: string): Promise<Database> {
   } catch (e) {
     await client.end().catch(() => undefined);
     throw new SchemaformError(`could not connect to ${redactConnection(url)}: ${scrub((e as Error).message, connectionSecrets(url))}`, {
-      hint: 'Check --database-url / DATABASE_URL, or unset both to use the embedded database under .schema/.',
+      hint: 'Check --database-url, DATABASE_URL or the PG* variables (PGHOST, PGDATABASE, PGUSER, PGSERVICE); --embedded uses a throwaway local database instead.',
     });
   }
   // A failed query must not leave an error event unhandled and kill the process.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, sql } from '../harness/databases.js';
@@ -123,13 +123,50 @@ describe('the schema CLI', function () {
   it('the quickstart: plan and apply the example on the embedded database, no server', async () => {
     const cwd = tempDir();
     cpSync(new URL('../../../examples', import.meta.url), join(cwd, 'examples'), { recursive: true });
-    const plan = await runCli(['plan', '-f', 'examples/shop', '-o', 'plans/demo.plan.json'], { cwd });
+    const plan = await runCli(['plan', '--embedded', '-f', 'examples/shop', '-o', 'plans/demo.plan.json'], { cwd });
     assert.equal(plan.code, 0, plan.stderr);
     assert.match(plan.stderr, /Using the embedded PostgreSQL in \.schema\//);
-    const apply = await runCli(['apply', 'plans/demo.plan.json'], { cwd });
+    const apply = await runCli(['apply', '--embedded', 'plans/demo.plan.json'], { cwd });
     assert.equal(apply.code, 0, apply.stderr);
-    const again = await runCli(['plan', '-f', 'examples/shop', '--detailed-exitcode'], { cwd });
+    const again = await runCli(['plan', '--embedded', '-f', 'examples/shop', '--detailed-exitcode'], { cwd });
     assert.equal(again.code, 0, again.stdout);
+  });
+
+  it('in CI with no database named, fails naming the ways to give one, and touches nothing', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'schema.yaml'), schemaV1);
+    const planned = await runCli(['plan', '--json', '-o', 'plans/p.plan.json'], { cwd, databaseUrl: database.url });
+    assert.equal(planned.code, 0, planned.stderr);
+    for (const command of [['apply', 'plans/p.plan.json'], ['plan'], ['drift'], ['state', 'list'], ['inspect']]) {
+      const r = await runCli(command, { cwd });
+      assert.equal(r.code, 1, `${command.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /no database to connect to: nothing was changed/);
+      assert.match(r.stderr, /--database-url URL, set DATABASE_URL, set libpq's PGHOST \/ PGDATABASE \/ PGUSER \(or PGSERVICE\), or pass --embedded/);
+      assert.doesNotMatch(r.stdout, /Apply complete/);
+      assert.doesNotMatch(r.stderr, STACK_TRACE);
+    }
+    assert.equal(existsSync(join(cwd, '.schema')), false, 'no embedded database was created');
+    const [row] = await sql<{ present: boolean }>(database.url, "SELECT to_regclass('public.notes') IS NOT NULL AS present");
+    assert.equal(row!.present, false, 'the plan was not applied anywhere');
+  });
+
+  it('connects the way libpq does: PGHOST, PGPORT, PGDATABASE, PGUSER, and PGSERVICE with its service file', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'schema.yaml'), schemaV1);
+    const u = new URL(database.url);
+    const libpq = { PGHOST: u.hostname, PGPORT: u.port, PGDATABASE: u.pathname.slice(1), PGUSER: decodeURIComponent(u.username) };
+    const viaEnv = await runCli(['plan', '--detailed-exitcode'], { cwd, env: libpq });
+    assert.equal(viaEnv.code, 2, viaEnv.stderr);
+    assert.match(viaEnv.stderr, new RegExp(`Using .*${u.port}.* \\(from PGHOST, PGPORT, PGDATABASE, PGUSER\\)`));
+    writeFileSync(join(cwd, 'services.conf'), `# a comment\n[app]\nhost=${u.hostname}\nport=${u.port}\ndbname=${u.pathname.slice(1)}\nuser=${decodeURIComponent(u.username)}\n`);
+    const viaService = await runCli(['plan', '--detailed-exitcode'], { cwd, env: { PGSERVICE: 'app', PGSERVICEFILE: join(cwd, 'services.conf') } });
+    assert.equal(viaService.code, 2, viaService.stderr);
+    const unknown = await runCli(['plan'], { cwd, env: { PGSERVICE: 'nope', PGSERVICEFILE: join(cwd, 'services.conf') } });
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /PGSERVICE names service "nope", which no service file defines/);
+    const both = await runCli(['plan', '--embedded', '--database-url', database.url], { cwd });
+    assert.equal(both.code, 1);
+    assert.match(both.stderr, /--embedded and --database-url name two databases/);
   });
 
   it('treats usage mistakes as errors: exit 1, no stack trace', async () => {

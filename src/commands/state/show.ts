@@ -11,7 +11,7 @@ export default class StateShow extends BaseCommand {
 
   async run() {
     const { args, flags } = await this.parse(StateShow);
-    const db = await this.database(flags['database-url']);
+    const db = await this.database(flags['database-url'], flags.embedded);
     const snapshot = await getSnapshot(db, args.id);
     if (!snapshot) throw new SchemaformError(`no snapshot ${args.id}`, { hint: 'Run `schema state list` for the ids.' });
     this.say(`# snapshot ${snapshot.id} (${snapshot.kind}) recorded ${snapshot.createdAt} by ${snapshot.appliedBy}; plan ${snapshot.planId ?? '-'}`);
