@@ -1,3 +1,4 @@
+import Adopt from './adopt.js';
 import Apply from './apply.js';
 import Drift from './drift.js';
 import Init from './init.js';
@@ -10,6 +11,7 @@ import StateShow from './state/show.js';
 import Validate from './validate.js';
 
 export const COMMANDS = {
+  adopt: Adopt,
   apply: Apply,
   drift: Drift,
   init: Init,

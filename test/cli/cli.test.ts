@@ -132,6 +132,27 @@ describe('the schema CLI', function () {
     assert.equal(again.code, 0, again.stdout);
   });
 
+  it('adopt: writes the file, checks it plans to nothing, records the baseline; refuses a second time', async () => {
+    const cwd = tempDir();
+    await sql(database.url, `CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL); CREATE OPERATOR === (leftarg = int, rightarg = int, function = int4eq)`);
+    const adopted = await runCli(['adopt'], { cwd, databaseUrl: database.url });
+    assert.equal(adopted.code, 0, adopted.stderr);
+    assert.match(adopted.stdout, /Adopted: wrote schema\.yaml, which plans to no changes; snapshot \d+ records it as the baseline/);
+    assert.match(adopted.stdout, /1 object\(s\) in these schemas are not managed by schemaform and are left alone: operator public\.===\(integer,integer\)/);
+    assert.match(readFileSync(join(cwd, 'schema.yaml'), 'utf8'), /accounts:/);
+    const drift = await runCli(['drift'], { cwd, databaseUrl: database.url });
+    assert.equal(drift.code, 0, drift.stdout + drift.stderr);
+    const plan = await runCli(['plan', '--detailed-exitcode'], { cwd, databaseUrl: database.url });
+    assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+    const again = await runCli(['adopt'], { cwd, databaseUrl: database.url });
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /schema\.yaml exists; nothing was changed/);
+    const forced = await runCli(['adopt', '--force'], { cwd, databaseUrl: database.url });
+    assert.equal(forced.code, 1);
+    assert.match(forced.stderr, /this database is managed already: snapshot \d+ is its latest; nothing was changed/);
+    assert.doesNotMatch(again.stderr + forced.stderr, STACK_TRACE);
+  });
+
   it('in CI with no database named, fails naming the ways to give one, and touches nothing', async () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'schema.yaml'), schemaV1);
