@@ -5,6 +5,7 @@ import type { RehearsalTarget } from '../rehearse/scratch.js';
 import { SchemaformError } from '../errors.js';
 import { PROBE_LOCK_TIMEOUT } from '../normalize/planning-transaction.js';
 import { libpqConnectionUrl, libpqSources } from './libpq-env.js';
+import { isInteractive } from './terminal.js';
 
 export const EMBEDDED_DIR = '.schema';
 
@@ -58,7 +59,7 @@ export async function connect(databaseUrl: string | undefined, options: ConnectO
     const named = databaseUrl ?? process.env.DATABASE_URL ? '' : ` (from ${libpqSources().join(', ')})`;
     return { db, url, announcement: `Using ${db.description}${named}`, close: () => db.close() };
   }
-  const interactive = options.interactive ?? (!process.env.CI && process.stdin.isTTY === true && process.stderr.isTTY === true);
+  const interactive = options.interactive ?? isInteractive();
   if (!options.embedded && !interactive) {
     throw new SchemaformError('no database to connect to: nothing was changed', { hint: `In CI and without a terminal the embedded database is only used when asked for: ${WAYS}.` });
   }

@@ -6,6 +6,10 @@ import { collectGarbage } from '../cli/memory.js';
 import { writeJsonFile } from '../json-file.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { executablePart, readPlanFile } from '../plan/plan-file.js';
+import { formatPlanText } from '../plan/format-text.js';
+import type { Plan } from '../plan/types.js';
+import { ask, isInteractive } from '../cli/terminal.js';
+import { SchemaformError } from '../errors.js';
 
 export default class Apply extends BaseCommand {
   protected static override readsOnly = false;
@@ -21,11 +25,15 @@ All steps run in one transaction; each statement waits at most the lock timeout 
     'allow-destructive': Flags.boolean({ summary: 'Run data-loss steps (their data is backed up first).' }),
     'lock-timeout': Flags.string({ summary: 'Longest wait for a table lock per statement: also the longest that application queries queue behind the apply.', default: DEFAULT_LOCK_TIMEOUT }),
     'state-dir': Flags.string({ summary: 'Where to write the snapshot file.', default: 'state' }),
+    'auto-approve': Flags.boolean({ summary: 'Apply without asking. At a terminal, apply shows the plan and asks for "yes" first; in CI and without a terminal it never asks.' }),
   };
 
   async run() {
     const { args, flags } = await this.parse(Apply);
-    const plan = executablePart(await readPlanFile(args.plan));
+    const reviewed = await readPlanFile(args.plan);
+    // The only gate a copied command line would otherwise skip: a person sees what runs, and says so.
+    if (!flags['auto-approve'] && !this.jsonEnabled() && isInteractive()) await this.confirm(reviewed, args.plan);
+    const plan = executablePart(reviewed);
     const db = await this.database(flags['database-url'], flags.embedded);
     const progress = await this.progress();
     const total = plan.steps.length;
@@ -49,5 +57,11 @@ All steps run in one transaction; each statement waits at most the lock timeout 
     this.say(this.style.green(`Apply complete: ${total} step(s). Snapshot ${result.snapshot.id} recorded (${stateFile}).`)
       + (plan.kind === 'migrate' && total ? `\nTo undo: schema rollback, then schema apply the plan it writes.` : ''));
     return { planId: plan.id, snapshotId: result.snapshot.id, stateFile, steps: result.steps };
+  }
+
+  private async confirm(plan: Plan, path: string) {
+    process.stderr.write(formatPlanText(plan, this.style));
+    const answer = await ask(this.style.bold(`Apply ${path} to database "${plan.target.database}"? Only "yes" applies: `));
+    if (answer.trim() !== 'yes') throw new SchemaformError('apply cancelled: nothing was changed', { hint: 'Answer "yes" to apply, or pass --auto-approve where no one is asked.' });
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, sql } from '../harness/databases.js';
 import { runCli, STACK_TRACE } from '../harness/cli.js';
+import { hasPython, runInTerminal } from '../harness/terminal.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'schemaform-cli-'));
 
@@ -151,6 +152,20 @@ describe('the schema CLI', function () {
     assert.equal(forced.code, 1);
     assert.match(forced.stderr, /this database is managed already: snapshot \d+ is its latest; nothing was changed/);
     assert.doesNotMatch(again.stderr + forced.stderr, STACK_TRACE);
+  });
+
+  it('apply at a terminal shows the plan and applies nothing unless the answer is "yes"', async function () {
+    if (!hasPython()) this.skip();
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'schema.yaml'), schemaV1);
+    const planned = await runCli(['plan', '--json', '-o', 'plans/p.plan.json'], { cwd, databaseUrl: database.url });
+    assert.equal(planned.code, 0, planned.stderr);
+    const r = await runInTerminal(['apply', 'plans/p.plan.json'], { cwd, env: { DATABASE_URL: database.url }, answer: 'y' });
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /\+ table public\.notes[\s\S]*Plan: 1 to create[\s\S]*Apply plans\/p\.plan\.json to database "[^"]+"\? Only "yes" applies:/);
+    assert.match(r.stdout, /apply cancelled: nothing was changed/);
+    const [row] = await sql<{ present: boolean }>(database.url, "SELECT to_regclass('public.notes') IS NOT NULL AS present");
+    assert.equal(row!.present, false);
   });
 
   it('in CI with no database named, fails naming the ways to give one, and touches nothing', async () => {
