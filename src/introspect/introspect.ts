@@ -141,22 +141,17 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
       ...typeGrants(r.acl),
     });
   }
-  for (const r of aggregateRows) {
-    const schema = schemaOf(r.schema);
-    if (schema) (schema.aggregates ??= []).push(toAggregate(r));
-  }
-  for (const r of dictionaryRows) {
-    const schema = schemaOf(r.schema);
-    if (schema) (schema.textSearchDictionaries ??= []).push(toDictionary(r));
-  }
-  for (const r of configurationRows) {
-    const schema = schemaOf(r.schema);
-    if (schema) (schema.textSearchConfigurations ??= []).push(toConfiguration(r));
-  }
-  for (const r of rangeRows) {
-    const schema = schemaOf(r.schema);
-    if (schema) (schema.ranges ??= []).push(toRange(r));
-  }
+  // Kinds a schema lists only when it has some.
+  const addTo = <K extends OptionalKind, R extends { schema: string }>(key: K, rows: R[], make: (r: R) => NonNullable<Schema[K]>[number]) => {
+    for (const r of rows) {
+      const schema = schemaOf(r.schema);
+      if (schema) ((schema[key] ??= []) as Array<NonNullable<Schema[K]>[number]>).push(make(r));
+    }
+  };
+  addTo('aggregates', aggregateRows, toAggregate);
+  addTo('textSearchDictionaries', dictionaryRows, toDictionary);
+  addTo('textSearchConfigurations', configurationRows, toConfiguration);
+  addTo('ranges', rangeRows, toRange);
   for (const r of enumRows) {
     schemaOf(r.schema)?.enums.push({ name: r.name, values: r.values ?? [], ...(r.comment !== null && { comment: r.comment }), ...typeGrants(r.acl) });
   }
@@ -269,6 +264,8 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
 }
 
 const key = (schema: string, name: string) => `${schema}\u0000${name}`;
+
+type OptionalKind = 'aggregates' | 'textSearchDictionaries' | 'textSearchConfigurations' | 'ranges';
 
 /** The row's object in its catalog (see unmanaged.ts). */
 interface CatalogRow { oid: number }
