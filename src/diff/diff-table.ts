@@ -1,6 +1,7 @@
 import type { ColumnAspect, Change } from './changes.js';
 import type { Column, Constraint, Index, PartitionOf, Rule, Table, Trigger } from '../model/types.js';
-import { deepEqual as same, deepEqual, stableStringify } from '../model/canonical.js';
+import { deepEqual as same, stableStringify } from '../model/canonical.js';
+import { diffByKey } from './by-key.js';
 
 
 /** The constraints of a table as one list, each tagged with its type. */
@@ -191,17 +192,13 @@ export function diffIndexes(schema: string, table: string, from: Index[], to: In
 
 /** A changed definition is replaced in place (CREATE OR REPLACE RULE), as are the enabled state and comment. */
 export function diffRules(schema: string, table: string, from: Rule[], to: Rule[], onView: boolean): Change[] {
-  const before = new Map(from.map((r) => [r.name, r]));
   const view = onView ? { onView: true } : {};
-  const changes: Change[] = [];
-  for (const rule of to) {
-    const previous = before.get(rule.name);
-    if (!previous) changes.push({ kind: 'create-rule', schema, table, rule, ...view });
-    else if (!deepEqual(previous, rule)) changes.push({ kind: 'alter-rule', schema, table, from: previous, to: rule, ...view });
-  }
-  const kept = new Set(to.map((r) => r.name));
-  for (const rule of from) if (!kept.has(rule.name)) changes.push({ kind: 'drop-rule', schema, table, rule, ...view });
-  return changes;
+  return diffByKey(from, to, {
+    create: (rule) => ({ kind: 'create-rule', schema, table, rule, ...view }),
+    drop: (rule) => ({ kind: 'drop-rule', schema, table, rule, ...view }),
+    rebuilds: () => false,
+    alter: (previous, next) => (same(previous, next) ? undefined : { kind: 'alter-rule', schema, table, from: previous, to: next, ...view }),
+  });
 }
 
 /** Enabled state and comment change in place; anything else is drop + create. */

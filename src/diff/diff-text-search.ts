@@ -1,4 +1,5 @@
 import type { Change } from './changes.js';
+import { diffByKey } from './by-key.js';
 import { deepEqual as same } from '../model/canonical.js';
 import type { Schema } from '../model/types.js';
 
@@ -9,27 +10,18 @@ import type { Schema } from '../model/types.js';
  */
 export function diffTextSearch(from: Schema, to: Schema): Change[] {
   const schema = to.name;
-  const changes: Change[] = [];
-  const dictionaries = new Map((from.textSearchDictionaries ?? []).map((d) => [d.name, d]));
-  for (const d of to.textSearchDictionaries ?? []) {
-    const previous = dictionaries.get(d.name);
-    if (!previous) changes.push({ kind: 'create-ts-dictionary', schema, dictionary: d });
-    else if (previous.template !== d.template) {
-      changes.push({ kind: 'drop-ts-dictionary', schema, dictionary: previous, rebuild: true }, { kind: 'create-ts-dictionary', schema, dictionary: d });
-    } else if (!same(previous, d)) changes.push({ kind: 'alter-ts-dictionary', schema, from: previous, to: d });
-  }
-  const configurations = new Map((from.textSearchConfigurations ?? []).map((c) => [c.name, c]));
-  for (const c of to.textSearchConfigurations ?? []) {
-    const previous = configurations.get(c.name);
-    if (!previous) changes.push({ kind: 'create-ts-configuration', schema, configuration: c });
-    else if (previous.parser !== c.parser) {
-      changes.push({ kind: 'drop-ts-configuration', schema, configuration: previous, rebuild: true }, { kind: 'create-ts-configuration', schema, configuration: c });
-    } else if (!same(previous, c)) changes.push({ kind: 'alter-ts-configuration', schema, from: previous, to: c });
-  }
-  const wanted = (list: Array<{ name: string }> | undefined) => new Set((list ?? []).map((o) => o.name));
-  const keptConfigurations = wanted(to.textSearchConfigurations);
-  for (const c of from.textSearchConfigurations ?? []) if (!keptConfigurations.has(c.name)) changes.push({ kind: 'drop-ts-configuration', schema, configuration: c });
-  const keptDictionaries = wanted(to.textSearchDictionaries);
-  for (const d of from.textSearchDictionaries ?? []) if (!keptDictionaries.has(d.name)) changes.push({ kind: 'drop-ts-dictionary', schema, dictionary: d });
-  return changes;
+  return [
+    ...diffByKey(from.textSearchDictionaries ?? [], to.textSearchDictionaries ?? [], {
+      create: (dictionary) => ({ kind: 'create-ts-dictionary', schema, dictionary }),
+      drop: (dictionary, rebuild) => ({ kind: 'drop-ts-dictionary', schema, dictionary, ...(rebuild && { rebuild }) }),
+      rebuilds: (previous, next) => previous.template !== next.template,
+      alter: (previous, next) => (same(previous, next) ? undefined : { kind: 'alter-ts-dictionary', schema, from: previous, to: next }),
+    }),
+    ...diffByKey(from.textSearchConfigurations ?? [], to.textSearchConfigurations ?? [], {
+      create: (configuration) => ({ kind: 'create-ts-configuration', schema, configuration }),
+      drop: (configuration, rebuild) => ({ kind: 'drop-ts-configuration', schema, configuration, ...(rebuild && { rebuild }) }),
+      rebuilds: (previous, next) => previous.parser !== next.parser,
+      alter: (previous, next) => (same(previous, next) ? undefined : { kind: 'alter-ts-configuration', schema, from: previous, to: next }),
+    }),
+  ];
 }

@@ -5,7 +5,7 @@ import type { EnumType, Extension, Model, Schema, Table } from '../model/types.j
 import { emptySchema } from '../model/types.js';
 import { deepEqual as same, routineKey } from '../model/canonical.js';
 import { diffTextSearch } from './diff-text-search.js';
-import { diffUnalterable } from './unalterable.js';
+import { diffUnalterable } from './by-key.js';
 import { displayUserType } from '../normalize/type-names.js';
 import { quoteIdent } from '../sql/quote.js';
 import { constraintsOf, diffTable } from './diff-table.js';
