@@ -312,8 +312,8 @@ export function effectsOf(change: Change, refs: References | undefined): Effects
 /** The dictionaries a configuration maps to; an unqualified one is in public (or pg_catalog, which no plan touches). */
 function dictionariesOf(c: TextSearchConfiguration): ObjectId[] {
   return Object.values(c.mappings).flat().map((name) => {
-    const [schema, bare] = splitQualified(name).length === 2 ? splitQualified(name) : ['public', splitQualified(name)[0] ?? name];
-    return ids.textSearchDictionary(schema!, bare!);
+    const parts = splitQualified(name);
+    return parts.length === 2 ? ids.textSearchDictionary(parts[0]!, parts[1]!) : ids.textSearchDictionary('public', parts[0] ?? name);
   });
 }
 

@@ -1,5 +1,6 @@
 import { fieldsOf, nodeKind, parseSql, type Node } from '../sql/parser.js';
 import { shapeTemplate, type SqlShape } from '../validate/sql-shapes.js';
+import { quoteIdent } from '../sql/quote.js';
 
 /**
  * The objects a piece of SQL text names, read from PostgreSQL's own parse
@@ -97,6 +98,9 @@ function collect(node: unknown, refs: References): void {
   }
   for (const value of Object.values(fields)) if (value !== null && typeof value === 'object') collect(value, refs);
 }
+
+/** A name as the file writes it in SQL (`public.my_dict`, `"My Dict"`), split and each part quoted again. */
+export const requoted = (name: string): string => splitQualified(name).map(quoteIdent).join('.');
 
 /** `schema.name`, `"My Schema"."My Name"` or `name`, as PostgreSQL reads a regclass literal. */
 export function splitQualified(text: string): QualifiedName {

@@ -13,6 +13,12 @@ export function routineKey(r: { name: string; arguments: string }): string {
   return `${r.name}(${r.arguments})`;
 }
 
+/** The other way: a schema file's key "name(arguments)" (a routine's or an aggregate's) as its two parts, as written. */
+export function splitSignature(signature: string): { name: string; arguments: string } {
+  const open = signature.indexOf('(');
+  return { name: signature.slice(0, open).trim(), arguments: signature.slice(open + 1, signature.lastIndexOf(')')).trim() };
+}
+
 /** Sort every unordered list by name so equal models serialise identically. */
 export function sortModel(model: Model): Model {
   return {

@@ -1,6 +1,6 @@
 import type { Aggregate } from '../model/types.js';
-import { splitQualified } from '../graph/references.js';
-import { qualify, quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { requoted } from '../graph/references.js';
+import { qualify, quoteLiteral } from '../sql/quote.js';
 import { commentOn } from './sql-fragments.js';
 
 /**
@@ -9,7 +9,6 @@ import { commentOn } from './sql-fragments.js';
  * function names are split and every part quoted again; the sort operator
  * is only operator characters (the file's schema and check say so).
  */
-const fn = (name: string) => splitQualified(name).map(quoteIdent).join('.');
 const modify = (m: string) => m.toUpperCase();
 
 export const aggregateSignature = (schema: string, a: Aggregate) => `${qualify(schema, a.name)}(${a.arguments})`;
@@ -17,18 +16,18 @@ export const aggregateSignature = (schema: string, a: Aggregate) => `${qualify(s
 export function createAggregate(schema: string, a: Aggregate): string[] {
   const m = a.moving;
   const options = [
-    `SFUNC = ${fn(a.stateFunction)}`, `STYPE = ${a.stateType}`,
+    `SFUNC = ${requoted(a.stateFunction)}`, `STYPE = ${a.stateType}`,
     ...(a.stateSpace !== undefined ? [`SSPACE = ${a.stateSpace}`] : []),
-    ...(a.finalFunction !== undefined ? [`FINALFUNC = ${fn(a.finalFunction)}`] : []),
+    ...(a.finalFunction !== undefined ? [`FINALFUNC = ${requoted(a.finalFunction)}`] : []),
     ...(a.finalFunctionExtra ? ['FINALFUNC_EXTRA'] : []),
     ...(a.finalFunctionModify !== undefined ? [`FINALFUNC_MODIFY = ${modify(a.finalFunctionModify)}`] : []),
-    ...(a.combineFunction !== undefined ? [`COMBINEFUNC = ${fn(a.combineFunction)}`] : []),
-    ...(a.serialFunction !== undefined ? [`SERIALFUNC = ${fn(a.serialFunction)}`] : []),
-    ...(a.deserialFunction !== undefined ? [`DESERIALFUNC = ${fn(a.deserialFunction)}`] : []),
+    ...(a.combineFunction !== undefined ? [`COMBINEFUNC = ${requoted(a.combineFunction)}`] : []),
+    ...(a.serialFunction !== undefined ? [`SERIALFUNC = ${requoted(a.serialFunction)}`] : []),
+    ...(a.deserialFunction !== undefined ? [`DESERIALFUNC = ${requoted(a.deserialFunction)}`] : []),
     ...(a.initialCondition !== undefined ? [`INITCOND = ${quoteLiteral(a.initialCondition)}`] : []),
-    ...(m ? [`MSFUNC = ${fn(m.stateFunction)}`, `MINVFUNC = ${fn(m.inverseFunction)}`, `MSTYPE = ${m.stateType}`] : []),
+    ...(m ? [`MSFUNC = ${requoted(m.stateFunction)}`, `MINVFUNC = ${requoted(m.inverseFunction)}`, `MSTYPE = ${m.stateType}`] : []),
     ...(m?.stateSpace !== undefined ? [`MSSPACE = ${m.stateSpace}`] : []),
-    ...(m?.finalFunction !== undefined ? [`MFINALFUNC = ${fn(m.finalFunction)}`] : []),
+    ...(m?.finalFunction !== undefined ? [`MFINALFUNC = ${requoted(m.finalFunction)}`] : []),
     ...(m?.finalFunctionExtra ? ['MFINALFUNC_EXTRA'] : []),
     ...(m?.finalFunctionModify !== undefined ? [`MFINALFUNC_MODIFY = ${modify(m.finalFunctionModify)}`] : []),
     ...(m?.initialCondition !== undefined ? [`MINITCOND = ${quoteLiteral(m.initialCondition)}`] : []),

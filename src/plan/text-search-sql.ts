@@ -1,5 +1,5 @@
 import type { TextSearchConfiguration, TextSearchDictionary } from '../model/types.js';
-import { splitQualified } from '../graph/references.js';
+import { requoted } from '../graph/references.js';
 import { qualify, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { commentOn } from './sql-fragments.js';
 
@@ -9,14 +9,12 @@ import { commentOn } from './sql-fragments.js';
  * split and every part quoted again, so no text of the file reaches the
  * statement as it was written.
  */
-const quoteName = (name: string) => splitQualified(name).map(quoteIdent).join('.');
-
 const dictionaryOptions = (options: Record<string, string>) => Object.entries(options).map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`);
 
 export function createDictionary(schema: string, d: TextSearchDictionary): string[] {
   const name = qualify(schema, d.name);
   return [
-    `CREATE TEXT SEARCH DICTIONARY ${name} (${[`TEMPLATE = ${quoteName(d.template)}`, ...dictionaryOptions(d.options)].join(', ')})`,
+    `CREATE TEXT SEARCH DICTIONARY ${name} (${[`TEMPLATE = ${requoted(d.template)}`, ...dictionaryOptions(d.options)].join(', ')})`,
     ...(d.comment !== undefined ? [commentOn(`TEXT SEARCH DICTIONARY ${name}`, d.comment)] : []),
   ];
 }
@@ -36,12 +34,12 @@ export function alterDictionary(schema: string, from: TextSearchDictionary, to: 
 export const dropDictionary = (schema: string, d: TextSearchDictionary) => [`DROP TEXT SEARCH DICTIONARY ${qualify(schema, d.name)}`];
 
 const mapping = (verb: 'ADD' | 'ALTER', tokens: string[], dictionaries: string[]) =>
-  `${verb} MAPPING FOR ${tokens.map(quoteIdent).join(', ')} WITH ${dictionaries.map(quoteName).join(', ')}`;
+  `${verb} MAPPING FOR ${tokens.map(quoteIdent).join(', ')} WITH ${dictionaries.map(requoted).join(', ')}`;
 
 export function createConfiguration(schema: string, c: TextSearchConfiguration): string[] {
   const name = qualify(schema, c.name);
   return [
-    `CREATE TEXT SEARCH CONFIGURATION ${name} (PARSER = ${quoteName(c.parser)})`,
+    `CREATE TEXT SEARCH CONFIGURATION ${name} (PARSER = ${requoted(c.parser)})`,
     ...Object.entries(c.mappings).map(([token, dicts]) => `ALTER TEXT SEARCH CONFIGURATION ${name} ${mapping('ADD', [token], dicts)}`),
     ...(c.comment !== undefined ? [commentOn(`TEXT SEARCH CONFIGURATION ${name}`, c.comment)] : []),
   ];

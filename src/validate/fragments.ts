@@ -1,4 +1,5 @@
 import { hasStandardBody } from '../model/routine-body.js';
+import { splitSignature } from '../model/canonical.js';
 import {
   isSchemaQualified, partitionBound, viewQuery,
   type RawDocument, type RawIndex, type RawSchema, type RawTable, type RawTrigger, type RawView,
@@ -143,8 +144,9 @@ function checkSchema(schema: RawSchema, w: Walk) {
   }
   for (const signature in schema.aggregates ?? {}) {
     const a = schema.aggregates![signature]!;
+    const written = splitSignature(signature);
     w.path.push('aggregates');
-    w.check('aggregate-arguments', signature.slice(signature.indexOf('(') + 1, signature.lastIndexOf(')')), signature, `the arguments of ${signature.slice(0, signature.indexOf('(')).trim()}`);
+    w.check('aggregate-arguments', written.arguments, signature, `the arguments of ${written.name}`);
     w.path.push(signature);
     w.check('type', a.stateType, 'stateType');
     for (const f of ['stateFunction', 'finalFunction', 'combineFunction', 'serialFunction', 'deserialFunction'] as const) w.check('function-name', a[f], f);
@@ -191,8 +193,8 @@ function checkSchema(schema: RawSchema, w: Walk) {
   w.path.push('functions');
   for (const signature in schema.functions ?? {}) {
     const f = schema.functions![signature]!;
-    const name = signature.slice(0, signature.indexOf('(')).trim();
-    w.check('routine-arguments', signature.slice(signature.indexOf('(') + 1, signature.lastIndexOf(')')), signature, `the arguments of ${name}`);
+    const written = splitSignature(signature);
+    w.check('routine-arguments', written.arguments, signature, `the arguments of ${written.name}`);
     w.path.push(signature);
     if ((f.kind ?? 'function') === 'function') w.check('routine-result', f.returns, 'returns');
     if (hasStandardBody({ language: f.language.toLowerCase(), body: f.body })) w.check('routine-body', f.body, 'body');

@@ -7,6 +7,7 @@ import { sqlFragmentsAt } from '../validate/fragments.js';
 import { mergeDocuments } from './load.js';
 import { readSchemaText } from './schema-files.js';
 import type { Path } from './source.js';
+import { splitSignature } from '../model/canonical.js';
 import type { RawDocument } from './to-model.js';
 
 interface Fragment { path: Path; text: string }
@@ -103,7 +104,7 @@ function objectPaths(ref: ObjectRef, doc: RawDocument): Path[] {
   const declared = declaredIn(section);
   if (ref.type !== 'function') return declared.includes(ref.name) ? [['schemas', ref.schema, section, ref.name]] : [['schemas', ref.schema]];
   const name = ref.name.slice(0, ref.name.indexOf('('));
-  const bare = (signature: string) => signature.slice(0, signature.indexOf('(')).trim().replace(/^"(.*)"$/, '$1').replaceAll('""', '"');
+  const bare = (signature: string) => splitSignature(signature).name.replace(/^"(.*)"$/, '$1').replaceAll('""', '"');
   const overloads = declared.filter((signature) => bare(signature) === name);
   return overloads.length ? overloads.map((signature) => ['schemas', ref.schema!, section, signature]) : [['schemas', ref.schema]];
 }

@@ -6,7 +6,7 @@ import { completeSequenceOptions, identityDataType } from '../model/sequence-def
 import { canonicalDefaultPrivileges, canonicalGrants, ROUTINE_DEFAULT_GRANTS, TYPE_DEFAULT_GRANTS } from '../model/grants.js';
 import { defaultPrimaryKeyName } from '../model/names.js';
 import { canonicalTypeName, displayIdentifier, displayUserType } from '../normalize/type-names.js';
-import { sortModel, withoutDefaultArgumentModes } from '../model/canonical.js';
+import { sortModel, splitSignature, withoutDefaultArgumentModes } from '../model/canonical.js';
 import { toRange, type RawRange } from './range-types.js';
 import { defaultedGrantsOf, grantAtoms, grantsOf, type RawGrant } from './raw-grants.js';
 export type { RawGrant } from './raw-grants.js';
@@ -135,7 +135,7 @@ export function documentToModel(doc: RawDocument): Model {
   const userTypes = collectUserTypes(doc);
   const functionSchemas = new Map<string, Set<string>>();
   for (const [schema, raw] of Object.entries(doc.schemas ?? {})) {
-    functionSchemas.set(schema, new Set(Object.keys(raw?.functions ?? {}).map((k) => k.slice(0, k.indexOf('(')).trim())));
+    functionSchemas.set(schema, new Set(Object.keys(raw?.functions ?? {}).map((k) => splitSignature(k).name)));
   }
   const resolve = (schema: string, name: string) =>
     userTypes.has(`${schema}\u0000${name}`) ? displayUserType(schema, name) : undefined;
@@ -227,15 +227,15 @@ function toEnum(name: string, def: string[] | RawEnum): EnumType {
 
 /** Defaults as CREATE FUNCTION picks them, so that a short file compares equal to the catalog. */
 function toRoutine(signature: string, raw: RawRoutine): Routine {
-  const open = signature.indexOf('(');
+  const written = splitSignature(signature);
   const kind = raw.kind ?? 'function';
   const language = raw.language.toLowerCase();
   const returns = kind === 'function' ? (raw.returns ?? 'void') : undefined;
   const returnsSet = /^(setof|table)\b/i.test(returns ?? '');
   return {
-    name: signature.slice(0, open).trim(),
+    name: written.name,
     kind,
-    arguments: withoutDefaultArgumentModes(signature.slice(open + 1, signature.lastIndexOf(')')).trim()),
+    arguments: withoutDefaultArgumentModes(written.arguments),
     ...(returns !== undefined && { returns }),
     language,
     body: raw.body,
