@@ -1,12 +1,11 @@
 import { Flags } from '@oclif/core';
 import { existsSync, writeFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { applyPlan } from '../apply/apply.js';
 import { BaseCommand } from '../cli/base-command.js';
+import { stateDirFlag, writeSnapshotFile } from '../cli/snapshot-file.js';
+import { unmanagedLabel } from '../introspect/unmanaged.js';
 import { SchemaformError } from '../errors.js';
 import { introspect } from '../introspect/introspect.js';
-import { writeJsonFile } from '../json-file.js';
 import { latestSnapshot } from '../state/store.js';
 import { createPlan } from '../workflow/plan.js';
 
@@ -29,7 +28,7 @@ export default class Adopt extends BaseCommand {
     output: Flags.string({ char: 'o', summary: 'The schema file to write.', default: 'schema.yaml' }),
     schema: Flags.string({ summary: 'Only this schema (repeatable).', multiple: true }),
     force: Flags.boolean({ summary: 'Overwrite the schema file if it exists.' }),
-    'state-dir': Flags.string({ summary: 'Where to write the snapshot file.', default: 'state' }),
+    'state-dir': stateDirFlag,
   };
 
   async run() {
@@ -56,11 +55,9 @@ export default class Adopt extends BaseCommand {
       });
     }
     const result = await applyPlan(db, plan);
-    await mkdir(flags['state-dir'], { recursive: true });
-    const stateFile = join(flags['state-dir'], `${String(result.snapshot.id).padStart(4, '0')}-${plan.id}.json`);
-    await writeJsonFile(stateFile, result.snapshot);
+    const stateFile = await writeSnapshotFile(flags['state-dir'], result.snapshot, plan.id);
     this.say(this.style.green(`Adopted: wrote ${flags.output}, which plans to no changes; snapshot ${result.snapshot.id} records it as the baseline (${stateFile}).`));
-    if (plan.unmanaged.length) this.say(this.style.yellow(`${plan.unmanaged.length} object(s) in these schemas are not managed by schemaform and are left alone: ${plan.unmanaged.slice(0, 10).map((o) => `${o.kind} ${o.schema}.${o.name}`).join(', ')}${plan.unmanaged.length > 10 ? ', ...' : ''}`));
+    if (plan.unmanaged.length) this.say(this.style.yellow(`${plan.unmanaged.length} object(s) in these schemas are not managed by schemaform and are left alone: ${plan.unmanaged.slice(0, 10).map(unmanagedLabel).join(', ')}${plan.unmanaged.length > 10 ? ', ...' : ''}`));
     this.say(`Next: run \`schema inspect --verify\` once to prove ${flags.output} holds everything, then commit it.`);
     return { output: flags.output, snapshotId: result.snapshot.id, stateFile, unmanaged: plan.unmanaged };
   }

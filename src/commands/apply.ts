@@ -1,10 +1,8 @@
 import { Args, Flags } from '@oclif/core';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { applyPlan, DEFAULT_LOCK_TIMEOUT } from '../apply/apply.js';
 import { collectGarbage } from '../cli/memory.js';
-import { writeJsonFile } from '../json-file.js';
 import { BaseCommand } from '../cli/base-command.js';
+import { stateDirFlag, writeSnapshotFile } from '../cli/snapshot-file.js';
 import { executablePart, readPlanFile } from '../plan/plan-file.js';
 import { formatPlanText } from '../plan/format-text.js';
 import type { Plan } from '../plan/types.js';
@@ -24,7 +22,7 @@ All steps run in one transaction; each statement waits at most the lock timeout 
     ...BaseCommand.databaseFlags,
     'allow-destructive': Flags.boolean({ summary: 'Run data-loss steps (their data is backed up first).' }),
     'lock-timeout': Flags.string({ summary: 'Longest wait for a table lock per statement: also the longest that application queries queue behind the apply.', default: DEFAULT_LOCK_TIMEOUT }),
-    'state-dir': Flags.string({ summary: 'Where to write the snapshot file.', default: 'state' }),
+    'state-dir': stateDirFlag,
     'auto-approve': Flags.boolean({ summary: 'Apply without asking. At a terminal, apply shows the plan and asks for "yes" first; in CI and without a terminal it never asks.' }),
   };
 
@@ -50,9 +48,7 @@ All steps run in one transaction; each statement waits at most the lock timeout 
       },
     });
     collectGarbage();
-    await mkdir(flags['state-dir'], { recursive: true });
-    const stateFile = join(flags['state-dir'], `${String(result.snapshot.id).padStart(4, '0')}-${plan.id}.json`);
-    await writeJsonFile(stateFile, result.snapshot);
+    const stateFile = await writeSnapshotFile(flags['state-dir'], result.snapshot, plan.id);
     progress.succeed(`applied ${total} step(s)`);
     this.say(this.style.green(`Apply complete: ${total} step(s). Snapshot ${result.snapshot.id} recorded (${stateFile}).`)
       + (plan.kind === 'migrate' && total ? `\nTo undo: schema rollback, then schema apply the plan it writes.` : ''));

@@ -1,6 +1,7 @@
 import { BaseCommand } from '../cli/base-command.js';
 import { describeChange } from '../plan/build.js';
 import { detectDrift } from '../workflow/drift.js';
+import { unmanagedLabel } from '../introspect/unmanaged.js';
 
 export default class Drift extends BaseCommand {
   static override summary = 'Compare the live database with the latest snapshot';
@@ -13,7 +14,7 @@ export default class Drift extends BaseCommand {
     const db = await this.database(flags['database-url'], flags.embedded);
     const drift = await detectDrift(db);
     const lines = drift.changes.map(describeChange);
-    const unmanaged = drift.unmanaged.map((o) => `${o.kind} ${o.schema}.${o.name}`);
+    const unmanaged = drift.unmanaged.map(unmanagedLabel);
     const notCompared = () => {
       if (unmanaged.length) this.say(this.style.dim(`Not managed by schemaform, so not compared: ${unmanaged.slice(0, 20).join(', ')}${unmanaged.length > 20 ? ` and ${unmanaged.length - 20} more` : ''}`));
     };

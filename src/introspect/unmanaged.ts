@@ -150,6 +150,9 @@ export async function listUnmanaged(db: Database, server: ServerInfo, schemas?: 
   return unmanagedAmong(db, scan, read);
 }
 
+/** One object, as plans, drift and adopt print it: "operator public.===(integer,integer)". */
+export const unmanagedLabel = (o: UnmanagedObject): string => `${o.kind} ${o.schema}.${o.name}`;
+
 /** "3 views, 1 trigger" */
 export function countByKind(objects: UnmanagedObject[]): Map<string, number> {
   const counts = new Map<string, number>();

@@ -17,7 +17,7 @@ import type { RehearsalTarget } from '../rehearse/scratch.js';
 import type { EdgeRule } from '../graph/rules.js';
 import { toolVersion } from '../paths.js';
 import { latestSnapshotSummary } from '../state/store.js';
-import { scanCatalog, unmanagedAmong } from '../introspect/unmanaged.js';
+import { scanCatalog, unmanagedAmong, unmanagedLabel } from '../introspect/unmanaged.js';
 import { managedScope, restrictToScope, type Scope } from './scope.js';
 import { renderChange } from '../plan/render.js';
 import { inRolledBackTransaction } from '../normalize/planning-transaction.js';
@@ -73,7 +73,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   const unmanaged = (await unmanagedAmong(db, scan, live.read)).filter((o) => scope.schemas.includes(o.schema));
   if (options.strict && unmanaged.length) {
     throw new SchemaformError(`${unmanaged.length} object(s) in managed schemas are not managed by schemaform (--strict)`, {
-      details: unmanaged.slice(0, 30).map((o) => `${o.kind} ${o.schema}.${o.name}`),
+      details: unmanaged.slice(0, 30).map(unmanagedLabel),
       hint: 'Drop them, move them to a schema the file does not declare, or plan without --strict (they are then listed and left untouched).',
     });
   }
