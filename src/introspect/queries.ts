@@ -9,13 +9,16 @@
  * left out everywhere.
  */
 
-export const scope = `
+/** The schemas in scope, as a CTE named scope (the unmanaged scan and inspect --verify use it too). */
+export const schemasInScope = `
   scope AS (
     SELECT oid, nspname FROM pg_catalog.pg_namespace
     WHERE CASE WHEN $1::text[] IS NULL
       THEN nspname !~ '^pg_' AND nspname <> 'information_schema' AND nspname <> $2::text
       ELSE nspname = ANY($1::text[]) END
-  ),
+  )`;
+
+export const scope = `${schemasInScope},
   extension_members AS (
     SELECT classid, objid FROM pg_catalog.pg_depend WHERE deptype = 'e'
   )`;

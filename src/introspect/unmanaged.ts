@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.js';
 import { CatalogObjects } from './catalog-objects.js';
 import { introspect, TOOL_SCHEMA, type ServerInfo } from './introspect.js';
+import { schemasInScope } from './queries.js';
 
 /**
  * Objects that live in managed schemas but that schemaform does not model.
@@ -25,14 +26,6 @@ export interface CatalogScan {
   attributes: UnmanagedObject[];
 }
 
-const scope = `
-scope AS (
-  SELECT oid, nspname FROM pg_catalog.pg_namespace
-  WHERE CASE WHEN $1::text[] IS NULL
-    THEN nspname !~ '^pg_' AND nspname <> 'information_schema' AND nspname <> $2::text
-    ELSE nspname = ANY($1::text[]) END
-)`;
-
 /**
  * Whether `x` is part of something else: internal to another object (a
  * table's row type, an array type, a key's index, an identity's sequence, a
@@ -55,7 +48,7 @@ const partOfSomethingElse = (x: string) => `EXISTS (
  * inherits (its parent holds them).
  */
 const objectsQuery = `
-WITH RECURSIVE ${scope},
+WITH RECURSIVE ${schemasInScope},
 in_scope AS (
   SELECT d.classid, d.objid
   FROM pg_catalog.pg_depend d JOIN scope s ON d.refclassid = 'pg_catalog.pg_namespace'::regclass AND d.refobjid = s.oid
@@ -81,7 +74,7 @@ const extensionMember = (catalog: string, oid: string) =>
  * everything else pg_dump prints, so an attribute missing here fails it.
  */
 const attributesQuery = (serverVersion: number) => `
-WITH ${scope}
+WITH ${schemasInScope}
 SELECT kind, schema, name FROM (
   SELECT 'table storage options' AS kind, n.nspname AS schema, c.relname AS name
   FROM pg_catalog.pg_class c JOIN scope n ON n.oid = c.relnamespace

@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.js';
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
+import { schemasInScope } from '../introspect/queries.js';
 
 /**
  * What `inspect --verify` compares where no pg_dump is at hand: one line
@@ -26,12 +27,7 @@ const acl = (column: string, kind: string | undefined, owner: string) => `(SELEC
   FROM pg_catalog.aclexplode(${kind ? `COALESCE(${column}, pg_catalog.acldefault((${kind})::"char", ${owner}))` : column}) e)`;
 
 const catalogQuery = `
-WITH RECURSIVE scope AS (
-  SELECT oid, nspname FROM pg_catalog.pg_namespace
-  WHERE CASE WHEN $1::text[] IS NULL
-    THEN nspname !~ '^pg_' AND nspname <> 'information_schema' AND nspname <> $2::text
-    ELSE nspname = ANY($1::text[]) END
-),
+WITH RECURSIVE ${schemasInScope},
 in_scope AS (
   SELECT d.classid, d.objid FROM pg_catalog.pg_depend d JOIN scope s ON d.refclassid = 'pg_catalog.pg_namespace'::regclass AND d.refobjid = s.oid
   WHERE d.objsubid = 0 AND d.deptype <> 'e'
