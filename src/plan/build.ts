@@ -1,4 +1,5 @@
 import type { Change, GrantTargetRef } from '../diff/changes.js';
+import { ruleDefinitionChanged } from './rule-sql.js';
 import { actionOf, describeObject, objectOf, type ObjectRef } from '../diff/changes.js';
 import { fingerprintOf, objectDigests, restrictModel } from '../model/objects.js';
 import type { Grant, Model } from '../model/types.js';
@@ -128,7 +129,7 @@ export function describeChange(change: Change): string {
     case 'create-range': return `create range ${object}`;
     case 'create-aggregate': return `create ${object}`;
     case 'create-rule': return `create rule ${change.rule.name} on ${object}`;
-    case 'alter-rule': return `${change.from.event !== change.to.event || change.from.instead !== change.to.instead || change.from.where !== change.to.where || change.from.actions.join(';') !== change.to.actions.join(';') ? 'replace' : 'alter'} rule ${change.to.name} on ${object}`;
+    case 'alter-rule': return `${ruleDefinitionChanged(change.from, change.to) ? 'replace' : 'alter'} rule ${change.to.name} on ${object}`;
     case 'drop-rule': return `drop rule ${change.rule.name} from ${object}`;
     case 'drop-aggregate': return `drop ${object}${change.rebuild ? ' (to create it with its new definition)' : ''}`;
     case 'set-aggregate-comment': return `set comment on ${object}`;

@@ -23,11 +23,16 @@ function ruleState(schema: string, table: string, r: Rule): string {
   return `ALTER TABLE ${qualify(schema, table)} ${states[r.enabled]} RULE ${quoteIdent(r.name)}`;
 }
 
+/** Whether CREATE OR REPLACE RULE is needed: the event, INSTEAD, condition or commands differ (not the state or comment). */
+export function ruleDefinitionChanged(from: Rule, to: Rule): boolean {
+  const definition = (r: Rule) => JSON.stringify([r.event, r.instead, r.where, r.actions]);
+  return definition(from) !== definition(to);
+}
+
 /** The definition replaced only when it changed (the rule keeps its state and comment), then those. */
 export function alterRule(schema: string, table: string, from: Rule, to: Rule): string[] {
-  const definition = (r: Rule) => JSON.stringify([r.event, r.instead, r.where, r.actions]);
   return [
-    ...(definition(from) !== definition(to) ? [createRule(schema, table, { ...to, enabled: 'origin', comment: undefined }, true)[0]!] : []),
+    ...(ruleDefinitionChanged(from, to) ? [createRule(schema, table, { ...to, enabled: 'origin', comment: undefined }, true)[0]!] : []),
     ...(from.enabled !== to.enabled ? [ruleState(schema, table, to)] : []),
     ...(from.comment !== to.comment ? [commentOn(`RULE ${quoteIdent(to.name)} ON ${qualify(schema, table)}`, to.comment)] : []),
   ];
