@@ -11,6 +11,11 @@ import { rehearsalTarget } from './connect.js';
 import type { RehearsalTarget } from '../rehearse/scratch.js';
 
 /** The flags of the commands that plan (plan, validate --database-url). */
+/** Shared by plan and rollback: how the plan they write will run. */
+export const executionFlag = {
+  atomic: Flags.boolean({ summary: 'One transaction for the whole plan, with the plain (blocking) forms: for small databases and development. Default: online units.' }),
+};
+
 export const planningFlags = {
   file: Flags.string({ char: 'f', summary: 'Schema file, or a directory of .yaml files.', default: 'schema.yaml' }),
   'shadow-database-url': Flags.string({

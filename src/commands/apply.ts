@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { applyPlan, DEFAULT_LOCK_TIMEOUT } from '../apply/apply.js';
+import { applyPlan, DEFAULT_LOCK_TIMEOUT, DEFAULT_RETRY_BUDGET } from '../apply/apply.js';
 import { collectGarbage } from '../cli/memory.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { stateDirFlag, writeSnapshotFile } from '../cli/snapshot-file.js';
@@ -15,13 +15,15 @@ export default class Apply extends BaseCommand {
   static override description = `Refuses, changing nothing, when the plan was edited, was made for another database, is stale (the database changed since), or destroys data without --allow-destructive.
 Holds an advisory lock for the whole apply: a second concurrent apply fails at once and names the holder.
 Checks every statement with PostgreSQL's parser first and sends each one alone, so no statement can end the transaction.
-All steps run in one transaction; each statement waits at most the lock timeout for a lock (and names who holds it when it gives up). On any error everything is rolled back, and the message says what PostgreSQL reports became of the transaction. Data that a step destroys is backed up first, and the resulting state is recorded as a snapshot in the database and under state/.`;
+An online plan (the default) runs in execution units: short transactions, with concurrent index builds between them, each recorded in the apply journal as it commits. A plan that stops part-way (an error, a crash, a lost connection) is resumed by applying it again: what the journal records as done is checked and skipped, an INVALID index an interrupted build left is removed and built again. An atomic plan (\`schema plan --atomic\`) runs in one transaction and is rolled back whole on any error.
+Each statement waits at most the lock timeout for a lock; a unit that gives up is rolled back and retried after a growing, jittered pause until the retry budget is spent, and the message then names who holds the lock. Data that a step destroys is backed up in the same unit, and the resulting state is recorded as a snapshot in the database and under state/.`;
   static override examples = ['<%= config.bin %> apply plans/20261124T101500Z-a1b2c3.plan.json', '<%= config.bin %> apply PLAN --allow-destructive --lock-timeout 3s'];
   static override args = { plan: Args.string({ description: 'Plan file written by `schema plan` or `schema rollback`', required: true }) };
   static override flags = {
     ...BaseCommand.databaseFlags,
     'allow-destructive': Flags.boolean({ summary: 'Run data-loss steps (their data is backed up first).' }),
     'lock-timeout': Flags.string({ summary: 'Longest wait for a table lock per statement: also the longest that application queries queue behind the apply.', default: DEFAULT_LOCK_TIMEOUT }),
+    'retry-budget': Flags.string({ summary: 'How long, in all, a unit that times out waiting for a lock is retried (0: not at all).', default: DEFAULT_RETRY_BUDGET }),
     'state-dir': stateDirFlag,
     'auto-approve': Flags.boolean({ summary: 'Apply without asking. At a terminal, apply shows the plan and asks for "yes" first; in CI and without a terminal it never asks.' }),
   };
@@ -38,19 +40,28 @@ All steps run in one transaction; each statement waits at most the lock timeout 
     const result = await applyPlan(db, plan, {
       allowDestructive: flags['allow-destructive'],
       lockTimeout: flags['lock-timeout'],
+      retryBudget: flags['retry-budget'],
       onPhase: (p) => {
         collectGarbage();
         progress.phase(p);
       },
+      onNotice: (message) => process.stderr.write(`${this.style.yellow('warning:')} ${message}\n`),
+      onRetry: (unit, e) => {
+        progress.fail(`unit ${unit}: ${e.error.message}; retrying in ${(e.delayMs / 1000).toFixed(1)}s (attempt ${e.attempt + 1}, ${Math.round(e.remainingMs / 1000)}s of the retry budget left)`);
+        for (const b of e.blockers.slice(0, 3)) progress.fail(`  blocked by ${b}`);
+      },
       onStep: (e) => {
-        if (e.type === 'start') progress.phase(`[${e.step.index}/${total}] ${e.step.description}`);
-        else progress.succeed(`[${e.step.index}/${total}] ${e.step.description} (${(e.ms / 1000).toFixed(2)}s)`);
+        const label = `[${e.step.index}/${total}] ${e.step.description}`;
+        if (e.type === 'start') progress.phase(label);
+        else if (e.type === 'skipped') progress.succeed(`${label} (done by the earlier, interrupted apply)`);
+        else progress.succeed(`${label} (${(e.ms / 1000).toFixed(2)}s)`);
       },
     });
     collectGarbage();
     const stateFile = await writeSnapshotFile(flags['state-dir'], result.snapshot, plan.id);
     progress.succeed(`applied ${total} step(s)`);
-    this.say(this.style.green(`Apply complete: ${total} step(s). Snapshot ${result.snapshot.id} recorded (${stateFile}).`)
+    const resumed = result.resumedAfter ? ` Resumed after ${result.resumedAfter} unit(s) an earlier apply had committed.` : '';
+    this.say(this.style.green(`Apply complete: ${total} step(s).${resumed} Snapshot ${result.snapshot.id} recorded (${stateFile}).`)
       + (plan.kind === 'migrate' && total ? `\nTo undo: schema rollback, then schema apply the plan it writes.` : ''));
     return { planId: plan.id, snapshotId: result.snapshot.id, stateFile, steps: result.steps };
   }

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { join } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
 import { collectGarbage } from '../cli/memory.js';
-import { planningFlags, rehearsalOptions, SchemaSource } from '../cli/planning.js';
+import { planningFlags, executionFlag, rehearsalOptions, SchemaSource } from '../cli/planning.js';
 import { formatPlanText } from '../plan/format-text.js';
 import { writePlanFile } from '../plan/plan-file.js';
 import { summarizePlan } from '../plan/summary.js';
@@ -19,6 +19,7 @@ export default class Plan extends BaseCommand {
   static override flags = {
     ...BaseCommand.databaseFlags,
     ...planningFlags,
+    ...executionFlag,
     output: Flags.string({ char: 'o', summary: 'Plan file to write. Default: plans/<UTC timestamp>-<id>.plan.json' }),
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 0 when there is nothing to do, 2 when the plan has steps.' }),
     'allow-destructive': Flags.boolean({ summary: 'Record in the plan that its data-loss steps are intended.' }),
@@ -37,7 +38,7 @@ export default class Plan extends BaseCommand {
       progress.phase(p);
     };
     const rehearsal = await rehearsalOptions(flags['shadow-database-url'], this.databaseUrl, db, flags.rehearse);
-    const plan = await createPlan(db, source.load, { allowDestructive: flags['allow-destructive'], strict: flags.strict, onPhase, ...rehearsal })
+    const plan = await createPlan(db, source.load, { allowDestructive: flags['allow-destructive'], strict: flags.strict, execution: flags.atomic ? 'atomic' : 'online', onPhase, ...rehearsal })
       .catch((e: unknown) => source.explain(e))
       .finally(() => rehearsal.rehearsal?.close?.());
     collectGarbage();

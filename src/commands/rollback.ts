@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { executionFlag } from '../cli/planning.js';
 import { join } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
 import { collectGarbage } from '../cli/memory.js';
@@ -12,6 +13,7 @@ export default class Rollback extends BaseCommand {
   static override examples = ['<%= config.bin %> rollback', '<%= config.bin %> rollback --to 3 -o plans/undo.plan.json'];
   static override flags = {
     ...BaseCommand.databaseFlags,
+    ...executionFlag,
     to: Flags.integer({ summary: 'Snapshot id to return to. Default: the one before the latest apply.' }),
     output: Flags.string({ char: 'o', summary: 'Plan file to write. Default: plans/<id>.rollback.plan.json' }),
     'keep-newer': Flags.boolean({ summary: 'Keep values written after the apply that backed them up, instead of overwriting them with the backup.' }),
@@ -24,6 +26,7 @@ export default class Rollback extends BaseCommand {
     const plan = await planRollback(db, {
       to: flags.to,
       keepNewer: flags['keep-newer'],
+      execution: flags.atomic ? 'atomic' : 'online',
       onPhase: (p) => {
         collectGarbage();
         progress.phase(p);

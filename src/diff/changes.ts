@@ -46,8 +46,11 @@ export type Change =
     kind: 'alter-column'; schema: string; table: string; from: Column; to: Column; aspects: ColumnAspect[]; key?: KeyColumn[];
     /** Rollback of a lossy type change: the new values come from the backup (through `helper`, a scratch column) where it has them. */
     restoreFrom?: { key: KeyColumn[]; backup: BackupRef; helper: string };
+    /** Online SET NOT NULL: the validated CHECK (col IS NOT NULL) that lets PostgreSQL skip its scan of the rows. */
+    provenBy?: string;
   }
-  | { kind: 'add-constraint'; schema: string; table: string; constraint: Constraint }
+  /** usingIndex: the constraint takes over the unique index of its name, built concurrently by an earlier step. */
+  | { kind: 'add-constraint'; schema: string; table: string; constraint: Constraint; usingIndex?: true }
   | { kind: 'drop-constraint'; schema: string; table: string; constraint: Constraint }
   /** ALTER TABLE ... VALIDATE CONSTRAINT: scans the rows under a lock that lets reads and writes go on. */
   | { kind: 'validate-constraint'; schema: string; table: string; constraint: string; type: 'check' | 'foreign-key' }
@@ -67,8 +70,9 @@ export type Change =
   | { kind: 'grant-privileges' | 'revoke-privileges'; schema: string; target: GrantTargetRef; grant: Grant }
   /** Detach from `from` and/or attach to `to`: a partition's parent or bound changes, or a table becomes or stops being a partition. */
   | { kind: 'set-partition'; schema: string; table: string; from?: PartitionOf; to?: PartitionOf }
-  | { kind: 'create-index'; schema: string; table: string; index: Index }
-  | { kind: 'drop-index'; schema: string; table: string; index: Index }
+  /** concurrently: built without blocking writes, outside any transaction (an interrupted build leaves it INVALID). */
+  | { kind: 'create-index'; schema: string; table: string; index: Index; concurrently?: true }
+  | { kind: 'drop-index'; schema: string; table: string; index: Index; concurrently?: true }
   | { kind: 'rename-index'; schema: string; table: string; from: string; to: string }
   | { kind: 'set-index-comment'; schema: string; table: string; index: string; comment?: string }
   | { kind: 'rename-constraint'; schema: string; table: string; from: string; to: string }

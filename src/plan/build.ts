@@ -11,6 +11,9 @@ import type { EdgeRule } from '../graph/rules.js';
 import { renderChange } from './render.js';
 import { modelChecksum, planChecksum } from './checksum.js';
 import type { Hazard, Plan, PlanStep, PlanTarget } from './types.js';
+import { onlineForms, type Execution, type StepDraft } from './online.js';
+import { locksOf } from './locks.js';
+import { assignUnits } from './units.js';
 
 export interface BuildPlanInput {
   id: string;
@@ -33,6 +36,8 @@ export interface BuildPlanInput {
   orderRules?: readonly EdgeRule[];
   /** Whether the steps were rehearsed, when the caller knows before sealing (see sealPlan). */
   rehearsal?: Plan['rehearsal'];
+  /** online by default. */
+  execution?: Execution;
 }
 
 /**
@@ -49,30 +54,37 @@ export function searchPathOf(change: Change): string[] {
 export function buildPlan(input: BuildPlanInput): Plan {
   const ordered = orderChanges(input.changes, { live: input.source.model, describe: describeChange, dependents: input.dependents ?? modelDependents(input.source.model), ...(input.orderRules && { rules: input.orderRules }) });
   const newTables = new Set(ordered.flatMap((c) => (c.kind === 'create-table' ? [`${c.schema}.${c.table.name}`] : [])));
+  const execution = input.execution ?? 'online';
+  const drafts: StepDraft[] = execution === 'online'
+    ? onlineForms(ordered, { live: input.source.model, newTables, serverVersion: input.target.serverVersion })
+    : ordered.map((change) => ({ change }));
   const ctx = { rowEstimates: input.source.rowEstimates, newTables };
   // The whole plan id: backups of plans made in the same minute must not collide.
   const backupPrefix = `backup_${input.id.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`;
-  const steps: PlanStep[] = ordered.map((change, i) => {
-    const object = objectOf(change);
+  const unnumbered = drafts.map(({ change, helper }, i): Omit<PlanStep, 'unit'> => {
     const backup = backupFor(change, `${backupPrefix}_${i + 1}`);
     return {
       index: i + 1,
       description: describeChange(change),
-      object,
+      object: objectOf(change),
       action: actionOf(change),
       change,
       sql: renderChange(change, { serverVersion: input.target.serverVersion }),
-      transactional: true,
+      transactional: isTransactional(change),
+      locks: locksOf(change, newTables),
       searchPath: searchPathOf(change),
       hazards: [...hazardsOf(change, ctx), ...(input.extraHazards?.get(change) ?? [])],
+      ...(helper && { helper }),
       ...(backup && { backup }),
     };
   });
+  const units = assignUnits(unnumbered, execution);
+  const steps: PlanStep[] = unnumbered.map((s, i) => ({ ...s, unit: units[i]! }));
   const summary = { create: 0, update: 0, delete: 0 };
-  for (const s of steps) summary[s.action]++;
+  for (const s of steps) if (!s.helper) summary[s.action]++;
   const sourceObjects = objectDigests(input.source.model);
   const plan: Omit<Plan, 'checksum'> = {
-    formatVersion: 1,
+    formatVersion: 2,
     id: input.id,
     kind: input.kind,
     createdAt: input.createdAt,
@@ -87,6 +99,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
     },
     desired: { checksum: modelChecksum(input.desired), model: input.desired },
     allowDestructive: input.allowDestructive,
+    execution,
     ...(input.rollbackTo !== undefined && { rollbackTo: input.rollbackTo }),
     summary,
     unmanaged: input.unmanaged ?? [],
@@ -101,7 +114,7 @@ export function sealPlan(plan: Omit<Plan, 'checksum'> | Plan): Plan {
 }
 
 /** Objects the steps act on, plus the tables on the far side of new foreign keys. */
-function touched(steps: PlanStep[]): ObjectRef[] {
+export function touched(steps: readonly PlanStep[]): ObjectRef[] {
   return steps.flatMap((s) => {
     const c = s.change;
     const refs: ObjectRef[] = [s.object];
@@ -109,6 +122,11 @@ function touched(steps: PlanStep[]): ObjectRef[] {
     if (c.kind === 'rename-table') refs.push({ type: 'table', schema: c.schema, name: c.from });
     return refs;
   });
+}
+
+/** Concurrent index builds and drops: PostgreSQL refuses them inside a transaction block. */
+export function isTransactional(change: Change): boolean {
+  return !((change.kind === 'create-index' || change.kind === 'drop-index') && change.concurrently);
 }
 
 export function hasDataLoss(plan: Pick<Plan, 'steps'>): boolean {
@@ -157,12 +175,12 @@ export function describeChange(change: Change): string {
     case 'add-column': return `add column ${change.column.name} to ${object}`;
     case 'drop-column': return `drop column ${change.column.name} from ${object}`;
     case 'rename-column': return `rename column ${change.from} to ${change.to} in ${object}`;
-    case 'alter-column': return `alter column ${change.to.name} of ${object} (${change.aspects.join(', ')})${change.restoreFrom ? ', values restored from backup' : ''}`;
-    case 'add-constraint': return `add ${change.constraint.type} ${change.constraint.name} to ${object}${'validated' in change.constraint && change.constraint.validated === false ? ' (not valid)' : ''}`;
+    case 'alter-column': return `alter column ${change.to.name} of ${object} (${change.aspects.join(', ')})${change.restoreFrom ? ', values restored from backup' : ''}${change.provenBy ? `, proven by check ${change.provenBy}` : ''}`;
+    case 'add-constraint': return `add ${change.constraint.type} ${change.constraint.name} to ${object}${change.usingIndex ? ' using its index' : 'validated' in change.constraint && change.constraint.validated === false ? ' (not valid)' : ''}`;
     case 'validate-constraint': return `validate ${change.type} ${change.constraint} of ${object}`;
     case 'drop-constraint': return `drop ${change.constraint.type} ${change.constraint.name} from ${object}`;
     case 'rename-constraint': return `rename constraint ${change.from} to ${change.to} on ${object}`;
-    case 'create-index': return `create index ${change.index.name} on ${object}`;
+    case 'create-index': return `create ${change.index.unique ? 'unique ' : ''}index ${change.index.name} on ${object}${change.concurrently ? ' concurrently' : ''}`;
     case 'create-trigger': return `create trigger ${change.trigger.name} on ${object}`;
     case 'create-policy': return `create policy ${change.policy.name} on ${object}`;
     case 'drop-policy': return `drop policy ${change.policy.name} from ${object}`;
@@ -180,7 +198,7 @@ export function describeChange(change: Change): string {
     case 'set-row-level-security': return `${change.enabled ? 'enable' : 'disable'} row-level security${change.forced ? ' (forced)' : ''} on ${object}`;
     case 'drop-trigger': return `drop trigger ${change.trigger.name} from ${object}`;
     case 'alter-trigger': return `alter trigger ${change.to.name} on ${object} (${change.from.enabled !== change.to.enabled ? change.to.enabled : 'comment'})`;
-    case 'drop-index': return `drop ${change.index.invalid ? 'invalid ' : ''}index ${change.index.name} from ${object}`;
+    case 'drop-index': return `drop ${change.index.invalid ? 'invalid ' : ''}index ${change.index.name} from ${object}${change.concurrently ? ' concurrently' : ''}`;
     case 'rename-index': return `rename index ${change.from} to ${change.to} on ${object}`;
     case 'set-index-comment': return `set comment on index ${change.index} of ${object}`;
     case 'set-constraint-comment': return `set comment on constraint ${change.constraint} of ${object}`;

@@ -1,5 +1,6 @@
 import type { Plan } from './types.js';
 import { countsLine, summarizePlan } from './summary.js';
+import { executionLines } from './execution-text.js';
 
 const symbol = { create: '+', update: '~', delete: '-' } as const;
 
@@ -20,6 +21,8 @@ export function formatPlanMarkdown(plan: Plan): string {
     for (const h of hazards) out.push(`| ${h.severity === 'high' ? '🛑' : h.severity === 'medium' ? '⚠️' : 'ℹ️'} | \`${h.code}\` | ${h.severity} | ${h.step} | ${h.message.replaceAll('|', '\\|')} |`);
     out.push('');
   }
+  const [head, ...units] = executionLines(plan);
+  out.push(`<details><summary>${head}</summary>`, '', ...units.map((u) => `- ${u.trim()}`), '', '</details>', '');
   for (const o of objects) {
     out.push(`<details><summary><code>${symbol[o.action]}</code> ${o.label}</summary>`, '');
     out.push('```sql');

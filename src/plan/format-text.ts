@@ -2,6 +2,7 @@ import type { Style } from '../cli/style.js';
 import { append } from '../arrays.js';
 import type { Plan } from './types.js';
 import { countsLine, summarizePlan } from './summary.js';
+import { executionLines } from './execution-text.js';
 
 const symbol = { create: '+', update: '~', delete: '-' } as const;
 
@@ -41,6 +42,7 @@ export function formatPlanText(plan: Plan, style: Style, options: { planPath?: s
       lines.push(`${painted} step ${h.step}: ${h.message}`);
     }
   }
+  lines.push('', ...executionLines(plan).map((l, i) => (i === 0 ? style.bold(l) : l)));
   append(lines, unmanaged);
   if (plan.rehearsal) {
     lines.push('', plan.rehearsal.rehearsed

@@ -187,6 +187,9 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
     case 'add-constraint': {
       const c = change.constraint;
       const where = `${change.schema}.${change.table}`;
+      if (change.usingIndex) {
+        return [{ code: 'blocking-lock', severity: 'low', message: `Adding ${c.type} ${c.name} takes over the unique index built concurrently before it: a brief ACCESS EXCLUSIVE lock on ${where}, no scan` }];
+      }
       if ((c.type === 'check' || c.type === 'foreign-key') && c.validated === false) {
         return [{ code: 'blocking-lock', severity: 'low', message: `Adding ${c.type} ${c.name} NOT VALID briefly locks ${where}; existing rows are not checked, new and updated rows are` }];
       }
@@ -207,7 +210,9 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
     case 'create-index': {
       const i = change.index;
       return [
-        { code: 'blocking-lock', severity: 'medium', message: `Building index ${change.schema}.${i.name} blocks writes to ${change.schema}.${change.table} (${rows(ctx, change.schema, change.table)}) until it finishes` },
+        change.concurrently
+          ? { code: 'non-transactional', severity: 'low', message: `Index ${change.schema}.${i.name} is built concurrently: reads and writes to ${change.schema}.${change.table} (${rows(ctx, change.schema, change.table)}) go on; an interrupted build leaves it INVALID, and applying the plan again removes it and builds it anew` }
+          : { code: 'blocking-lock', severity: 'medium', message: `Building index ${change.schema}.${i.name} blocks writes to ${change.schema}.${change.table} (${rows(ctx, change.schema, change.table)}) until it finishes` },
         ...(i.unique ? [{ code: 'may-fail' as const, severity: 'medium' as const, message: `Unique index ${change.schema}.${i.name} fails if ${change.schema}.${change.table} has duplicate rows` }] : []),
       ];
     }
@@ -283,7 +288,9 @@ function alterColumnHazards(change: Extract<Change, { kind: 'alter-column' }>, c
     out.push({ code: 'table-rewrite', severity: 'high', message: `Changing the generation of ${where} rewrites ${schema}.${table}` });
     if (from.generated === undefined) out.push({ code: 'data-loss', severity: 'high', message: `${where} becomes generated: its stored values are replaced; they are backed up for rollback` });
   }
-  if (has('not-null') && to.notNull) {
+  if (has('not-null') && to.notNull && change.provenBy !== undefined) {
+    out.push({ code: 'blocking-lock', severity: 'low', message: `SET NOT NULL on ${where} relies on the validated check ${change.provenBy}: a brief ACCESS EXCLUSIVE lock on ${schema}.${table}, no scan` });
+  } else if (has('not-null') && to.notNull) {
     out.push({ code: 'full-scan', severity: 'medium', message: `SET NOT NULL on ${where} reads every row of ${schema}.${table} (${rows(ctx, schema, table)}) under an ACCESS EXCLUSIVE lock` });
     out.push({ code: 'may-fail', severity: 'medium', message: `SET NOT NULL on ${where} fails if any row holds NULL` });
   }

@@ -47,6 +47,9 @@ export async function readPlanFile(path: string): Promise<Plan> {
   } catch (e) {
     throw new PlanRefusedError('invalid', `${path} is not valid JSON: ${(e as Error).message}`, { hint: 'Plan files are written by `schema plan`; make a new one rather than editing it.' });
   }
+  if (typeof data === 'object' && data !== null && (data as { formatVersion?: unknown }).formatVersion === 1) {
+    throw new PlanRefusedError('invalid', `${path} was written by an earlier schemaform (plan format 1, without execution units); this version applies format 2`, { hint: 'Make a new plan with `schema plan`: it plans the same change again.' });
+  }
   const validate = validatorFor('plan');
   if (!validate(data)) {
     const e = validate.errors![0]!;

@@ -8,7 +8,7 @@ import { alterConfiguration, alterDictionary, createConfiguration, createDiction
 import { qualify, quoteIdent, quoteList, quoteLiteral, truncateIdentifier } from '../sql/quote.js';
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
 import { columnAttributeStatements, createRange,
-  columnDefinition, commentOn, constraintComment, constraintDefinition, createPolicyStatements, createTriggerStatements, triggerStateStatement, createTableStatements, identityClause, indexDefinition,
+  columnDefinition, commentOn, constraintComment, constraintDefinition, constraintUsingIndex, createPolicyStatements, createTriggerStatements, triggerStateStatement, createTableStatements, identityClause, indexDefinition,
   sequenceOptionClauses, clearEnumValues,
 } from './sql-fragments.js';
 
@@ -226,8 +226,9 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
     case 'add-constraint': {
       const c = change.constraint;
       const notValid = (c.type === 'check' || c.type === 'foreign-key') && c.validated === false ? ' NOT VALID' : '';
+      const definition = change.usingIndex && (c.type === 'unique' || c.type === 'primary-key') ? constraintUsingIndex(c) : `${constraintDefinition(c)}${notValid}`;
       return [
-        `ALTER TABLE ${qualify(change.schema, change.table)} ADD ${constraintDefinition(c)}${notValid}`,
+        `ALTER TABLE ${qualify(change.schema, change.table)} ADD ${definition}`,
         ...constraintComment(change.schema, change.table, change.constraint),
       ];
     }
@@ -241,11 +242,11 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       return [`ALTER TABLE ${qualify(change.schema, change.table)} RENAME CONSTRAINT ${quoteIdent(change.from)} TO ${quoteIdent(change.to)}`];
     case 'create-index':
       return [
-        indexDefinition(change.schema, change.table, change.index),
+        indexDefinition(change.schema, change.table, change.index, { concurrently: change.concurrently === true }),
         ...(change.index.comment !== undefined ? [commentOn(`INDEX ${qualify(change.schema, change.index.name)}`, change.index.comment)] : []),
       ];
     case 'drop-index':
-      return [`DROP INDEX ${qualify(change.schema, change.index.name)}`];
+      return [`DROP INDEX${change.concurrently ? ' CONCURRENTLY' : ''} ${qualify(change.schema, change.index.name)}`];
     case 'create-policy':
       return createPolicyStatements(change.schema, change.table, change.policy);
     case 'drop-policy':

@@ -67,6 +67,17 @@ export function constraintDefinition(c: Constraint): string {
   }
 }
 
+/**
+ * A unique or primary key constraint taking over the unique index of its
+ * name (built concurrently before): the index already holds every key, so
+ * only a brief lock is needed. The index carries columns, INCLUDE and
+ * NULLS NOT DISTINCT; the constraint adds only its deferral.
+ */
+export function constraintUsingIndex(c: Extract<Constraint, { type: 'primary-key' | 'unique' }>): string {
+  const deferrable = { deferrable: c.deferrable ?? false, initiallyDeferred: c.initiallyDeferred ?? false };
+  return `CONSTRAINT ${quoteIdent(c.name)} ${c.type === 'primary-key' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${quoteIdent(c.name)}${deferral(deferrable)}`;
+}
+
 function deferral(c: { deferrable: boolean; initiallyDeferred: boolean }): string {
   if (!c.deferrable) return '';
   return c.initiallyDeferred ? ' DEFERRABLE INITIALLY DEFERRED' : ' DEFERRABLE';
@@ -81,8 +92,8 @@ function indexKey(key: IndexKey): string {
   return parts.join(' ');
 }
 
-export function indexDefinition(schema: string, table: string, index: Index): string {
-  const parts = [`CREATE${index.unique ? ' UNIQUE' : ''} INDEX ${quoteIdent(index.name)} ON ${qualify(schema, table)}`];
+export function indexDefinition(schema: string, table: string, index: Index, options: { concurrently?: boolean } = {}): string {
+  const parts = [`CREATE${index.unique ? ' UNIQUE' : ''} INDEX${options.concurrently ? ' CONCURRENTLY' : ''} ${quoteIdent(index.name)} ON ${qualify(schema, table)}`];
   if (index.method !== 'btree') parts.push(`USING ${index.method}`);
   parts.push(`(${index.keys.map(indexKey).join(', ')})`);
   if (index.include.length) parts.push(`INCLUDE (${quoteList(index.include)})`);

@@ -1,5 +1,7 @@
 import type { Change, KeyColumn, ObjectRef } from '../diff/changes.js';
 import type { Model } from '../model/types.js';
+import type { StepLock } from './locks.js';
+import type { Execution } from './online.js';
 
 export const HAZARD_CODES = [
   'data-loss', 'table-rewrite', 'blocking-lock', 'full-scan', 'may-fail', 'breaking-change', 'non-transactional',
@@ -35,8 +37,14 @@ export interface PlanStep {
   action: 'create' | 'update' | 'delete';
   change: Change;
   sql: string[];
-  /** False for statements PostgreSQL refuses inside a transaction block. */
+  /** False for statements PostgreSQL refuses inside a transaction block (a concurrent index build): such a step is a unit of its own. */
   transactional: boolean;
+  /** The execution unit: steps of one unit commit together (see assignUnits); numbered from 1. */
+  unit: number;
+  /** Table locks the step takes on relations that exist, held until its unit commits. */
+  locks: StepLock[];
+  /** Part of the online form of a neighbouring step's change (a validation, an index a constraint takes over): not counted as a change. */
+  helper?: true;
   /** Unqualified names in types and expressions resolve here. */
   searchPath: string[];
   hazards: Hazard[];
@@ -50,7 +58,7 @@ export interface PlanTarget {
 }
 
 export interface Plan {
-  formatVersion: 1;
+  formatVersion: 2;
   id: string;
   kind: 'migrate' | 'rollback';
   createdAt: string;
@@ -66,6 +74,8 @@ export interface Plan {
   source: { fingerprint: string; snapshotId: number | null; objects: Record<string, string>; model: Model };
   desired: { checksum: string; model: Model };
   allowDestructive: boolean;
+  /** online: short units with the online forms; atomic: one transaction, plain forms. */
+  execution: Execution;
   rollbackTo?: number;
   summary: { create: number; update: number; delete: number };
   /** Objects in managed schemas that schemaform does not model: listed, never touched. */

@@ -14,6 +14,7 @@ import { renderChange, type RenderContext } from '../plan/render.js';
 import type { Plan, PlanStep, Rehearsal } from '../plan/types.js';
 import { describeObject, objectOf, type ObjectRef } from '../diff/changes.js';
 import { rehearsalModel } from './closure.js';
+import { plainForm } from '../plan/online.js';
 import { withScratchDatabase, type RehearsalTarget } from './scratch.js';
 import { buildInScratch, inert } from './build-model.js';
 import { runSteps, type Refusal, type RehearsedStep } from './run-steps.js';
@@ -85,10 +86,12 @@ function profiler(): (phase: string) => void {
  * (refused, or needing one that was). A misordered step stops it.
  */
 async function rehearseSteps(db: Database, plan: Plan, live: Model, dependents: readonly LiveDependent[], ctx: RenderContext): Promise<{ refusals: SqlRefusal[]; held: PlanStep[] }> {
-  const graph = dependencyGraph(plan.steps.map((s) => s.change), { live, dependents });
-  // The graph's vertices are the plan's steps, in its order (their known cycles are broken already).
+  // The graph is of the planned changes; the helper steps of their online forms run beside them.
+  const main = plan.steps.flatMap((s, i) => (s.helper ? [] : [i]));
+  const graph = dependencyGraph(main.map((i) => plan.steps[i]!.change), { live, dependents });
+  // The graph's vertices are those steps, in the plan's order (their known cycles are broken already).
   const needs = plan.steps.map(() => [] as number[]);
-  if (graph.steps.length === plan.steps.length) for (const e of graph.edges) needs[e.after]!.push(e.before);
+  if (graph.steps.length === main.length) for (const e of graph.edges) needs[main[e.after]!]!.push(main[e.before]!);
   const steps = plan.steps.map((step, i): RehearsedStep => ({ statements: statementsOf(step, ctx), searchPath: step.searchPath, needs: needs[i]! }));
   await db.exec('BEGIN');
   try {
@@ -116,7 +119,8 @@ async function rehearseSteps(db: Database, plan: Plan, live: Model, dependents: 
 /** What the rehearsal runs for a step: no privileges (see comparable), routines inert. */
 function statementsOf(step: PlanStep, ctx: RenderContext): readonly string[] {
   if (step.change.kind === 'grant-privileges' || step.change.kind === 'revoke-privileges') return [];
-  const rehearsed = inert(step.change);
+  // One transaction: a concurrent build is rehearsed as the plain one (the tables are empty, the result the same).
+  const rehearsed = inert(plainForm(step.change));
   return rehearsed === step.change ? step.sql : renderChange(rehearsed, ctx);
 }
 

@@ -16,6 +16,7 @@ import { quoteIdent, truncateIdentifier } from '../sql/quote.js';
 import { backupsTakenBy, getSnapshot, listSnapshots, type BackupRecord, type RenameEvent } from '../state/store.js';
 import { comparisonBase, newPlanId, planChanges } from '../workflow/plan.js';
 import { restrictToScope } from '../workflow/scope.js';
+import type { Execution } from '../plan/online.js';
 
 export interface RollbackOptions {
   /** Snapshot id to return to; default: the one before the latest apply. */
@@ -25,6 +26,8 @@ export interface RollbackOptions {
   keepNewer?: boolean;
   /** Called as planning moves on: reading the database, comparing, building the plan. */
   onPhase?: (phase: string) => void;
+  /** online by default (see Execution). */
+  execution?: Execution;
 }
 
 /**
@@ -78,6 +81,7 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
     scope,
     source: { model: source, snapshotId: latest.id, rowEstimates: live.rowEstimates },
     desired, changes, dependents, allowDestructive: false, rollbackTo: target.id, extraHazards: unrestorable,
+    ...(options.execution && { execution: options.execution }),
   });
 }
 

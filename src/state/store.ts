@@ -4,6 +4,7 @@ import type { Model } from '../model/types.js';
 import { qualify, quoteIdent } from '../sql/quote.js';
 import type { KeyColumn } from '../diff/changes.js';
 import type { BackupSpec } from '../plan/types.js';
+import { JOURNAL_DDL, journalExists } from './journal.js';
 
 /**
  * Snapshot history and backups live in the target database itself, in the
@@ -91,9 +92,11 @@ export async function stateExists(db: Database): Promise<boolean> {
 
 export async function ensureStateSchema(db: Database): Promise<void> {
   if (!(await stateExists(db))) {
-    await db.exec(STATE_DDL);
+    await db.exec(`${STATE_DDL};${JOURNAL_DDL}`);
     return;
   }
+  // State written by earlier versions has no apply journal.
+  if (!(await journalExists(db))) await db.exec(JOURNAL_DDL);
   // State written by 0.1.0 knew only table and column backups.
   const [check] = await db.query<{ definition: string }>(
     `SELECT pg_catalog.pg_get_constraintdef(oid) AS definition FROM pg_catalog.pg_constraint WHERE conrelid = $1::regclass AND contype = 'c' AND conname = 'backups_kind_check'`,

@@ -20,12 +20,15 @@ import { latestSnapshotSummary } from '../state/store.js';
 import { scanCatalog, unmanagedAmong, unmanagedLabel } from '../introspect/unmanaged.js';
 import { managedScope, restrictToScope, type Scope } from './scope.js';
 import { renderChange } from '../plan/render.js';
+import type { Execution } from '../plan/online.js';
 import { inRolledBackTransaction } from '../normalize/planning-transaction.js';
 import { knownFragments as knownFragmentsOf } from '../validate/fragments.js';
 import type { ShapeRequests } from '../sql/shape-checker.js';
 
 export interface CreatePlanOptions {
   allowDestructive?: boolean;
+  /** online by default (see Execution). */
+  execution?: Execution;
   /** Refuse to plan when managed schemas hold objects schemaform does not manage. */
   strict?: boolean;
   /** Injected for reproducible tests. */
@@ -105,6 +108,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
     dependents,
     unmanaged,
     allowDestructive: options.allowDestructive ?? false,
+    ...(options.execution && { execution: options.execution }),
     ...(options.orderRules && { orderRules: options.orderRules }),
     ...(!options.rehearsal && changes.length > 0 && { rehearsal: { rehearsed: false, reason: options.noRehearsalReason ?? NO_TARGET } }),
   });

@@ -34,7 +34,7 @@ export function writeTempYaml(text: string, name = 'schema.yaml'): string {
   return file;
 }
 
-export async function planYaml(db: Database, yaml: string, options: { allowDestructive?: boolean } = {}): Promise<Plan> {
+export async function planYaml(db: Database, yaml: string, options: { allowDestructive?: boolean; execution?: Plan['execution'] } = {}): Promise<Plan> {
   const { model } = await loadSchema(writeTempYaml(yaml));
   return createPlan(db, model, options);
 }

@@ -123,7 +123,7 @@ describe('security: apply never half-commits, and says what became of it', funct
   it('reports a commit whose answer was lost as in doubt; the next apply of the plan says it was applied', async () => {
     await withDatabase(async ({ db, name }) => {
       await applyYaml(db, base);
-      const plan = await planYaml(db, withColumn);
+      const plan = await planYaml(db, withColumn, { execution: 'atomic' });
       const proxy = await startCuttingProxy(serverUrl(), (sql) => sql.trim() === 'COMMIT');
       const cut = await connectServer(proxy.url(name));
       try {
@@ -152,7 +152,7 @@ describe('security: apply never half-commits, and says what became of it', funct
         await holder.exec("SET application_name = 'long report'; BEGIN; LOCK TABLE public.t IN ACCESS SHARE MODE");
         const [{ pid }] = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid') as [{ pid: number }];
         const started = performance.now();
-        await assert.rejects(applyPlan(db, plan, { lockTimeout: '300ms' }), (e: unknown) => {
+        await assert.rejects(applyPlan(db, plan, { lockTimeout: '300ms', retryBudget: '0' }), (e: unknown) => {
           assert.ok(e instanceof ApplyFailedError, String(e));
           assert.equal(e.outcome, 'rolled-back');
           const details = e.details.join('\n');
@@ -199,6 +199,84 @@ describe('security: apply never half-commits, and says what became of it', funct
         await holder.exec('ROLLBACK').catch(() => undefined);
         await holder.close();
       }
+    });
+  });
+  it('online: a unit whose COMMIT answer was lost is in doubt; applying the plan again finishes it, recording one apply', async () => {
+    await withDatabase(async ({ db, name }) => {
+      await applyYaml(db, base);
+      const plan = await planYaml(db, withColumn);
+      assert.equal(plan.execution, 'online');
+      // The first COMMIT ends the transaction that records the start; the second, the first unit.
+      let commits = 0;
+      const proxy = await startCuttingProxy(serverUrl(), (sql) => sql.trim() === 'COMMIT' && ++commits === 2);
+      const cut = await connectServer(proxy.url(name));
+      try {
+        await assert.rejects(applyPlan(cut, plan), (e: unknown) => e instanceof CommitInDoubtError);
+      } finally {
+        await cut.close().catch(() => undefined);
+        await proxy.close();
+      }
+      await new Promise((r) => setTimeout(r, 1500));
+      const result = await applyPlan(db, plan);
+      assert.equal(result.resumedAfter, 1, 'the unit committed; it is not run twice');
+      assert.equal((await listSnapshots(db)).filter((s) => s.planId === plan.id).length, 1);
+    });
+  });
+
+  it('retries a unit behind a lock with pauses, never holding others up longer than the lock timeout, and applies once the holder ends', async () => {
+    await withDatabase(async ({ db, url }) => {
+      await applyYaml(db, base);
+      await db.exec('INSERT INTO public.t SELECT g, NULL FROM generate_series(1, 100) g');
+      const plan = await planYaml(db, withColumn);
+      const holder = await connectServer(url);
+      const writer = await connectServer(url);
+      const retries: number[] = [];
+      try {
+        await holder.exec("SET application_name = 'long report'; BEGIN; LOCK TABLE public.t IN ACCESS SHARE MODE");
+        const applying = applyPlan(db, plan, { lockTimeout: '200ms', retryBudget: '30s', onRetry: (_unit, e) => retries.push(e.attempt) });
+        // While the apply waits for its ACCESS EXCLUSIVE lock, a writer queues behind it: for at most the lock timeout each time.
+        let worst = 0;
+        const until = performance.now() + 2_500;
+        while (performance.now() < until) {
+          const started = performance.now();
+          await writer.exec('UPDATE public.t SET a = a WHERE id = 1');
+          worst = Math.max(worst, performance.now() - started);
+        }
+        await holder.exec('ROLLBACK');
+        await applying;
+        assert.ok(retries.length >= 2, `retried ${retries.length} time(s)`);
+        assert.ok(worst < 1_000, `a write waited ${Math.round(worst)} ms behind the apply`);
+      } finally {
+        await holder.exec('ROLLBACK').catch(() => undefined);
+        await holder.close();
+        await writer.close();
+      }
+      assert.deepEqual((await planYaml(db, withColumn)).steps, []);
+    });
+  });
+
+  it('stops cleanly when the retry budget is spent, changing nothing', async () => {
+    await withDatabase(async ({ db, url }) => {
+      await applyYaml(db, base);
+      const plan = await planYaml(db, withColumn);
+      const snapshots = (await listSnapshots(db)).length;
+      const holder = await connectServer(url);
+      try {
+        await holder.exec('BEGIN; LOCK TABLE public.t IN ACCESS SHARE MODE');
+        const started = performance.now();
+        await assert.rejects(applyPlan(db, plan, { lockTimeout: '100ms', retryBudget: '1s' }), (e: unknown) => {
+          assert.ok(e instanceof ApplyFailedError, String(e));
+          assert.equal(e.outcome, 'rolled-back');
+          assert.match(e.details.join('\n'), /blocked by session/);
+          return true;
+        });
+        assert.ok(performance.now() - started < 5_000);
+      } finally {
+        await holder.exec('ROLLBACK').catch(() => undefined);
+        await holder.close();
+      }
+      assert.equal((await listSnapshots(db)).length, snapshots);
+      await applyPlan(db, plan);
     });
   });
 });

@@ -14,13 +14,14 @@ import { applyYaml, planYaml, withDatabase } from '../harness/workflow.js';
 import { runCli } from '../harness/cli.js';
 
 /**
- * An apply is killed (kill -9) or loses its connection at chosen points: at
+ * An atomic apply (`schema plan --atomic`) is killed (kill -9) or loses its connection at chosen points: at
  * step boundaries, while a backup is being written, before COMMIT. Each
  * time the database must be exactly as before (schema, rows, history, no
  * leftover backup), the server must let go of the dead session within a
  * few seconds, and applying the same plan again must succeed with the same
  * result as an apply that was never interrupted. A bounded set of points
  * by default; SCHEMAFORM_FAULT_POINTS=all interrupts at every statement.
+ * (An online apply, which commits unit by unit, resumes instead: resume.test.)
  */
 const bin = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const ROWS = 20_000;
@@ -66,7 +67,7 @@ async function state(db: Database) {
   const schema = fingerprint((await introspect(db, { schemas: ['public'] })).model);
   const [rows] = await db.query<{ digest: string }>("SELECT md5(string_agg(t::text, ',' ORDER BY id)) AS digest FROM public.orders t");
   const history = await db.query<{ n: number }>("SELECT (SELECT count(*)::int FROM schemaform.snapshots) AS n");
-  const [leftovers] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_catalog.pg_tables WHERE schemaname = 'schemaform' AND tablename NOT IN ('snapshots', 'backups')");
+  const [leftovers] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_catalog.pg_tables WHERE schemaname = 'schemaform' AND tablename NOT IN ('snapshots', 'backups', 'apply_journal')");
   return { schema, rows: rows!.digest, snapshots: history[0]!.n, backupTables: leftovers!.n };
 }
 
@@ -91,7 +92,7 @@ async function serverSessionsGone(db: Database, database: string) {
   }
 }
 
-describe('security: an interrupted apply leaves everything as it was, and a retry finishes it', function () {
+describe('security: an interrupted atomic apply leaves everything as it was, and a retry finishes it', function () {
   this.timeout(600_000);
 
   it('at each chosen point: nothing changed, the server lets go, and the same plan then applies', async () => {
@@ -111,7 +112,7 @@ describe('security: an interrupted apply leaves everything as it was, and a retr
         const before = await state(db);
         const cwd = mkdtempSync(join(tmpdir(), 'schemaform-fault-'));
         const planFile = join(cwd, 'plan.json');
-        await writePlanFile(planFile, await planYaml(db, v2, { allowDestructive: true }));
+        await writePlanFile(planFile, await planYaml(db, v2, { allowDestructive: true, execution: 'atomic' }));
         let kill: () => void = () => undefined;
         let reached = false;
         let n = 0;

@@ -84,7 +84,7 @@ describe('security: drift and plan notice manual changes', function () {
       assert.deepEqual(kinds((await detectDrift(db)).changes), ['create-index', 'drop-index']);
       await db.exec("UPDATE entries SET code = 'other' WHERE id = 2");
       const plan = await planYaml(db, file);
-      assert.deepEqual(plan.steps.map((s) => s.description), ['drop invalid index entries_code_key from table public.entries', 'create index entries_code_key on table public.entries']);
+      assert.deepEqual(plan.steps.map((s) => s.description), ['drop invalid index entries_code_key from table public.entries concurrently', 'create unique index entries_code_key on table public.entries concurrently']);
       assert.match(plan.steps[0]!.hazards.map((h) => h.message).join('\n'), /INVALID/);
       await applyPlan(db, plan);
       assert.equal((await planYaml(db, file)).steps.length, 0);

@@ -1,0 +1,53 @@
+import type { Database } from '../db/database.js';
+import { introspect } from '../introspect/introspect.js';
+import { fingerprint } from '../model/objects.js';
+import type { Model } from '../model/types.js';
+import type { ExecutablePlan } from '../plan/types.js';
+import { insertBackup, insertSnapshot, latestSnapshotSummary, type RenameEvent, type Snapshot } from '../state/store.js';
+import { toolVersion } from '../paths.js';
+import { restrictToScope } from '../workflow/scope.js';
+
+/**
+ * The snapshot an apply starts from: the latest one, or (on the first
+ * apply) a baseline of the live schema, so that it can be rolled back to.
+ */
+export async function parentSnapshot(db: Database, plan: ExecutablePlan, live: Model | undefined): Promise<{ id: number; baseline: boolean }> {
+  const latest = await latestSnapshotSummary(db);
+  if (latest) return { id: latest.id, baseline: false };
+  if (!live) throw new Error('no snapshot to start from and no live model to record as the baseline');
+  const baseline = await insertSnapshot(db, {
+    planId: null, kind: 'baseline', parentId: null, fingerprint: plan.source.fingerprint, scope: plan.scope,
+    model: live, renames: [], toolVersion,
+  });
+  return { id: baseline.id, baseline: true };
+}
+
+/** Read what the steps made and record it as the plan's snapshot, with the backups its steps took, in the caller's transaction. */
+export async function recordSnapshot(db: Database, plan: ExecutablePlan, parentId: number, onPhase?: (phase: string) => void): Promise<Snapshot> {
+  onPhase?.('reading the result');
+  const after = restrictToScope((await introspect(db, { schemas: plan.scope.schemas })).model, plan.scope);
+  onPhase?.('recording the snapshot');
+  const snapshot = await insertSnapshot(db, {
+    planId: plan.id, kind: plan.kind, parentId, fingerprint: fingerprint(after), scope: plan.scope,
+    model: after, renames: renamesOf(plan), toolVersion,
+  });
+  for (const step of plan.steps) {
+    const b = step.backup;
+    if (!b) continue;
+    await insertBackup(db, {
+      relation: b.relation, snapshotId: snapshot.id, planId: plan.id, step: step.index, kind: b.kind,
+      schema: b.schema, table: b.table, column: b.column ?? null, columns: b.columns, key: b.key ?? null,
+    });
+  }
+  return snapshot;
+}
+
+function renamesOf(plan: ExecutablePlan): RenameEvent[] {
+  return plan.steps.flatMap((s): RenameEvent[] => {
+    const c = s.change;
+    if (c.kind === 'rename-schema') return [{ kind: 'schema', schema: c.to, from: c.from, to: c.to }];
+    if (c.kind === 'rename-table') return [{ kind: 'table', schema: c.schema, from: c.from, to: c.to }];
+    if (c.kind === 'rename-column') return [{ kind: 'column', schema: c.schema, table: c.table, from: c.from, to: c.to }];
+    return [];
+  });
+}

@@ -1,0 +1,124 @@
+import type { Change } from '../diff/changes.js';
+import type { Constraint, Index, Model } from '../model/types.js';
+import { quoteIdent, truncateIdentifier } from '../sql/quote.js';
+
+/**
+ * How a plan runs against production. `online` (the default) writes the
+ * forms that keep reads and writes flowing on tables that already exist,
+ * and lets the executor commit in short units; `atomic` keeps every step
+ * in one transaction, as small databases and development may prefer.
+ */
+export type Execution = 'online' | 'atomic';
+
+/** A step before it is numbered: its change, and whether it only serves the change of a neighbouring step. */
+export interface StepDraft {
+  change: Change;
+  /** Part of an online form (an index built for a constraint, a validation, a temporary check): not a change of its own in the summary. */
+  helper?: true;
+}
+
+export interface OnlineContext {
+  live: Model;
+  /** "schema.table" of tables the plan creates: work on them meets no rows and blocks nobody, so it stays plain. */
+  newTables: ReadonlySet<string>;
+  serverVersion: number;
+}
+
+/**
+ * The ordered changes, with each one that would hold a strong lock on an
+ * existing table while it reads its rows rewritten into its online form:
+ *
+ * - an index is built (and dropped) CONCURRENTLY;
+ * - a unique or primary key constraint takes over a unique index built
+ *   concurrently (ADD CONSTRAINT ... USING INDEX);
+ * - a check or foreign key is added NOT VALID, then validated in a step of
+ *   its own, under a lock that lets reads and writes go on;
+ * - SET NOT NULL follows a validated CHECK (col IS NOT NULL), which lets
+ *   PostgreSQL skip its scan; the check is dropped after.
+ *
+ * Partitioned tables keep the plain forms: PostgreSQL builds no index
+ * concurrently on them. Pure.
+ */
+export function onlineForms(changes: readonly Change[], ctx: OnlineContext): StepDraft[] {
+  const partitioned = new Set(ctx.live.schemas.flatMap((s) => s.tables.filter((t) => t.partitionBy !== undefined).map((t) => `${s.name}.${t.name}`)));
+  const dropped = new Set(changes.flatMap((c) => (c.kind === 'drop-table' ? [`${c.schema}.${c.table.name}`] : [])));
+  const online = (schema: string, table: string) => {
+    const key = `${schema}.${table}`;
+    return !ctx.newTables.has(key) && !partitioned.has(key) && !dropped.has(key);
+  };
+  return changes.flatMap((change): StepDraft[] => {
+    if (!('table' in change) || typeof change.table !== 'string' || !online(change.schema, change.table)) return [{ change }];
+    switch (change.kind) {
+      case 'create-index':
+        return [{ change: { ...change, concurrently: true } }];
+      case 'drop-index':
+        return [{ change: { ...change, concurrently: true } }];
+      case 'add-constraint':
+        return onlineConstraint(change);
+      case 'alter-column':
+        return change.aspects.length === 1 && change.aspects[0] === 'not-null' && change.to.notNull && !change.restoreFrom && ctx.serverVersion >= 120000
+          ? onlineNotNull(change)
+          : [{ change }];
+      default:
+        return [{ change }];
+    }
+  });
+}
+
+type AddConstraint = Extract<Change, { kind: 'add-constraint' }>;
+
+function onlineConstraint(change: AddConstraint): StepDraft[] {
+  const c = change.constraint;
+  const { schema, table } = change;
+  if ((c.type === 'check' || c.type === 'foreign-key') && c.validated !== false) {
+    return [
+      { change: { ...change, constraint: { ...c, validated: false } } },
+      { change: { kind: 'validate-constraint', schema, table, constraint: c.name, type: c.type }, helper: true },
+    ];
+  }
+  if (c.type === 'unique' || c.type === 'primary-key') {
+    return [
+      { change: { kind: 'create-index', schema, table, index: indexOf(c), concurrently: true }, helper: true },
+      { change: { ...change, usingIndex: true } },
+    ];
+  }
+  return [{ change }];
+}
+
+/** The unique index a unique or primary key constraint would build for itself, under the constraint's name. */
+function indexOf(c: Extract<Constraint, { type: 'primary-key' | 'unique' }>): Index {
+  return {
+    name: c.name, unique: true, method: 'btree',
+    keys: c.columns.map((column) => ({ column, descending: false })),
+    include: c.include ?? [],
+    nullsNotDistinct: c.type === 'unique' && c.nullsNotDistinct,
+  };
+}
+
+type AlterColumn = Extract<Change, { kind: 'alter-column' }>;
+
+function onlineNotNull(change: AlterColumn): StepDraft[] {
+  const { schema, table } = change;
+  const name = notNullCheckName(change.to.name);
+  const check: Constraint = { type: 'check', name, expression: `${quoteIdent(change.to.name)} IS NOT NULL`, noInherit: false, validated: false };
+  return [
+    { change: { kind: 'add-constraint', schema, table, constraint: check }, helper: true },
+    { change: { kind: 'validate-constraint', schema, table, constraint: name, type: 'check' }, helper: true },
+    { change: { ...change, provenBy: name } },
+    { change: { kind: 'drop-constraint', schema, table, constraint: check }, helper: true },
+  ];
+}
+
+/** The temporary check's name: marked as schemaform's, so one left behind by an interrupted apply is recognised (and a replan drops it). */
+export function notNullCheckName(column: string): string {
+  return truncateIdentifier(`schemaform_not_null_${column}`);
+}
+
+/** The change as one transaction runs it: a concurrent index build or drop made plain (the same change otherwise). */
+export function plainForm(change: Change): Change {
+  if ((change.kind === 'create-index' || change.kind === 'drop-index') && change.concurrently) {
+    const { concurrently: _dropped, ...plain } = change;
+    return plain;
+  }
+  return change;
+}
