@@ -87,12 +87,17 @@ export async function applyPlan(db: Database, plan: ExecutablePlan, options: App
     await refuseIfApplied(db, plan);
     const journal = await readJournal(db, plan.id);
     const ctx: RunContext = { db, plan, live: {}, serverVersion: server.versionNum, options };
+    if (journal.entries.some((e) => e.unit === 0 && e.state === 'abandoned')) {
+      throw new PlanRefusedError('stale', `this plan was applied part-way and then rolled back (${journal.entries[0]!.finishedAt}); nothing was changed`, {
+        hint: 'Run `schema plan` again to plan from the current state.',
+      });
+    }
     if (journal.entries.length) {
       options.onPhase?.('checking the partial apply before resuming it');
       await refuseIfDiverged(db, plan, journal);
       return await runOnline(ctx, journal.entries);
     }
-    await refuseIfPartial(db);
+    await refuseIfPartial(db, plan);
     ctx.live.model = await refuseIfStale(db, plan);
     return plan.execution === 'atomic' ? await runAtomic(ctx) : await runOnline(ctx, []);
   } finally {
@@ -109,9 +114,14 @@ async function refuseIfApplied(db: Database, plan: ExecutablePlan) {
   }
 }
 
-/** Another plan stopped part-way: it is finished (or rolled back) first. One that stopped before committing anything is forgotten. */
-async function refuseIfPartial(db: Database) {
+/**
+ * Another plan stopped part-way: it is finished (or rolled back, by the
+ * rollback plan made for it) first. One that stopped before committing
+ * anything is forgotten.
+ */
+async function refuseIfPartial(db: Database, plan: ExecutablePlan) {
   for (const partial of await partialApplies(db)) {
+    if (partial.planId === plan.abandons) continue;
     if (partial.unitsDone === 0 && (await readJournal(db, partial.planId)).entries.every((e) => e.unit === 0)) {
       await forgetApply(db, partial.planId);
       continue;

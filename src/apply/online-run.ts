@@ -8,7 +8,7 @@ import { ensureStateSchema } from '../state/store.js';
 import type { ApplyResult, RunContext } from './apply.js';
 import { removeInvalid, runConcurrentStep } from './concurrent.js';
 import { ApplyFailedError, CommitInDoubtError } from './errors.js';
-import { parentSnapshot, recordSnapshot } from './record.js';
+import { parentSnapshot, recordBackups, recordSnapshot, renamesOf } from './record.js';
 import { DEFAULT_RETRY_BUDGET, LockWaitExceeded, withLockRetries } from './retry.js';
 import { applySettings, DEFAULT_LOCK_TIMEOUT, resetSettings } from './settings.js';
 import { statementsOf } from './statements.js';
@@ -99,7 +99,8 @@ async function runUnit(ctx: RunContext, unit: Unit, progress: Progress, timings:
           for (const statement of statementsOf(step)) await run(statement);
         });
       }
-      await recordUnit(db, plan.id, plan.checksum, unit.number, 'done', steps);
+      await recordBackups(db, plan, unit.steps, null);
+      await recordUnit(db, plan.id, plan.checksum, unit.number, 'done', steps, renamesOf(unit.steps));
     });
   } else {
     const step = unit.steps[0]!;

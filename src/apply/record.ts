@@ -2,8 +2,9 @@ import type { Database } from '../db/database.js';
 import { introspect } from '../introspect/introspect.js';
 import { fingerprint } from '../model/objects.js';
 import type { Model } from '../model/types.js';
-import type { ExecutablePlan } from '../plan/types.js';
-import { insertBackup, insertSnapshot, latestSnapshotSummary, type RenameEvent, type Snapshot } from '../state/store.js';
+import type { ExecutablePlan, PlanStep } from '../plan/types.js';
+import { claimBackups, insertBackup, insertSnapshot, latestSnapshotSummary, type RenameEvent, type Snapshot } from '../state/store.js';
+import { abandonApply } from '../state/journal.js';
 import { toolVersion } from '../paths.js';
 import { restrictToScope } from '../workflow/scope.js';
 
@@ -22,28 +23,40 @@ export async function parentSnapshot(db: Database, plan: ExecutablePlan, live: M
   return { id: baseline.id, baseline: true };
 }
 
-/** Read what the steps made and record it as the plan's snapshot, with the backups its steps took, in the caller's transaction. */
+/**
+ * Read what the steps made and record it as the plan's snapshot, in the
+ * caller's transaction, with the backups its steps took: inserted here by
+ * an atomic apply, claimed here by an online one (each unit recorded its
+ * own). A rollback of a partial apply marks that apply abandoned with it.
+ */
 export async function recordSnapshot(db: Database, plan: ExecutablePlan, parentId: number, onPhase?: (phase: string) => void): Promise<Snapshot> {
   onPhase?.('reading the result');
   const after = restrictToScope((await introspect(db, { schemas: plan.scope.schemas })).model, plan.scope);
   onPhase?.('recording the snapshot');
   const snapshot = await insertSnapshot(db, {
     planId: plan.id, kind: plan.kind, parentId, fingerprint: fingerprint(after), scope: plan.scope,
-    model: after, renames: renamesOf(plan), toolVersion,
+    model: after, renames: renamesOf(plan.steps), toolVersion,
   });
-  for (const step of plan.steps) {
-    const b = step.backup;
-    if (!b) continue;
-    await insertBackup(db, {
-      relation: b.relation, snapshotId: snapshot.id, planId: plan.id, step: step.index, kind: b.kind,
-      schema: b.schema, table: b.table, column: b.column ?? null, columns: b.columns, key: b.key ?? null,
-    });
-  }
+  if (plan.execution === 'online') await claimBackups(db, plan.id, snapshot.id);
+  else await recordBackups(db, plan, plan.steps, snapshot.id);
+  if (plan.abandons !== undefined) await abandonApply(db, plan.abandons);
   return snapshot;
 }
 
-function renamesOf(plan: ExecutablePlan): RenameEvent[] {
-  return plan.steps.flatMap((s): RenameEvent[] => {
+/** The backups these steps took, for rollback; `snapshotId` null while the apply is not finished. */
+export async function recordBackups(db: Database, plan: ExecutablePlan, steps: readonly PlanStep[], snapshotId: number | null): Promise<void> {
+  for (const step of steps) {
+    const b = step.backup;
+    if (!b) continue;
+    await insertBackup(db, {
+      relation: b.relation, snapshotId, planId: plan.id, step: step.index, kind: b.kind,
+      schema: b.schema, table: b.table, column: b.column ?? null, columns: b.columns, key: b.key ?? null,
+    });
+  }
+}
+
+export function renamesOf(steps: readonly PlanStep[]): RenameEvent[] {
+  return steps.flatMap((s): RenameEvent[] => {
     const c = s.change;
     if (c.kind === 'rename-schema') return [{ kind: 'schema', schema: c.to, from: c.from, to: c.to }];
     if (c.kind === 'rename-table') return [{ kind: 'table', schema: c.schema, from: c.from, to: c.to }];

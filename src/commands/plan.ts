@@ -54,7 +54,8 @@ export default class Plan extends BaseCommand {
       changes: counts,
       unmanaged: plan.unmanaged,
       rehearsal: plan.rehearsal ?? null,
-      steps: plan.steps.map((s) => ({ index: s.index, description: s.description, sql: s.sql, hazards: s.hazards })),
+      execution: plan.execution,
+      steps: plan.steps.map((s) => ({ index: s.index, description: s.description, unit: s.unit, transactional: s.transactional, locks: s.locks, sql: s.sql, hazards: s.hazards })),
     };
     if (flags['detailed-exitcode'] && !empty) this.finish(result, 2);
     return result;

@@ -14,6 +14,7 @@ import type { Hazard, Plan, PlanStep, PlanTarget } from './types.js';
 import { onlineForms, type Execution, type StepDraft } from './online.js';
 import { locksOf } from './locks.js';
 import { assignUnits } from './units.js';
+import { bigTableThresholds, withSizeSeverity, type BigTable } from './size-severity.js';
 
 export interface BuildPlanInput {
   id: string;
@@ -22,7 +23,7 @@ export interface BuildPlanInput {
   kind: Plan['kind'];
   target: PlanTarget;
   scope: Plan['scope'];
-  source: { model: Model; snapshotId: number | null; rowEstimates: Map<string, number> };
+  source: { model: Model; snapshotId: number | null; rowEstimates: Map<string, number>; tableBytes?: ReadonlyMap<string, number> };
   desired: Model;
   changes: Change[];
   allowDestructive: boolean;
@@ -38,6 +39,10 @@ export interface BuildPlanInput {
   rehearsal?: Plan['rehearsal'];
   /** online by default. */
   execution?: Execution;
+  /** A rollback of an apply that stopped part-way: that plan's id. */
+  abandons?: string;
+  /** When a table is big (see withSizeSeverity); from the environment by default. */
+  bigTable?: BigTable;
 }
 
 /**
@@ -58,7 +63,8 @@ export function buildPlan(input: BuildPlanInput): Plan {
   const drafts: StepDraft[] = execution === 'online'
     ? onlineForms(ordered, { live: input.source.model, newTables, serverVersion: input.target.serverVersion })
     : ordered.map((change) => ({ change }));
-  const ctx = { rowEstimates: input.source.rowEstimates, newTables };
+  const ctx = { rowEstimates: input.source.rowEstimates, ...(input.source.tableBytes && { tableBytes: input.source.tableBytes }), newTables };
+  const big = input.bigTable ?? bigTableThresholds();
   // The whole plan id: backups of plans made in the same minute must not collide.
   const backupPrefix = `backup_${input.id.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`;
   const unnumbered = drafts.map(({ change, helper }, i): Omit<PlanStep, 'unit'> => {
@@ -79,7 +85,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
     };
   });
   const units = assignUnits(unnumbered, execution);
-  const steps: PlanStep[] = unnumbered.map((s, i) => ({ ...s, unit: units[i]! }));
+  const steps: PlanStep[] = unnumbered.map((s, i) => ({ ...s, hazards: withSizeSeverity(s, ctx.rowEstimates, ctx.tableBytes ?? new Map(), big), unit: units[i]! }));
   const summary = { create: 0, update: 0, delete: 0 };
   for (const s of steps) if (!s.helper) summary[s.action]++;
   const sourceObjects = objectDigests(input.source.model);
@@ -101,6 +107,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
     allowDestructive: input.allowDestructive,
     execution,
     ...(input.rollbackTo !== undefined && { rollbackTo: input.rollbackTo }),
+    ...(input.abandons !== undefined && { abandons: input.abandons }),
     summary,
     unmanaged: input.unmanaged ?? [],
     steps,

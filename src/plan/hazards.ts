@@ -3,17 +3,22 @@ import { describeObject, objectOf } from '../diff/changes.js';
 import type { Column } from '../model/types.js';
 import type { Hazard } from './types.js';
 import { isArrayType } from './sql-fragments.js';
+import { formatBytes } from './size-severity.js';
 
 export interface HazardContext {
   /** Planner statistics for existing tables ("schema.table" → rows; -1 unknown). */
   rowEstimates: Map<string, number>;
+  /** On-disk size of the existing tables the plan acts on ("schema.table" → bytes), where known. */
+  tableBytes?: ReadonlyMap<string, number>;
   /** Tables this plan creates: work on them touches no rows and blocks nobody. */
   newTables: Set<string>;
 }
 
 const rows = (ctx: HazardContext, schema: string, table: string) => {
   const n = ctx.rowEstimates.get(`${schema}.${table}`);
-  return n === undefined || n < 0 ? 'an unknown number of rows' : `~${Math.round(n).toLocaleString('en-US')} rows`;
+  const bytes = ctx.tableBytes?.get(`${schema}.${table}`);
+  const count = n === undefined || n < 0 ? 'an unknown number of rows' : `~${Math.round(n).toLocaleString('en-US')} rows`;
+  return bytes === undefined ? count : `${count}, ${formatBytes(bytes)}`;
 };
 
 /**

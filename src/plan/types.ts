@@ -77,6 +77,8 @@ export interface Plan {
   /** online: short units with the online forms; atomic: one transaction, plain forms. */
   execution: Execution;
   rollbackTo?: number;
+  /** A rollback plan that undoes an apply that stopped part-way: that apply's plan id. Applying it marks that apply abandoned. */
+  abandons?: string;
   summary: { create: number; update: number; delete: number };
   /** Objects in managed schemas that schemaform does not model: listed, never touched. */
   unmanaged: Array<{ kind: string; schema: string; name: string }>;

@@ -3,6 +3,8 @@ import type { BackupRecord, RenameEvent } from '../state/store.js';
 
 /** A rename recorded by the apply that made snapshot `snapshotId`. */
 export type DatedRename = RenameEvent & { snapshotId: number };
+/** A backup with the snapshot of the apply that took it (a partial apply's counts as one after the latest). */
+export type DatedBackup = BackupRecord & { snapshotId: number };
 
 /**
  * Backups are recorded under the names objects had when the backup was
@@ -14,7 +16,7 @@ export type DatedRename = RenameEvent & { snapshotId: number };
  * so that backups are found by the object they belong to, not by a name.
  */
 export class BackupLookup {
-  constructor(private readonly backups: BackupRecord[], private readonly renames: DatedRename[]) {}
+  constructor(private readonly backups: DatedBackup[], private readonly renames: DatedRename[]) {}
 
   /** Names of a target snapshot's schema, table and column once the applies up to `snapshotId` ran. */
   namesAt(snapshotId: number, schema: string, table: string, column?: string): { schema: string; table: string; column?: string } {
@@ -31,7 +33,7 @@ export class BackupLookup {
   }
 
   /** The earliest backup of this kind of the target's table (or one of its columns), taken before `before` if given. */
-  earliest(kind: BackupRecord['kind'], schema: string, table: string, column?: string, before = Infinity): BackupRecord | undefined {
+  earliest(kind: BackupRecord['kind'], schema: string, table: string, column?: string, before = Infinity): DatedBackup | undefined {
     return this.backups.find((b) => {
       if (b.kind !== kind || b.snapshotId >= before) return false;
       const then = this.namesAt(b.snapshotId, schema, table, column);
@@ -43,7 +45,7 @@ export class BackupLookup {
    * How a backup names the target table's columns, where that differs from
    * the target's names: what a restore reads from the backup relation.
    */
-  reference(backup: BackupRecord, schema: string, table: string, columns: string[]): BackupRef {
+  reference(backup: DatedBackup, schema: string, table: string, columns: string[]): BackupRef {
     const names: Record<string, string> = {};
     for (const c of columns) {
       const then = this.namesAt(backup.snapshotId, schema, table, c).column!;
@@ -53,7 +55,7 @@ export class BackupLookup {
   }
 
   /** The backup's key in the target's column names, or undefined when a key column is not in the target table. */
-  keyOf(backup: BackupRecord, schema: string, table: string, columns: string[]): KeyColumn[] | undefined {
+  keyOf(backup: DatedBackup, schema: string, table: string, columns: string[]): KeyColumn[] | undefined {
     if (!backup.key) return undefined;
     const byNameThen = new Map(columns.map((c) => [this.namesAt(backup.snapshotId, schema, table, c).column!, c]));
     const key = backup.key.map((k) => ({ ...k, name: byNameThen.get(k.name) }));

@@ -5,7 +5,7 @@ import { findTable, withRowColumns } from '../model/row-columns.js';
 import { SchemaformError } from '../errors.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import type { Column, Model } from '../model/types.js';
-import { BackupLookup } from './backup-lookup.js';
+import { BackupLookup, type DatedBackup } from './backup-lookup.js';
 import { savedName } from '../diff/changes.js';
 import { warnOfNewerValues } from './newer-values.js';
 import { buildPlan } from '../plan/build.js';
@@ -13,8 +13,10 @@ import { loadParser } from '../sql/parser.js';
 import type { Hazard, Plan } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
 import { quoteIdent, truncateIdentifier } from '../sql/quote.js';
-import { backupsTakenBy, getSnapshot, listSnapshots, type BackupRecord, type RenameEvent } from '../state/store.js';
+import { backupsOfPartialApply, backupsTakenBy, getSnapshot, listSnapshots, type RenameEvent } from '../state/store.js';
+import { partialApplies } from '../state/journal.js';
 import { comparisonBase, newPlanId, planChanges } from '../workflow/plan.js';
+import { tableSizes } from '../introspect/table-sizes.js';
 import { restrictToScope } from '../workflow/scope.js';
 import type { Execution } from '../plan/online.js';
 
@@ -39,13 +41,17 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
   const snapshots = await listSnapshots(db);
   const latest = snapshots.at(-1);
   if (!latest) throw new SchemaformError('nothing to roll back: no apply has been recorded in this database', { hint: 'Run `schema state list` to see the history once something has been applied.' });
-  const targetId = options.to ?? latest.parentId;
+  // An apply that stopped part-way is undone first: by default back to where it started.
+  const partial = (await partialApplies(db))[0];
+  const targetId = options.to ?? (partial ? latest.id : latest.parentId);
   if (targetId === null || targetId === undefined) throw new SchemaformError(`snapshot ${latest.id} has no earlier snapshot to return to`, { hint: 'Pass --to with an id from `schema state list`.' });
   const target = await getSnapshot(db, targetId);
   if (!target) throw new SchemaformError(`no snapshot ${targetId}`, { hint: 'Pick an id from `schema state list`.' });
-  if (target.id === latest.id) throw new SchemaformError(`snapshot ${target.id} is already the latest state`, { hint: 'Pick an earlier id from `schema state list`.' });
+  if (target.id === latest.id && !partial) throw new SchemaformError(`snapshot ${target.id} is already the latest state`, { hint: 'Pick an earlier id from `schema state list`.' });
 
-  const later = snapshots.filter((s) => s.id > target.id);
+  // The partial apply counts as one more apply after the latest snapshot.
+  const afterLatest = latest.id + 1;
+  const later = [...snapshots.filter((s) => s.id > target.id), ...(partial ? [{ id: afterLatest, renames: partial.renames }] : [])];
   const renames = later.flatMap((s) => s.renames);
   const dated = later.flatMap((s) => s.renames.map((r) => ({ ...r, snapshotId: s.id })));
   const desired = withRenameHints(target.model, renames);
@@ -57,7 +63,10 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
   options.onPhase?.('reading the database');
   const live = await introspect(db, { schemas: scope.schemas }, server);
   const source = restrictToScope(live.model, scope);
-  const backups = await backupsTakenBy(db, later.map((s) => s.id));
+  const backups: DatedBackup[] = [
+    ...(await backupsTakenBy(db, later.map((s) => s.id))).map((b) => ({ ...b, snapshotId: b.snapshotId! })),
+    ...(partial ? (await backupsOfPartialApply(db, partial.planId)).map((b) => ({ ...b, snapshotId: afterLatest })) : []),
+  ];
   const unrestorable = new Map<Change, Hazard[]>();
   options.onPhase?.('comparing');
   const { renames: schemaRenames, base } = await comparisonBase(db, source, desired, scope);
@@ -79,8 +88,9 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
     id: newPlanId(now), createdAt: now.toISOString(), toolVersion, kind: 'rollback',
     target: { systemIdentifier: server.systemIdentifier, database: server.database, serverVersion: server.versionNum },
     scope,
-    source: { model: source, snapshotId: latest.id, rowEstimates: live.rowEstimates },
+    source: { model: source, snapshotId: latest.id, rowEstimates: live.rowEstimates, tableBytes: await tableSizes(db, changes) },
     desired, changes, dependents, allowDestructive: false, rollbackTo: target.id, extraHazards: unrestorable,
+    ...(partial && { abandons: partial.planId }),
     ...(options.execution && { execution: options.execution }),
   });
 }
@@ -189,7 +199,7 @@ function withRestores(changes: Change[], lookup: BackupLookup, desired: Model, u
  * enum has them again (the differ recreates such enums), newest backup
  * first so that the oldest value wins.
  */
-function clearedValueRestores(backups: BackupRecord[], lookup: BackupLookup, desired: Model, keepNewer: boolean): Array<Extract<Change, { kind: 'restore-column' }>> {
+function clearedValueRestores(backups: DatedBackup[], lookup: BackupLookup, desired: Model, keepNewer: boolean): Array<Extract<Change, { kind: 'restore-column' }>> {
   return [...backups].reverse().flatMap((b) => {
     if (b.kind !== 'values' || !b.key || b.column === null) return [];
     for (const schema of desired.schemas) {

@@ -41,7 +41,8 @@ export interface Snapshot {
 
 export interface BackupRecord {
   relation: string;
-  snapshotId: number;
+  /** The snapshot of the apply that took it; null while that apply is partial (see the journal). */
+  snapshotId: number | null;
   planId: string;
   step: number;
   kind: BackupSpec['kind'];
@@ -73,7 +74,7 @@ CREATE TABLE IF NOT EXISTS ${t('snapshots')} (
 );
 CREATE TABLE IF NOT EXISTS ${t('backups')} (
   relation text PRIMARY KEY,
-  snapshot_id bigint NOT NULL REFERENCES ${t('snapshots')} (id),
+  snapshot_id bigint REFERENCES ${t('snapshots')} (id),
   plan_id text NOT NULL,
   step integer NOT NULL,
   kind text NOT NULL CONSTRAINT backups_kind_check CHECK (kind IN ${BACKUP_KINDS}),
@@ -95,8 +96,8 @@ export async function ensureStateSchema(db: Database): Promise<void> {
     await db.exec(`${STATE_DDL};${JOURNAL_DDL}`);
     return;
   }
-  // State written by earlier versions has no apply journal.
-  if (!(await journalExists(db))) await db.exec(JOURNAL_DDL);
+  // State written by earlier versions has no apply journal, and a backup always had its snapshot.
+  if (!(await journalExists(db))) await db.exec(`${JOURNAL_DDL}; ALTER TABLE ${t('backups')} ALTER COLUMN snapshot_id DROP NOT NULL`);
   // State written by 0.1.0 knew only table and column backups.
   const [check] = await db.query<{ definition: string }>(
     `SELECT pg_catalog.pg_get_constraintdef(oid) AS definition FROM pg_catalog.pg_constraint WHERE conrelid = $1::regclass AND contype = 'c' AND conname = 'backups_kind_check'`,
@@ -185,13 +186,28 @@ export async function insertBackup(db: Database, b: BackupRecord): Promise<void>
 /** Backups taken by applies that produced the given snapshots, oldest first. */
 export async function backupsTakenBy(db: Database, snapshotIds: number[]): Promise<BackupRecord[]> {
   if (snapshotIds.length === 0 || !(await stateExists(db))) return [];
+  return readBackups(db, 'snapshot_id = ANY($1::bigint[])', [snapshotIds]);
+}
+
+/** Backups a partial apply took in the units it committed (they have no snapshot yet). */
+export async function backupsOfPartialApply(db: Database, planId: string): Promise<BackupRecord[]> {
+  if (!(await stateExists(db))) return [];
+  return readBackups(db, 'snapshot_id IS NULL AND plan_id = $1', [planId]);
+}
+
+/** The backups an online apply recorded unit by unit, given the snapshot it ended with. */
+export async function claimBackups(db: Database, planId: string, snapshotId: number): Promise<void> {
+  await db.query(`UPDATE ${t('backups')} SET snapshot_id = $1 WHERE plan_id = $2 AND snapshot_id IS NULL`, [snapshotId, planId]);
+}
+
+async function readBackups(db: Database, where: string, params: unknown[]): Promise<BackupRecord[]> {
   const rows = await db.query<{
-    relation: string; snapshot_id: string | number; plan_id: string; step: number; kind: BackupSpec['kind'];
+    relation: string; snapshot_id: string | number | null; plan_id: string; step: number; kind: BackupSpec['kind'];
     schema_name: string; table_name: string; column_name: string | null; columns: string[]; key: KeyColumn[] | null;
   }>(`SELECT relation, snapshot_id, plan_id, step, kind, schema_name, table_name, column_name, columns, key
-      FROM ${t('backups')} WHERE snapshot_id = ANY($1::bigint[]) ORDER BY snapshot_id, step`, [snapshotIds]);
+      FROM ${t('backups')} WHERE ${where} ORDER BY snapshot_id NULLS LAST, step`, params);
   return rows.map((r) => ({
-    relation: r.relation, snapshotId: Number(r.snapshot_id), planId: r.plan_id, step: r.step, kind: r.kind,
+    relation: r.relation, snapshotId: r.snapshot_id === null ? null : Number(r.snapshot_id), planId: r.plan_id, step: r.step, kind: r.kind,
     schema: r.schema_name, table: r.table_name, column: r.column_name, columns: r.columns, key: r.key,
   }));
 }

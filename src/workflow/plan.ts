@@ -18,6 +18,7 @@ import type { EdgeRule } from '../graph/rules.js';
 import { toolVersion } from '../paths.js';
 import { latestSnapshotSummary } from '../state/store.js';
 import { scanCatalog, unmanagedAmong, unmanagedLabel } from '../introspect/unmanaged.js';
+import { tableSizes } from '../introspect/table-sizes.js';
 import { managedScope, restrictToScope, type Scope } from './scope.js';
 import { renderChange } from '../plan/render.js';
 import type { Execution } from '../plan/online.js';
@@ -102,7 +103,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
     kind: 'migrate',
     target: { systemIdentifier: server.systemIdentifier, database: server.database, serverVersion: server.versionNum },
     scope,
-    source: { model: source, snapshotId: latest?.id ?? null, rowEstimates: live.rowEstimates },
+    source: { model: source, snapshotId: latest?.id ?? null, rowEstimates: live.rowEstimates, tableBytes: await tableSizes(db, changes) },
     desired: normalized,
     changes,
     dependents,

@@ -9,7 +9,8 @@ import { connectServer } from '../../src/db/server.js';
 import type { Database } from '../../src/db/database.js';
 import { writePlanFile } from '../../src/plan/plan-file.js';
 import type { Plan } from '../../src/plan/types.js';
-import { readJournal } from '../../src/state/journal.js';
+import { partialApplies, readJournal } from '../../src/state/journal.js';
+import { planRollback } from '../../src/rollback/rollback.js';
 import { listSnapshots } from '../../src/state/store.js';
 import { applyYaml, planYaml, withDatabase } from '../harness/workflow.js';
 
@@ -203,6 +204,26 @@ describe('security: an online apply killed at any point resumes to the planned s
       assert.equal(left!.n, 0, 'the INVALID index the failed build left is removed');
       assert.deepEqual(await listSnapshots(db), before);
       assert.deepEqual((await readJournal(db, plan.id)).entries, []);
+    });
+  });
+  it('schema rollback undoes a partial apply, restoring what its committed units destroyed', async () => {
+    await withDatabase(async ({ db }) => {
+      await seed(db);
+      // The foreign key's validation, late in the plan, fails; the column drop before it has committed.
+      await db.exec('UPDATE public.events SET account_id = 999 WHERE id = 3');
+      const plan = await planYaml(db, wanted, { allowDestructive: true });
+      await assert.rejects(applyPlan(db, plan, { allowDestructive: true }), (e: unknown) => e instanceof ApplyFailedError && e.outcome === 'partial');
+      const [gone] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'legacy'");
+      assert.equal(gone!.n, 0, 'the drop committed before the failure');
+      const rollback = await planRollback(db);
+      assert.equal(rollback.abandons, plan.id);
+      await applyPlan(db, rollback);
+      const [restored] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM public.events WHERE legacy = 'old ' || id");
+      assert.equal(restored!.n, 5000, 'the dropped column is back with its values');
+      assert.deepEqual(await partialApplies(db), [], 'the partial apply is no longer pending');
+      assert.deepEqual((await planYaml(db, base)).steps.map((s) => s.description), []);
+      // And the plan that failed is not resumed over the rollback: it is stale now.
+      await assert.rejects(applyPlan(db, plan, { allowDestructive: true }), /applied part-way and then rolled back/);
     });
   });
 });
