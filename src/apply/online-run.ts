@@ -54,8 +54,9 @@ export async function runOnline(ctx: RunContext, journal: readonly JournalEntry[
     for (const line of await describeLongTransactions(db, relations)) options.onNotice?.(`the apply may queue behind ${line}`);
     options.onPhase?.('running the steps');
     for (const unit of units) {
-      // A transactional unit's row committed with it; a concurrent one is run again, which finds it done or finishes it.
-      if (done.has(unit.number) && unit.transactional) {
+      // A transactional unit's row committed with it; a concurrent one is marked done only once its build or drop finished.
+      // (One only started is run again: it finishes the work or removes the INVALID index and builds it anew.)
+      if (done.has(unit.number)) {
         for (const step of unit.steps) options.onStep?.({ type: 'skipped', step });
         continue;
       }

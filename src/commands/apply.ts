@@ -63,7 +63,7 @@ Each statement waits at most the lock timeout for a lock; a unit that gives up i
     const resumed = result.resumedAfter ? ` Resumed after ${result.resumedAfter} unit(s) an earlier apply had committed.` : '';
     this.say(this.style.green(`Apply complete: ${total} step(s).${resumed} Snapshot ${result.snapshot.id} recorded (${stateFile}).`)
       + (plan.kind === 'migrate' && total ? `\nTo undo: schema rollback, then schema apply the plan it writes.` : ''));
-    return { planId: plan.id, snapshotId: result.snapshot.id, stateFile, steps: result.steps };
+    return { planId: plan.id, snapshotId: result.snapshot.id, stateFile, steps: result.steps, resumedAfterUnits: result.resumedAfter ?? 0 };
   }
 
   private async confirm(plan: Plan, path: string) {

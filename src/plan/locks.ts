@@ -67,6 +67,8 @@ export function locksOf(change: Change, newTables: ReadonlySet<string>): StepLoc
       return on(change.schema, change.view.name, 'ACCESS EXCLUSIVE');
     case 'create-view':
       return [];
+    case 'rename-index':
+      return on(change.schema, change.from, 'SHARE UPDATE EXCLUSIVE');
     case 'grant-privileges': case 'revoke-privileges':
       return [];
     default:

@@ -28,7 +28,9 @@ export interface OnlineContext {
  * The ordered changes, with each one that would hold a strong lock on an
  * existing table while it reads its rows rewritten into its online form:
  *
- * - an index is built (and dropped) CONCURRENTLY;
+ * - an index is built (and dropped) CONCURRENTLY; one that changes is
+ *   built under a temporary name, swapped in by renames, and the old one
+ *   dropped, so that queries always have one;
  * - a unique or primary key constraint takes over a unique index built
  *   concurrently (ADD CONSTRAINT ... USING INDEX);
  * - a check or foreign key is added NOT VALID, then validated in a step of
@@ -46,7 +48,11 @@ export function onlineForms(changes: readonly Change[], ctx: OnlineContext): Ste
     const key = `${schema}.${table}`;
     return !ctx.newTables.has(key) && !partitioned.has(key) && !dropped.has(key);
   };
-  return changes.flatMap((change): StepDraft[] => {
+  const swaps = indexSwaps(changes, online);
+  return changes.flatMap((change, i): StepDraft[] => {
+    if (swaps.dropped.has(i)) return [];
+    const swap = swaps.created.get(i);
+    if (swap) return swapIndex(swap.drop, swap.create);
     if (!('table' in change) || typeof change.table !== 'string' || !online(change.schema, change.table)) return [{ change }];
     switch (change.kind) {
       case 'create-index':
@@ -63,6 +69,44 @@ export function onlineForms(changes: readonly Change[], ctx: OnlineContext): Ste
         return [{ change }];
     }
   });
+}
+
+type CreateIndex = Extract<Change, { kind: 'create-index' }>;
+type DropIndex = Extract<Change, { kind: 'drop-index' }>;
+
+/**
+ * Indexes dropped and created again under the same name (a changed
+ * definition), where nothing between the two touches their table: the
+ * drop's place is given up and both happen where the create was. An
+ * INVALID index is dropped first as planned (nobody uses it).
+ */
+function indexSwaps(changes: readonly Change[], online: (schema: string, table: string) => boolean) {
+  const dropped = new Set<number>();
+  const created = new Map<number, { drop: DropIndex; create: CreateIndex }>();
+  changes.forEach((c, i) => {
+    if (c.kind !== 'create-index' || !online(c.schema, c.table)) return;
+    const at = changes.findIndex((d) => d.kind === 'drop-index' && d.schema === c.schema && d.table === c.table && d.index.name === c.index.name && !d.index.invalid);
+    if (at < 0 || at > i) return;
+    const between = changes.slice(at + 1, i);
+    if (between.some((b) => 'table' in b && b.table === c.table && b.schema === c.schema && b.kind !== 'create-index' && b.kind !== 'drop-index')) return;
+    dropped.add(at);
+    created.set(i, { drop: changes[at] as DropIndex, create: c });
+  });
+  return { dropped, created };
+}
+
+function swapIndex(drop: DropIndex, create: CreateIndex): StepDraft[] {
+  const { schema, table } = create;
+  const name = create.index.name;
+  const fresh = truncateIdentifier(`${name}_schemaform_new`);
+  const old = truncateIdentifier(`${name}_schemaform_old`);
+  // The comment is set on the new index as it is built, and goes with it through the rename.
+  return [
+    { change: { kind: 'create-index', schema, table, index: { ...create.index, name: fresh }, concurrently: true } },
+    { change: { kind: 'rename-index', schema, table, from: name, to: old }, helper: true },
+    { change: { kind: 'rename-index', schema, table, from: fresh, to: name }, helper: true },
+    { change: { kind: 'drop-index', schema, table, index: { ...drop.index, name: old }, concurrently: true }, helper: true },
+  ];
 }
 
 type AddConstraint = Extract<Change, { kind: 'add-constraint' }>;

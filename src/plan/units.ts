@@ -7,7 +7,8 @@ import type { PlanStep } from './types.js';
  * of its own when it must run outside a transaction (a concurrent index
  * build), or when it reads or rewrites an existing table's rows (a
  * validation, a rewrite, a backup): grouped, it would hold its neighbours'
- * locks for as long as it works. Every step of an atomic plan is in unit 1.
+ * locks for as long as it works; and a value added to an enum commits
+ * before the steps that may use it. Every step of an atomic plan is in unit 1.
  * Pure; returns the unit of each step, in order, numbered from 1.
  */
 export function assignUnits(steps: ReadonlyArray<Pick<PlanStep, 'transactional' | 'hazards' | 'backup' | 'locks' | 'change'>>, execution: 'online' | 'atomic'): number[] {
@@ -29,7 +30,8 @@ export function assignUnits(steps: ReadonlyArray<Pick<PlanStep, 'transactional' 
 }
 
 function worksAlone(step: Pick<PlanStep, 'transactional' | 'hazards' | 'backup' | 'locks' | 'change'>): boolean {
-  if (!step.transactional || step.change.kind === 'validate-constraint') return true;
+  // A value added to an enum can be used only once its transaction commits: what follows may use it.
+  if (!step.transactional || step.change.kind === 'validate-constraint' || step.change.kind === 'add-enum-value') return true;
   if (step.locks.length === 0) return false;
   return step.backup !== undefined || step.hazards.some((h) => h.code === 'table-rewrite' || h.code === 'full-scan');
 }

@@ -13,6 +13,7 @@ import { partialApplies, readJournal } from '../../src/state/journal.js';
 import { planRollback } from '../../src/rollback/rollback.js';
 import { listSnapshots } from '../../src/state/store.js';
 import { applyYaml, planYaml, withDatabase } from '../harness/workflow.js';
+import { runCli, STACK_TRACE } from '../harness/cli.js';
 
 /**
  * An online apply killed with SIGKILL at every unit boundary, inside every
@@ -224,6 +225,32 @@ describe('security: an online apply killed at any point resumes to the planned s
       assert.deepEqual((await planYaml(db, base)).steps.map((s) => s.description), []);
       // And the plan that failed is not resumed over the rollback: it is stale now.
       await assert.rejects(applyPlan(db, plan, { allowDestructive: true }), /applied part-way and then rolled back/);
+    });
+  });
+  it('the CLI says the apply is partial, state list and state show name it unit by unit, and apply resumes it', async () => {
+    await withDatabase(async ({ db, url }) => {
+      await seed(db);
+      await db.exec('UPDATE public.events SET note = NULL WHERE id = 7');
+      const cwd = mkdtempSync(join(tmpdir(), 'schemaform-resume-cli-'));
+      const plan = await planYaml(db, wanted, { allowDestructive: true });
+      await writePlanFile(join(cwd, 'p.plan.json'), plan);
+      const failed = await runCli(['apply', 'p.plan.json'], { cwd, databaseUrl: url });
+      assert.equal(failed.code, 1);
+      assert.match(failed.stderr, /this apply is partial/);
+      assert.doesNotMatch(failed.stderr, STACK_TRACE);
+      const list = await runCli(['state', 'list'], { cwd, databaseUrl: url });
+      assert.match(list.stdout, new RegExp(`partial +${plan.id}`));
+      const show = await runCli(['state', 'show', plan.id], { cwd, databaseUrl: url });
+      assert.equal(show.code, 0, show.stderr);
+      assert.match(show.stdout, /partial, stopped part-way/);
+      assert.match(show.stdout, /unit 1 \(step 1\): committed/);
+      await db.exec("UPDATE public.events SET note = 'fixed' WHERE id = 7");
+      const resumed = await runCli(['apply', 'p.plan.json'], { cwd, databaseUrl: url });
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assert.match(resumed.stdout, /Resumed after \d+ unit\(s\)/);
+      assert.match(resumed.stderr, /done by the earlier, interrupted apply/);
+      const after = await runCli(['state', 'show', plan.id], { cwd, databaseUrl: url });
+      assert.match(after.stdout, /applied, snapshot \d+/);
     });
   });
 });

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { applyPlan } from '../../src/apply/apply.js';
+import { applyYaml, planYaml, withDatabase } from '../harness/workflow.js';
+
+/**
+ * The online forms a plan chooses, on tables with rows: each reaches the
+ * file (a replan is empty) and takes only brief write-blocking locks; a
+ * partitioned table and an --atomic plan keep the plain forms.
+ */
+const base = `
+schemas:
+  public:
+    tables:
+      t:
+        columns: { id: { type: integer }, a: { type: text }, b: { type: integer } }
+        indexes:
+          t_a_idx: { columns: [a] }
+`;
+
+describe('online forms', function () {
+  this.timeout(120_000);
+
+  it('a changed index is built beside the old one, swapped in by renames, and the old one dropped', async () => {
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, base);
+      await db.exec("INSERT INTO public.t SELECT g, 'a' || g, g FROM generate_series(1, 1000) g");
+      const changed = base.replace('t_a_idx: { columns: [a] }', 't_a_idx: { columns: [a, b], comment: widened }');
+      const plan = await planYaml(db, changed);
+      assert.deepEqual(plan.steps.map((s) => s.description), [
+        'create index t_a_idx_schemaform_new on table public.t concurrently',
+        'rename index t_a_idx to t_a_idx_schemaform_old on table public.t',
+        'rename index t_a_idx_schemaform_new to t_a_idx on table public.t',
+        'drop index t_a_idx_schemaform_old from table public.t concurrently',
+      ]);
+      assert.deepEqual(plan.steps.map((s) => s.unit), [1, 2, 2, 3]);
+      assert.ok(plan.steps.every((s) => s.locks.every((l) => l.mode === 'SHARE UPDATE EXCLUSIVE')), JSON.stringify(plan.steps.map((s) => s.locks)));
+      await applyPlan(db, plan);
+      assert.deepEqual((await planYaml(db, changed)).steps, []);
+      const [row] = await db.query<{ def: string; comment: string }>("SELECT pg_get_indexdef('public.t_a_idx'::regclass) AS def, obj_description('public.t_a_idx'::regclass, 'pg_class') AS comment");
+      assert.match(row!.def, /\(a, b\)/);
+      assert.equal(row!.comment, 'widened');
+    });
+  });
+
+  it('a primary key takes over a concurrently built index; SET NOT NULL goes through a validated check', async () => {
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, base);
+      await db.exec("INSERT INTO public.t SELECT g, 'a' || g, g FROM generate_series(1, 1000) g");
+      const keyed = base.replace('id: { type: integer }', 'id: { type: integer, notNull: true }').replace('        indexes:', '        primaryKey: [id]\n        indexes:');
+      const plan = await planYaml(db, keyed);
+      const kinds = plan.steps.map((s) => `${s.change.kind}${s.transactional ? '' : ' (outside a transaction)'}`);
+      assert.ok(kinds.includes('create-index (outside a transaction)'), kinds.join(', '));
+      assert.ok(plan.steps.some((s) => s.sql.some((q) => /PRIMARY KEY USING INDEX/.test(q))), 'ADD CONSTRAINT ... USING INDEX');
+      assert.ok(plan.steps.some((s) => s.change.kind === 'validate-constraint'));
+      assert.ok(plan.steps.some((s) => s.helper));
+      assert.equal(plan.summary.update, plan.steps.filter((s) => !s.helper).length, 'the helper steps are not counted as changes');
+      await applyPlan(db, plan);
+      assert.deepEqual((await planYaml(db, keyed)).steps, []);
+    });
+  });
+
+  it('--atomic plans the plain forms in one unit; a partitioned table keeps the plain forms online too', async () => {
+    await withDatabase(async ({ db }) => {
+      const partitioned = `${base}      p:
+        columns: { id: { type: integer }, at: { type: date } }
+        partitionBy: RANGE (at)
+      p2026:
+        partitionOf: { table: p, bound: "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')" }
+`;
+      await applyYaml(db, partitioned);
+      await db.exec("INSERT INTO public.t SELECT g, 'a' || g, g FROM generate_series(1, 100) g");
+      const wanted = partitioned.replace('t_a_idx: { columns: [a] }', 't_a_idx: { columns: [a] }\n          t_b_idx: { columns: [b] }')
+        .replace('partitionBy: RANGE (at)', 'partitionBy: RANGE (at)\n        indexes:\n          p_at_idx: { columns: [at] }');
+      const atomic = await planYaml(db, wanted, { execution: 'atomic' });
+      assert.equal(atomic.execution, 'atomic');
+      assert.ok(atomic.steps.every((s) => s.unit === 1 && s.transactional));
+      assert.ok(atomic.steps.every((s) => s.sql.every((q) => !/CONCURRENTLY/.test(q))));
+      const online = await planYaml(db, wanted);
+      const sql = online.steps.flatMap((s) => s.sql).join('\n');
+      assert.match(sql, /CREATE INDEX CONCURRENTLY "t_b_idx"/);
+      assert.match(sql, /CREATE INDEX "p_at_idx" ON "public"\."p"/);
+      await applyPlan(db, online);
+      assert.deepEqual((await planYaml(db, wanted)).steps, []);
+    });
+  });
+
+  it('a step that blocks writes to a big table while it reads its rows is a high hazard, with the table\'s size', async () => {
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, base);
+      await db.exec("INSERT INTO public.t SELECT g, 'a' || g, g FROM generate_series(1, 1000) g; ANALYZE public.t");
+      const retyped = base.replace('b: { type: integer }', 'b: { type: bigint }');
+      const severity = async () => (await planYaml(db, retyped)).steps.flatMap((s) => s.hazards).find((h) => h.code === 'table-rewrite')!;
+      assert.equal((await severity()).severity, 'high', 'a rewrite is high anyway');
+      process.env.SCHEMAFORM_BIG_TABLE_ROWS = '500';
+      try {
+        const plan = await planYaml(db, base.replace('b: { type: integer }', 'b: { type: integer, notNull: true }'), { execution: 'atomic' });
+        const scan = plan.steps.flatMap((s) => s.hazards).find((h) => h.code === 'full-scan')!;
+        assert.equal(scan.severity, 'high', scan.message);
+        assert.match(scan.message, /~1,000 rows, \d+ kB/);
+      } finally {
+        delete process.env.SCHEMAFORM_BIG_TABLE_ROWS;
+      }
+    });
+  });
+  it('a value added to an enum commits before a step that uses it', async () => {
+    await withDatabase(async ({ db }) => {
+      const moods = `
+schemas:
+  public:
+    enums: { mood: [sad, ok] }
+    tables:
+      people:
+        columns: { id: { type: integer }, mood: { type: mood } }
+`;
+      await applyYaml(db, moods);
+      await db.exec("INSERT INTO public.people VALUES (1, 'ok')");
+      const wanted = moods.replace('[sad, ok]', '[sad, ok, happy]').replace('mood: { type: mood }', "mood: { type: mood, default: \"'happy'::mood\" }");
+      const plan = await planYaml(db, wanted);
+      const add = plan.steps.find((s) => s.change.kind === 'add-enum-value')!;
+      const uses = plan.steps.find((s) => s.change.kind === 'alter-column')!;
+      assert.ok(add.unit < uses.unit, `value added in unit ${add.unit}, used in unit ${uses.unit}`);
+      await applyPlan(db, plan);
+      assert.deepEqual((await planYaml(db, wanted)).steps, []);
+    });
+  });
+});
