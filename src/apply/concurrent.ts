@@ -45,7 +45,7 @@ export async function runConcurrentStep(db: Database, step: PlanStep, run: (stat
 }
 
 /** After a failed concurrent build: drop what it left, so that the table is as it was. Throws nothing; says whether it is gone. */
-export async function removeInvalid(db: Database, schema: string, name: string): Promise<boolean> {
+async function removeInvalid(db: Database, schema: string, name: string): Promise<boolean> {
   try {
     if ((await indexState(db, schema, name)) === 'invalid') await db.run(dropConcurrently(schema, name));
     return (await indexState(db, schema, name)) !== 'invalid';
@@ -55,3 +55,14 @@ export async function removeInvalid(db: Database, schema: string, name: string):
 }
 
 const dropConcurrently = (schema: string, name: string) => `DROP INDEX CONCURRENTLY IF EXISTS ${qualify(schema, name)}`;
+
+/**
+ * After a concurrent step failed with a server error: whether the table is
+ * as it was, so that the unit can run again. A failed build's INVALID index
+ * is removed first.
+ */
+export async function undoneAfterFailure(db: Database, step: PlanStep): Promise<boolean> {
+  const c = step.change;
+  if (c.kind === 'create-index') return removeInvalid(db, c.schema, c.index.name);
+  return true;
+}

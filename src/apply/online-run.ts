@@ -6,7 +6,7 @@ import { quoteIdent } from '../sql/quote.js';
 import { forgetApply, recordUnit, type JournalEntry } from '../state/journal.js';
 import { ensureStateSchema } from '../state/store.js';
 import type { ApplyResult, RunContext } from './apply.js';
-import { removeInvalid, runConcurrentStep } from './concurrent.js';
+import { runConcurrentStep, undoneAfterFailure } from './concurrent.js';
 import { ApplyFailedError, CommitInDoubtError } from './errors.js';
 import { parentSnapshot, recordBackups, recordSnapshot, renamesOf } from './record.js';
 import { DEFAULT_RETRY_BUDGET, LockWaitExceeded, withLockRetries } from './retry.js';
@@ -113,8 +113,7 @@ async function runUnit(ctx: RunContext, unit: Unit, progress: Progress, timings:
       });
     } catch (e) {
       // A build that failed left an INVALID index: removed, the table is as it was and the unit can run again.
-      const c = step.change;
-      const undone = isServerError(e) && (c.kind !== 'create-index' || await removeInvalid(db, c.schema, c.index.name));
+      const undone = isServerError(e) && await undoneAfterFailure(db, step);
       progress.fate = undone ? 'rolled-back' : isServerError(e) ? 'committed' : 'not-committed';
       if (undone && e.code === LOCK_NOT_AVAILABLE) throw new LockWaitExceeded(progress.where, progress.statement, e);
       throw e;
