@@ -1,3 +1,5 @@
+import type { Database } from '../db/database.js';
+import { partialApplies } from '../state/journal.js';
 import { Command, Flags, Errors } from '@oclif/core';
 import { isSchemaformError } from '../errors.js';
 import { connectionSecrets, scrub } from '../db/redact.js';
@@ -62,6 +64,16 @@ export abstract class BaseCommand extends Command {
   /** The server URL of the connection opened by database(), when it is a server. */
   protected get databaseUrl(): string | undefined {
     return this.connection?.url;
+  }
+
+  /**
+   * An apply that stopped part-way changes what every other command sees:
+   * say so on stderr, with what to do, before their own output.
+   */
+  protected async warnOfPartialApplies(db: Database): Promise<void> {
+    for (const p of await partialApplies(db).catch(() => [])) {
+      process.stderr.write(`${this.style.yellow('warning:')} plan ${p.planId} was applied part-way (${p.unitsDone} unit(s) committed, started ${p.startedAt}): apply it again to finish it, or run \`schema rollback\`; \`schema state show ${p.planId}\` lists its units\n`);
+    }
   }
 
   /** Human output on stdout; suppressed under --json, where only the result is printed. */

@@ -12,6 +12,7 @@ export default class Drift extends BaseCommand {
   async run() {
     const { flags } = await this.parse(Drift);
     const db = await this.database(flags['database-url'], flags.embedded);
+    await this.warnOfPartialApplies(db);
     const drift = await detectDrift(db);
     const lines = drift.changes.map(describeChange);
     const unmanaged = drift.unmanaged.map(unmanagedLabel);

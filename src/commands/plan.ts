@@ -33,6 +33,7 @@ export default class Plan extends BaseCommand {
     const progress = await this.progress();
     const source = new SchemaSource(flags.file, () => progress.phase('loading the schema file'));
     const db = await source.before(this.database(flags['database-url'], flags.embedded));
+    await this.warnOfPartialApplies(db);
     const onPhase = (p: string) => {
       collectGarbage();
       progress.phase(p);

@@ -240,6 +240,8 @@ describe('security: an online apply killed at any point resumes to the planned s
       assert.doesNotMatch(failed.stderr, STACK_TRACE);
       const list = await runCli(['state', 'list'], { cwd, databaseUrl: url });
       assert.match(list.stdout, new RegExp(`partial +${plan.id}`));
+      const drift = await runCli(['drift'], { cwd, databaseUrl: url });
+      assert.match(drift.stderr, new RegExp(`plan ${plan.id} was applied part-way .* apply it again to finish it`));
       const show = await runCli(['state', 'show', plan.id], { cwd, databaseUrl: url });
       assert.equal(show.code, 0, show.stderr);
       assert.match(show.stdout, /partial, stopped part-way/);
