@@ -14,6 +14,9 @@
  * Not a test: nothing here asserts a time.
  *
  *   npm run bench:online -- --rows 1000000 --clients 4
+ *
+ * SCHEMAFORM_BENCH_TRACE=1 also prints each apply's progress and when, in
+ * the change, the write that waited longest began.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -122,6 +125,8 @@ async function underLoad(pgbench: string, url: string, label: string, seconds: n
   await done;
   const during = readLog(dir, prefix).filter((t) => t.end >= started && t.end - t.ms <= ended);
   const sorted = during.map((t) => t.ms).sort((a, b) => a - b);
+  const worst = during.reduce((w, t) => (t.ms > (w?.ms ?? -1) ? t : w), undefined as Latency | undefined);
+  if (worst && process.env.SCHEMAFORM_BENCH_TRACE) process.stderr.write(`${label}: worst write started ${((worst.end - worst.ms - started) / 1000).toFixed(2)} s into the change\n`);
   const ranPast = readLog(dir, prefix).some((t) => t.end > ended);
   return {
     label, seconds: (ended - started) / 1000, worstMs: sorted.at(-1) ?? NaN, p99Ms: sorted[Math.floor(sorted.length * 0.99)] ?? NaN,
@@ -162,6 +167,7 @@ async function main() {
     };
     const apply = (url: string, extra: string[] = []) => async () => {
       const r = await cliAsync(['apply', 'after.plan.json', '--auto-approve', ...extra], url, cwd);
+      if (process.env.SCHEMAFORM_BENCH_TRACE) process.stderr.write(r.out);
       const retries = r.out.split('\n').filter((l) => /retrying in/.test(l)).length;
       const outcome = r.code === 0 ? 'applied' : `stopped (exit ${r.code}): ${/Everything was rolled back|partial/.exec(r.out)?.[0] ?? r.out.split('\n').find((l) => /failed/.test(l)) ?? ''}`;
       return `${outcome}${retries ? ` after ${retries} lock-timeout retr${retries === 1 ? 'y' : 'ies'}` : ''}`;
