@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.js';
 import { PlanRefusedError } from '../errors.js';
-import { introspect, serverInfo } from '../introspect/introspect.js';
+import { serverInfo } from '../introspect/introspect.js';
 import { hasDataLoss } from '../plan/build.js';
 import { describeDigestChanges, fingerprint, objectDigests } from '../model/objects.js';
 import type { Model } from '../model/types.js';
@@ -8,7 +8,7 @@ import type { ExecutablePlan, PlanStep } from '../plan/types.js';
 import { snapshotOfPlan, type Snapshot } from '../state/store.js';
 import { forgetApply, partialApplies, readJournal } from '../state/journal.js';
 import { refuseUnsafeStatements } from './statements.js';
-import { restrictToScope } from '../workflow/scope.js';
+import { readInScope } from '../workflow/scope.js';
 import { acquireApplyLock } from './lock.js';
 import { runAtomic } from './atomic.js';
 import { runOnline } from './online-run.js';
@@ -122,7 +122,7 @@ async function refuseIfApplied(db: Database, plan: ExecutablePlan) {
 async function refuseIfPartial(db: Database, plan: ExecutablePlan) {
   for (const partial of await partialApplies(db)) {
     if (partial.planId === plan.abandons) continue;
-    if (partial.unitsDone === 0 && (await readJournal(db, partial.planId)).entries.every((e) => e.unit === 0)) {
+    if (partial.unitsRecorded === 0) {
       await forgetApply(db, partial.planId);
       continue;
     }
@@ -134,7 +134,7 @@ async function refuseIfPartial(db: Database, plan: ExecutablePlan) {
 
 /** The live schema, or a refusal naming what changed since the plan was made. */
 async function refuseIfStale(db: Database, plan: ExecutablePlan): Promise<Model> {
-  const live = restrictToScope((await introspect(db, { schemas: plan.scope.schemas })).model, plan.scope);
+  const live = await readInScope(db, plan.scope);
   if (fingerprint(live) === plan.source.fingerprint) return live;
   const drift = describeDigestChanges(plan.source.objects, objectDigests(live));
   throw new PlanRefusedError('stale', 'the database changed since this plan was made; refusing to apply a stale plan. Nothing was changed.', {

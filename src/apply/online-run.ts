@@ -1,27 +1,20 @@
-import { isServerError, type Database } from '../db/database.js';
+import { isServerError } from '../db/database.js';
 import { describeLockHolders, describeLongTransactions, LOCK_NOT_AVAILABLE } from '../db/lock-holders.js';
-import { parseDuration } from '../duration.js';
 import type { PlanStep } from '../plan/types.js';
-import { quoteIdent } from '../sql/quote.js';
 import { forgetApply, recordUnit, type JournalEntry } from '../state/journal.js';
 import { ensureStateSchema } from '../state/store.js';
 import type { ApplyResult, RunContext } from './apply.js';
 import { runConcurrentStep, undoneAfterFailure } from './concurrent.js';
 import { ApplyFailedError, CommitInDoubtError } from './errors.js';
 import { parentSnapshot, recordBackups, recordSnapshot, renamesOf } from './record.js';
-import { DEFAULT_RETRY_BUDGET, LockWaitExceeded, withLockRetries } from './retry.js';
+import { LockWaitExceeded, retryPolicy, withLockRetries } from './retry.js';
 import { applySettings, DEFAULT_LOCK_TIMEOUT, resetSettings } from './settings.js';
-import { statementsOf } from './statements.js';
-import { beginWithId, rollBack, type TransactionFate } from './transaction.js';
+import { inTransaction, runStatement, runStepStatements, searchPath, type TransactionProgress } from './transaction.js';
 import { unitsOf, type Unit } from './units.js';
 
-/** Where the apply is, for the report if it fails: the unit, step and statement, and what became of the unit's transaction. */
-interface Progress {
+/** Where the apply is, for the report if it fails: the unit, besides the step, statement and fate of its transaction. */
+interface Progress extends TransactionProgress {
   unit: number;
-  where: string;
-  statement?: string;
-  committing: boolean;
-  fate?: TransactionFate;
 }
 
 /**
@@ -38,7 +31,7 @@ export async function runOnline(ctx: RunContext, journal: readonly JournalEntry[
   const done = new Set(journal.filter((e) => e.state === 'done' && e.unit > 0).map((e) => e.unit));
   const progress: Progress = { unit: 0, where: 'starting the apply', committing: false };
   const timings: ApplyResult['steps'] = [];
-  const policy = { budgetMs: parseDuration(options.retryBudget ?? DEFAULT_RETRY_BUDGET, 'retry budget') };
+  const policy = retryPolicy(options);
   let baseline: number | undefined;
   await db.exec(applySettings(options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT, serverVersion, 'session'));
   try {
@@ -80,26 +73,17 @@ export async function runOnline(ctx: RunContext, journal: readonly JournalEntry[
 async function runUnit(ctx: RunContext, unit: Unit, progress: Progress, timings: ApplyResult['steps']): Promise<void> {
   const { db, plan, options } = ctx;
   const ran: ApplyResult['steps'] = [];
-  const runStep = async (step: PlanStep, body: (run: (statement: string) => Promise<void>) => Promise<void>) => {
+  const runStep = async (step: PlanStep, body: () => Promise<void>) => {
     options.onStep?.({ type: 'start', step });
     const started = performance.now();
     progress.where = `step ${step.index} (${step.description}), unit ${unit.number}`;
-    await body(async (statement) => {
-      progress.statement = statement;
-      await db.run(statement);
-    });
-    progress.statement = undefined;
+    await body();
     ran.push({ index: step.index, description: step.description, ms: performance.now() - started });
   };
   const steps = unit.steps.map((s) => s.index);
   if (unit.transactional) {
     await inTransaction(db, progress, plan.id, async () => {
-      for (const step of unit.steps) {
-        await runStep(step, async (run) => {
-          await db.exec(`SET LOCAL search_path TO ${searchPath(step)}`);
-          for (const statement of statementsOf(step)) await run(statement);
-        });
-      }
+      for (const step of unit.steps) await runStep(step, () => runStepStatements(db, step, progress));
       await recordBackups(db, plan, unit.steps, null);
       await recordUnit(db, plan.id, plan.checksum, unit.number, 'done', steps, renamesOf(unit.steps));
     });
@@ -107,9 +91,9 @@ async function runUnit(ctx: RunContext, unit: Unit, progress: Progress, timings:
     const step = unit.steps[0]!;
     await recordUnit(db, plan.id, plan.checksum, unit.number, 'started', steps);
     try {
-      await runStep(step, async (run) => {
+      await runStep(step, async () => {
         await db.exec(`SET search_path TO ${searchPath(step)}`);
-        await runConcurrentStep(db, step, run);
+        await runConcurrentStep(db, step, (statement) => runStatement(db, statement, progress));
       });
     } catch (e) {
       // A build that failed left an INVALID index: removed, the table is as it was and the unit can run again.
@@ -123,30 +107,6 @@ async function runUnit(ctx: RunContext, unit: Unit, progress: Progress, timings:
   for (const t of ran) {
     timings.push(t);
     options.onStep?.({ type: 'done', step: unit.steps.find((s) => s.index === t.index)!, ms: t.ms });
-  }
-}
-
-/**
- * `body` in a transaction of its own. A failure rolls it back and records,
- * checked, what became of it; a lock timeout (rolled back) is thrown as
- * LockWaitExceeded for the retry loop; a COMMIT whose answer was lost is
- * in doubt.
- */
-async function inTransaction<T>(db: Database, progress: Progress, planId: string, body: () => Promise<T>): Promise<T> {
-  let xid: string | undefined;
-  try {
-    xid = await beginWithId(db);
-    const value = await body();
-    progress.committing = true;
-    await db.exec('COMMIT');
-    progress.committing = false;
-    return value;
-  } catch (e) {
-    if (progress.committing && !isServerError(e)) throw new CommitInDoubtError(planId, e as Error);
-    progress.committing = false;
-    progress.fate = await rollBack(db, xid);
-    if (progress.fate === 'rolled-back' && isServerError(e) && e.code === LOCK_NOT_AVAILABLE) throw new LockWaitExceeded(progress.where, progress.statement, e);
-    throw e;
   }
 }
 
@@ -173,5 +133,3 @@ async function failure(ctx: RunContext, e: unknown, progress: Progress, units: n
   const stepsDone = plan.steps.filter((s) => s.unit <= unitsDone).length;
   return new ApplyFailedError(where, statement, cause, 'partial', blockers, { unitsDone, units, stepsDone, failedUnit: unitsDone + 1, failedUnitUndone: undone });
 }
-
-const searchPath = (step: PlanStep) => step.searchPath.map(quoteIdent).join(', ');

@@ -1,12 +1,11 @@
 import type { Database } from '../db/database.js';
-import { introspect } from '../introspect/introspect.js';
 import { fingerprint } from '../model/objects.js';
 import type { Model } from '../model/types.js';
 import type { ExecutablePlan, PlanStep } from '../plan/types.js';
 import { claimBackups, insertBackup, insertSnapshot, latestSnapshotSummary, type RenameEvent, type Snapshot } from '../state/store.js';
 import { abandonApply } from '../state/journal.js';
 import { toolVersion } from '../paths.js';
-import { restrictToScope } from '../workflow/scope.js';
+import { readInScope } from '../workflow/scope.js';
 
 /**
  * The snapshot an apply starts from: the latest one, or (on the first
@@ -31,7 +30,7 @@ export async function parentSnapshot(db: Database, plan: ExecutablePlan, live: M
  */
 export async function recordSnapshot(db: Database, plan: ExecutablePlan, parentId: number, onPhase?: (phase: string) => void): Promise<Snapshot> {
   onPhase?.('reading the result');
-  const after = restrictToScope((await introspect(db, { schemas: plan.scope.schemas })).model, plan.scope);
+  const after = await readInScope(db, plan.scope);
   onPhase?.('recording the snapshot');
   const snapshot = await insertSnapshot(db, {
     planId: plan.id, kind: plan.kind, parentId, fingerprint: fingerprint(after), scope: plan.scope,

@@ -1,12 +1,11 @@
 import type { Database } from '../db/database.js';
 import { describeObject, type ObjectRef } from '../diff/changes.js';
 import { PlanRefusedError } from '../errors.js';
-import { introspect } from '../introspect/introspect.js';
 import { objectDigests } from '../model/objects.js';
 import { touched } from '../plan/build.js';
 import type { ExecutablePlan, PlanStep } from '../plan/types.js';
 import type { JournalEntry } from '../state/journal.js';
-import { restrictToScope } from '../workflow/scope.js';
+import { readInScope } from '../workflow/scope.js';
 
 /**
  * Before a partial apply is resumed: it is the same plan, and the database
@@ -23,7 +22,7 @@ export async function refuseIfDiverged(db: Database, plan: ExecutablePlan, journ
       hint: 'Apply the plan file that was applied before, or run `schema rollback` to undo what it did.',
     });
   }
-  const live = objectDigests(restrictToScope((await introspect(db, { schemas: plan.scope.schemas })).model, plan.scope));
+  const live = objectDigests(await readInScope(db, plan.scope));
   const done = new Set(journal.entries.filter((e) => e.state === 'done' && e.unit > 0).map((e) => e.unit));
   const problems = [...untouchedChanges(plan, live), ...unfinishedWork(plan.steps.filter((s) => done.has(s.unit)), live)];
   if (problems.length) {

@@ -1,5 +1,6 @@
 import { isServerError } from '../db/database.js';
 import { LOCK_NOT_AVAILABLE } from '../db/lock-holders.js';
+import { parseDuration } from '../duration.js';
 
 export interface RetryPolicy {
   /** How long, in all, the apply may keep retrying one unit that meets a lock it cannot take in time. */
@@ -19,6 +20,11 @@ export interface RetryEvent {
 
 /** How long an apply keeps retrying a unit behind a lock by default: longer than an ordinary long transaction. */
 export const DEFAULT_RETRY_BUDGET = '3min';
+
+/** The policy an apply's options ask for (`retryBudget`, by default DEFAULT_RETRY_BUDGET). */
+export function retryPolicy(options: { retryBudget?: string }): RetryPolicy {
+  return { budgetMs: parseDuration(options.retryBudget ?? DEFAULT_RETRY_BUDGET, 'retry budget') };
+}
 
 /**
  * Run `attempt` again while it fails only because a lock was not available

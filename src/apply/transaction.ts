@@ -1,13 +1,66 @@
-import type { Database } from '../db/database.js';
+import { isServerError, type Database } from '../db/database.js';
+import { LOCK_NOT_AVAILABLE } from '../db/lock-holders.js';
+import type { PlanStep } from '../plan/types.js';
+import { quoteIdent } from '../sql/quote.js';
+import { CommitInDoubtError } from './errors.js';
+import { LockWaitExceeded } from './retry.js';
+import { statementsOf } from './statements.js';
 
 /** What became of a transaction that failed, as PostgreSQL reports it by the transaction's id. */
 export type TransactionFate = 'rolled-back' | 'not-committed' | 'committed';
+
+/** Where an apply is, for the report if it fails: the step and statement, and what became of the transaction it was in. */
+export interface TransactionProgress {
+  where: string;
+  statement?: string;
+  committing: boolean;
+  fate?: TransactionFate;
+}
+
+/**
+ * `body` in a transaction of its own, for atomic and online applies alike.
+ * A failure rolls it back and records in `progress`, checked, what became
+ * of it; a lock timeout that rolled back is thrown as LockWaitExceeded for
+ * the retry loop; a COMMIT whose answer was lost is in doubt.
+ */
+export async function inTransaction<T>(db: Database, progress: TransactionProgress, planId: string, body: () => Promise<T>): Promise<T> {
+  let xid: string | undefined;
+  try {
+    xid = await beginWithId(db);
+    const value = await body();
+    progress.committing = true;
+    await db.exec('COMMIT');
+    progress.committing = false;
+    return value;
+  } catch (e) {
+    // A server error at COMMIT (a deferred check, say) rolled it back; a lost connection leaves it in doubt.
+    if (progress.committing && !isServerError(e)) throw new CommitInDoubtError(planId, e as Error);
+    progress.committing = false;
+    progress.fate = await rollBack(db, xid);
+    if (progress.fate === 'rolled-back' && isServerError(e) && e.code === LOCK_NOT_AVAILABLE) throw new LockWaitExceeded(progress.where, progress.statement, e);
+    throw e;
+  }
+}
+
+/** One statement of the plan, recorded in `progress` while it runs. */
+export async function runStatement(db: Database, statement: string, progress: TransactionProgress): Promise<void> {
+  progress.statement = statement;
+  await db.run(statement);
+  progress.statement = undefined;
+}
+
+/** A transactional step's statements (its backup first) where its names resolve, inside the caller's transaction. */
+export async function runStepStatements(db: Database, step: PlanStep, progress: TransactionProgress): Promise<void> {
+  for (const statement of [`SET LOCAL search_path TO ${searchPath(step)}`, ...statementsOf(step)]) await runStatement(db, statement, progress);
+}
+
+export const searchPath = (step: PlanStep) => step.searchPath.map(quoteIdent).join(', ');
 
 /**
  * Roll back and check, by the transaction's id, what PostgreSQL says became
  * of it, so that the message after a failure is a fact and not a hope.
  */
-export async function rollBack(db: Database, xid: string | undefined): Promise<TransactionFate> {
+async function rollBack(db: Database, xid: string | undefined): Promise<TransactionFate> {
   try {
     await db.exec('ROLLBACK');
     if (xid === undefined) return 'rolled-back';
@@ -18,7 +71,7 @@ export async function rollBack(db: Database, xid: string | undefined): Promise<T
   }
 }
 
-export async function beginWithId(db: Database): Promise<string> {
+async function beginWithId(db: Database): Promise<string> {
   await db.exec('BEGIN');
   const [{ xid }] = await db.query<{ xid: string }>('SELECT pg_catalog.txid_current()::text AS xid') as [{ xid: string }];
   return xid;

@@ -1,14 +1,14 @@
-import { lockEffect, type LockMode, type StepLock } from './locks.js';
+import { LOCK_MODES, lockEffect, type LockMode, type StepLock } from './locks.js';
 import type { Plan, PlanStep } from './types.js';
 
-const strength: Record<LockMode, number> = { 'ROW EXCLUSIVE': 0, 'SHARE UPDATE EXCLUSIVE': 1, SHARE: 2, 'SHARE ROW EXCLUSIVE': 3, 'ACCESS EXCLUSIVE': 4 };
+const strength = (mode: LockMode) => LOCK_MODES.indexOf(mode);
 
 /** The strongest lock per relation over some steps: what the unit holds until it commits. */
 export function unitLocks(steps: readonly PlanStep[]): StepLock[] {
   const strongest = new Map<string, LockMode>();
   for (const lock of steps.flatMap((s) => s.locks)) {
     const held = strongest.get(lock.relation);
-    if (!held || strength[lock.mode] > strength[held]) strongest.set(lock.relation, lock.mode);
+    if (!held || strength(lock.mode) > strength(held)) strongest.set(lock.relation, lock.mode);
   }
   return [...strongest].map(([relation, mode]) => ({ relation, mode }));
 }

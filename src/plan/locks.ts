@@ -1,7 +1,8 @@
 import type { Change } from '../diff/changes.js';
 
 /** PostgreSQL's table lock modes that plan steps take, weakest first. */
-export type LockMode = 'ROW EXCLUSIVE' | 'SHARE UPDATE EXCLUSIVE' | 'SHARE' | 'SHARE ROW EXCLUSIVE' | 'ACCESS EXCLUSIVE';
+export const LOCK_MODES = ['ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'ACCESS EXCLUSIVE'] as const;
+export type LockMode = (typeof LOCK_MODES)[number];
 
 /** A lock a step takes on an existing relation, held until its unit commits. */
 export interface StepLock {

@@ -44,6 +44,8 @@ export interface PartialApply {
   startedAt: string;
   /** Units after unit 0 recorded done. */
   unitsDone: number;
+  /** Units after unit 0 recorded at all (done, or started and not finished): none means it changed nothing. */
+  unitsRecorded: number;
   /** Renames its committed units made, in order. */
   renames: RenameEvent[];
 }
@@ -68,16 +70,17 @@ export async function readJournal(db: Database, planId: string): Promise<{ check
 /** Applies that began and recorded no snapshot: stopped part-way, newest first. */
 export async function partialApplies(db: Database): Promise<PartialApply[]> {
   if (!(await journalExists(db))) return [];
-  const rows = await db.query<{ plan_id: string; plan_checksum: string; started_at: Date; units_done: number; renames: RenameEvent[] }>(
+  const rows = await db.query<{ plan_id: string; plan_checksum: string; started_at: Date; units_done: number; units_recorded: number; renames: RenameEvent[] }>(
     `SELECT j.plan_id, j.plan_checksum, j.started_at,
-            (SELECT count(*)::int FROM ${journal} d WHERE d.plan_id = j.plan_id AND d.unit > 0 AND d.state = 'done') AS units_done,
+            (SELECT count(*) FILTER (WHERE d.state = 'done')::int FROM ${journal} d WHERE d.plan_id = j.plan_id AND d.unit > 0) AS units_done,
+            (SELECT count(*)::int FROM ${journal} d WHERE d.plan_id = j.plan_id AND d.unit > 0) AS units_recorded,
             (SELECT coalesce(jsonb_agg(r ORDER BY d.unit), '[]') FROM ${journal} d, jsonb_array_elements(d.renames) r
              WHERE d.plan_id = j.plan_id AND d.unit > 0 AND d.state = 'done') AS renames
      FROM ${journal} j
      WHERE j.unit = 0 AND j.state = 'done' AND NOT EXISTS (SELECT 1 FROM ${qualify(TOOL_SCHEMA, 'snapshots')} s WHERE s.plan_id = j.plan_id)
      ORDER BY j.started_at DESC`,
   );
-  return rows.map((r) => ({ planId: r.plan_id, checksum: r.plan_checksum, startedAt: new Date(r.started_at).toISOString(), unitsDone: r.units_done, renames: r.renames }));
+  return rows.map((r) => ({ planId: r.plan_id, checksum: r.plan_checksum, startedAt: new Date(r.started_at).toISOString(), unitsDone: r.units_done, unitsRecorded: r.units_recorded, renames: r.renames }));
 }
 
 /** Record that a unit started (before a unit that runs outside a transaction) or is done (inside a transactional unit's transaction, or after the other kind). */

@@ -19,7 +19,7 @@ import { toolVersion } from '../paths.js';
 import { latestSnapshotSummary } from '../state/store.js';
 import { scanCatalog, unmanagedAmong, unmanagedLabel } from '../introspect/unmanaged.js';
 import { tableSizes } from '../introspect/table-sizes.js';
-import { managedScope, restrictToScope, type Scope } from './scope.js';
+import { managedScope, readInScope, restrictToScope, type Scope } from './scope.js';
 import { renderChange } from '../plan/render.js';
 import type { Execution } from '../plan/online.js';
 import { inRolledBackTransaction } from '../normalize/planning-transaction.js';
@@ -200,7 +200,7 @@ function schemaRenames(live: Model, desired: Model): SchemaRename[] {
 
 /** The scoped live schema as it would read once the renames ran. */
 async function readAfterRenames(db: Database, renames: SchemaRename[], scope: Scope): Promise<Model> {
-  return afterSchemaRenames(db, renames, async () => restrictToScope((await introspect(db, { schemas: scope.schemas })).model, scope));
+  return afterSchemaRenames(db, renames, () => readInScope(db, scope));
 }
 
 /** `read` run as the catalog will be once the schema renames ran (in a transaction that is rolled back), or as it is when there are none. */

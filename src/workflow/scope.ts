@@ -1,3 +1,5 @@
+import type { Database } from '../db/database.js';
+import { introspect } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
 import type { Snapshot } from '../state/store.js';
 
@@ -24,4 +26,9 @@ export function restrictToScope(model: Model, scope: Scope): Model {
   const extensions = new Set(scope.extensions);
   const schemas = new Set(scope.schemas);
   return { extensions: model.extensions.filter((e) => extensions.has(e.name)), schemas: model.schemas.filter((s) => schemas.has(s.name)) };
+}
+
+/** The live schema, read and cut down to what the scope manages. */
+export async function readInScope(db: Database, scope: Scope): Promise<Model> {
+  return restrictToScope((await introspect(db, { schemas: scope.schemas })).model, scope);
 }
