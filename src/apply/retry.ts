@@ -1,5 +1,3 @@
-import { isServerError } from '../db/database.js';
-import { LOCK_NOT_AVAILABLE } from '../db/lock-holders.js';
 import { parseDuration } from '../duration.js';
 
 export interface RetryPolicy {
@@ -32,11 +30,11 @@ export function retryPolicy(options: { retryBudget?: string }): RetryPolicy {
  * most that long, and the pause lets them through. Pauses grow
  * exponentially with full jitter (so two appliers, or the apply and a
  * batch job, do not retry in step) until the budget is spent; then the
- * last lock timeout is thrown. Any other error is thrown at once.
- * Retried: a LockWaitExceeded, or the server's lock_not_available.
+ * last lock timeout is thrown. Any other error is thrown at once: only a
+ * LockWaitExceeded says the unit was undone and may run again (a bare lock
+ * timeout whose transaction's fate is not known is not retried).
  */
 export async function withLockRetries<T>(attempt: () => Promise<T>, policy: RetryPolicy, onRetry?: (e: RetryEvent) => void | Promise<void>): Promise<T> {
-  const retryable = (e: unknown) => e instanceof LockWaitExceeded || (isServerError(e) && e.code === LOCK_NOT_AVAILABLE);
   const started = performance.now();
   const base = policy.baseDelayMs ?? 200;
   const max = policy.maxDelayMs ?? 10_000;
@@ -44,11 +42,11 @@ export async function withLockRetries<T>(attempt: () => Promise<T>, policy: Retr
     try {
       return await attempt();
     } catch (e) {
-      if (!retryable(e)) throw e;
+      if (!(e instanceof LockWaitExceeded)) throw e;
       const remaining = policy.budgetMs - (performance.now() - started);
       const delay = Math.min(remaining, Math.random() * Math.min(max, base * 2 ** (n - 1)));
       if (remaining <= 0) throw e;
-      await onRetry?.({ attempt: n, delayMs: delay, remainingMs: remaining - delay, error: e as Error });
+      await onRetry?.({ attempt: n, delayMs: delay, remainingMs: remaining - delay, error: e });
       await new Promise((r) => setTimeout(r, delay));
     }
   }
