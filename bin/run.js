@@ -13,6 +13,12 @@ if (process.argv.length === 3 && (process.argv[2] === '--version' || process.arg
     // oclif exits 2 on usage mistakes (unknown command or flag); here 2 means
     // "changes pending" (plan --detailed-exitcode, drift), so mistakes exit 1.
     if (!(error instanceof Errors.ExitError) && error?.oclif?.exit === 2) error.oclif.exit = 1;
-    await handle(error);
+    if (error instanceof Errors.CLIError && !(error instanceof Errors.ExitError)) {
+      // Printed as its lines, unwrapped, so a CI log keeps each one whole.
+      process.stderr.write(`Error: ${error.message}\n`);
+      process.exitCode = error.oclif?.exit ?? 1;
+    } else {
+      await handle(error);
+    }
   }
 }

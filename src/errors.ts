@@ -22,6 +22,8 @@ export interface SourceLocation {
 
 export interface SourceProblem extends SourceLocation {
   message: string;
+  /** Where in the document, as dotted keys (`schemas.public.tables.users`), when the problem is at a value. */
+  path?: string;
 }
 
 /** One or more problems in the user's YAML, each pinned to file:line:col. */

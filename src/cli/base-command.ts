@@ -7,7 +7,8 @@ import { connect, SESSION_LOCK_TIMEOUT, type Connection } from './connect.js';
 import { describeLockHolders, LOCK_NOT_AVAILABLE, QUERY_CANCELED } from '../db/lock-holders.js';
 import { createProgress, type Progress } from './progress.js';
 import { parseDuration } from '../duration.js';
-import { colorEnabled, makeStyle, type Style } from './style.js';
+import { colorEnabled, makeStyle, turnColorOff, type Style } from './style.js';
+import { SchemaFileError } from '../errors.js';
 
 /**
  * What every command shares: --json, the database flag, progress, and the
@@ -16,6 +17,10 @@ import { colorEnabled, makeStyle, type Style } from './style.js';
  */
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true;
+
+  static override baseFlags = {
+    'no-color': Flags.boolean({ summary: 'No colours in the output (as NO_COLOR does; FORCE_COLOR turns them on in a log that is not a terminal).', helpGroup: 'GLOBAL' }),
+  };
 
   static databaseFlags = {
     'database-url': Flags.string({
@@ -36,6 +41,14 @@ export abstract class BaseCommand extends Command {
   protected static readsOnly = true;
 
   protected style: Style = makeStyle(colorEnabled());
+
+  public override async init(): Promise<void> {
+    await super.init();
+    // Before parsing, so that even a mistake in the other flags is printed without colour.
+    const own = this.argv.indexOf('--');
+    if ((own === -1 ? this.argv : this.argv.slice(0, own)).includes('--no-color')) turnColorOff();
+    this.style = makeStyle(colorEnabled());
+  }
   private connection?: Connection;
   private progressHandle?: Progress;
   private deadline?: { timer: NodeJS.Timeout; limit: string; hit: boolean };
@@ -46,7 +59,8 @@ export abstract class BaseCommand extends Command {
   }
 
   protected async database(url: string | undefined, embedded = false) {
-    this.connection ??= await connect(url, { embedded });
+    const announce = (line: string) => { if (!this.jsonEnabled()) process.stderr.write(this.style.dim(line) + '\n'); };
+    this.connection ??= await connect(url, { embedded, announce });
     if ((this.constructor as typeof BaseCommand).readsOnly && !this.deadline) {
       const limit = process.env.SCHEMAFORM_COMMAND_TIMEOUT ?? '15min';
       const deadline = { limit, hit: false, timer: setTimeout(() => {
@@ -57,7 +71,6 @@ export abstract class BaseCommand extends Command {
       deadline.timer.unref();
       this.deadline = deadline;
     }
-    if (!this.jsonEnabled()) process.stderr.write(this.style.dim(this.connection.announcement) + '\n');
     return this.connection.db;
   }
 
@@ -104,7 +117,11 @@ export abstract class BaseCommand extends Command {
       const lines = [error.message, ...error.details.map((d) => `  ${d}`)];
       if (error.hint) lines.push(`hint: ${error.hint}`);
       if (this.jsonEnabled()) {
-        this.logJson({ error: { name: error.name, message: clean(error.message), details: error.details.map(clean), hint: error.hint === undefined ? null : clean(error.hint) } });
+        // A schema file's problems as data, each with the same text the terminal shows.
+        const details = error instanceof SchemaFileError
+          ? error.problems.map((p) => ({ file: p.file, line: p.line, column: p.column, path: p.path ?? null, message: clean(p.message) }))
+          : error.details.map(clean);
+        this.logJson({ error: { name: error.name, message: clean(error.message), details, hint: error.hint === undefined ? null : clean(error.hint) } });
         this.exit(1);
       }
       this.fail(clean(lines.join('\n')));

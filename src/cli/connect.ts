@@ -34,6 +34,8 @@ export interface ConnectOptions {
   embedded?: boolean;
   /** Whether a person is at a terminal (tests pass it; the CLI asks the process). */
   interactive?: boolean;
+  /** Told which database this is as soon as that is known: before the embedded one takes seconds to start. */
+  announce?: (line: string) => void;
 }
 
 /** The ways to name a database, for the error that says none was named. */
@@ -57,17 +59,19 @@ export async function connect(databaseUrl: string | undefined, options: ConnectO
     // command that is killed or gives up does not leave a session waiting on its behalf.
     await db.exec("SET client_connection_check_interval = '1s'").catch(() => undefined);
     const named = databaseUrl ?? process.env.DATABASE_URL ? '' : ` (from ${libpqSources().join(', ')})`;
-    return { db, url, announcement: `Using ${db.description}${named}`, close: () => db.close() };
+    const announcement = `Using ${db.description}${named}`;
+    options.announce?.(announcement);
+    return { db, url, announcement, close: () => db.close() };
   }
   const interactive = options.interactive ?? isInteractive();
   if (!options.embedded && !interactive) {
     throw new SchemaformError('no database to connect to: nothing was changed', { hint: `In CI and without a terminal the embedded database is only used when asked for: ${WAYS}.` });
   }
-  return openEmbeddedConnection(options.embedded === true);
+  return openEmbeddedConnection(options.embedded === true, options.announce);
 }
 
 /** The embedded engine is single-process, so a lock file keeps two commands from opening it at once. */
-async function openEmbeddedConnection(asked: boolean): Promise<Connection> {
+async function openEmbeddedConnection(asked: boolean, announce?: (line: string) => void): Promise<Connection> {
   const dir = resolve(EMBEDDED_DIR);
   mkdirSync(dir, { recursive: true });
   const lock = join(dir, 'lock');
@@ -80,15 +84,18 @@ async function openEmbeddedConnection(asked: boolean): Promise<Connection> {
     }
   }
   writeFileSync(lock, String(process.pid));
+  const announcement = asked
+    ? `Using the embedded PostgreSQL in ${EMBEDDED_DIR}/`
+    : `Using the embedded PostgreSQL in ${EMBEDDED_DIR}/, a throwaway local database (no database was named: set DATABASE_URL or --database-url for a server, --embedded to silence this)`;
+  // Starting it takes seconds (longer the first time, when it is created): say what is happening first.
+  announce?.(`${announcement}${existsSync(join(dir, 'pgdata')) ? '' : ' (creating it: a few seconds, once)'}`);
   const { openEmbedded } = await import('../db/embedded.js');
   try {
     const db = await openEmbedded(join(dir, 'pgdata'));
     await db.exec(boundWaits);
     return {
       db,
-      announcement: asked
-        ? `Using the embedded PostgreSQL in ${EMBEDDED_DIR}/`
-        : `Using the embedded PostgreSQL in ${EMBEDDED_DIR}/, a throwaway local database (no database was named: set DATABASE_URL or --database-url for a server, --embedded to silence this)`,
+      announcement,
       async close() {
         await db.close();
         rmSync(lock, { force: true });

@@ -1,6 +1,20 @@
-/** ANSI styling that switches itself off for pipes, CI logs and NO_COLOR. */
+/** Set by --no-color: the person said so, whatever the environment says. */
+let colorOff = false;
+
+export function turnColorOff(): void {
+  colorOff = true;
+}
+
+/**
+ * ANSI styling that switches itself off for pipes, CI logs, NO_COLOR and
+ * --no-color; FORCE_COLOR (other than 0) turns it on for a log viewer that
+ * shows colours although it is not a terminal.
+ */
 export function colorEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
-  return Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  if (colorOff || 'NO_COLOR' in process.env) return false;
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  return Boolean(stream.isTTY) && process.env.TERM !== 'dumb';
 }
 
 export interface Style {

@@ -45,7 +45,8 @@ export default class Adopt extends BaseCommand {
     }
     const { model } = await introspect(db, { schemas: flags.schema });
     const { modelToYaml } = await import('../yaml/from-model.js');
-    writeFileSync(flags.output, modelToYaml(model));
+    const { schemaReference } = await import('../yaml/starter.js');
+    writeFileSync(flags.output, modelToYaml(model, schemaReference(flags.output)));
     const { loadSchema } = await import('../yaml/load.js');
     const plan = await createPlan(db, (await loadSchema(flags.output)).model);
     if (plan.steps.length) {

@@ -1,6 +1,8 @@
 import Adopt from './adopt.js';
 import Apply from './apply.js';
+import Completion from './completion.js';
 import Drift from './drift.js';
+import Help from './help.js';
 import Init from './init.js';
 import Inspect from './inspect.js';
 import Plan from './plan.js';
@@ -13,7 +15,9 @@ import Validate from './validate.js';
 export const COMMANDS = {
   adopt: Adopt,
   apply: Apply,
+  completion: Completion,
   drift: Drift,
+  help: Help,
   init: Init,
   inspect: Inspect,
   plan: Plan,

@@ -36,7 +36,7 @@ export default class Inspect extends BaseCommand {
     const { model } = await introspect(db, { schemas: flags.schema });
     collectGarbage();
     // The YAML writer is loaded only by the commands that write YAML.
-    const { writeModelYaml } = await import('../yaml/from-model.js');
+    const [{ writeModelYaml }, { schemaReference }] = await Promise.all([import('../yaml/from-model.js'), import('../yaml/starter.js')]);
     // --json returns the text; otherwise it goes out as it is made, never whole.
     const kept: string[] = [];
     const json = this.jsonEnabled();
@@ -46,7 +46,7 @@ export default class Inspect extends BaseCommand {
         writeModelYaml(model, (piece) => {
           writeSync(file, piece);
           if (json) kept.push(piece);
-        });
+        }, schemaReference(flags.output));
       } finally {
         closeSync(file);
       }

@@ -36,8 +36,8 @@ export class SourceFile {
    * Where `path` points. With `key` set, the position of the mapping key
    * rather than its value, which is what "unknown key" errors should show.
    */
-  locate(path: Path, key = false): SourceLocation {
-    return this.position(this.find(path, key));
+  locate(path: Path, key = false): SourceLocation & { path?: string } {
+    return { ...this.position(this.find(path, key)), ...(path.length ? { path: path.join('.') } : {}) };
   }
 
   /**
@@ -46,7 +46,11 @@ export class SourceFile {
    * lines verbatim unless the value is quoted with escapes (then the value's
    * start).
    */
-  locateWithin(path: Path, text: string, offset: number): SourceLocation {
+  locateWithin(path: Path, text: string, offset: number): SourceLocation & { path?: string } {
+    return { ...this.positionWithin(path, text, offset), ...(path.length ? { path: path.join('.') } : {}) };
+  }
+
+  private positionWithin(path: Path, text: string, offset: number): SourceLocation {
     const start = this.find(path, false);
     const node = this.nodeAt(path);
     const range = (node as Node | undefined)?.range;

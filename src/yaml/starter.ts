@@ -1,15 +1,20 @@
 import { packageRoot } from '../paths.js';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
-/** A small, valid schema that shows the main features. */
-/** Path from the working directory to the JSON Schema, for the editor hint line. */
-export function schemaReference(): string {
-  const ref = relative(process.cwd(), join(packageRoot, 'schemas', 'schema.json'));
+/**
+ * Path to the JSON Schema for the editor hint line of a file written at
+ * `file`: the YAML language server resolves it from the file's directory.
+ * Without a file (YAML printed to stdout), from the working directory.
+ */
+export function schemaReference(file?: string): string {
+  const from = file === undefined ? process.cwd() : dirname(resolve(file));
+  const ref = relative(from, join(packageRoot, 'schemas', 'schema.json')).split(sep).join('/');
   return ref.startsWith('.') || ref.startsWith('/') ? ref : `./${ref}`;
 }
 
-export function starterSchema(): string {
-  return `# yaml-language-server: $schema=${schemaReference()}
+/** A small, valid schema that shows the main features, to be written at `file`. */
+export function starterSchema(file?: string): string {
+  return `# yaml-language-server: $schema=${schemaReference(file)}
 # The PostgreSQL schema this application wants. \`schema plan\` compares it with
 # the database and writes the steps to get there; \`schema apply\` runs them.
 schemas:

@@ -126,9 +126,10 @@ describe('the schema CLI', function () {
     cpSync(new URL('../../../examples', import.meta.url), join(cwd, 'examples'), { recursive: true });
     const plan = await runCli(['plan', '--embedded', '-f', 'examples/shop', '-o', 'plans/demo.plan.json'], { cwd });
     assert.equal(plan.code, 0, plan.stderr);
-    assert.match(plan.stderr, /Using the embedded PostgreSQL in \.schema\//);
+    assert.match(plan.stderr, /Using the embedded PostgreSQL in \.schema\/ \(creating it: a few seconds, once\)/);
     const apply = await runCli(['apply', '--embedded', 'plans/demo.plan.json'], { cwd });
     assert.equal(apply.code, 0, apply.stderr);
+    assert.match(apply.stderr, /Using the embedded PostgreSQL in \.schema\/\n/);
     const again = await runCli(['plan', '--embedded', '-f', 'examples/shop', '--detailed-exitcode'], { cwd });
     assert.equal(again.code, 0, again.stdout);
   });
