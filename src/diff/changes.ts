@@ -24,13 +24,14 @@ export type Change =
   | { kind: 'drop-domain'; schema: string; domain: Domain; rebuild?: boolean }
   | { kind: 'alter-domain'; schema: string; from: Domain; to: Domain }
   | { kind: 'create-view'; schema: string; view: View }
-  | { kind: 'drop-view'; schema: string; view: View; rebuild?: boolean }
+  /** because: what it is rebuilt for (`column public.t.a`), when that is not its own definition. */
+  | { kind: 'drop-view'; schema: string; view: View; rebuild?: boolean; because?: string }
   /** The view's comment and its columns' comments, where they differ from `from`'s. */
   | { kind: 'set-view-comment'; schema: string; from: View; view: View }
   /** replace: CREATE OR REPLACE, keeping the routine's identity, privileges and dependents. */
   | { kind: 'create-function'; schema: string; routine: Routine; replace?: boolean }
   /** rebuild: created again below (what used it comes off before and goes back after). */
-  | { kind: 'drop-function'; schema: string; routine: Routine; rebuild?: boolean }
+  | { kind: 'drop-function'; schema: string; routine: Routine; rebuild?: boolean; because?: string }
   | { kind: 'create-sequence'; schema: string; sequence: Sequence }
   | { kind: 'drop-sequence'; schema: string; sequence: Sequence }
   | { kind: 'alter-sequence'; schema: string; from: Sequence; to: Sequence }

@@ -115,7 +115,7 @@ function rebuild(d: LiveDependent, from: Model, to: Model, plan: Change[]): Chan
       if (!live) return [];
       const wanted = findView(to, d.schema, d.name);
       return [
-        { kind: 'drop-view', schema: d.schema, view: live, ...(wanted && { rebuild: true }) },
+        { kind: 'drop-view', schema: d.schema, view: live, ...(wanted && { rebuild: true, because: describeReferenced(d) }) },
         ...(wanted ? [
           { kind: 'create-view' as const, schema: d.schema, view: wanted },
           ...(wanted.triggers ?? []).map((trigger) => ({ kind: 'create-trigger' as const, schema: d.schema, table: wanted.name, trigger, onView: true })),
@@ -132,10 +132,10 @@ function rebuild(d: LiveDependent, from: Model, to: Model, plan: Change[]): Chan
       if (replacing >= 0) {
         const { replace: _replace, ...created } = plan[replacing] as Extract<Change, { kind: 'create-function' }>;
         plan[replacing] = created;
-        return [{ kind: 'drop-function', schema: d.schema, routine: live, rebuild: true }];
+        return [{ kind: 'drop-function', schema: d.schema, routine: live, rebuild: true, because: describeReferenced(d) }];
       }
       return [
-        { kind: 'drop-function', schema: d.schema, routine: live, ...(wanted && { rebuild: true }) },
+        { kind: 'drop-function', schema: d.schema, routine: live, ...(wanted && { rebuild: true, because: describeReferenced(d) }) },
         ...(wanted ? [{ kind: 'create-function' as const, schema: d.schema, routine: wanted }] : []),
       ];
     }

@@ -1,8 +1,6 @@
 import type { Plan } from './types.js';
-import { countsLine, summarizePlan } from './summary.js';
+import { ACTION_SYMBOL, countsLine, summarizePlan } from './summary.js';
 import { executionLines } from './execution-text.js';
-
-const symbol = { create: '+', update: '~', delete: '-' } as const;
 
 /** A plan as a pull-request comment: summary, hazards table, per-object SQL and diffs. */
 export function formatPlanMarkdown(plan: Plan): string {
@@ -24,7 +22,7 @@ export function formatPlanMarkdown(plan: Plan): string {
   const [head, ...units] = executionLines(plan);
   out.push(`<details><summary>${head}</summary>`, '', ...units.map((u) => `- ${u.trim()}`), '', '</details>', '');
   for (const o of objects) {
-    out.push(`<details><summary><code>${symbol[o.action]}</code> ${o.label}</summary>`, '');
+    out.push(`<details><summary><code>${ACTION_SYMBOL[o.action]}</code> ${o.label}${o.reason ? ` — must be replaced: ${o.reason}` : ''}</summary>`, '');
     out.push('```sql');
     for (const s of o.steps) out.push(`-- ${s.index}. ${s.description}`, ...s.sql.map((q) => `${q};`));
     out.push('```');

@@ -1,15 +1,13 @@
 import type { Style } from '../cli/style.js';
 import { append } from '../arrays.js';
 import type { Plan } from './types.js';
-import { countsLine, summarizePlan } from './summary.js';
+import { ACTION_SYMBOL, countsLine, legend, RESTORE_SYMBOL, restoresData, summarizePlan } from './summary.js';
 import { executionLines } from './execution-text.js';
-
-const symbol = { create: '+', update: '~', delete: '-' } as const;
 
 /** The terminal rendering of a plan, in the spirit of `terraform plan`. */
 export function formatPlanText(plan: Plan, style: Style, options: { planPath?: string; showSql?: boolean } = {}): string {
   const { objects, counts } = summarizePlan(plan);
-  const paint = { create: style.green, update: style.yellow, delete: style.red } as const;
+  const paint = { create: style.green, update: style.yellow, replace: style.yellow, delete: style.red } as const;
   const lines: string[] = [];
   const what = plan.kind === 'rollback' ? `rollback to snapshot ${plan.rollbackTo}` : 'plan';
   lines.push(style.bold(`schemaform ${what} ${plan.id}`) + style.dim(` for database "${plan.target.database}" (server ${plan.target.systemIdentifier})`));
@@ -18,11 +16,12 @@ export function formatPlanText(plan: Plan, style: Style, options: { planPath?: s
     lines.push('', style.green('No changes. The database matches the schema.'), ...unmanaged);
     return lines.join('\n') + '\n';
   }
-  lines.push('');
+  lines.push(style.dim(legend(objects)), '');
   for (const o of objects) {
-    lines.push(paint[o.action](`  ${symbol[o.action]} ${o.label}`));
+    lines.push(paint[o.action](`  ${ACTION_SYMBOL[o.action]} ${o.label}`) + (o.reason ? style.dim(` must be replaced: ${o.reason}`) : ''));
     for (const step of o.steps) {
-      lines.push(`      ${style.dim(`${String(step.index).padStart(3)}.`)} ${step.description}`);
+      const mark = restoresData(step) ? `${RESTORE_SYMBOL} ` : '';
+      lines.push(`      ${style.dim(`${String(step.index).padStart(3)}.`)} ${mark}${step.description}`);
       if (options.showSql) for (const sql of step.sql) lines.push(style.dim(sql.split('\n').map((l) => `           ${l}`).join('\n')));
     }
     if (o.patch) {

@@ -3,10 +3,15 @@ import type { Hazard, Plan, PlanStep } from './types.js';
 import { definitionOf } from './definitions.js';
 import { createRequire } from 'node:module';
 
+export type ObjectAction = 'create' | 'update' | 'replace' | 'delete';
+
 export interface ObjectSummary {
   ref: ObjectRef;
   label: string;
-  action: 'create' | 'update' | 'delete';
+  /** replace: dropped and created again (PostgreSQL cannot alter it in place, or what it uses changes). */
+  action: ObjectAction;
+  /** Why a replaced object is replaced, for the reviewer. */
+  reason?: string;
   steps: PlanStep[];
   hazards: Array<Hazard & { step: number }>;
   /** Unified diff of the object's definition, for objects that change. */
@@ -17,7 +22,7 @@ export interface ObjectSummary {
  * The plan regrouped per object, the way a reviewer reads it: what happens to
  * each table or type, with its hazards and the diff of its definition.
  */
-export function summarizePlan(plan: Plan): { objects: ObjectSummary[]; counts: Record<'create' | 'update' | 'delete', number> } {
+export function summarizePlan(plan: Plan): { objects: ObjectSummary[]; counts: PlanCounts } {
   const groups = new Map<string, ObjectSummary>();
   for (const step of plan.steps) {
     const key = `${step.object.type}\u0000${step.object.schema ?? ''}\u0000${step.object.name}`;
@@ -31,10 +36,16 @@ export function summarizePlan(plan: Plan): { objects: ObjectSummary[]; counts: R
     else if (step.action === 'create' && group.action !== 'delete') group.action = 'create';
     group.hazards.push(...step.hazards.map((h) => ({ ...h, step: step.index })));
   }
-  const counts = { create: 0, update: 0, delete: 0 };
+  const counts: PlanCounts = { create: 0, update: 0, replace: 0, delete: 0, restore: 0 };
   for (const g of groups.values()) {
+    const replaced = g.action !== 'delete' ? replacement(g.steps) : undefined;
+    if (replaced) {
+      g.action = 'replace';
+      g.reason = replaced;
+    }
     counts[g.action]++;
-    if (g.action === 'update') {
+    counts.restore += g.steps.filter(restoresData).length;
+    if (g.action === 'update' || g.action === 'replace') {
       const before = definitionOf(plan.source.model, g.ref) ?? '';
       const after = definitionOf(plan.desired.model, g.ref) ?? '';
       if (before !== after) {
@@ -46,8 +57,46 @@ export function summarizePlan(plan: Plan): { objects: ObjectSummary[]; counts: R
   return { objects: [...groups.values()], counts };
 }
 
-export function countsLine(counts: Record<'create' | 'update' | 'delete', number>): string {
-  return `Plan: ${counts.create} to create, ${counts.update} to change, ${counts.delete} to destroy.`;
+/** Objects per action, and the steps that put backed-up data back. */
+export type PlanCounts = Record<ObjectAction | 'restore', number>;
+
+export function countsLine(counts: PlanCounts): string {
+  const restores = counts.restore ? `; ${counts.restore} data restore(s) from backups` : '';
+  return `Plan: ${counts.create} to create, ${counts.update} to change, ${counts.replace} to replace, ${counts.delete} to destroy${restores}.`;
+}
+
+/** The marks a rendering uses, Terraform's where it has one. */
+export const ACTION_SYMBOL: Record<ObjectAction, string> = { create: '+', update: '~', replace: '-/+', delete: '-' };
+export const RESTORE_SYMBOL = '<=';
+
+/** A line explaining the marks that appear in this rendering, and only those. */
+export function legend(objects: readonly ObjectSummary[]): string {
+  const used = new Set(objects.map((o) => o.action));
+  const meaning: Record<ObjectAction, string> = { create: 'create', update: 'change in place', replace: 'replace (drop, then create again)', delete: 'destroy' };
+  const parts = (['create', 'update', 'replace', 'delete'] as const).filter((a) => used.has(a)).map((a) => `${ACTION_SYMBOL[a]} ${meaning[a]}`);
+  if (objects.some((o) => o.steps.some(restoresData))) parts.push(`${RESTORE_SYMBOL} restore data from a backup`);
+  return parts.join('   ');
+}
+
+/** A step that puts backed-up rows or values back. */
+export function restoresData(step: PlanStep): boolean {
+  const c = step.change;
+  return c.kind === 'restore-table' || c.kind === 'restore-column' || (c.kind === 'alter-column' && c.restoreFrom !== undefined);
+}
+
+/**
+ * Why an object's steps drop it and create it again, or undefined if they do
+ * not: what it uses changes (the graph took it off to let that happen), or its
+ * own definition changed in a way PostgreSQL cannot alter in place.
+ */
+function replacement(steps: readonly PlanStep[]): string | undefined {
+  for (const { change: c } of steps) {
+    if (c.kind === 'recreate-enum') return 'PostgreSQL cannot remove or reorder the values of an enum';
+    if (!('rebuild' in c) || !c.rebuild) continue;
+    if ((c.kind === 'drop-view' || c.kind === 'drop-function') && c.because) return `it uses ${c.because}, which this plan changes`;
+    return 'PostgreSQL cannot change its definition in place';
+  }
+  return undefined;
 }
 
 /** Loaded when a plan first changes an object in place: plans that only create, and --version or --help, never pay for it. */

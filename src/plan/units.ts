@@ -1,4 +1,7 @@
+import { objectOf } from '../diff/changes.js';
 import type { PlanStep } from './types.js';
+
+type UnitStep = Pick<PlanStep, 'transactional' | 'hazards' | 'backup' | 'locks' | 'change'>;
 
 /**
  * Execution units: the transactions an online apply commits one after the
@@ -9,10 +12,20 @@ import type { PlanStep } from './types.js';
  * validation, a rewrite, a backup): grouped, it would hold its neighbours'
  * locks for as long as it works; and a value added to an enum commits
  * before the steps that may use it. Every step of an atomic plan is in unit 1.
+ *
+ * An object dropped to be created again (a view over a retyped column, a
+ * routine with a new signature) is created again in the unit that dropped
+ * it, with whatever lies between: committed apart, it would be missing for
+ * the sessions that use it in between. Its lock costs nothing extra, since
+ * what it reads is locked by the change it was taken off for.
  * Pure; returns the unit of each step, in order, numbered from 1.
  */
-export function assignUnits(steps: ReadonlyArray<Pick<PlanStep, 'transactional' | 'hazards' | 'backup' | 'locks' | 'change'>>, execution: 'online' | 'atomic'): number[] {
+export function assignUnits(steps: ReadonlyArray<UnitStep>, execution: 'online' | 'atomic'): number[] {
   if (execution === 'atomic') return steps.map(() => 1);
+  return keepingRebuildsWhole(steps, unitsByWork(steps));
+}
+
+function unitsByWork(steps: ReadonlyArray<UnitStep>): number[] {
   const units: number[] = [];
   let unit = 0;
   let open = false;
@@ -29,7 +42,24 @@ export function assignUnits(steps: ReadonlyArray<Pick<PlanStep, 'transactional' 
   return units;
 }
 
-function worksAlone(step: Pick<PlanStep, 'transactional' | 'hazards' | 'backup' | 'locks' | 'change'>): boolean {
+/** Units merged from each rebuilt object's drop to its creation, where every step between can share a transaction; renumbered from 1. */
+function keepingRebuildsWhole(steps: ReadonlyArray<UnitStep>, units: number[]): number[] {
+  const key = (step: UnitStep) => JSON.stringify(objectOf(step.change));
+  for (let i = 0; i < steps.length; i++) {
+    const c = steps[i]!.change;
+    if (!c.kind.startsWith('drop-') || !('rebuild' in c) || !c.rebuild) continue;
+    const object = key(steps[i]!);
+    const j = steps.findIndex((s, k) => k > i && s.change.kind.startsWith('create-') && key(s) === object);
+    if (j === -1 || steps.slice(i, j + 1).some((s) => !s.transactional)) continue;
+    const last = units[j]!;
+    // Up to the creation, and what followed it in its unit.
+    for (let k = i + 1; k < steps.length && units[k]! <= last; k++) units[k] = units[i]!;
+  }
+  const renumbered = new Map<number, number>();
+  return units.map((u) => renumbered.get(u) ?? (renumbered.set(u, renumbered.size + 1), renumbered.size));
+}
+
+function worksAlone(step: UnitStep): boolean {
   // A value added to an enum can be used only once its transaction commits: what follows may use it.
   if (!step.transactional || step.change.kind === 'validate-constraint' || step.change.kind === 'add-enum-value') return true;
   if (step.locks.length === 0) return false;
