@@ -1,5 +1,6 @@
 import Adopt from './adopt.js';
 import Apply from './apply.js';
+import Comment from './comment.js';
 import Completion from './completion.js';
 import Drift from './drift.js';
 import Help from './help.js';
@@ -15,6 +16,7 @@ import Validate from './validate.js';
 export const COMMANDS = {
   adopt: Adopt,
   apply: Apply,
+  comment: Comment,
   completion: Completion,
   drift: Drift,
   help: Help,

@@ -70,11 +70,11 @@ export const ACTION_SYMBOL: Record<ObjectAction, string> = { create: '+', update
 export const RESTORE_SYMBOL = '<=';
 
 /** A line explaining the marks that appear in this rendering, and only those. */
-export function legend(objects: readonly ObjectSummary[]): string {
+export function legend(objects: readonly ObjectSummary[], mark: (symbol: string) => string = (m) => m): string {
   const used = new Set(objects.map((o) => o.action));
   const meaning: Record<ObjectAction, string> = { create: 'create', update: 'change in place', replace: 'replace (drop, then create again)', delete: 'destroy' };
-  const parts = (['create', 'update', 'replace', 'delete'] as const).filter((a) => used.has(a)).map((a) => `${ACTION_SYMBOL[a]} ${meaning[a]}`);
-  if (objects.some((o) => o.steps.some(restoresData))) parts.push(`${RESTORE_SYMBOL} restore data from a backup`);
+  const parts = (['create', 'update', 'replace', 'delete'] as const).filter((a) => used.has(a)).map((a) => `${mark(ACTION_SYMBOL[a])} ${meaning[a]}`);
+  if (objects.some((o) => o.steps.some(restoresData))) parts.push(`${mark(RESTORE_SYMBOL)} restore data from a backup`);
   return parts.join('   ');
 }
 

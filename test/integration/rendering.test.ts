@@ -84,6 +84,20 @@ describe('plan rendering and drift reports', function () {
     });
   });
 
+  it('a hostile name cannot break out of the Markdown comment: no markup, no early end of a code block', async () => {
+    await withDatabase(async ({ db }) => {
+      const name = '</details><img src=x onerror=alert(1)>```';
+      const plan = await planYaml(db, `schemas:\n  public:\n    tables:\n      ${JSON.stringify(name)}:\n        columns: { id: { type: integer } }\n`);
+      const markdown = formatPlanMarkdown(plan);
+      // Inside a code block a name is text; everywhere else it must be escaped.
+      const outsideCode = markdown.replaceAll(/^(`{3,})\w*\n[\s\S]*?\n\1$/gm, '');
+      assert.match(markdown, /CREATE TABLE "public"\."<\/details><img/, 'the SQL is shown as it is, in its block');
+      assert.doesNotMatch(outsideCode, /<img/);
+      assert.equal(outsideCode.split('<details>').length, outsideCode.split('</details>').length, 'every <details> closes once');
+      assert.match(markdown, /^````sql$/m, 'the fence is longer than any backtick run inside');
+    });
+  });
+
   it('a rollback marks the data it puts back with "<=" and counts it', async () => {
     await withDatabase(async ({ db }) => {
       await applyYaml(db, base);
