@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { createTestDatabase } from '../harness/databases.js';
 import { runCli } from '../harness/cli.js';
-import { FakeGitHub } from '../harness/fake-review-api.js';
+import { FakeReviewApi } from '../harness/fake-review-api.js';
 
 /**
  * The GitHub Actions recipe in README.md ("Use it in CI"), run as written:
@@ -23,12 +23,13 @@ const TOKEN = 'ghs_test_token';
 interface Step { name?: string; uses?: string; run?: string; env?: Record<string, string>; id?: string }
 interface Workflow { jobs: Record<string, { steps: Step[] }> }
 
-/** The first ```yaml block under "## Use it in CI": the workflow file. */
-function recipe(): Workflow {
-  const section = readme.slice(readme.indexOf('## Use it in CI'));
-  const block = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
-  return parse(block) as Workflow;
+/** The YAML blocks under "## Use it in CI": the GitHub workflow first, then .gitlab-ci.yml. */
+function blocks(): unknown[] {
+  const section = readme.slice(readme.indexOf('## Use it in CI'), readme.indexOf('\n## ', readme.indexOf('## Use it in CI') + 1));
+  return [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]!));
 }
+const recipe = () => blocks()[0] as Workflow;
+const gitlabRecipe = () => blocks()[1] as Record<string, { script: string[] }>;
 
 const schemaV1 = `schemas:
   public:
@@ -52,10 +53,10 @@ function fakeNpx(): string {
 describe('the CI recipe in the README', function () {
   this.timeout(300_000);
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let github: FakeGitHub;
+  let github: FakeReviewApi;
   beforeEach(async () => {
     database = await createTestDatabase();
-    github = new FakeGitHub(REPOSITORY, TOKEN);
+    github = new FakeReviewApi(REPOSITORY, TOKEN);
     await github.start();
   });
   afterEach(async () => {
@@ -164,6 +165,37 @@ describe('the CI recipe in the README', function () {
     assert.match(body, /Plan: 2000 to create/);
     assert.match(body, /\*\*Shortened to fit a comment:\*\* \d+ object section\(s\) left out\. The full plan: the plan file, attached to this job as an artifact\./);
     assert.equal(JSON.parse(comment.stdout).characters, body.length);
+  });
+
+  it('on GitLab, one merge request note, updated in place', async () => {
+    const gitlab = new FakeReviewApi('42', 'glpat-test', 'gitlab');
+    await gitlab.start();
+    try {
+      const cwd = mkdtempSync(join(tmpdir(), 'schemaform-ci-'));
+      writeFileSync(join(cwd, 'schema.yaml'), schemaV1);
+      gitlab.seed(3, 120);
+      const env = {
+        PATH: `${fakeNpx()}:${process.env.PATH}`, HOME: process.env.HOME, CI: 'true', GITLAB_CI: 'true', CI_JOB_ID: '99',
+        GITLAB_TOKEN: 'glpat-test', CI_API_V4_URL: `${gitlab.url}/api/v4`, CI_PROJECT_ID: '42', CI_MERGE_REQUEST_IID: '3', DATABASE_URL: database.url,
+      };
+      // The job's script lines, as GitLab runs them (one shell, stopping at the first failure); the install is this checkout.
+      const job = async (name: string) => {
+        const script = gitlabRecipe()[name]!.script.filter((line) => line !== 'npm ci').join('\n');
+        const r = await bash(script, cwd, env);
+        assert.equal(r.code, 0, `${name}:\n${r.output}`);
+      };
+      await job('schema-plan');
+      writeFileSync(join(cwd, 'schema.yaml'), schemaV2);
+      await job('schema-plan');
+      assert.deepEqual(gitlab.writes().map((c) => c.method), ['POST', 'PUT']);
+      assert.equal(gitlab.thread(3).length, 121);
+      assert.match(gitlab.thread(3).at(-1)!.body, /^<!-- schemaform:plan:default -->\n### schemaform plan/);
+      await job('schema-apply');
+      const again = await runCli(['plan', '--detailed-exitcode', '--no-rehearse'], { cwd, databaseUrl: database.url });
+      assert.equal(again.code, 0, again.stdout);
+    } finally {
+      await gitlab.stop();
+    }
   });
 
   it('says what is missing or refused, exit 1, and writes nothing', async () => {

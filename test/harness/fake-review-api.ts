@@ -8,11 +8,12 @@ export interface RecordedCall {
 }
 
 /**
- * A stand-in for GitHub's REST API, as much of it as a pull request comment
- * uses: list (paged, 100 at a time), create, edit. It checks the token, and
- * refuses a body over GitHub's 65,536-character limit as GitHub does (422).
+ * A stand-in for GitHub's REST API (or GitLab's), as much of it as a pull
+ * request comment (merge request note) uses: list (paged), create, edit. It
+ * checks the token, and refuses a body over GitHub's 65,536-character limit
+ * as GitHub does (422).
  */
-export class FakeGitHub {
+export class FakeReviewApi {
   readonly calls: RecordedCall[] = [];
   /** Comments per pull request number. */
   readonly comments = new Map<number, Array<{ id: number; body: string; user: string }>>();
@@ -20,7 +21,8 @@ export class FakeGitHub {
   private server?: Server;
   url = '';
 
-  constructor(private readonly repository: string, private readonly token: string) {}
+  /** `repository`: owner/name on GitHub, the project id on GitLab. */
+  constructor(private readonly repository: string, private readonly token: string, private readonly flavour: 'github' | 'gitlab' = 'github') {}
 
   seed(pr: number, count: number): void {
     for (let i = 0; i < count; i++) this.thread(pr).push({ id: this.nextId++, body: `looks good ${i}`, user: 'a-reviewer' });
@@ -40,9 +42,11 @@ export class FakeGitHub {
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(JSON.stringify(value));
         };
-        if (req.headers.authorization !== `Bearer ${this.token}`) return answer(401, { message: 'Bad credentials' });
-        const list = new RegExp(`^/repos/${this.repository}/issues/(\\d+)/comments$`).exec(url.pathname);
-        const one = new RegExp(`^/repos/${this.repository}/issues/comments/(\\d+)$`).exec(url.pathname);
+        const github = this.flavour === 'github';
+        const authorized = github ? req.headers.authorization === `Bearer ${this.token}` : req.headers['private-token'] === this.token;
+        if (!authorized) return answer(401, { message: github ? 'Bad credentials' : '401 Unauthorized' });
+        const list = new RegExp(github ? `^/repos/${this.repository}/issues/(\\d+)/comments$` : `^/api/v4/projects/${this.repository}/merge_requests/(\\d+)/notes$`).exec(url.pathname);
+        const one = new RegExp(github ? `^/repos/${this.repository}/issues/comments/(\\d+)$` : `^/api/v4/projects/${this.repository}/merge_requests/\\d+/notes/(\\d+)$`).exec(url.pathname);
         const text = body ? (JSON.parse(body) as { body?: string }).body ?? '' : '';
         if (text.length > 65_536) return answer(422, { message: 'Validation Failed', errors: [{ message: 'body is too long (maximum is 65536 characters)' }] });
         if (list && req.method === 'GET') {
@@ -55,7 +59,7 @@ export class FakeGitHub {
           this.thread(Number(list[1])).push(comment);
           return answer(201, comment);
         }
-        if (one && req.method === 'PATCH') {
+        if (one && req.method === (github ? 'PATCH' : 'PUT')) {
           const comment = [...this.comments.values()].flat().find((c) => c.id === Number(one[1]));
           if (!comment) return answer(404, { message: 'Not Found' });
           comment.body = text;
@@ -74,7 +78,7 @@ export class FakeGitHub {
 
   /** The calls that wrote (created or edited) a comment. */
   writes(): RecordedCall[] {
-    return this.calls.filter((c) => c.method === 'POST' || c.method === 'PATCH');
+    return this.calls.filter((c) => c.method !== 'GET');
   }
 }
 
