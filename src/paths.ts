@@ -9,7 +9,7 @@ export function readPackageJson(): { name: string; version: string } {
   return JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'));
 }
 
-export function jsonSchemaPath(name: 'schema.json' | 'plan.schema.json'): string {
+export function jsonSchemaPath(name: 'schema.json' | 'plan.schema.json' | 'project.schema.json'): string {
   return join(packageRoot, 'schemas', name);
 }
 

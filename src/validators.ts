@@ -10,7 +10,7 @@ const compiled = new Map<string, ValidateFunction>();
  * time, or (when running from sources that were not built that way) one
  * compiled now with the same options.
  */
-export function validatorFor(name: 'schema' | 'plan'): ValidateFunction {
+export function validatorFor(name: 'schema' | 'plan' | 'project'): ValidateFunction {
   let v = compiled.get(name);
   if (v) return v;
   const require = createRequire(import.meta.url);
@@ -19,8 +19,8 @@ export function validatorFor(name: 'schema' | 'plan'): ValidateFunction {
   } catch {
     // Ajv itself (~40 ms to load) only where the precompiled module is missing.
     const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
-    const ajv = new Ajv({ allErrors: name === 'schema', strict: false, verbose: name === 'schema' });
-    v = ajv.compile(JSON.parse(readFileSync(jsonSchemaPath(name === 'schema' ? 'schema.json' : 'plan.schema.json'), 'utf8')));
+    const ajv = new Ajv({ allErrors: name !== 'plan', strict: false, verbose: name !== 'plan' });
+    v = ajv.compile(JSON.parse(readFileSync(jsonSchemaPath(name === 'schema' ? 'schema.json' : `${name}.schema.json`), 'utf8')));
   }
   compiled.set(name, v);
   return v;

@@ -10,8 +10,8 @@ import { jsonSchemaPath, packageRoot } from '../paths.js';
 
 const out = join(packageRoot, 'dist', 'validators');
 mkdirSync(out, { recursive: true });
-for (const [name, file] of [['schema', 'schema.json'], ['plan', 'plan.schema.json']] as const) {
-  const ajv = new Ajv({ allErrors: name === 'schema', strict: false, verbose: name === 'schema', code: { source: true } });
+for (const [name, file] of [['schema', 'schema.json'], ['plan', 'plan.schema.json'], ['project', 'project.schema.json']] as const) {
+  const ajv = new Ajv({ allErrors: name !== 'plan', strict: false, verbose: name !== 'plan', code: { source: true } });
   const validate = ajv.compile(JSON.parse(readFileSync(jsonSchemaPath(file), 'utf8')));
   // CommonJS: Ajv's standalone output requires its runtime helpers.
   writeFileSync(join(out, `${name}.cjs`), standaloneCode.default(ajv, validate));

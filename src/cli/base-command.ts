@@ -1,6 +1,11 @@
 import type { Database } from '../db/database.js';
 import { partialApplies } from '../state/journal.js';
 import { Command, Flags, Errors } from '@oclif/core';
+import type { Input, ParserOutput } from '@oclif/core/interfaces';
+
+// As @oclif/core defines them (not exported by name).
+type FlagOutput = { [name: string]: any };
+type ArgOutput = { [name: string]: any };
 import { isSchemaformError } from '../errors.js';
 import { connectionSecrets, scrub } from '../db/redact.js';
 import { connect, SESSION_LOCK_TIMEOUT, type Connection } from './connect.js';
@@ -8,7 +13,15 @@ import { describeLockHolders, LOCK_NOT_AVAILABLE, QUERY_CANCELED } from '../db/l
 import { createProgress, type Progress } from './progress.js';
 import { parseDuration } from '../duration.js';
 import { colorEnabled, makeStyle, turnColorOff, type Style } from './style.js';
-import { SchemaFileError } from '../errors.js';
+import { SchemaFileError, SchemaformError } from '../errors.js';
+import { environmentNamed, environmentUrl, loadProject, type Environment, type Project } from '../project/project.js';
+
+/** The flags that say which database: given to BaseCommand.database(). */
+export interface DatabaseChoice {
+  'database-url'?: string;
+  embedded?: boolean;
+  env?: string;
+}
 
 /**
  * What every command shares: --json, the database flag, progress, and the
@@ -30,6 +43,10 @@ export abstract class BaseCommand extends Command {
     embedded: Flags.boolean({
       summary: 'Use the embedded PostgreSQL in .schema/ (a throwaway local database). Without a database named, it is only used at a terminal outside CI.',
     }),
+    env: Flags.string({
+      summary: 'The environment of the project file (schemaform.yaml) to use: its database and settings. Default: SCHEMAFORM_ENV.',
+      helpValue: 'NAME',
+    }),
   };
 
   /**
@@ -50,6 +67,8 @@ export abstract class BaseCommand extends Command {
     this.style = makeStyle(colorEnabled());
   }
   private connection?: Connection;
+  private chosen?: { project?: Project; name?: string; env?: Environment };
+  private envFlag?: string;
   private progressHandle?: Progress;
   private deadline?: { timer: NodeJS.Timeout; limit: string; hit: boolean };
 
@@ -58,9 +77,48 @@ export abstract class BaseCommand extends Command {
     return this.progressHandle;
   }
 
-  protected async database(url: string | undefined, embedded = false) {
+  /** Keeps --env, which the settings below read whichever command parsed it. */
+  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(options?: Input<F, B, A>, argv?: string[]): Promise<ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv);
+    const env = (parsed.flags as { env?: unknown }).env;
+    if (typeof env === 'string') this.envFlag = env;
+    return parsed;
+  }
+
+  /** The project file and the environment chosen (--env, else SCHEMAFORM_ENV), read once. */
+  protected async environment(): Promise<{ project?: Project; name?: string; env?: Environment }> {
+    if (this.chosen) return this.chosen;
+    const project = await loadProject();
+    const name = this.envFlag ?? (process.env.SCHEMAFORM_ENV || undefined);
+    this.chosen = { project, ...(name !== undefined && { name, env: environmentNamed(project, name) }) };
+    return this.chosen;
+  }
+
+  /** A setting: the flag if given, else the environment's, else the project's (for the schema file), else the default. */
+  protected async setting(flag: string | undefined, key: 'schema' | 'lockTimeout' | 'retryBudget', fallback: string): Promise<string> {
+    if (flag !== undefined) return flag;
+    const { project, env } = await this.environment();
+    return env?.[key] ?? (key === 'schema' ? project?.schema : undefined) ?? fallback;
+  }
+
+  /** --shadow-database-url, else the environment's shadow server (else SHADOW_DATABASE_URL, read where it is used). */
+  protected async shadowUrl(flag: string | undefined): Promise<string | undefined> {
+    const { name, env } = await this.environment();
+    return flag ?? (env && name ? environmentUrl(name, env, 'shadowUrl') : undefined);
+  }
+
+  protected async database(flags: DatabaseChoice) {
+    const { project, name, env } = await this.environment();
+    let url = flags['database-url'];
+    let embedded = flags.embedded ?? false;
+    if (!url && env && name) {
+      if (flags.embedded && !env.embedded) throw new SchemaformError(`--embedded and --env ${name} name two databases: give one`);
+      if (env.embedded) embedded = true;
+      else url = environmentUrl(name, env, 'url');
+      if (!url && !embedded) throw new SchemaformError(`environment "${name}" in ${project!.file} names no database; nothing was changed`, { hint: 'Give it url, urlFrom (a variable holding the URL) or embedded: true.' });
+    }
     const announce = (line: string) => { if (!this.jsonEnabled()) process.stderr.write(this.style.dim(line) + '\n'); };
-    this.connection ??= await connect(url, { embedded, announce });
+    this.connection ??= await connect(url, { embedded, embeddedWhenNoneNamed: project?.embedded === true, announce, ...(name !== undefined && { environment: name }) });
     if ((this.constructor as typeof BaseCommand).readsOnly && !this.deadline) {
       const limit = process.env.SCHEMAFORM_COMMAND_TIMEOUT ?? '15min';
       const deadline = { limit, hit: false, timer: setTimeout(() => {

@@ -34,6 +34,10 @@ export interface ConnectOptions {
   embedded?: boolean;
   /** Whether a person is at a terminal (tests pass it; the CLI asks the process). */
   interactive?: boolean;
+  /** The project file says `embedded: true`: with no database named, the embedded one, even in CI. */
+  embeddedWhenNoneNamed?: boolean;
+  /** The project environment this database is, for the announcement. */
+  environment?: string;
   /** Told which database this is as soon as that is known: before the embedded one takes seconds to start. */
   announce?: (line: string) => void;
 }
@@ -59,15 +63,15 @@ export async function connect(databaseUrl: string | undefined, options: ConnectO
     // command that is killed or gives up does not leave a session waiting on its behalf.
     await db.exec("SET client_connection_check_interval = '1s'").catch(() => undefined);
     const named = databaseUrl ?? process.env.DATABASE_URL ? '' : ` (from ${libpqSources().join(', ')})`;
-    const announcement = `Using ${db.description}${named}`;
+    const announcement = `Using ${db.description}${options.environment ? ` (environment ${options.environment})` : named}`;
     options.announce?.(announcement);
     return { db, url, announcement, close: () => db.close() };
   }
   const interactive = options.interactive ?? isInteractive();
-  if (!options.embedded && !interactive) {
+  if (!options.embedded && !options.embeddedWhenNoneNamed && !interactive) {
     throw new SchemaformError('no database to connect to: nothing was changed', { hint: `In CI and without a terminal the embedded database is only used when asked for: ${WAYS}.` });
   }
-  return openEmbeddedConnection(options.embedded === true, options.announce);
+  return openEmbeddedConnection(options.embedded === true || options.embeddedWhenNoneNamed === true, options.announce);
 }
 
 /** The embedded engine is single-process, so a lock file keeps two commands from opening it at once. */

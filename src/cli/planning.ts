@@ -17,7 +17,7 @@ export const executionFlag = {
 };
 
 export const planningFlags = {
-  file: Flags.string({ char: 'f', summary: 'Schema file, or a directory of .yaml files.', default: 'schema.yaml' }),
+  file: Flags.string({ char: 'f', summary: 'Schema file, or a directory of .yaml files. Default: the environment\'s or project file\'s `schema`, else schema.yaml.' }),
   'shadow-database-url': Flags.string({
     summary: 'A server where schemaform may create and drop a scratch database to rehearse the plan. Default: the database server itself.',
     helpValue: 'URL',

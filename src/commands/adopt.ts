@@ -36,7 +36,7 @@ export default class Adopt extends BaseCommand {
     if (existsSync(flags.output) && !flags.force) {
       throw new SchemaformError(`${flags.output} exists; nothing was changed`, { hint: 'Pass --force to overwrite it, or -o to write another file.' });
     }
-    const db = await this.database(flags['database-url'], flags.embedded);
+    const db = await this.database(flags);
     const previous = await latestSnapshot(db);
     if (previous) {
       throw new SchemaformError(`this database is managed already: snapshot ${previous.id} is its latest; nothing was changed`, {

@@ -22,8 +22,8 @@ Each statement waits at most the lock timeout for a lock; a unit that gives up i
   static override flags = {
     ...BaseCommand.databaseFlags,
     'allow-destructive': Flags.boolean({ summary: 'Run data-loss steps (their data is backed up first).' }),
-    'lock-timeout': Flags.string({ summary: 'Longest wait for a table lock per statement: also the longest that application queries queue behind the apply.', default: DEFAULT_LOCK_TIMEOUT }),
-    'retry-budget': Flags.string({ summary: 'How long, in all, a unit that times out waiting for a lock is retried (0: not at all).', default: DEFAULT_RETRY_BUDGET }),
+    'lock-timeout': Flags.string({ summary: `Longest wait for a table lock per statement: also the longest that application queries queue behind the apply. Default: the environment's lockTimeout, else ${DEFAULT_LOCK_TIMEOUT}.` }),
+    'retry-budget': Flags.string({ summary: `How long, in all, a unit that times out waiting for a lock is retried (0: not at all). Default: the environment's retryBudget, else ${DEFAULT_RETRY_BUDGET}.` }),
     'state-dir': stateDirFlag,
     'auto-approve': Flags.boolean({ summary: 'Apply without asking. At a terminal, apply shows the plan and asks for "yes" first; in CI and without a terminal it never asks.' }),
   };
@@ -34,13 +34,13 @@ Each statement waits at most the lock timeout for a lock; a unit that gives up i
     // The only gate a copied command line would otherwise skip: a person sees what runs, and says so.
     if (!flags['auto-approve'] && !this.jsonEnabled() && isInteractive()) await this.confirm(reviewed, args.plan);
     const plan = executablePart(reviewed);
-    const db = await this.database(flags['database-url'], flags.embedded);
+    const db = await this.database(flags);
     const progress = await this.progress();
     const total = plan.steps.length;
     const result = await applyPlan(db, plan, {
       allowDestructive: flags['allow-destructive'],
-      lockTimeout: flags['lock-timeout'],
-      retryBudget: flags['retry-budget'],
+      lockTimeout: await this.setting(flags['lock-timeout'], 'lockTimeout', DEFAULT_LOCK_TIMEOUT),
+      retryBudget: await this.setting(flags['retry-budget'], 'retryBudget', DEFAULT_RETRY_BUDGET),
       onPhase: (p) => {
         collectGarbage();
         progress.phase(p);

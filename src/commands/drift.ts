@@ -11,7 +11,7 @@ export default class Drift extends BaseCommand {
 
   async run() {
     const { flags } = await this.parse(Drift);
-    const db = await this.database(flags['database-url'], flags.embedded);
+    const db = await this.database(flags);
     await this.warnOfPartialApplies(db);
     const drift = await detectDrift(db);
     const manual = manualEntries(drift.manual);

@@ -32,7 +32,7 @@ export default class Inspect extends BaseCommand {
 
   async run() {
     const { flags } = await this.parse(Inspect);
-    const db = await this.database(flags['database-url'], flags.embedded);
+    const db = await this.database(flags);
     const { model } = await introspect(db, { schemas: flags.schema });
     collectGarbage();
     // The YAML writer is loaded only by the commands that write YAML.
@@ -55,7 +55,7 @@ export default class Inspect extends BaseCommand {
       writeModelYaml(model, json || flags.verify ? (piece) => kept.push(piece) : (piece) => process.stdout.write(piece));
       if (flags.verify && !json) process.stdout.write(kept.join(''));
     }
-    const verified = flags.verify ? await this.verify(flags.output, kept.join(''), flags.schema, flags['shadow-database-url']) : undefined;
+    const verified = flags.verify ? await this.verify(flags.output, kept.join(''), flags.schema, await this.shadowUrl(flags['shadow-database-url'])) : undefined;
     return { output: flags.output ?? null, yaml: json ? kept.join('') : '', model, ...(verified && { verified }) };
   }
 
@@ -63,7 +63,7 @@ export default class Inspect extends BaseCommand {
   private async verify(output: string | undefined, text: string, schemas: string[] | undefined, shadow: string | undefined) {
     const liveUrl = this.databaseUrl;
     if (!liveUrl) throw new SchemaformError('inspect --verify needs a PostgreSQL server: the embedded database has no pg_dump', { hint: 'Set DATABASE_URL or pass --database-url.' });
-    const db = await this.database(undefined);
+    const db = await this.database({});
     const server = await serverInfo(db);
     const [{ findPgDump }, { verifyInspection }, { loadSchema }] = await Promise.all([import('../verify/pg-dump.js'), import('../verify/verify.js'), import('../yaml/load.js')]);
     // Without a pg_dump the catalogs are compared instead (verify/catalog-dump.ts), and the output says so.

@@ -31,14 +31,14 @@ export default class Plan extends BaseCommand {
   async run() {
     const { flags } = await this.parse(Plan);
     const progress = await this.progress();
-    const source = new SchemaSource(flags.file, () => progress.phase('loading the schema file'));
-    const db = await source.before(this.database(flags['database-url'], flags.embedded));
+    const source = new SchemaSource(await this.setting(flags.file, 'schema', 'schema.yaml'), () => progress.phase('loading the schema file'));
+    const db = await source.before(this.database(flags));
     await this.warnOfPartialApplies(db);
     const onPhase = (p: string) => {
       collectGarbage();
       progress.phase(p);
     };
-    const rehearsal = await rehearsalOptions(flags['shadow-database-url'], this.databaseUrl, db, flags.rehearse);
+    const rehearsal = await rehearsalOptions(await this.shadowUrl(flags['shadow-database-url']), this.databaseUrl, db, flags.rehearse);
     const plan = await createPlan(db, source.load, { allowDestructive: flags['allow-destructive'], strict: flags.strict, execution: flags.atomic ? 'atomic' : 'online', onPhase, ...rehearsal })
       .catch((e: unknown) => source.explain(e))
       .finally(() => rehearsal.rehearsal?.close?.());

@@ -21,7 +21,7 @@ export default class Rollback extends BaseCommand {
 
   async run() {
     const { flags } = await this.parse(Rollback);
-    const db = await this.database(flags['database-url'], flags.embedded);
+    const db = await this.database(flags);
     const progress = await this.progress();
     const plan = await planRollback(db, {
       to: flags.to,

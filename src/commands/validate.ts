@@ -20,12 +20,13 @@ export default class Validate extends BaseCommand {
   async run() {
     const { flags } = await this.parse(Validate);
     const url = flags['database-url'];
+    const file = await this.setting(flags.file, 'schema', 'schema.yaml');
     if (!url) {
-      const { model, files } = await loadSchema(flags.file);
+      const { model, files } = await loadSchema(file);
       return this.valid(files, model);
     }
-    const source = new SchemaSource(flags.file);
-    const db = await source.before(this.database(url));
+    const source = new SchemaSource(file);
+    const db = await source.before(this.database({ 'database-url': url }));
     const rehearsal = await rehearsalOptions(flags['shadow-database-url'], this.databaseUrl, db);
     const plan = await createPlan(db, source.load, rehearsal).catch((e: unknown) => source.explain(e)).finally(() => rehearsal.rehearsal?.close?.());
     const desired = plan.desired.model;

@@ -9,11 +9,15 @@ export function isValidShape(data: unknown): boolean {
   return validatorFor('schema')(data) === true;
 }
 
-/** Validate one file's content against schemas/schema.json; problems carry file:line:col. */
-export function validateShape(source: SourceFile, data: unknown): SourceProblem[] {
-  const validate = validatorFor('schema');
+/**
+ * Validate one file's content against schemas/schema.json (or another of
+ * our JSON Schemas); problems carry file:line:col. `at`: where in the file
+ * the data is (the "schemaform" key of package.json).
+ */
+export function validateShape(source: SourceFile, data: unknown, schema: 'schema' | 'project' = 'schema', at: string[] = []): SourceProblem[] {
+  const validate = validatorFor(schema);
   if (validate(data)) return [];
-  return pickMostSpecific(validate.errors ?? []).map((e) => describe(source, e));
+  return pickMostSpecific(validate.errors ?? []).map((e) => describe(source, e, at));
 }
 
 const rank: Record<string, number> = { additionalProperties: 0, required: 1, enum: 2, const: 2, pattern: 3, type: 4 };
@@ -36,8 +40,8 @@ function pickMostSpecific(errors: ErrorObject[]): ErrorObject[] {
     .map(([, e]) => e);
 }
 
-function describe(source: SourceFile, e: ErrorObject): SourceProblem {
-  const path = e.instancePath.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+function describe(source: SourceFile, e: ErrorObject, at: string[]): SourceProblem {
+  const path = [...at, ...e.instancePath.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))];
   const where = path.length ? path.join('.') : 'the document';
   switch (e.keyword) {
     case 'additionalProperties': {

@@ -9,7 +9,7 @@ export default class StateList extends BaseCommand {
 
   async run() {
     const { flags } = await this.parse(StateList);
-    const db = await this.database(flags['database-url'], flags.embedded);
+    const db = await this.database(flags);
     const snapshots = await listSnapshots(db);
     if (snapshots.length === 0) this.say('No snapshots yet: nothing has been applied to this database.');
     for (const s of snapshots) {

@@ -13,7 +13,7 @@ export default class StateShow extends BaseCommand {
 
   async run() {
     const { args, flags } = await this.parse(StateShow);
-    const db = await this.database(flags['database-url'], flags.embedded);
+    const db = await this.database(flags);
     if (/^\d+$/.test(args.id)) {
       const snapshot = await getSnapshot(db, Number(args.id));
       if (!snapshot) throw new SchemaformError(`no snapshot ${args.id}`, { hint: 'Run `schema state list` for the ids.' });
