@@ -34,7 +34,7 @@ export async function recordSnapshot(db: Database, plan: ExecutablePlan, parentI
   onPhase?.('recording the snapshot');
   const snapshot = await insertSnapshot(db, {
     planId: plan.id, kind: plan.kind, parentId, fingerprint: fingerprint(after), scope: plan.scope,
-    model: after, renames: renamesOf(plan.steps), toolVersion,
+    model: plan.preventDestroy?.length ? { ...after, preventDestroy: plan.preventDestroy } : after, renames: renamesOf(plan.steps), toolVersion,
   });
   if (plan.execution === 'online') await claimBackups(db, plan.id, snapshot.id);
   else await recordBackups(db, plan, plan.steps, snapshot.id);

@@ -1,3 +1,4 @@
+import { isEmptyPlan } from '../plan/types.js';
 import { Flags } from '@oclif/core';
 import { join } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
@@ -44,9 +45,9 @@ export default class Plan extends BaseCommand {
       .finally(() => rehearsal.rehearsal?.close?.());
     collectGarbage();
     const path = flags.output ?? join('plans', `${plan.id}.plan.json`);
-    const empty = plan.steps.length === 0;
+    const empty = isEmptyPlan(plan);
     if (!empty || flags.output) await writePlanFile(path, plan);
-    progress.succeed(empty ? 'planned: no changes' : `planned ${plan.steps.length} step(s)`);
+    progress.succeed(empty ? 'planned: no changes' : `planned ${plan.steps.length} step(s)${plan.protectionChanges ? ' and preventDestroy marks to record' : ''}`);
     this.say(formatPlanText(plan, this.style, { planPath: empty && !flags.output ? undefined : path, showSql: flags['show-sql'] }));
     const { counts } = summarizePlan(plan);
     const result = {
@@ -56,6 +57,7 @@ export default class Plan extends BaseCommand {
       unmanaged: plan.unmanaged,
       rehearsal: plan.rehearsal ?? null,
       execution: plan.execution,
+      protectionChanges: plan.protectionChanges ?? null,
       steps: plan.steps.map((s) => ({ index: s.index, description: s.description, unit: s.unit, transactional: s.transactional, locks: s.locks, sql: s.sql, hazards: s.hazards })),
     };
     if (flags['detailed-exitcode'] && !empty) this.finish(result, 2);

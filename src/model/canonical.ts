@@ -24,6 +24,7 @@ export function sortModel(model: Model): Model {
   return {
     extensions: [...model.extensions].sort(byName),
     schemas: model.schemas.map(sortSchema).sort(byName),
+    ...(model.preventDestroy?.length && { preventDestroy: [...model.preventDestroy].sort() }),
   };
 }
 

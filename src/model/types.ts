@@ -11,6 +11,8 @@
 export interface Model {
   extensions: Extension[];
   schemas: Schema[];
+  /** Objects a file marks `preventDestroy: true` (protection keys, see yaml/protections.ts): never dropped by a plan. Not a catalog fact: the live model has none. */
+  preventDestroy?: string[];
 }
 
 export interface Extension {

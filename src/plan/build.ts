@@ -27,6 +27,9 @@ export interface BuildPlanInput {
   desired: Model;
   changes: Change[];
   allowDestructive: boolean;
+  /** The file's preventDestroy marks, recorded with the snapshot the apply writes. */
+  preventDestroy?: string[];
+  protectionChanges?: Plan['protectionChanges'];
   rollbackTo?: number;
   unmanaged?: Plan['unmanaged'];
   /** Hazards only the caller can know, e.g. data a rollback cannot bring back. */
@@ -105,6 +108,8 @@ export function buildPlan(input: BuildPlanInput): Plan {
     },
     desired: { checksum: modelChecksum(input.desired), model: input.desired },
     allowDestructive: input.allowDestructive,
+    ...(input.preventDestroy?.length && { preventDestroy: input.preventDestroy }),
+    ...(input.protectionChanges && { protectionChanges: input.protectionChanges }),
     execution,
     ...(input.rollbackTo !== undefined && { rollbackTo: input.rollbackTo }),
     ...(input.abandons !== undefined && { abandons: input.abandons }),

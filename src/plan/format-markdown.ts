@@ -1,6 +1,7 @@
 import type { Plan } from './types.js';
 import { ACTION_SYMBOL, countsLine, legend, RESTORE_SYMBOL, restoresData, summarizePlan, type ObjectSummary } from './summary.js';
 import { executionLines } from './execution-text.js';
+import { protectionLines } from './format-text.js';
 
 /** GitHub refuses a comment longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -26,10 +27,12 @@ export function formatPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   if (options.marker) out.add(`${options.marker}\n`);
   out.add(`### schemaform ${plan.kind === 'rollback' ? `rollback to snapshot ${plan.rollbackTo}` : 'plan'} \`${plan.id}\`\n\n`);
   out.add(`Database \`${plan.target.database}\` · ${countsLine(counts)}\n\n`);
+  const protections = plan.protectionChanges ? `${protectionLines(plan.protectionChanges).slice(1).map((l, i) => (i === 0 ? `${l}\n` : `- ${l.trim()}\n`)).join('')}\n` : '';
   if (objects.length === 0) {
-    out.add('No changes.\n');
+    out.add(plan.protectionChanges ? `No changes to the schema.\n\n${protections}` : 'No changes.\n');
     return out.text(unmanagedNote(plan));
   }
+  if (protections) out.add(protections);
   out.add(`${legend(objects, (m) => `\`${m}\``)}\n\n`);
   if (plan.rehearsal) out.add(plan.rehearsal.rehearsed ? `Rehearsed in a scratch database on ${plan.rehearsal.where}: the steps ran and reached the file.\n\n` : `**Not rehearsed:** ${plan.rehearsal.reason}.\n\n`);
   const order = { high: 0, medium: 1, low: 2 } as const;

@@ -13,6 +13,11 @@ export function formatPlanText(plan: Plan, style: Style, options: { planPath?: s
   lines.push(style.bold(`schemaform ${what} ${plan.id}`) + style.dim(` for database "${plan.target.database}" (server ${plan.target.systemIdentifier})`));
   const unmanaged = unmanagedLines(plan, style);
   if (objects.length === 0) {
+    if (plan.protectionChanges) {
+      lines.push('', style.green('No changes to the schema.'), ...protectionLines(plan.protectionChanges), ...unmanaged);
+      if (options.planPath) lines.push('', `Saved to ${options.planPath}. Applying it records the marks (no SQL runs):`, `  schema apply ${options.planPath}`);
+      return lines.join('\n') + '\n';
+    }
     lines.push('', style.green('No changes. The database matches the schema.'), ...unmanaged);
     return lines.join('\n') + '\n';
   }
@@ -41,6 +46,7 @@ export function formatPlanText(plan: Plan, style: Style, options: { planPath?: s
       lines.push(`${painted} step ${h.step}: ${h.message}`);
     }
   }
+  if (plan.protectionChanges) append(lines, protectionLines(plan.protectionChanges));
   lines.push('', ...executionLines(plan).map((l, i) => (i === 0 ? style.bold(l) : l)));
   append(lines, unmanaged);
   if (plan.rehearsal) {
@@ -66,4 +72,11 @@ function unmanagedLines(plan: Plan, style: Style): string[] {
     lines.push(`  ${kind}: ${names.slice(0, 8).join(', ')}${names.length > 8 ? `, and ${names.length - 8} more` : ''}`);
   }
   return lines;
+}
+
+/** preventDestroy marks this plan records (or stops recording) when applied. */
+export function protectionLines(changes: NonNullable<Plan['protectionChanges']>): string[] {
+  return ['', 'preventDestroy marks to record with this apply:',
+    ...changes.added.map((k) => `  + ${k}: protected from now on`),
+    ...changes.removed.map((k) => `  - ${k}: no longer protected`)];
 }

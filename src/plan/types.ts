@@ -74,6 +74,10 @@ export interface Plan {
   source: { fingerprint: string; snapshotId: number | null; objects: Record<string, string>; model: Model };
   desired: { checksum: string; model: Model };
   allowDestructive: boolean;
+  /** Objects the file marks preventDestroy (protection keys): recorded with the snapshot, so that a later plan keeps them even once they leave the file. */
+  preventDestroy?: string[];
+  /** How the marks differ from those the last apply recorded: a plan with only these has no steps, and is applied to record them. */
+  protectionChanges?: { added: string[]; removed: string[] };
   /** online: short units with the online forms; atomic: one transaction, plain forms. */
   execution: Execution;
   rollbackTo?: number;
@@ -100,3 +104,7 @@ export type ExecutablePlan = Omit<Plan, 'source' | 'desired'> & {
   desired: Omit<Plan['desired'], 'model'>;
 };
 
+/** Nothing to apply: no steps, and no preventDestroy marks to record. */
+export function isEmptyPlan(plan: Pick<Plan, 'steps' | 'protectionChanges'>): boolean {
+  return plan.steps.length === 0 && plan.protectionChanges === undefined;
+}

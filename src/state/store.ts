@@ -151,6 +151,12 @@ export async function getSnapshot(db: Database, id: number): Promise<Snapshot | 
   return rows[0] && toSnapshot(rows[0]);
 }
 
+/** The objects marked preventDestroy by the file an apply recorded in this snapshot (see plan/protection.ts). */
+export async function protectionsAt(db: Database, snapshotId: number): Promise<string[]> {
+  const rows = await db.query<{ keys: string[] }>(`SELECT COALESCE(model->'preventDestroy', '[]'::jsonb) AS keys FROM ${t('snapshots')} WHERE id = $1`, [snapshotId]);
+  return rows[0]?.keys ?? [];
+}
+
 /** The snapshot an apply of this plan recorded, if one did. */
 export async function snapshotOfPlan(db: Database, planId: string): Promise<Omit<Snapshot, 'model'> | undefined> {
   if (!(await stateExists(db))) return undefined;

@@ -1,3 +1,4 @@
+import { protectionChanges, refuseProtectedDrops } from '../plan/protection.js';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import type { Change } from '../diff/changes.js';
@@ -16,7 +17,7 @@ import { rehearse } from '../rehearse/rehearse.js';
 import type { RehearsalTarget } from '../rehearse/scratch.js';
 import type { EdgeRule } from '../graph/rules.js';
 import { toolVersion } from '../paths.js';
-import { latestSnapshotSummary } from '../state/store.js';
+import { latestSnapshotSummary, protectionsAt } from '../state/store.js';
 import { scanCatalog, unmanagedAmong, unmanagedLabel } from '../introspect/unmanaged.js';
 import { tableSizes } from '../introspect/table-sizes.js';
 import { managedScope, readInScope, restrictToScope, type Scope } from './scope.js';
@@ -91,6 +92,8 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   refuseRepartitioning(base, normalized);
   const { changes, dependents } = await planChanges(db, base, normalized, renames, { role: server.currentRole });
   refuseDroppingEverythingForNothing(loaded, changes, options.allowDestructive ?? false);
+  const recorded = latest ? await protectionsAt(db, latest.id) : [];
+  refuseProtectedDrops(changes, loaded.preventDestroy ?? [], latest && { snapshotId: latest.id, keys: recorded });
   await requireAvailableExtensions(db, changes);
   await requireExistingRoles(db, changes);
   phase('building the plan');
@@ -109,6 +112,8 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
     dependents,
     unmanaged,
     allowDestructive: options.allowDestructive ?? false,
+    preventDestroy: loaded.preventDestroy ?? [],
+    protectionChanges: protectionChanges(loaded.preventDestroy ?? [], recorded),
     ...(options.execution && { execution: options.execution }),
     ...(options.orderRules && { orderRules: options.orderRules }),
     ...(!options.rehearsal && changes.length > 0 && { rehearsal: { rehearsed: false, reason: options.noRehearsalReason ?? NO_TARGET } }),

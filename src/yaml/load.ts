@@ -116,6 +116,7 @@ export function mergeDocuments(documents: Array<{ source?: SourceFile; doc: RawD
       if (!owners.get(key(['schemas', schemaName]))) owners.set(key(['schemas', schemaName]), source);
       if (schema?.comment !== undefined) target.comment = schema.comment;
       if (schema?.renamedFrom !== undefined) target.renamedFrom = schema.renamedFrom;
+      if (schema?.preventDestroy !== undefined) target.preventDestroy = schema.preventDestroy;
       if (schema?.grants !== undefined) target.grants = schema.grants;
       if (schema?.defaultPrivileges !== undefined) target.defaultPrivileges = [...(target.defaultPrivileges ?? []), ...schema.defaultPrivileges];
       for (const kind of ['collations', 'composites', 'ranges', 'aggregates', 'textSearchDictionaries', 'textSearchConfigurations', 'enums', 'domains', 'sequences', 'tables', 'views', 'functions'] as const) {

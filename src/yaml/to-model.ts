@@ -1,3 +1,4 @@
+import { collectProtections } from './protections.js';
 import type { ColumnStorage,
   Collation, CompositeType, DefaultPrivilegeObjects, CheckConstraint, Column, Domain, EnumType, Policy, Routine, Trigger, TriggerEvent, View, Extension, ForeignKey, Identity, Index, IndexKey, Model,
   ReferentialAction, Schema, Sequence, Table, UniqueConstraint,
@@ -40,6 +41,7 @@ export interface RawSchema {
   tables?: Record<string, RawTable>;
   views?: Record<string, RawView>;
   functions?: Record<string, RawRoutine>;
+  preventDestroy?: boolean;
 }
 export interface RawRoutine {
   kind?: 'function' | 'procedure'; returns?: string; language: string; body: string; objectFile?: string;
@@ -201,7 +203,8 @@ export function documentToModel(doc: RawDocument): Model {
     views: Object.entries(raw?.views ?? {}).map(([name, def]) => toView(name, def, (f) => qualifyFunction(f, schemaName, functionSchemas))),
     functions: Object.entries(raw?.functions ?? {}).map(([signature, def]) => toRoutine(signature, def)),
   }));
-  return sortModel({ extensions: (doc.extensions ?? []).map(toExtension), schemas });
+  const preventDestroy = collectProtections(doc);
+  return sortModel({ extensions: (doc.extensions ?? []).map(toExtension), schemas, ...(preventDestroy.length && { preventDestroy }) });
 }
 
 function collectUserTypes(doc: RawDocument): Set<string> {
