@@ -23,7 +23,8 @@ export default class Plan extends BaseCommand {
     ...executionFlag,
     output: Flags.string({ char: 'o', summary: 'Plan file to write. Default: plans/<UTC timestamp>-<id>.plan.json' }),
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 0 when there is nothing to do, 2 when the plan has steps.' }),
-    'allow-destructive': Flags.boolean({ summary: 'Record in the plan that its data-loss steps are intended.' }),
+    'allow-destructive': Flags.boolean({ summary: 'Record in the plan that its data-loss steps are intended.', exclusive: ['skip-destructive'] }),
+    'skip-destructive': Flags.boolean({ summary: 'Leave out the changes that lose data (dropped tables and columns, lossy type changes, removed enum values), keeping those objects, and list them: the rest of the file is planned.' }),
     'show-sql': Flags.boolean({ summary: 'Print every statement under its step.' }),
     strict: Flags.boolean({ summary: 'Fail when managed schemas hold objects schemaform does not manage (operators, extended statistics, ...).' }),
     rehearse: Flags.boolean({ summary: 'Run the steps in a scratch database before writing the plan (--no-rehearse skips it).', default: true, allowNo: true }),
@@ -40,7 +41,7 @@ export default class Plan extends BaseCommand {
       progress.phase(p);
     };
     const rehearsal = await rehearsalOptions(await this.shadowUrl(flags['shadow-database-url']), this.databaseUrl, db, flags.rehearse);
-    const plan = await createPlan(db, source.load, { allowDestructive: flags['allow-destructive'], strict: flags.strict, execution: flags.atomic ? 'atomic' : 'online', onPhase, ...rehearsal })
+    const plan = await createPlan(db, source.load, { allowDestructive: flags['allow-destructive'], skipDestructive: flags['skip-destructive'], strict: flags.strict, execution: flags.atomic ? 'atomic' : 'online', onPhase, ...rehearsal })
       .catch((e: unknown) => source.explain(e))
       .finally(() => rehearsal.rehearsal?.close?.());
     collectGarbage();
@@ -58,6 +59,7 @@ export default class Plan extends BaseCommand {
       rehearsal: plan.rehearsal ?? null,
       execution: plan.execution,
       protectionChanges: plan.protectionChanges ?? null,
+      skipped: plan.skipped ?? [],
       steps: plan.steps.map((s) => ({ index: s.index, description: s.description, unit: s.unit, transactional: s.transactional, locks: s.locks, sql: s.sql, hazards: s.hazards })),
     };
     if (flags['detailed-exitcode'] && !empty) this.finish(result, 2);

@@ -30,6 +30,7 @@ export interface BuildPlanInput {
   /** The file's preventDestroy marks, recorded with the snapshot the apply writes. */
   preventDestroy?: string[];
   protectionChanges?: Plan['protectionChanges'];
+  skipped?: string[];
   rollbackTo?: number;
   unmanaged?: Plan['unmanaged'];
   /** Hazards only the caller can know, e.g. data a rollback cannot bring back. */
@@ -110,6 +111,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
     allowDestructive: input.allowDestructive,
     ...(input.preventDestroy?.length && { preventDestroy: input.preventDestroy }),
     ...(input.protectionChanges && { protectionChanges: input.protectionChanges }),
+    ...(input.skipped?.length && { skipped: input.skipped }),
     execution,
     ...(input.rollbackTo !== undefined && { rollbackTo: input.rollbackTo }),
     ...(input.abandons !== undefined && { abandons: input.abandons }),

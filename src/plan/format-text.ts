@@ -11,14 +11,14 @@ export function formatPlanText(plan: Plan, style: Style, options: { planPath?: s
   const lines: string[] = [];
   const what = plan.kind === 'rollback' ? `rollback to snapshot ${plan.rollbackTo}` : 'plan';
   lines.push(style.bold(`schemaform ${what} ${plan.id}`) + style.dim(` for database "${plan.target.database}" (server ${plan.target.systemIdentifier})`));
-  const unmanaged = unmanagedLines(plan, style);
+  const unmanaged = [...skippedLines(plan, style), ...unmanagedLines(plan, style)];
   if (objects.length === 0) {
     if (plan.protectionChanges) {
       lines.push('', style.green('No changes to the schema.'), ...protectionLines(plan.protectionChanges), ...unmanaged);
       if (options.planPath) lines.push('', `Saved to ${options.planPath}. Applying it records the marks (no SQL runs):`, `  schema apply ${options.planPath}`);
       return lines.join('\n') + '\n';
     }
-    lines.push('', style.green('No changes. The database matches the schema.'), ...unmanaged);
+    lines.push('', style.green(plan.skipped?.length ? 'No changes but those left out.' : 'No changes. The database matches the schema.'), ...unmanaged);
     return lines.join('\n') + '\n';
   }
   lines.push(style.dim(legend(objects)), '');
@@ -79,4 +79,10 @@ export function protectionLines(changes: NonNullable<Plan['protectionChanges']>)
   return ['', 'preventDestroy marks to record with this apply:',
     ...changes.added.map((k) => `  + ${k}: protected from now on`),
     ...changes.removed.map((k) => `  - ${k}: no longer protected`)];
+}
+
+/** What --skip-destructive left out: still asked for by the file, so the next plan shows it again. */
+function skippedLines(plan: Plan, style: Style): string[] {
+  if (!plan.skipped?.length) return [];
+  return ['', style.yellow(`Left out (--skip-destructive), ${plan.skipped.length} change(s) that lose data; the file still asks for them:`), ...plan.skipped.map((d) => `  - ${d}`)];
 }

@@ -78,6 +78,8 @@ export interface Plan {
   preventDestroy?: string[];
   /** How the marks differ from those the last apply recorded: a plan with only these has no steps, and is applied to record them. */
   protectionChanges?: { added: string[]; removed: string[] };
+  /** `plan --skip-destructive`: the data-loss changes left out (the file still asks for them; the next plan shows them again). */
+  skipped?: string[];
   /** online: short units with the online forms; atomic: one transaction, plain forms. */
   execution: Execution;
   rollbackTo?: number;

@@ -1,3 +1,4 @@
+import { destroysData, keepingLive } from '../plan/skip-destructive.js';
 import { protectionChanges, refuseProtectedDrops } from '../plan/protection.js';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/database.js';
@@ -10,7 +11,7 @@ import { withServerPrivileges } from '../model/grants.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
 import { normalizeDesired } from '../normalize/probe.js';
-import { buildPlan, sealPlan } from '../plan/build.js';
+import { buildPlan, describeChange, sealPlan } from '../plan/build.js';
 import { loadParser } from '../sql/parser.js';
 import type { Plan } from '../plan/types.js';
 import { rehearse } from '../rehearse/rehearse.js';
@@ -29,6 +30,8 @@ import type { ShapeRequests } from '../sql/shape-checker.js';
 
 export interface CreatePlanOptions {
   allowDestructive?: boolean;
+  /** Leave the changes that lose data out of the plan (keeping those objects as they are), and list them. */
+  skipDestructive?: boolean;
   /** online by default (see Execution). */
   execution?: Execution;
   /** Refuse to plan when managed schemas hold objects schemaform does not manage. */
@@ -90,7 +93,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   const normalized = await normalizeDesired(db, desired, base, server, renames);
   phase('comparing');
   refuseRepartitioning(base, normalized);
-  const { changes, dependents } = await planChanges(db, base, normalized, renames, { role: server.currentRole });
+  const { changes, dependents, target, fileTarget, skipped } = await plannedChanges(db, base, normalized, desired, renames, server.currentRole, options.skipDestructive ?? false);
   refuseDroppingEverythingForNothing(loaded, changes, options.allowDestructive ?? false);
   const recorded = latest ? await protectionsAt(db, latest.id) : [];
   refuseProtectedDrops(changes, loaded.preventDestroy ?? [], latest && { snapshotId: latest.id, keys: recorded });
@@ -107,13 +110,14 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
     target: { systemIdentifier: server.systemIdentifier, database: server.database, serverVersion: server.versionNum },
     scope,
     source: { model: source, snapshotId: latest?.id ?? null, rowEstimates: live.rowEstimates, tableBytes: await tableSizes(db, changes) },
-    desired: normalized,
+    desired: target,
     changes,
     dependents,
     unmanaged,
     allowDestructive: options.allowDestructive ?? false,
     preventDestroy: loaded.preventDestroy ?? [],
     protectionChanges: protectionChanges(loaded.preventDestroy ?? [], recorded),
+    ...(skipped.length && { skipped: skipped.map(describeChange) }),
     ...(options.execution && { execution: options.execution }),
     ...(options.orderRules && { orderRules: options.orderRules }),
     ...(!options.rehearsal && changes.length > 0 && { rehearsal: { rehearsed: false, reason: options.noRehearsalReason ?? NO_TARGET } }),
@@ -121,7 +125,20 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   // Sealed a second time only when rehearsed: a rehearsal needs the steps first.
   if (plan.steps.length === 0 || !options.rehearsal) return plan;
   phase('rehearsing the plan');
-  return sealPlan({ ...plan, rehearsal: await rehearse(options.rehearsal, plan, { live: source, file: desired, dependents }) });
+  return sealPlan({ ...plan, rehearsal: await rehearse(options.rehearsal, plan, { live: source, file: fileTarget, dependents }) });
+}
+
+/**
+ * The changes to reach the file, or (skipping what loses data) to reach the
+ * file with those objects kept as they are live: planned again from that
+ * target, so that what the skipped changes took along goes too.
+ */
+async function plannedChanges(db: Database, base: Model, normalized: Model, file: Model, renames: SchemaRename[], role: string, skip: boolean) {
+  const full = await planChanges(db, base, normalized, renames, { role });
+  const skipped = skip ? full.changes.filter(destroysData) : [];
+  if (skipped.length === 0) return { ...full, target: normalized, fileTarget: file, skipped };
+  const target = keepingLive(normalized, base, skipped);
+  return { ...(await planChanges(db, base, target, renames, { role })), target, fileTarget: keepingLive(file, base, skipped), skipped };
 }
 
 const NO_TARGET = 'no scratch database was available (plan against a server where the role may create databases, or pass --shadow-database-url)';
