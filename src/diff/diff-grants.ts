@@ -13,7 +13,9 @@ import type { DefaultPrivilegeObjects, Grant, Model, Schema } from '../model/typ
  * (the defaults in force then are the live ones: default privileges change
  * after every object is created). Objects that are dropped need nothing.
  */
-export function diffGrants(from: Model, to: Model, changes: Change[], role?: string): Change[] {
+export function diffGrants(from: Model, to: Model, changes: Change[], role?: string, managedRoles?: readonly string[]): Change[] {
+  // With managedRoles, only privileges held by those roles are granted or revoked: a platform's own grants are left alone.
+  const managed = managedRoles === undefined ? () => true : ((names) => (a: GrantAtom) => names.has(a.to))(new Set(managedRoles));
   const live = new Map<string, Grant[] | undefined>();
   const liveSchemas = new Map<string, Schema>();
   for (const s of from.schemas) {
@@ -44,7 +46,9 @@ export function diffGrants(from: Model, to: Model, changes: Change[], role?: str
     ...(role === undefined ? [] : atomsOf(liveSchemas.get(schema)?.defaultPrivileges?.find((d) => d.role === role && d.on === on)?.grants)),
   ];
   const out: Change[] = [];
-  const emit = (schema: string, target: GrantTargetRef, before: GrantAtom[], after: GrantAtom[]) => {
+  const emit = (schema: string, target: GrantTargetRef, allBefore: GrantAtom[], allAfter: GrantAtom[]) => {
+    const before = allBefore.filter(managed);
+    const after = allAfter.filter(managed);
     for (const grant of canonicalGrants(minus(before, after)) ?? []) out.push({ kind: 'revoke-privileges', schema, target, grant });
     for (const grant of canonicalGrants(minus(after, before)) ?? []) out.push({ kind: 'grant-privileges', schema, target, grant });
   };

@@ -70,7 +70,7 @@ export function diffObjects(current: Model, to: Model, options: DiffOptions = {}
  */
 export function completeChanges(direct: readonly Change[], from: Model, to: Model, dependents: readonly LiveDependent[], options: DiffOptions = {}): Change[] {
   const structural = withClusterMarks(withDependentsRebuilt(direct, from, to, dependents), to);
-  return [...structural, ...diffGrants(from, to, structural, options.role)];
+  return [...structural, ...diffGrants(from, to, structural, options.role, options.managedRoles)];
 }
 
 /**
@@ -370,6 +370,8 @@ export interface DiffOptions {
    * would do: a value added that way cannot be stored in the same transaction.
    */
   recreateEnums?: ReadonlySet<string>;
+  /** Grant and revoke only privileges of these roles (the file's managedRoles); without it, every role's. */
+  managedRoles?: readonly string[];
 }
 
 /**

@@ -25,6 +25,8 @@ export function sortModel(model: Model): Model {
     extensions: [...model.extensions].sort(byName),
     schemas: model.schemas.map(sortSchema).sort(byName),
     ...(model.preventDestroy?.length && { preventDestroy: [...model.preventDestroy].sort() }),
+    ...(model.ignore && { ignore: model.ignore }),
+    ...(model.managedRoles && { managedRoles: [...model.managedRoles].sort() }),
   };
 }
 

@@ -13,6 +13,10 @@ export interface Model {
   schemas: Schema[];
   /** Objects a file marks `preventDestroy: true` (protection keys, see yaml/protections.ts): never dropped by a plan. Not a catalog fact: the live model has none. */
   preventDestroy?: string[];
+  /** The file's `ignore:` patterns (see model/ignore.ts). */
+  ignore?: string[];
+  /** The file's `managedRoles:`: only these roles' privileges are granted or revoked. */
+  managedRoles?: string[];
 }
 
 export interface Extension {

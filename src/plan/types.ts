@@ -1,5 +1,6 @@
 import type { Change, KeyColumn, ObjectRef } from '../diff/changes.js';
 import type { Model } from '../model/types.js';
+import type { Scope } from '../workflow/scope.js';
 import type { StepLock } from './locks.js';
 import type { Execution } from './online.js';
 
@@ -65,7 +66,7 @@ export interface Plan {
   toolVersion: string;
   target: PlanTarget;
   /** Schemas and extensions this plan manages; apply re-reads exactly these. */
-  scope: { schemas: string[]; extensions: string[] };
+  scope: Scope;
   /**
    * The live schema planned from: its fingerprint, a digest per object (to
    * name what changed if the plan goes stale) and the definitions of just the

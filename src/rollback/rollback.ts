@@ -60,6 +60,9 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
   const scope = {
     schemas: [...new Set([...target.scope.schemas, ...latest.scope.schemas])].sort(),
     extensions: [...new Set([...target.scope.extensions, ...latest.scope.extensions])].sort(),
+    // The rules in force now: what is ignored, whose privileges are managed.
+    ...(latest.scope.ignore && { ignore: latest.scope.ignore }),
+    ...(latest.scope.managedRoles && { managedRoles: latest.scope.managedRoles }),
   };
   options.onPhase?.('reading the database');
   const live = await introspect(db, { schemas: scope.schemas }, server);
@@ -76,7 +79,7 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
   const keepNewer = options.keepNewer ?? false;
   const valueRestores = clearedValueRestores(backups, lookup, desired, keepNewer);
   const recreateEnums = new Set(valueRestores.map((r) => r.column.type.replace(/(\[\])+$/, '')));
-  const { changes: diffed, dependents } = await planChanges(db, base, desired, schemaRenames, { role: server.currentRole, recreateEnums });
+  const { changes: diffed, dependents } = await planChanges(db, base, desired, schemaRenames, { role: server.currentRole, recreateEnums, managedRoles: scope.managedRoles });
   const restoring = [...withRestores(diffed, lookup, desired, unrestorable, keepNewer), ...valueRestores];
   await warnOfNewerValues(db, restoring, lookup, latest.id, keepNewer, unrestorable);
   const changes = restoring

@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.js';
 import { TOOL_SCHEMA } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
+import type { Scope } from '../workflow/scope.js';
 import { qualify, quoteIdent } from '../sql/quote.js';
 import type { KeyColumn } from '../diff/changes.js';
 import type { BackupSpec } from '../plan/types.js';
@@ -32,7 +33,7 @@ export interface Snapshot {
   kind: 'baseline' | 'migrate' | 'rollback';
   parentId: number | null;
   fingerprint: string;
-  scope: { schemas: string[]; extensions: string[] };
+  scope: Scope;
   model: Model;
   renames: RenameEvent[];
   appliedBy: string;

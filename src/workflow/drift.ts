@@ -4,6 +4,7 @@ import { completeChanges, diffObjects } from '../diff/diff.js';
 import { SchemaformError } from '../errors.js';
 import { introspect, serverInfo } from '../introspect/introspect.js';
 import { scanCatalog, unmanagedAmong, type UnmanagedObject } from '../introspect/unmanaged.js';
+import { withoutIgnored } from '../model/ignore.js';
 import type { Model } from '../model/types.js';
 import { latestSnapshot } from '../state/store.js';
 import { restrictToScope } from './scope.js';
@@ -29,7 +30,9 @@ export async function detectDrift(db: Database): Promise<Drift> {
   const server = await serverInfo(db);
   const [{ model, read }, scan] = await Promise.all([introspect(db, { schemas: latest.scope.schemas }, server), scanCatalog(db, server, latest.scope.schemas)]);
   const live = restrictToScope(model, latest.scope);
-  return { snapshotId: latest.id, manual: directChanges(latest.model, live), changes: directChanges(live, latest.model), unmanaged: await unmanagedAmong(db, scan, read) };
+  const recorded = withoutIgnored(latest.model, latest.scope.ignore);
+  const roles = latest.scope.managedRoles;
+  return { snapshotId: latest.id, manual: directChanges(recorded, live, roles), changes: directChanges(live, recorded, roles), unmanaged: await unmanagedAmong(db, scan, read) };
 }
 
 /**
@@ -37,7 +40,7 @@ export async function detectDrift(db: Database): Promise<Drift> {
  * adds around them: a view over a table that gained a column did not change,
  * and drift reports what changed. `schema plan` gives the steps in full.
  */
-function directChanges(from: Model, to: Model): Change[] {
+function directChanges(from: Model, to: Model, managedRoles: string[] | undefined): Change[] {
   const { changes, from: renamed } = diffObjects(from, to);
-  return completeChanges(changes, renamed, to, []);
+  return completeChanges(changes, renamed, to, [], { ...(managedRoles && { managedRoles }) });
 }

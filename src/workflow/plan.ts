@@ -1,3 +1,4 @@
+import { ignoredObjects } from '../model/ignore.js';
 import { destroysData, keepingLive } from '../plan/skip-destructive.js';
 import { protectionChanges, refuseProtectedDrops } from '../plan/protection.js';
 import { randomBytes } from 'node:crypto';
@@ -78,6 +79,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   const desired = withServerPrivileges(loaded, server.versionNum, server.currentRole);
   const [latest, live, scan] = await reading;
   const scope = managedScope(desired, latest);
+  refuseDeclaredAndIgnored(loaded);
   const unmanaged = (await unmanagedAmong(db, scan, live.read)).filter((o) => scope.schemas.includes(o.schema));
   if (options.strict && unmanaged.length) {
     throw new SchemaformError(`${unmanaged.length} object(s) in managed schemas are not managed by schemaform (--strict)`, {
@@ -93,7 +95,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   const normalized = await normalizeDesired(db, desired, base, server, renames);
   phase('comparing');
   refuseRepartitioning(base, normalized);
-  const { changes, dependents, target, fileTarget, skipped } = await plannedChanges(db, base, normalized, desired, renames, server.currentRole, options.skipDestructive ?? false);
+  const { changes, dependents, target, fileTarget, skipped } = await plannedChanges(db, base, normalized, desired, renames, { role: server.currentRole, managedRoles: scope.managedRoles }, options.skipDestructive ?? false);
   refuseDroppingEverythingForNothing(loaded, changes, options.allowDestructive ?? false);
   const recorded = latest ? await protectionsAt(db, latest.id) : [];
   refuseProtectedDrops(changes, loaded.preventDestroy ?? [], latest && { snapshotId: latest.id, keys: recorded });
@@ -133,12 +135,12 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
  * file with those objects kept as they are live: planned again from that
  * target, so that what the skipped changes took along goes too.
  */
-async function plannedChanges(db: Database, base: Model, normalized: Model, file: Model, renames: SchemaRename[], role: string, skip: boolean) {
-  const full = await planChanges(db, base, normalized, renames, { role });
+async function plannedChanges(db: Database, base: Model, normalized: Model, file: Model, renames: SchemaRename[], options: DiffOptions, skip: boolean) {
+  const full = await planChanges(db, base, normalized, renames, options);
   const skipped = skip ? full.changes.filter(destroysData) : [];
   if (skipped.length === 0) return { ...full, target: normalized, fileTarget: file, skipped };
   const target = keepingLive(normalized, base, skipped);
-  return { ...(await planChanges(db, base, target, renames, { role })), target, fileTarget: keepingLive(file, base, skipped), skipped };
+  return { ...(await planChanges(db, base, target, renames, options)), target, fileTarget: keepingLive(file, base, skipped), skipped };
 }
 
 const NO_TARGET = 'no scratch database was available (plan against a server where the role may create databases, or pass --shadow-database-url)';
@@ -155,6 +157,16 @@ function refuseDroppingEverythingForNothing(file: Model, changes: Change[], allo
   const tables = drops.filter((c) => c.kind === 'drop-table').length;
   throw new SchemaformError(`the file declares nothing: planning it would drop every managed object (${drops.length} drop step(s), ${tables} table(s)); no plan was written`, {
     hint: 'Check -f (an empty file, or only comments?). If dropping everything is intended, plan again with --allow-destructive.',
+  });
+}
+
+/** An object the file declares and also ignores: which one it means cannot be guessed. */
+function refuseDeclaredAndIgnored(file: Model) {
+  const both = ignoredObjects(file, file.ignore);
+  if (both.length === 0) return;
+  throw new SchemaformError(`${both.length} object(s) are declared in the file and also match its ignore patterns; no plan was written`, {
+    details: both.slice(0, 20),
+    hint: 'Remove them from the file (to leave them alone), or add a "!KIND SCHEMA.NAME" pattern after the one that matches (to manage them).',
   });
 }
 

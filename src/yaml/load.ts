@@ -106,6 +106,9 @@ export function mergeDocuments(documents: Array<{ source?: SourceFile; doc: RawD
   const conflicts: SourceProblem[] = [];
   const seenExtensions = new Set<string>();
   for (const { source, doc } of documents) {
+    // Scope rules from any of the files: patterns in file order, roles together.
+    if (doc.ignore) merged.ignore = [...(merged.ignore ?? []), ...doc.ignore];
+    if (doc.managedRoles) merged.managedRoles = [...(merged.managedRoles ?? []), ...doc.managedRoles];
     for (const ext of doc.extensions ?? []) {
       const name = typeof ext === 'string' ? ext : ext.name;
       if (!seenExtensions.has(name)) merged.extensions!.push(ext);

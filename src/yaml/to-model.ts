@@ -20,6 +20,8 @@ import { multirangeOf } from '../model/ranges.js';
 export interface RawDocument {
   extensions?: Array<string | { name: string; schema?: string; version?: string }>;
   schemas?: Record<string, RawSchema | null>;
+  ignore?: string[];
+  managedRoles?: string[];
 }
 export interface RawCollation {
   provider?: Collation['provider']; locale?: string; lcCollate?: string; lcCtype?: string; deterministic?: boolean; rules?: string; comment?: string;
@@ -204,7 +206,10 @@ export function documentToModel(doc: RawDocument): Model {
     functions: Object.entries(raw?.functions ?? {}).map(([signature, def]) => toRoutine(signature, def)),
   }));
   const preventDestroy = collectProtections(doc);
-  return sortModel({ extensions: (doc.extensions ?? []).map(toExtension), schemas, ...(preventDestroy.length && { preventDestroy }) });
+  return sortModel({
+    extensions: (doc.extensions ?? []).map(toExtension), schemas, ...(preventDestroy.length && { preventDestroy }),
+    ...(doc.ignore && { ignore: doc.ignore }), ...(doc.managedRoles && { managedRoles: [...new Set(doc.managedRoles)] }),
+  });
 }
 
 function collectUserTypes(doc: RawDocument): Set<string> {
