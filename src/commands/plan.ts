@@ -50,11 +50,12 @@ export default class Plan extends BaseCommand {
     if (!empty || flags.output) await writePlanFile(path, plan);
     progress.succeed(empty ? 'planned: no changes' : `planned ${plan.steps.length} step(s)${plan.protectionChanges ? ' and preventDestroy marks to record' : ''}`);
     this.say(formatPlanText(plan, this.style, { planPath: empty && !flags.output ? undefined : path, showSql: flags['show-sql'] }));
-    const { counts } = summarizePlan(plan);
+    const { counts, objects } = summarizePlan(plan);
     const result = {
       planFile: empty && !flags.output ? null : path,
       id: plan.id,
       changes: counts,
+      objects: objects.map((o) => ({ action: o.action, object: o.ref, label: o.label, reason: o.reason ?? null, steps: o.steps.map((s) => s.index) })),
       unmanaged: plan.unmanaged,
       rehearsal: plan.rehearsal ?? null,
       execution: plan.execution,

@@ -45,6 +45,7 @@ describe('the schema CLI', function () {
     const result = JSON.parse(plan.stdout);
     assert.match(result.planFile, /^plans\/\d{8}T\d{6}Z-[0-9a-f]{6}\.plan\.json$/);
     assert.equal(result.changes.create, 1);
+    assert.deepEqual(result.objects, [{ action: 'create', object: { type: 'table', schema: 'public', name: 'notes' }, label: 'table public.notes', reason: null, steps: [1] }]);
     assert.deepEqual(result.rehearsal, { rehearsed: true, where: 'this server' }, 'a plan with steps is rehearsed on the server it was made against');
 
     const shown = await runCli(['show', result.planFile, '--format', 'markdown'], { cwd });
