@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { createTestDatabase } from '../harness/databases.js';
-import { runCli } from '../harness/cli.js';
+import { NOTES_SCHEMA, runCli } from '../harness/cli.js';
 import { FakeReviewApi } from '../harness/fake-review-api.js';
 
 /**
@@ -31,15 +31,7 @@ function blocks(): unknown[] {
 const recipe = () => blocks()[0] as Workflow;
 const gitlabRecipe = () => blocks()[1] as Record<string, { script: string[] }>;
 
-const schemaV1 = `schemas:
-  public:
-    tables:
-      notes:
-        columns:
-          id: { type: bigint, identity: always }
-          body: { type: text, notNull: true }
-        primaryKey: [id]
-`;
+const schemaV1 = NOTES_SCHEMA;
 const schemaV2 = schemaV1.replace('          body: { type: text, notNull: true }\n', '          body: { type: text, notNull: true }\n          pinned: { type: boolean, notNull: true, default: "false" }\n');
 
 /** A shell in which `npx schemaform` is this checkout's binary and nothing else is fetched. */

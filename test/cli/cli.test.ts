@@ -3,22 +3,13 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, sql } from '../harness/databases.js';
-import { runCli, STACK_TRACE } from '../harness/cli.js';
+import { NOTES_SCHEMA, runCli, STACK_TRACE } from '../harness/cli.js';
 import { hasPython, runInTerminal } from '../harness/terminal.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'schemaform-cli-'));
 
-const schemaV1 = `schemas:
-  public:
-    tables:
-      notes:
-        columns:
-          id: { type: bigint, identity: always }
-          body: { type: text, notNull: true }
-          draft: { type: text }
-        primaryKey: [id]
-`;
-const schemaV2 = schemaV1.replace('          draft: { type: text }\n', '');
+const schemaV1 = NOTES_SCHEMA.replace('          body: { type: text, notNull: true }\n', '          body: { type: text, notNull: true }\n          draft: { type: text }\n');
+const schemaV2 = NOTES_SCHEMA;
 
 describe('the schema CLI', function () {
   this.timeout(120_000);

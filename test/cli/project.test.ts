@@ -3,22 +3,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, sql } from '../harness/databases.js';
-import { runCli, STACK_TRACE } from '../harness/cli.js';
+import { NOTES_SCHEMA, runCli, STACK_TRACE } from '../harness/cli.js';
 
 /**
  * The project file: named environments (`--env`, SCHEMAFORM_ENV) with their
  * database, schema file and apply settings, in schemaform.yaml or in the
  * "schemaform" key of package.json, checked like the schema file.
  */
-const schema = `schemas:
-  public:
-    tables:
-      notes:
-        columns:
-          id: { type: bigint, identity: always }
-          body: { type: text, notNull: true }
-        primaryKey: [id]
-`;
+const schema = NOTES_SCHEMA;
 const projectFile = `# yaml-language-server: $schema=./node_modules/schemaform/schemas/project.schema.json
 schema: schema.yaml
 environments:

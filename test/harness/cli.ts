@@ -27,3 +27,14 @@ export function runCli(args: string[], options: { cwd: string; databaseUrl?: str
 
 /** What a stack trace looks like in Node's output. */
 export const STACK_TRACE = /^\s+at .+[(:]\d+/m;
+
+/** The one-table schema the CLI tests plan: a notes table with an identity key. */
+export const NOTES_SCHEMA = `schemas:
+  public:
+    tables:
+      notes:
+        columns:
+          id: { type: bigint, identity: always }
+          body: { type: text, notNull: true }
+        primaryKey: [id]
+`;
