@@ -16,7 +16,7 @@ import { refuseIfDiverged } from './resume.js';
 import type { RetryEvent } from './retry.js';
 
 export { ApplyFailedError, CommitInDoubtError, type Outcome } from './errors.js';
-export { DEFAULT_LOCK_TIMEOUT } from './settings.js';
+export { DEFAULT_BRIEF_TIMEOUT, DEFAULT_LOCK_TIMEOUT } from './settings.js';
 export { DEFAULT_RETRY_BUDGET } from './retry.js';
 
 export interface ApplyOptions {
@@ -25,6 +25,8 @@ export interface ApplyOptions {
   lockTimeout?: string;
   /** How long, in all, a unit that meets a lock it cannot take in time is retried (0: not at all). */
   retryBudget?: string;
+  /** How long a step meant to change only the catalog may run while it blocks writes (DEFAULT_BRIEF_TIMEOUT). */
+  briefTimeout?: string;
   onStep?: (event: StepEvent) => void;
   /** Called as the apply moves on: checking the plan, running its steps, reading the result, recording the snapshot. */
   onPhase?: (phase: string) => void;

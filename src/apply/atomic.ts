@@ -4,7 +4,7 @@ import type { ApplyResult, RunContext } from './apply.js';
 import { ApplyFailedError, CommitInDoubtError } from './errors.js';
 import { parentSnapshot, recordSnapshot } from './record.js';
 import { LockWaitExceeded, retryPolicy, withLockRetries } from './retry.js';
-import { applySettings, DEFAULT_LOCK_TIMEOUT } from './settings.js';
+import { applySettings, briefMs, DEFAULT_LOCK_TIMEOUT } from './settings.js';
 import { inTransaction, runStepStatements, type TransactionProgress } from './transaction.js';
 
 /**
@@ -37,7 +37,7 @@ async function attempt({ db, plan, live, serverVersion, options }: RunContext): 
         options.onStep?.({ type: 'start', step });
         const started = performance.now();
         progress.where = `step ${step.index} (${step.description})`;
-        await runStepStatements(db, step, progress);
+        await runStepStatements(db, step, progress, briefMs(options));
         const ms = performance.now() - started;
         timings.push({ index: step.index, description: step.description, ms });
         options.onStep?.({ type: 'done', step, ms });

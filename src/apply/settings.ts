@@ -3,6 +3,9 @@ import { parseDuration } from '../duration.js';
 /** How long one statement may wait for a lock: what application statements queued behind it wait at most. */
 export const DEFAULT_LOCK_TIMEOUT = '2s';
 
+/** How long a step meant to change only the catalog may run while it blocks writes (see expectedBrief). */
+export const DEFAULT_BRIEF_TIMEOUT = '5s';
+
 const SETTINGS = ['lock_timeout', 'statement_timeout', 'standard_conforming_strings', 'check_function_bodies', 'client_connection_check_interval'] as const;
 
 /**
@@ -28,4 +31,9 @@ export function applySettings(lockTimeout: string, serverVersion: number, scope:
 /** The session's settings back to the server's defaults once an online apply is over. */
 export function resetSettings(serverVersion: number): string {
   return [...SETTINGS.filter((s) => serverVersion >= 140000 || s !== 'client_connection_check_interval'), 'search_path'].map((s) => `RESET ${s}`).join('; ');
+}
+
+/** The brief-step timeout in milliseconds, from the apply's options. */
+export function briefMs(options: { briefTimeout?: string }): number {
+  return parseDuration(options.briefTimeout ?? DEFAULT_BRIEF_TIMEOUT, 'brief-step timeout');
 }

@@ -1,5 +1,7 @@
 import { isServerError, type Database } from '../db/database.js';
-import { LOCK_NOT_AVAILABLE } from '../db/lock-holders.js';
+import { LOCK_NOT_AVAILABLE, QUERY_CANCELED } from '../db/lock-holders.js';
+import { blocksWrites } from '../plan/locks.js';
+import { expectedBrief } from '../plan/units.js';
 import type { PlanStep } from '../plan/types.js';
 import { quoteIdent } from '../sql/quote.js';
 import { CommitInDoubtError } from './errors.js';
@@ -49,9 +51,31 @@ export async function runStatement(db: Database, statement: string, progress: Tr
   progress.statement = undefined;
 }
 
-/** A transactional step's statements (its backup first) where its names resolve, inside the caller's transaction. */
-export async function runStepStatements(db: Database, step: PlanStep, progress: TransactionProgress): Promise<void> {
-  for (const statement of [`SET LOCAL search_path TO ${searchPath(step)}`, ...statementsOf(step)]) await runStatement(db, statement, progress);
+/**
+ * A transactional step's statements (its backup first) where its names
+ * resolve, inside the caller's transaction. A step expected to be brief
+ * under a write-blocking lock runs within `briefMs` (statement_timeout):
+ * past it, it is stopped and its unit rolled back, instead of holding the
+ * table for as long as it takes.
+ */
+export async function runStepStatements(db: Database, step: PlanStep, progress: TransactionProgress, briefMs?: number): Promise<void> {
+  const bounded = briefMs !== undefined && expectedBrief(step);
+  await runStatement(db, `SET LOCAL search_path TO ${searchPath(step)}`, progress);
+  if (bounded) await db.exec(`SET LOCAL statement_timeout = '${briefMs}ms'`);
+  try {
+    for (const statement of statementsOf(step)) await runStatement(db, statement, progress);
+  } catch (e) {
+    throw bounded && isServerError(e) && e.code === QUERY_CANCELED ? briefTimeoutError(e, step, briefMs!) : e;
+  }
+  if (bounded) await db.exec(`SET LOCAL statement_timeout = '0'`);
+}
+
+function briefTimeoutError(e: Error & { code: string; severity: string }, step: PlanStep, briefMs: number) {
+  const held = step.locks.filter((l) => blocksWrites(l.mode)).map((l) => `${l.mode} on ${l.relation}`).join(', ');
+  return Object.assign(new Error(`${e.message}: the step should only change the catalog, but ran longer than the brief-step timeout (${briefMs}ms) while holding ${held}, so it was stopped`), {
+    code: e.code, severity: e.severity,
+    hint: 'Find what made it slow (an event trigger, a very large catalog, a lock the statement waited for inside the server), or raise --brief-timeout; then apply the same plan again.',
+  });
 }
 
 export const searchPath = (step: PlanStep) => step.searchPath.map(quoteIdent).join(', ');

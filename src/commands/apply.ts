@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { applyPlan, DEFAULT_LOCK_TIMEOUT, DEFAULT_RETRY_BUDGET } from '../apply/apply.js';
+import { applyPlan, DEFAULT_BRIEF_TIMEOUT, DEFAULT_LOCK_TIMEOUT, DEFAULT_RETRY_BUDGET } from '../apply/apply.js';
 import { collectGarbage } from '../cli/memory.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { stateDirFlag, writeSnapshotFile } from '../cli/snapshot-file.js';
@@ -24,6 +24,7 @@ Each statement waits at most the lock timeout for a lock; a unit that gives up i
     'allow-destructive': Flags.boolean({ summary: 'Run data-loss steps (their data is backed up first).' }),
     'lock-timeout': Flags.string({ summary: `Longest wait for a table lock per statement: also the longest that application queries queue behind the apply. Default: the environment's lockTimeout, else ${DEFAULT_LOCK_TIMEOUT}.` }),
     'retry-budget': Flags.string({ summary: `How long, in all, a unit that times out waiting for a lock is retried (0: not at all). Default: the environment's retryBudget, else ${DEFAULT_RETRY_BUDGET}.` }),
+    'brief-timeout': Flags.string({ summary: `Longest a step meant to change only the catalog (an added column, a rename) may run while it blocks writes; past it, its unit is rolled back. Default: ${DEFAULT_BRIEF_TIMEOUT}.` }),
     'state-dir': stateDirFlag,
     'auto-approve': Flags.boolean({ summary: 'Apply without asking. At a terminal, apply shows the plan and asks for "yes" first; in CI and without a terminal it never asks.' }),
   };
@@ -41,6 +42,7 @@ Each statement waits at most the lock timeout for a lock; a unit that gives up i
       allowDestructive: flags['allow-destructive'],
       lockTimeout: await this.setting(flags['lock-timeout'], 'lockTimeout', DEFAULT_LOCK_TIMEOUT),
       retryBudget: await this.setting(flags['retry-budget'], 'retryBudget', DEFAULT_RETRY_BUDGET),
+      briefTimeout: flags['brief-timeout'] ?? DEFAULT_BRIEF_TIMEOUT,
       onPhase: (p) => {
         collectGarbage();
         progress.phase(p);

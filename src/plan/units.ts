@@ -1,4 +1,5 @@
 import { objectOf } from '../diff/changes.js';
+import { blocksWrites } from './locks.js';
 import type { PlanStep } from './types.js';
 
 type UnitStep = Pick<PlanStep, 'transactional' | 'hazards' | 'backup' | 'locks' | 'change'>;
@@ -64,4 +65,17 @@ function worksAlone(step: UnitStep): boolean {
   if (!step.transactional || step.change.kind === 'validate-constraint' || step.change.kind === 'add-enum-value') return true;
   if (step.locks.length === 0) return false;
   return step.backup !== undefined || step.hazards.some((h) => h.code === 'table-rewrite' || h.code === 'full-scan');
+}
+
+/**
+ * A step meant to change only the catalog while it holds a lock that blocks
+ * writes (an added column, a renamed index, a constraint added NOT VALID):
+ * it should take milliseconds, so the apply bounds it (the brief-step
+ * timeout) rather than let a surprise (a rewrite, a huge catalog) hold the
+ * table for as long as it runs.
+ */
+export function expectedBrief(step: UnitStep): boolean {
+  if (worksAlone(step) || step.change.kind.startsWith('restore-') || !step.locks.some((l) => blocksWrites(l.mode))) return false;
+  // A blocking-lock hazard above low says the step works under its lock (a plain index build, a key that builds its index).
+  return !step.hazards.some((h) => h.code === 'table-rewrite' || h.code === 'full-scan' || (h.code === 'blocking-lock' && h.severity !== 'low'));
 }

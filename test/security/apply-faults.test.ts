@@ -279,4 +279,32 @@ describe('security: apply never half-commits, and says what became of it', funct
       await applyPlan(db, plan);
     });
   });
+
+  it('stops a step meant to be brief that holds a write-blocking lock past the brief-step timeout, changing nothing', async () => {
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, base);
+      const plan = await planYaml(db, withColumn);
+      const snapshots = (await listSnapshots(db)).length;
+      // Something makes a catalog-only ALTER TABLE slow: an event trigger, outside the managed schemas.
+      await db.exec(`CREATE SCHEMA hooks;
+        CREATE FUNCTION hooks.slow() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1.5); END $$;
+        CREATE EVENT TRIGGER slow_alter ON ddl_command_end WHEN TAG IN ('ALTER TABLE') EXECUTE FUNCTION hooks.slow()`);
+      try {
+        await assert.rejects(applyPlan(db, plan, { briefTimeout: '300ms', retryBudget: '0' }), (e: unknown) => {
+          assert.ok(e instanceof ApplyFailedError, String(e));
+          assert.match(e.message, /ran longer than the brief-step timeout \(300ms\) while holding ACCESS EXCLUSIVE on public\.t, so it was stopped/);
+          assert.equal(e.outcome, 'rolled-back');
+          assert.match(e.hint ?? '', /--brief-timeout/);
+          return true;
+        });
+        assert.equal((await listSnapshots(db)).length, snapshots);
+        assert.deepEqual((await planYaml(db, withColumn)).steps.map((s) => s.description), plan.steps.map((s) => s.description), 'nothing was changed');
+        // The default leaves it seconds: the same plan applies.
+        await applyPlan(db, plan);
+      } finally {
+        await db.exec('DROP EVENT TRIGGER IF EXISTS slow_alter');
+      }
+      assert.deepEqual((await planYaml(db, withColumn)).steps, []);
+    });
+  });
 });
