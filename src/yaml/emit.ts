@@ -95,9 +95,9 @@ function blockSeq(items: unknown[], indent: string, key: string | undefined, out
     if (isMap(item) && !flowItems(key) && Object.keys(item).length > 0) {
       blockMap(item, indent + '  ', undefined, out, `${indent}- `);
     } else if (Array.isArray(item) && !item.every((v) => v === null || typeof v !== 'object')) {
-      // Not in schema files; written by yaml to stay exact.
-      const text = new Document([item]).toString({ lineWidth: 0 }).replace(/\n$/, '');
-      out.lines.push(text.split('\n').map((line) => indent + line).join('\n'));
+      // Not in schema files: a list of collections, as an entry of its own below its dash.
+      out.lines.push(`${indent}-`);
+      blockSeq(item, indent + '  ', undefined, out);
     } else {
       out.lines.push(`${indent}- ${isMap(item) || Array.isArray(item) ? flow(item as Data) : scalar(item as Data, false)}`);
     }

@@ -10,21 +10,29 @@ const inherited = (type: jsyaml.Type) => ({
   ...(type.represent && { represent: type.represent }),
   ...(type.defaultStyle && { defaultStyle: type.defaultStyle }),
 });
-// Integers exactly (and `-0` as negative zero, as `yaml` and YAML 1.2 read it); a
-// float that is not finite fails here, and the precise parser says where.
-const EXPONENT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+// Exactly YAML 1.2's core schema, as `yaml` reads it: js-yaml 4 also takes
+// `0b1`, `-0x1F`, `+0o7` and `1_000` for numbers, and `1e5` only as `1.0e5`,
+// so a plain scalar could be a number on this path and text on the precise
+// one. Integers exactly (and `-0` as negative zero); a float that is not
+// finite fails here, and the precise parser says where.
+const INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
+const FLOAT = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 function finite(value: number, text: string): number {
   if (!Number.isFinite(value)) throw new Error(notFinite(text));
   return value;
 }
 const CORE = jsyaml.CORE_SCHEMA.extend({
   implicit: [
-    new jsyaml.Type('tag:yaml.org,2002:int', { ...inherited(int), construct: (data: string) => exactInteger(data.replaceAll('_', '')) }),
-    // YAML 1.2 (and `yaml`) read `1e5` as a number, js-yaml 4 only `1.0e5`: one type for both (a later type of the same tag replaces an earlier one).
+    // A later type of the same tag replaces an earlier one.
+    new jsyaml.Type('tag:yaml.org,2002:int', {
+      ...inherited(int),
+      resolve: (data: string) => INT.test(data),
+      construct: (data: string) => (/^[-+]?[0-9]+$/.test(data) ? exactInteger(data) : (int.construct(data) as number)),
+    }),
     new jsyaml.Type('tag:yaml.org,2002:float', {
       ...inherited(float),
-      resolve: (data: string) => float.resolve(data) || EXPONENT.test(data),
-      construct: (data: string) => finite(EXPONENT.test(data) ? parseFloat(data) : (float.construct(data) as number), data),
+      resolve: (data: string) => FLOAT.test(data),
+      construct: (data: string) => finite(parseFloat(data), data),
     }),
   ],
 });

@@ -18,7 +18,7 @@ function exactly(value: unknown): unknown {
 
 describe('the YAML emitter', () => {
   const runs = Number(process.env.SCHEMAFORM_PROPERTY_RUNS ?? 200);
-  const tricky = ['yes', 'null', 'Null', '~', '', '0o17', '0x1F', '1e3', '+1', '-0', '.5', '.inf', 'true', 'FALSE', '12:30', '- x', '-', '? x', 'a: b', 'a #b', 'a:', ' lead', 'trail ',
+  const tricky = ['yes', 'null', 'Null', '~', '', '0o17', '0x1F', '0b0', '-0b1', '-0x1F', '+0o7', '1_000', '1e3', '+1', '-0', '.5', '.inf', 'true', 'FALSE', '12:30', '- x', '-', '? x', 'a: b', 'a #b', 'a:', ' lead', 'trail ',
     '---', '... x', "'pending'::text", 'say "hi"', `it's "x"`, 'a,b', '[x]', '{y}', '#c', '&a', '*b', '!t', '|', '>', '%', '@', '`', 'é€', 'two\nlines', 'ends\n', '\n', 'tab\there', '\u0007', 'lower(email)',
     'columns', 'grants', 'keys', 'references', 'ownedBy', 'collations'];
   const text = fc.oneof(fc.constantFrom(...tricky), fc.string(), fc.string({ unit: 'binary' }));
@@ -34,6 +34,16 @@ describe('the YAML emitter', () => {
       const fast = parseSchemaTextFast(written);
       if (fast !== undefined) assert.deepEqual(fast, exactly(doc), written);
     }), { numRuns: runs });
+  });
+
+  it('quotes what either parser would read as a number, and writes lists of collections itself', () => {
+    // js-yaml alone reads these as numbers; YAML 1.2's core schema (and `yaml`) as text.
+    for (const text of ['0b0', '-0b1', '-0x1F', '+0o7', '1_000', '0x1F', '1e3', '-0']) {
+      const doc = { k: text, list: [text, 'x'], nested: [[{ a: text }, [text]], [text]] };
+      const written = emitYaml(doc);
+      assert.deepEqual(parse(written), doc, written);
+      assert.deepEqual(parseSchemaTextFast(written), doc, written);
+    }
   });
 
   it('writes structure in block style and leaves in flow style, as a person would', () => {

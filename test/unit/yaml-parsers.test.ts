@@ -16,7 +16,7 @@ describe('the fast YAML path reads what the precise one reads', () => {
   const runs = Number(process.env.SCHEMAFORM_PROPERTY_RUNS ?? 100);
 
   // Plain scalars whose type depends on the schema the parser resolves with.
-  const tricky = ['yes', 'no', 'on', 'off', 'y', 'n', 'True', 'FALSE', 'null', 'Null', '~', '', '0o17', '017', '0x1F', '1e3', '1_000', '+1', '-0', '.5', '.inf', '-.Inf', '.NaN', '2020-01-01', '2020-01-01T10:00:00Z', '12:30', '1:20:30', '<<', '=', 'now()', "'x'::text", 'numeric', 'a b', 'é€'];
+  const tricky = ['yes', 'no', 'on', 'off', 'y', 'n', 'True', 'FALSE', 'null', 'Null', '~', '', '0o17', '017', '0x1F', '1e3', '1_000', '1_000.5', '0b0', '-0b1', '-0x1F', '+0o7', '+0x1', '+1', '-0', '.5', '.inf', '-.Inf', '.NaN', '2020-01-01', '2020-01-01T10:00:00Z', '12:30', '1:20:30', '<<', '=', 'now()', "'x'::text", 'numeric', 'a b', 'é€'];
 
   it('resolves plain scalars the same way', () => {
     fc.assert(
