@@ -44,6 +44,9 @@ describe('the project file and its environments', function () {
     assert.equal(plan.code, 0, plan.stderr);
     assert.match(plan.stderr, /\(environment staging\)/);
     assert.match(plan.stdout, /\+ table public\.notes/);
+    const validate = await runCli(['validate', '--env', 'staging'], { cwd, env });
+    assert.equal(validate.code, 0, validate.stderr);
+    assert.match(validate.stdout, /db\/schema\.yaml: valid .* against .*rehearsed/);
     const apply = await runCli(['apply', 'p.plan.json'], { cwd, env: { ...env, SCHEMAFORM_ENV: 'staging' } });
     assert.equal(apply.code, 0, apply.stderr);
     assert.deepEqual(await sql(database.url, "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'notes'"), [{ n: 1 }]);
