@@ -70,7 +70,8 @@ export type Change =
   | { kind: 'set-inheritance'; schema: string; table: string; add: Array<{ schema: string; table: string }>; remove: Array<{ schema: string; table: string }> }
   | { kind: 'grant-privileges' | 'revoke-privileges'; schema: string; target: GrantTargetRef; grant: Grant }
   /** Detach from `from` and/or attach to `to`: a partition's parent or bound changes, or a table becomes or stops being a partition. */
-  | { kind: 'set-partition'; schema: string; table: string; from?: PartitionOf; to?: PartitionOf }
+  /** provenBy: a validated check matching the bound, from which ATTACH proves it without a scan (online). */
+  | { kind: 'set-partition'; schema: string; table: string; from?: PartitionOf; to?: PartitionOf; provenBy?: string }
   /** concurrently: built without blocking writes, outside any transaction (an interrupted build leaves it INVALID). */
   | { kind: 'create-index'; schema: string; table: string; index: Index; concurrently?: true }
   | { kind: 'drop-index'; schema: string; table: string; index: Index; concurrently?: true }

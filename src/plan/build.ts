@@ -207,7 +207,7 @@ export function describeChange(change: Change): string {
     case 'set-table-logging': return `make ${object} ${change.unlogged ? 'unlogged' : 'logged'}`;
     case 'set-table-cluster': return change.index !== undefined ? `cluster ${object} on ${change.index}` : `set ${object} without cluster`;
     case 'set-partition': return change.to
-      ? `${change.from ? 'move' : 'attach'} ${object} as a partition of ${change.to.schema}.${change.to.table} ${change.to.bound}`
+      ? `${change.from ? 'move' : 'attach'} ${object} as a partition of ${change.to.schema}.${change.to.table} ${change.to.bound}${change.provenBy ? `, proven by check ${change.provenBy}` : ''}`
       : `detach ${object} from ${change.from!.schema}.${change.from!.table}`;
     case 'set-row-level-security': return `${change.enabled ? 'enable' : 'disable'} row-level security${change.forced ? ' (forced)' : ''} on ${object}`;
     case 'drop-trigger': return `drop trigger ${change.trigger.name} from ${object}`;

@@ -247,7 +247,9 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
       return [
         ...(change.from ? [{ code: 'blocking-lock' as const, severity: 'medium' as const, message: `Detaching ${t} locks ${change.from.schema}.${change.from.table} against reads and writes; its rows leave the parent's queries` }] : []),
         ...(change.to ? [
-          { code: 'full-scan' as const, severity: 'medium' as const, message: `Attaching ${t} scans its ${rows(ctx, change.schema, change.table)} to check the bound` },
+          change.provenBy !== undefined
+            ? { code: 'blocking-lock' as const, severity: 'low' as const, message: `Attaching ${t} relies on the validated check ${change.provenBy} for its bound: a brief ACCESS EXCLUSIVE lock on ${t}, no scan` }
+            : { code: 'full-scan' as const, severity: 'medium' as const, message: `Attaching ${t} scans its ${rows(ctx, change.schema, change.table)} to check the bound` },
           { code: 'may-fail' as const, severity: 'medium' as const, message: `Attaching ${t} fails if any row falls outside ${change.to.bound}, or if a default partition holds rows inside it` },
         ] : []),
       ];

@@ -1,6 +1,7 @@
 import type { Change } from '../diff/changes.js';
 import type { Constraint, Index, Model } from '../model/types.js';
 import { quoteIdent, truncateIdentifier } from '../sql/quote.js';
+import { boundCheck } from './partition-bound.js';
 
 /**
  * How a plan runs against production. `online` (the default) writes the
@@ -36,7 +37,8 @@ export interface OnlineContext {
  * - a check or foreign key is added NOT VALID, then validated in a step of
  *   its own, under a lock that lets reads and writes go on;
  * - SET NOT NULL follows a validated CHECK (col IS NOT NULL), which lets
- *   PostgreSQL skip its scan; the check is dropped after.
+ *   PostgreSQL skip its scan; the check is dropped after;
+ * - ATTACH PARTITION follows a validated CHECK matching the bound, likewise.
  *
  * Partitioned tables keep the plain forms: PostgreSQL builds no index
  * concurrently on them. Pure.
@@ -61,6 +63,8 @@ export function onlineForms(changes: readonly Change[], ctx: OnlineContext): Ste
         return [{ change: { ...change, concurrently: true } }];
       case 'add-constraint':
         return onlineConstraint(change);
+      case 'set-partition':
+        return onlineAttach(change, ctx) ?? [{ change }];
       case 'alter-column':
         return change.aspects.length === 1 && change.aspects[0] === 'not-null' && change.to.notNull && !change.restoreFrom && ctx.serverVersion >= 120000
           ? onlineNotNull(change)
@@ -151,6 +155,34 @@ function onlineNotNull(change: AlterColumn): StepDraft[] {
     { change: { ...change, provenBy: name } },
     { change: { kind: 'drop-constraint', schema, table, constraint: check }, helper: true },
   ];
+}
+
+type SetPartition = Extract<Change, { kind: 'set-partition' }>;
+
+/**
+ * ATTACH PARTITION of a table that exists: a CHECK matching the bound is
+ * added NOT VALID and validated first (reads and writes go on), so that
+ * ATTACH, which then proves the bound from it, takes its ACCESS EXCLUSIVE
+ * lock only briefly; the check is dropped after. PostgreSQL 12+ (ATTACH
+ * takes SHARE UPDATE EXCLUSIVE on the parent); one key column, RANGE or LIST.
+ */
+function onlineAttach(change: SetPartition, ctx: OnlineContext): StepDraft[] | undefined {
+  if (!change.to || change.from || ctx.serverVersion < 120000) return undefined;
+  const parent = ctx.live.schemas.find((s) => s.name === change.to!.schema)?.tables.find((t) => t.name === change.to!.table);
+  const expression = parent?.partitionBy ? boundCheck(parent.partitionBy, change.to.bound) : undefined;
+  if (!expression) return undefined;
+  const { schema, table } = change;
+  const check: Constraint = { type: 'check', name: boundCheckName(table), expression, noInherit: false, validated: false };
+  return [
+    { change: { kind: 'add-constraint', schema, table, constraint: check }, helper: true },
+    { change: { kind: 'validate-constraint', schema, table, constraint: check.name, type: 'check' }, helper: true },
+    { change: { ...change, provenBy: check.name } },
+    { change: { kind: 'drop-constraint', schema, table, constraint: check }, helper: true },
+  ];
+}
+
+export function boundCheckName(table: string): string {
+  return truncateIdentifier(`schemaform_bound_${table}`);
 }
 
 /** The temporary check's name: marked as schemaform's, so one left behind by an interrupted apply is recognised (and a replan drops it). */
