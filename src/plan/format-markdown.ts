@@ -35,7 +35,7 @@ export function formatPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   if (protections) out.add(protections);
   if (plan.skipped?.length) out.add(`**Left out (--skip-destructive)**, ${plan.skipped.length} change(s) that lose data, still asked for by the file:\n${plan.skipped.map((d) => `- ${escapeHtml(d)}\n`).join('')}\n`);
   out.add(`${legend(objects, (m) => `\`${m}\``)}\n\n`);
-  if (plan.rehearsal) out.add(plan.rehearsal.rehearsed ? `Rehearsed in a scratch database on ${plan.rehearsal.where}: the steps ran and reached the file.\n\n` : `**Not rehearsed:** ${plan.rehearsal.reason}.\n\n`);
+  if (plan.rehearsal) out.add(plan.rehearsal.rehearsed ? `Rehearsed in a scratch database on ${plan.rehearsal.where}: the steps ran and reached the file${plan.skipped?.length ? ', but for what was left out' : ''}.\n\n` : `**Not rehearsed:** ${plan.rehearsal.reason}.\n\n`);
   const order = { high: 0, medium: 1, low: 2 } as const;
   const hazards = objects.flatMap((o) => o.hazards).sort((a, b) => order[a.severity] - order[b.severity] || a.step - b.step);
   if (hazards.length) {

@@ -51,7 +51,7 @@ export function formatPlanText(plan: Plan, style: Style, options: { planPath?: s
   append(lines, unmanaged);
   if (plan.rehearsal) {
     lines.push('', plan.rehearsal.rehearsed
-      ? style.green(`Rehearsed: the steps ran in a scratch database on ${plan.rehearsal.where} and reached the file.`)
+      ? style.green(`Rehearsed: the steps ran in a scratch database on ${plan.rehearsal.where} and reached the file${plan.skipped?.length ? ', but for what was left out' : ''}.`)
       : style.yellow(`Not rehearsed: ${plan.rehearsal.reason}.`));
   }
   lines.push('', style.bold(countsLine(counts)));
