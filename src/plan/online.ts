@@ -146,15 +146,7 @@ function indexOf(c: Extract<Constraint, { type: 'primary-key' | 'unique' }>): In
 type AlterColumn = Extract<Change, { kind: 'alter-column' }>;
 
 function onlineNotNull(change: AlterColumn): StepDraft[] {
-  const { schema, table } = change;
-  const name = notNullCheckName(change.to.name);
-  const check: Constraint = { type: 'check', name, expression: `${quoteIdent(change.to.name)} IS NOT NULL`, noInherit: false, validated: false };
-  return [
-    { change: { kind: 'add-constraint', schema, table, constraint: check }, helper: true },
-    { change: { kind: 'validate-constraint', schema, table, constraint: name, type: 'check' }, helper: true },
-    { change: { ...change, provenBy: name } },
-    { change: { kind: 'drop-constraint', schema, table, constraint: check }, helper: true },
-  ];
+  return provenByCheck(change, notNullCheckName(change.to.name), `${quoteIdent(change.to.name)} IS NOT NULL`);
 }
 
 type SetPartition = Extract<Change, { kind: 'set-partition' }>;
@@ -171,12 +163,21 @@ function onlineAttach(change: SetPartition, ctx: OnlineContext): StepDraft[] | u
   const parent = ctx.live.schemas.find((s) => s.name === change.to!.schema)?.tables.find((t) => t.name === change.to!.table);
   const expression = parent?.partitionBy ? boundCheck(parent.partitionBy, change.to.bound) : undefined;
   if (!expression) return undefined;
+  return provenByCheck(change, boundCheckName(change.table), expression);
+}
+
+/**
+ * A change that PostgreSQL can prove from a validated check instead of
+ * scanning under its strong lock: the check added NOT VALID (brief), validated
+ * (reads and writes go on), the change marked as proven by it, the check dropped.
+ */
+function provenByCheck<C extends AlterColumn | SetPartition>(change: C, name: string, expression: string): StepDraft[] {
   const { schema, table } = change;
-  const check: Constraint = { type: 'check', name: boundCheckName(table), expression, noInherit: false, validated: false };
+  const check: Constraint = { type: 'check', name, expression, noInherit: false, validated: false };
   return [
     { change: { kind: 'add-constraint', schema, table, constraint: check }, helper: true },
-    { change: { kind: 'validate-constraint', schema, table, constraint: check.name, type: 'check' }, helper: true },
-    { change: { ...change, provenBy: check.name } },
+    { change: { kind: 'validate-constraint', schema, table, constraint: name, type: 'check' }, helper: true },
+    { change: { ...change, provenBy: name } },
     { change: { kind: 'drop-constraint', schema, table, constraint: check }, helper: true },
   ];
 }
