@@ -34,7 +34,8 @@ export type Change =
   | { kind: 'drop-function'; schema: string; routine: Routine; rebuild?: boolean; because?: string }
   | { kind: 'create-sequence'; schema: string; sequence: Sequence }
   | { kind: 'drop-sequence'; schema: string; sequence: Sequence }
-  | { kind: 'alter-sequence'; schema: string; from: Sequence; to: Sequence }
+  /** restart: the sequence was never used and its old START lies outside the new range (see withSequenceRestarts). */
+  | { kind: 'alter-sequence'; schema: string; from: Sequence; to: Sequence; restart?: true }
   | { kind: 'create-table'; schema: string; table: Table }
   | { kind: 'drop-table'; schema: string; table: Table }
   | { kind: 'rename-table'; schema: string; from: string; to: string }
@@ -49,6 +50,8 @@ export type Change =
     restoreFrom?: { key: KeyColumn[]; backup: BackupRef; helper: string };
     /** Online SET NOT NULL: the validated CHECK (col IS NOT NULL) that lets PostgreSQL skip its scan of the rows. */
     provenBy?: string;
+    /** The identity's sequence was never used and its old START lies outside the new range: restarted at the new START. */
+    restart?: true;
   }
   /** usingIndex: the constraint takes over the unique index of its name, built concurrently by an earlier step. */
   | { kind: 'add-constraint'; schema: string; table: string; constraint: Constraint; usingIndex?: true }

@@ -176,7 +176,7 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
       const options = ['dataType', 'start', 'increment', 'minValue', 'maxValue', 'cache', 'cycle'] as const;
       if (options.some((o) => change.from[o] !== change.to[o])) {
         const t = change.to;
-        out.push(`ALTER SEQUENCE ${name} AS ${t.dataType} INCREMENT BY ${t.increment} MINVALUE ${t.minValue} MAXVALUE ${t.maxValue} START WITH ${t.start} CACHE ${t.cache} ${t.cycle ? 'CYCLE' : 'NO CYCLE'}`);
+        out.push(`ALTER SEQUENCE ${name} AS ${t.dataType} INCREMENT BY ${t.increment} MINVALUE ${t.minValue} MAXVALUE ${t.maxValue} START WITH ${t.start} CACHE ${t.cache} ${t.cycle ? 'CYCLE' : 'NO CYCLE'}${change.restart ? ' RESTART' : ''}`);
       }
       if ((change.from.unlogged ?? false) !== (change.to.unlogged ?? false)) out.push(`ALTER SEQUENCE ${name} SET ${change.to.unlogged ? 'UNLOGGED' : 'LOGGED'}`);
       if (JSON.stringify(change.from.ownedBy) !== JSON.stringify(change.to.ownedBy)) {
@@ -207,7 +207,7 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
     case 'rename-column':
       return [`ALTER TABLE ${qualify(change.schema, change.table)} RENAME COLUMN ${quoteIdent(change.from)} TO ${quoteIdent(change.to)}`];
     case 'alter-column': {
-      const statements = alterColumn(change.schema, change.table, change.from, change.to, change.aspects, ctx);
+      const statements = alterColumn(change.schema, change.table, change.from, change.to, change.aspects, ctx, change.restart === true);
       if (!change.restoreFrom) return statements;
       // USING may read other columns of the row but not run a subquery:
       // the backed-up text is put beside each row first.
@@ -345,7 +345,7 @@ function alterDomain(schema: string, from: Domain, to: Domain): string[] {
   return out;
 }
 
-function alterColumn(schema: string, tableName: string, from: Column, to: Column, aspects: string[], ctx: RenderContext): string[] {
+function alterColumn(schema: string, tableName: string, from: Column, to: Column, aspects: string[], ctx: RenderContext, restart = false): string[] {
   const table = qualify(schema, tableName);
   const col = quoteIdent(to.name);
   const alter = (action: string) => `ALTER TABLE ${table} ALTER COLUMN ${col} ${action}`;
@@ -385,6 +385,7 @@ function alterColumn(schema: string, tableName: string, from: Column, to: Column
       if (f.start !== t.start) sets.push(`SET START WITH ${t.start}`);
       if (f.cache !== t.cache) sets.push(`SET CACHE ${t.cache}`);
       if (f.cycle !== t.cycle) sets.push(t.cycle ? 'SET CYCLE' : 'SET NO CYCLE');
+      if (restart) sets.push('RESTART');
       if (sets.length) out.push(alter(sets.join(' ')));
     }
   }

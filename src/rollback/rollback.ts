@@ -1,3 +1,4 @@
+import { withSequenceRestarts } from '../introspect/sequence-positions.js';
 import { protectionChanges, refuseProtectedDrops } from '../plan/protection.js';
 import type { Database } from '../db/database.js';
 import type { Change } from '../diff/changes.js';
@@ -80,7 +81,7 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
   const valueRestores = clearedValueRestores(backups, lookup, desired, keepNewer);
   const recreateEnums = new Set(valueRestores.map((r) => r.column.type.replace(/(\[\])+$/, '')));
   const { changes: diffed, dependents } = await planChanges(db, base, desired, schemaRenames, { role: server.currentRole, recreateEnums, managedRoles: scope.managedRoles });
-  const restoring = [...withRestores(diffed, lookup, desired, unrestorable, keepNewer), ...valueRestores];
+  const restoring = [...withRestores(await withSequenceRestarts(db, diffed), lookup, desired, unrestorable, keepNewer), ...valueRestores];
   await warnOfNewerValues(db, restoring, lookup, latest.id, keepNewer, unrestorable);
   const changes = restoring
     .map((c) => (c.kind === 'restore-table' && (c.table.partitionOf || c.table.inherits) ? { ...c, table: withRowColumns(c.table, desired) } : c));

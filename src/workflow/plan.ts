@@ -1,3 +1,4 @@
+import { withSequenceRestarts } from '../introspect/sequence-positions.js';
 import { ignoredObjects } from '../model/ignore.js';
 import { destroysData, keepingLive } from '../plan/skip-destructive.js';
 import { protectionChanges, refuseProtectedDrops } from '../plan/protection.js';
@@ -95,7 +96,8 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   const normalized = await normalizeDesired(db, desired, base, server, renames);
   phase('comparing');
   refuseRepartitioning(base, normalized);
-  const { changes, dependents, target, fileTarget, skipped } = await plannedChanges(db, base, normalized, desired, renames, { role: server.currentRole, managedRoles: scope.managedRoles }, options.skipDestructive ?? false);
+  const { changes: planned, dependents, target, fileTarget, skipped } = await plannedChanges(db, base, normalized, desired, renames, { role: server.currentRole, managedRoles: scope.managedRoles }, options.skipDestructive ?? false);
+  const changes = await withSequenceRestarts(db, planned);
   refuseDroppingEverythingForNothing(loaded, changes, options.allowDestructive ?? false);
   const recorded = latest ? await protectionsAt(db, latest.id) : [];
   refuseProtectedDrops(changes, loaded.preventDestroy ?? [], latest && { snapshotId: latest.id, keys: recorded });

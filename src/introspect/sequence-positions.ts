@@ -1,0 +1,55 @@
+import type { Database } from '../db/database.js';
+import type { Change } from '../diff/changes.js';
+import { SchemaformError } from '../errors.js';
+import type { SequenceOptions } from '../model/types.js';
+import { qualify } from '../sql/quote.js';
+
+/**
+ * PostgreSQL refuses a new MINVALUE or MAXVALUE that leaves a sequence's
+ * current value outside (even a never-used one, whose current value is its
+ * old START). Where the sequence was never used (pg_sequences.last_value is
+ * NULL), nothing was handed out: the change restarts it at its new START.
+ * Where it was, and its value falls outside the new range, no restart is
+ * safe (values handed out could be handed out again): the plan stops.
+ */
+export async function withSequenceRestarts(db: Database, changes: Change[]): Promise<Change[]> {
+  const out: Change[] = [];
+  for (const c of changes) {
+    const ranges = c.kind === 'alter-sequence' || c.kind === 'alter-column' ? rangesOf(c) : undefined;
+    if (!ranges || (c.kind !== 'alter-sequence' && c.kind !== 'alter-column') || (ranges.from.minValue === ranges.to.minValue && ranges.from.maxValue === ranges.to.maxValue)) {
+      out.push(c);
+      continue;
+    }
+    const last = await lastValue(db, c);
+    const outside = (v: string) => BigInt(v) < BigInt(ranges.to.minValue) || BigInt(v) > BigInt(ranges.to.maxValue);
+    if (last === null) {
+      out.push(outside(ranges.from.start) ? { ...c, restart: true } : c);
+    } else if (outside(last)) {
+      const what = c.kind === 'alter-sequence' ? `sequence ${c.schema}.${c.to.name}` : `the identity of ${c.schema}.${c.table}.${c.to.name}`;
+      throw new SchemaformError(`${what} is at ${last}, outside its new range ${ranges.to.minValue}..${ranges.to.maxValue}; no plan was written`, {
+        hint: 'Choose a range that holds its current value, or move the sequence on first (ALTER SEQUENCE ... RESTART WITH a value in the new range, once you know no row holds it).',
+      });
+    } else {
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+type RangeChange = Extract<Change, { kind: 'alter-sequence' | 'alter-column' }>;
+
+/** The sequence options before and after, of a sequence or of an identity that stays one. */
+function rangesOf(c: RangeChange): { from: SequenceOptions; to: SequenceOptions } | undefined {
+  if (c.kind === 'alter-sequence') return { from: c.from, to: c.to };
+  return c.aspects.includes('identity') && c.from.identity && c.to.identity ? { from: c.from.identity, to: c.to.identity } : undefined;
+}
+
+async function lastValue(db: Database, c: RangeChange): Promise<string | null> {
+  const rows = c.kind === 'alter-sequence'
+    ? await db.query<{ last: string | null }>('SELECT last_value::text AS last FROM pg_catalog.pg_sequences WHERE schemaname = $1 AND sequencename = $2', [c.schema, c.from.name])
+    : await db.query<{ last: string | null }>(
+      `SELECT s.last_value::text AS last FROM pg_catalog.pg_sequences s
+        WHERE format('%I.%I', s.schemaname, s.sequencename)::regclass = pg_catalog.pg_get_serial_sequence($1, $2)::regclass`,
+      [qualify(c.schema, c.table), c.from.name]);
+  return rows[0]?.last ?? null;
+}
