@@ -13,6 +13,7 @@ import { qualify } from '../sql/quote.js';
  * safe (values handed out could be handed out again): the plan stops.
  */
 export async function withSequenceRestarts(db: Database, changes: Change[]): Promise<Change[]> {
+  const live = liveNames(changes);
   const out: Change[] = [];
   for (const c of changes) {
     const ranges = c.kind === 'alter-sequence' || c.kind === 'alter-column' ? rangesOf(c) : undefined;
@@ -20,7 +21,12 @@ export async function withSequenceRestarts(db: Database, changes: Change[]): Pro
       out.push(c);
       continue;
     }
-    const last = await lastValue(db, c);
+    const last = await lastValue(db, c, live);
+    // Not found where the catalog has it now (a sequence the plan creates): nothing to say.
+    if (last === undefined) {
+      out.push(c);
+      continue;
+    }
     const outside = (v: string) => BigInt(v) < BigInt(ranges.to.minValue) || BigInt(v) > BigInt(ranges.to.maxValue);
     if (last === null) {
       out.push(outside(ranges.from.start) ? { ...c, restart: true } : c);
@@ -44,12 +50,44 @@ function rangesOf(c: RangeChange): { from: SequenceOptions; to: SequenceOptions 
   return c.aspects.includes('identity') && c.from.identity && c.to.identity ? { from: c.from.identity, to: c.to.identity } : undefined;
 }
 
-async function lastValue(db: Database, c: RangeChange): Promise<string | null> {
+/**
+ * The sequence's last value as the catalog has it before the plan runs:
+ * null if never used, undefined if there is none under the live names
+ * (steps of the same plan may rename the table or column first).
+ */
+async function lastValue(db: Database, c: RangeChange, live: LiveNames): Promise<string | null | undefined> {
   const rows = c.kind === 'alter-sequence'
     ? await db.query<{ last: string | null }>('SELECT last_value::text AS last FROM pg_catalog.pg_sequences WHERE schemaname = $1 AND sequencename = $2', [c.schema, c.from.name])
     : await db.query<{ last: string | null }>(
-      `SELECT s.last_value::text AS last FROM pg_catalog.pg_sequences s
-        WHERE format('%I.%I', s.schemaname, s.sequencename)::regclass = pg_catalog.pg_get_serial_sequence($1, $2)::regclass`,
-      [qualify(c.schema, c.table), c.from.name]);
-  return rows[0]?.last ?? null;
+      // The identity's sequence: the one that depends on the column internally. to_regclass: NULL, not an error, for a name that is not there.
+      `SELECT s.last_value::text AS last
+         FROM pg_catalog.pg_attribute a
+         JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
+              AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'i'
+         JOIN pg_catalog.pg_sequences s ON format('%I.%I', s.schemaname, s.sequencename)::regclass = d.objid
+        WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attname = $2`,
+      [qualify(c.schema, live.table(c.schema, c.table)), live.column(c.schema, c.table, c.from.name)]);
+  return rows.length ? rows[0]!.last : undefined;
+}
+
+interface LiveNames {
+  table(schema: string, name: string): string;
+  column(schema: string, table: string, name: string): string;
+}
+
+/** The names tables and columns have before the plan's renames, from the names the changes use. */
+function liveNames(changes: readonly Change[]): LiveNames {
+  const tables = new Map<string, string>();
+  const columns = new Map<string, string>();
+  for (const c of changes) {
+    if (c.kind === 'rename-table') tables.set(`${c.schema}\u0000${c.to}`, c.from);
+    if (c.kind === 'rename-column') {
+      columns.set(`${c.schema}\u0000${c.table}\u0000${c.to}`, c.from);
+    }
+  }
+  const table = (schema: string, name: string) => tables.get(`${schema}\u0000${name}`) ?? name;
+  return {
+    table,
+    column: (schema, t, name) => columns.get(`${schema}\u0000${t}\u0000${name}`) ?? columns.get(`${schema}\u0000${table(schema, t)}\u0000${name}`) ?? name,
+  };
 }

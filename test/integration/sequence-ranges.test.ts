@@ -47,4 +47,16 @@ describe('sequence ranges that leave the current value outside', function () {
       assert.ok(!wider.steps.some((s) => s.sql.some((q) => q.includes('RESTART'))));
     });
   });
+
+  it('finds the identity under its live names when the same plan renames its table and column', async () => {
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, identity(-200, -200, 200));
+      const renamed = identity(-100, -100, 100)
+        .replace('      volts:\n        columns:\n          v: {', '      volts2:\n        renamedFrom: volts\n        columns:\n          w: { renamedFrom: v,');
+      const plan = await planYaml(db, renamed);
+      assert.ok(plan.steps.some((s) => s.sql.some((q) => /ALTER COLUMN "w" .*RESTART$/.test(q))), plan.steps.flatMap((s) => s.sql).join('\n'));
+      await applyPlan(db, plan);
+      assert.deepEqual((await planYaml(db, renamed)).steps, []);
+    });
+  });
 });
