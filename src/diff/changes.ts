@@ -143,7 +143,10 @@ export interface EnumColumnUse {
   table: string;
   column: string;
   type: string;
+  /** The live default, taken off before the conversion. */
   default?: string;
+  /** The default put back after it: the file's (null: none), when the file keeps the column of this type; else the live one. */
+  defaultAfter?: string | null;
   notNull: boolean;
   /** The table's primary key, to back values up by. */
   key?: KeyColumn[];

@@ -48,11 +48,11 @@ export function diffObjects(current: Model, to: Model, options: DiffOptions = {}
       // one; "" is none (PostgreSQL stores an empty comment as none).
       changes.push({ kind: 'set-schema-comment', schema: schema.name, comment: schema.comment });
     }
-    append(changes, diffSchema(previous ?? emptySchema(schema.name), schema, from, options));
+    append(changes, diffSchema(previous ?? emptySchema(schema.name), schema, from, to, options));
   }
   for (const schema of from.schemas) {
     if (toNames.has(schema.name)) continue;
-    append(changes, diffSchema(schema, emptySchema(schema.name), from, options));
+    append(changes, diffSchema(schema, emptySchema(schema.name), from, to, options));
     changes.push({ kind: 'drop-schema', schema: schema.name });
   }
   const enums = enumTypeNames(from, to);
@@ -204,7 +204,7 @@ function diffExtensions(from: Extension[], to: Extension[]): Change[] {
   return changes;
 }
 
-function diffSchema(from: Schema, to: Schema, fromModel: Model, options: DiffOptions): Change[] {
+function diffSchema(from: Schema, to: Schema, fromModel: Model, toModel: Model, options: DiffOptions): Change[] {
   const schema = to.name;
   const changes: Change[] = [];
 
@@ -239,7 +239,7 @@ function diffSchema(from: Schema, to: Schema, fromModel: Model, options: DiffOpt
   for (const e of to.enums) {
     const previous = fromEnums.get(e.name);
     if (!previous) changes.push({ kind: 'create-enum', schema, enum: e });
-    else changes.push(...diffEnum(schema, previous, e, fromModel, options.recreateEnums?.has(displayUserType(schema, e.name)) ?? false));
+    else changes.push(...diffEnum(schema, previous, e, fromModel, toModel, options.recreateEnums?.has(displayUserType(schema, e.name)) ?? false));
   }
   const toEnums = new Set(to.enums.map((e) => e.name));
   for (const e of from.enums) if (!toEnums.has(e.name)) changes.push({ kind: 'drop-enum', schema, enum: e });
@@ -378,7 +378,7 @@ export interface DiffOptions {
  * Appending values (anywhere) is done in place with ADD VALUE. Removing or
  * reordering values needs a new type and every column using it converted.
  */
-function diffEnum(schema: string, from: EnumType, to: EnumType, fromModel: Model, recreate: boolean): Change[] {
+function diffEnum(schema: string, from: EnumType, to: EnumType, fromModel: Model, toModel: Model, recreate: boolean): Change[] {
   const changes: Change[] = [];
   if (isSubsequence(from.values, to.values) && !(recreate && from.values.length < to.values.length)) {
     const present = new Set(from.values);
@@ -395,7 +395,7 @@ function diffEnum(schema: string, from: EnumType, to: EnumType, fromModel: Model
       present.add(value);
     });
   } else {
-    const columns = enumUses(fromModel, schema, from.name);
+    const columns = enumUses(fromModel, toModel, schema, from.name);
     const removed = from.values.filter((v) => !to.values.includes(v));
     // NOT NULL columns have nothing to put instead: the conversion fails if they hold a removed value.
     if (removed.length) for (const use of columns.filter((u) => !u.notNull)) changes.push({ kind: 'clear-enum-values', schema, enum: from.name, values: removed, use });
@@ -411,16 +411,25 @@ function isSubsequence(small: string[], large: string[]): boolean {
   return i === small.length;
 }
 
-function enumUses(model: Model, schema: string, name: string): EnumColumnUse[] {
+/**
+ * The columns of the live model that use the enum. Each is converted with
+ * its default taken off and put back after: the file's default where the
+ * file keeps the column of this type (none if it has none), else the live one.
+ */
+function enumUses(model: Model, desired: Model, schema: string, name: string): EnumColumnUse[] {
   const display = displayUserType(schema, name);
+  const ofType = (type: string) => type === display || type.startsWith(display + '[');
+  const wanted = (s: string, t: string, c: string) => desired.schemas.find((x) => x.name === s)?.tables.find((x) => x.name === t)?.columns.find((x) => x.name === c && ofType(x.type));
   const uses: EnumColumnUse[] = [];
   for (const s of model.schemas) {
     for (const t of s.tables) {
       const key = t.primaryKey?.columns.map((k) => ({ name: k, type: t.columns.find((c) => c.name === k)?.type ?? 'text' }));
       for (const c of t.columns) {
-        if (c.type === display || c.type.startsWith(display + '[')) {
+        if (ofType(c.type)) {
+          const kept = wanted(s.name, t.name, c.name);
           uses.push({
             schema: s.name, table: t.name, column: c.name, type: c.type, ...(c.default !== undefined && { default: c.default }),
+            ...(kept && { defaultAfter: kept.default ?? null }),
             notNull: c.notNull, ...(key && { key }),
           });
         }

@@ -411,10 +411,12 @@ function recreateEnum(schema: string, name: string, values: string[], uses: Enum
     const t = qualify(use.schema, use.table);
     const c = quoteIdent(use.column);
     const arrayDims = use.type.includes('[') ? '[]' : '';
-    if (use.default !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT`);
+    // Whatever default the column has when this runs (another step of the plan may have set one): it would not convert.
+    out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT`);
     out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${type}${arrayDims} USING ${c}::text${arrayDims}::${type}${arrayDims}`);
-    if (use.default !== undefined) {
-      out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${use.default.replace(/::[^:]+$/, '')}::${type}${arrayDims}`);
+    const after = use.defaultAfter === undefined ? use.default : use.defaultAfter ?? undefined;
+    if (after !== undefined) {
+      out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${after.replace(/::[^:]+$/, '')}::${type}${arrayDims}`);
     }
   }
   out.push(`DROP TYPE ${qualify(schema, oldName)}`);

@@ -93,6 +93,30 @@ describe('enum values removed', () => {
     });
   });
 
+  it('a default the file removes or adds in the same plan as a rebuilt enum ends as the file says', async () => {
+    const file = (values: string, def: string) => `
+schemas:
+  public:
+    enums:
+      feel: [${values}]
+    tables:
+      t:
+        columns:
+          c: { type: feel${def} }
+          n: { type: integer }
+`;
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, file('sad, ok, happy', `, default: "'ok'"`));
+      const removed = file('sad, ok', '');
+      await applyPlan(db, await planYaml(db, removed), { allowDestructive: true });
+      assert.deepEqual((await planYaml(db, removed)).steps, [], 'the default stays dropped');
+      const added = file('ok', `, default: "'ok'"`);
+      await applyPlan(db, await planYaml(db, added), { allowDestructive: true });
+      assert.deepEqual((await planYaml(db, added)).steps, [], 'the new default is there');
+      assert.deepEqual(await db.query("SELECT column_default AS d FROM information_schema.columns WHERE table_name = 't' AND column_name = 'c'"), [{ d: "'ok'::feel" }]);
+    });
+  });
+
   it('stops with the column named when a NOT NULL column still holds a removed value, changing nothing', async () => {
     await withDatabase(async ({ db }) => {
       await applyYaml(db, v1);
