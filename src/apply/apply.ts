@@ -12,6 +12,7 @@ import { readInScope } from '../workflow/scope.js';
 import { acquireApplyLock } from './lock.js';
 import { runAtomic } from './atomic.js';
 import { runOnline } from './online-run.js';
+import { briefMs } from './settings.js';
 import { refuseIfDiverged } from './resume.js';
 import type { RetryEvent } from './retry.js';
 
@@ -57,6 +58,8 @@ export interface RunContext {
   live: { model?: Model };
   serverVersion: number;
   options: ApplyOptions;
+  /** options.briefTimeout in milliseconds, read once before anything runs. */
+  briefMs: number;
 }
 
 /**
@@ -67,6 +70,7 @@ export interface RunContext {
  * crash, lost connection) is resumed by applying the same plan again.
  */
 export async function applyPlan(db: Database, plan: ExecutablePlan, options: ApplyOptions = {}): Promise<ApplyResult> {
+  const brief = briefMs(options);
   const server = await serverInfo(db);
   if (server.systemIdentifier !== plan.target.systemIdentifier || server.database !== plan.target.database) {
     throw new PlanRefusedError('wrong-target', `this plan was made for database "${plan.target.database}" on server ${plan.target.systemIdentifier}, but this is "${server.database}" on server ${server.systemIdentifier}; nothing was changed`, {
@@ -88,7 +92,7 @@ export async function applyPlan(db: Database, plan: ExecutablePlan, options: App
     options.onPhase?.('checking the plan against the database');
     await refuseIfApplied(db, plan);
     const journal = await readJournal(db, plan.id);
-    const ctx: RunContext = { db, plan, live: {}, serverVersion: server.versionNum, options };
+    const ctx: RunContext = { db, plan, live: {}, serverVersion: server.versionNum, options, briefMs: brief };
     if (journal.entries.some((e) => e.unit === 0 && e.state === 'abandoned')) {
       throw new PlanRefusedError('stale', `this plan was applied part-way and then rolled back (${journal.entries[0]!.finishedAt}); nothing was changed`, {
         hint: 'Run `schema plan` again to plan from the current state.',

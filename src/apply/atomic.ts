@@ -4,7 +4,7 @@ import type { ApplyResult, RunContext } from './apply.js';
 import { ApplyFailedError, CommitInDoubtError } from './errors.js';
 import { parentSnapshot, recordSnapshot } from './record.js';
 import { LockWaitExceeded, retryPolicy, withLockRetries } from './retry.js';
-import { applySettings, briefMs, DEFAULT_LOCK_TIMEOUT } from './settings.js';
+import { applySettings, DEFAULT_LOCK_TIMEOUT } from './settings.js';
 import { inTransaction, runStepStatements, type TransactionProgress } from './transaction.js';
 
 /**
@@ -24,7 +24,7 @@ export async function runAtomic(ctx: RunContext): Promise<ApplyResult> {
   }
 }
 
-async function attempt({ db, plan, live, serverVersion, options }: RunContext): Promise<ApplyResult> {
+async function attempt({ db, plan, live, serverVersion, options, briefMs }: RunContext): Promise<ApplyResult> {
   const timings: ApplyResult['steps'] = [];
   const progress: TransactionProgress = { where: 'starting the apply', committing: false };
   try {
@@ -37,7 +37,7 @@ async function attempt({ db, plan, live, serverVersion, options }: RunContext): 
         options.onStep?.({ type: 'start', step });
         const started = performance.now();
         progress.where = `step ${step.index} (${step.description})`;
-        await runStepStatements(db, step, progress, briefMs(options));
+        await runStepStatements(db, step, progress, briefMs);
         const ms = performance.now() - started;
         timings.push({ index: step.index, description: step.description, ms });
         options.onStep?.({ type: 'done', step, ms });

@@ -8,7 +8,7 @@ import { runConcurrentStep, undoneAfterFailure } from './concurrent.js';
 import { ApplyFailedError, CommitInDoubtError } from './errors.js';
 import { parentSnapshot, recordBackups, recordSnapshot, renamesOf } from './record.js';
 import { LockWaitExceeded, retryPolicy, withLockRetries } from './retry.js';
-import { applySettings, briefMs, DEFAULT_LOCK_TIMEOUT, resetSettings } from './settings.js';
+import { applySettings, DEFAULT_LOCK_TIMEOUT, resetSettings } from './settings.js';
 import { inTransaction, runStatement, runStepStatements, searchPath, type TransactionProgress } from './transaction.js';
 import { unitsOf, type Unit } from './units.js';
 
@@ -83,7 +83,7 @@ async function runUnit(ctx: RunContext, unit: Unit, progress: Progress, timings:
   const steps = unit.steps.map((s) => s.index);
   if (unit.transactional) {
     await inTransaction(db, progress, plan.id, async () => {
-      for (const step of unit.steps) await runStep(step, () => runStepStatements(db, step, progress, briefMs(options)));
+      for (const step of unit.steps) await runStep(step, () => runStepStatements(db, step, progress, ctx.briefMs));
       await recordBackups(db, plan, unit.steps, null);
       await recordUnit(db, plan.id, plan.checksum, unit.number, 'done', steps, renamesOf(unit.steps));
     });

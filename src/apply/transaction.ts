@@ -58,14 +58,14 @@ export async function runStatement(db: Database, statement: string, progress: Tr
  * past it, it is stopped and its unit rolled back, instead of holding the
  * table for as long as it takes.
  */
-export async function runStepStatements(db: Database, step: PlanStep, progress: TransactionProgress, briefMs?: number): Promise<void> {
-  const bounded = briefMs !== undefined && expectedBrief(step);
+export async function runStepStatements(db: Database, step: PlanStep, progress: TransactionProgress, briefMs: number): Promise<void> {
+  const bounded = expectedBrief(step);
   await runStatement(db, `SET LOCAL search_path TO ${searchPath(step)}`, progress);
   if (bounded) await db.exec(`SET LOCAL statement_timeout = '${briefMs}ms'`);
   try {
     for (const statement of statementsOf(step)) await runStatement(db, statement, progress);
   } catch (e) {
-    throw bounded && isServerError(e) && e.code === QUERY_CANCELED ? briefTimeoutError(e, step, briefMs!) : e;
+    throw bounded && isServerError(e) && e.code === QUERY_CANCELED ? briefTimeoutError(e, step, briefMs) : e;
   }
   if (bounded) await db.exec(`SET LOCAL statement_timeout = '0'`);
 }

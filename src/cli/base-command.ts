@@ -2,19 +2,18 @@ import type { Database } from '../db/database.js';
 import { partialApplies } from '../state/journal.js';
 import { Command, Flags, Errors } from '@oclif/core';
 import type { Input, ParserOutput } from '@oclif/core/interfaces';
-
-// As @oclif/core defines them (not exported by name).
-type FlagOutput = { [name: string]: any };
-type ArgOutput = { [name: string]: any };
-import { isSchemaformError } from '../errors.js';
+import { isSchemaformError, SchemaFileError, SchemaformError } from '../errors.js';
 import { connectionSecrets, scrub } from '../db/redact.js';
 import { connect, SESSION_LOCK_TIMEOUT, type Connection } from './connect.js';
 import { describeLockHolders, LOCK_NOT_AVAILABLE, QUERY_CANCELED } from '../db/lock-holders.js';
 import { createProgress, type Progress } from './progress.js';
 import { parseDuration } from '../duration.js';
 import { colorEnabled, makeStyle, turnColorOff, type Style } from './style.js';
-import { SchemaFileError, SchemaformError } from '../errors.js';
 import { environmentNamed, environmentUrl, loadProject, type Environment, type Project } from '../project/project.js';
+
+// As @oclif/core defines them (not exported by name).
+type FlagOutput = { [name: string]: any };
+type ArgOutput = { [name: string]: any };
 
 /** The flags that say which database: given to BaseCommand.database(). */
 export interface DatabaseChoice {

@@ -42,7 +42,7 @@ Each statement waits at most the lock timeout for a lock; a unit that gives up i
       allowDestructive: flags['allow-destructive'],
       lockTimeout: await this.setting(flags['lock-timeout'], 'lockTimeout', DEFAULT_LOCK_TIMEOUT),
       retryBudget: await this.setting(flags['retry-budget'], 'retryBudget', DEFAULT_RETRY_BUDGET),
-      briefTimeout: flags['brief-timeout'] ?? DEFAULT_BRIEF_TIMEOUT,
+      briefTimeout: flags['brief-timeout'],
       onPhase: (p) => {
         collectGarbage();
         progress.phase(p);

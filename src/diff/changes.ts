@@ -172,6 +172,11 @@ export interface ObjectRef {
   name: string;
 }
 
+/** A drop that only makes way for the same object to be created again (`rebuild`), not a drop for good. */
+export function rebuilds(change: Change): boolean {
+  return change.kind.startsWith('drop-') && 'rebuild' in change && change.rebuild === true;
+}
+
 export function objectOf(change: Change): ObjectRef {
   switch (change.kind) {
     case 'create-schema':

@@ -15,31 +15,24 @@ import { qualify } from '../sql/quote.js';
 export async function withSequenceRestarts(db: Database, changes: Change[]): Promise<Change[]> {
   const live = liveNames(changes);
   const out: Change[] = [];
-  for (const c of changes) {
-    const ranges = c.kind === 'alter-sequence' || c.kind === 'alter-column' ? rangesOf(c) : undefined;
-    if (!ranges || (c.kind !== 'alter-sequence' && c.kind !== 'alter-column') || (ranges.from.minValue === ranges.to.minValue && ranges.from.maxValue === ranges.to.maxValue)) {
-      out.push(c);
-      continue;
-    }
-    const last = await lastValue(db, c, live);
-    // Not found where the catalog has it now (a sequence the plan creates): nothing to say.
-    if (last === undefined) {
-      out.push(c);
-      continue;
-    }
-    const outside = (v: string) => BigInt(v) < BigInt(ranges.to.minValue) || BigInt(v) > BigInt(ranges.to.maxValue);
-    if (last === null) {
-      out.push(outside(ranges.from.start) ? { ...c, restart: true } : c);
-    } else if (outside(last)) {
-      const what = c.kind === 'alter-sequence' ? `sequence ${c.schema}.${c.to.name}` : `the identity of ${c.schema}.${c.table}.${c.to.name}`;
-      throw new SchemaformError(`${what} is at ${last}, outside its new range ${ranges.to.minValue}..${ranges.to.maxValue}; no plan was written`, {
-        hint: 'Choose a range that holds its current value, or move the sequence on first (ALTER SEQUENCE ... RESTART WITH a value in the new range, once you know no row holds it).',
-      });
-    } else {
-      out.push(c);
-    }
-  }
+  for (const c of changes) out.push(c.kind === 'alter-sequence' || c.kind === 'alter-column' ? await withRestart(db, c, live) : c);
   return out;
+}
+
+/** One change of a sequence's or identity's options, restarted where it must be (or refused). */
+async function withRestart(db: Database, c: RangeChange, live: LiveNames): Promise<RangeChange> {
+  const ranges = rangesOf(c);
+  if (!ranges || (ranges.from.minValue === ranges.to.minValue && ranges.from.maxValue === ranges.to.maxValue)) return c;
+  const last = await lastValue(db, c, live);
+  // Not found where the catalog has it now (a sequence the plan creates): nothing to say.
+  if (last === undefined) return c;
+  const outside = (v: string) => BigInt(v) < BigInt(ranges.to.minValue) || BigInt(v) > BigInt(ranges.to.maxValue);
+  if (last === null) return outside(ranges.from.start) ? { ...c, restart: true } : c;
+  if (!outside(last)) return c;
+  const what = c.kind === 'alter-sequence' ? `sequence ${c.schema}.${c.to.name}` : `the identity of ${c.schema}.${c.table}.${c.to.name}`;
+  throw new SchemaformError(`${what} is at ${last}, outside its new range ${ranges.to.minValue}..${ranges.to.maxValue}; no plan was written`, {
+    hint: 'Choose a range that holds its current value, or move the sequence on first (ALTER SEQUENCE ... RESTART WITH a value in the new range, once you know no row holds it).',
+  });
 }
 
 type RangeChange = Extract<Change, { kind: 'alter-sequence' | 'alter-column' }>;

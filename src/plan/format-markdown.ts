@@ -1,7 +1,6 @@
 import type { Plan } from './types.js';
-import { ACTION_SYMBOL, countsLine, legend, RESTORE_SYMBOL, restoresData, summarizePlan, type ObjectSummary } from './summary.js';
+import { ACTION_SYMBOL, bySeverity, countsLine, legend, protectionItems, PROTECTIONS_HEADING, RESTORE_SYMBOL, restoresData, summarizePlan, type ObjectSummary } from './summary.js';
 import { executionLines } from './execution-text.js';
-import { protectionLines } from './format-text.js';
 
 /** GitHub refuses a comment longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -27,7 +26,7 @@ export function formatPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   if (options.marker) out.add(`${options.marker}\n`);
   out.add(`### schemaform ${plan.kind === 'rollback' ? `rollback to snapshot ${plan.rollbackTo}` : 'plan'} \`${plan.id}\`\n\n`);
   out.add(`Database \`${plan.target.database}\` · ${countsLine(counts)}\n\n`);
-  const protections = plan.protectionChanges ? `${protectionLines(plan.protectionChanges).slice(1).map((l, i) => (i === 0 ? `${l}\n` : `- ${l.trim()}\n`)).join('')}\n` : '';
+  const protections = plan.protectionChanges ? `${PROTECTIONS_HEADING}\n${protectionItems(plan.protectionChanges).map((item) => `- ${item}\n`).join('')}\n` : '';
   if (objects.length === 0) {
     out.add(plan.protectionChanges ? `No changes to the schema.\n\n${protections}` : 'No changes.\n');
     return out.text(unmanagedNote(plan));
@@ -36,8 +35,7 @@ export function formatPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   if (plan.skipped?.length) out.add(`**Left out (--skip-destructive)**, ${plan.skipped.length} change(s) that lose data, still asked for by the file:\n${plan.skipped.map((d) => `- ${escapeHtml(d)}\n`).join('')}\n`);
   out.add(`${legend(objects, (m) => `\`${m}\``)}\n\n`);
   if (plan.rehearsal) out.add(plan.rehearsal.rehearsed ? `Rehearsed in a scratch database on ${plan.rehearsal.where}: the steps ran and reached the file${plan.skipped?.length ? ', but for what was left out' : ''}.\n\n` : `**Not rehearsed:** ${plan.rehearsal.reason}.\n\n`);
-  const order = { high: 0, medium: 1, low: 2 } as const;
-  const hazards = objects.flatMap((o) => o.hazards).sort((a, b) => order[a.severity] - order[b.severity] || a.step - b.step);
+  const hazards = bySeverity(objects.flatMap((o) => o.hazards));
   if (hazards.length) {
     out.add('| | Hazard | Severity | Step | Detail |\n| --- | --- | --- | --- | --- |\n');
     for (const h of hazards) out.add(`| ${h.severity === 'high' ? '🛑' : h.severity === 'medium' ? '⚠️' : 'ℹ️'} | \`${h.code}\` | ${h.severity} | ${h.step} | ${escapeCell(h.message)} |\n`, 'hazard');

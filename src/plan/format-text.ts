@@ -1,7 +1,7 @@
 import type { Style } from '../cli/style.js';
 import { append } from '../arrays.js';
 import type { Plan } from './types.js';
-import { ACTION_SYMBOL, countsLine, legend, RESTORE_SYMBOL, restoresData, summarizePlan } from './summary.js';
+import { ACTION_SYMBOL, bySeverity, countsLine, legend, protectionItems, PROTECTIONS_HEADING, RESTORE_SYMBOL, restoresData, summarizePlan } from './summary.js';
 import { executionLines } from './execution-text.js';
 
 /** The terminal rendering of a plan, in the spirit of `terraform plan`. */
@@ -39,8 +39,7 @@ export function formatPlanText(plan: Plan, style: Style, options: { planPath?: s
   const hazards = objects.flatMap((o) => o.hazards);
   if (hazards.length) {
     lines.push('', style.bold('Hazards:'));
-    const order = { high: 0, medium: 1, low: 2 } as const;
-    for (const h of [...hazards].sort((a, b) => order[a.severity] - order[b.severity] || a.step - b.step)) {
+    for (const h of bySeverity(hazards)) {
       const tag = `${h.code} (${h.severity})`;
       const painted = h.severity === 'high' ? style.red(style.bold(`  ! ${tag}`)) : h.severity === 'medium' ? style.yellow(`  ! ${tag}`) : style.dim(`  · ${tag}`);
       lines.push(`${painted} step ${h.step}: ${h.message}`);
@@ -75,10 +74,8 @@ function unmanagedLines(plan: Plan, style: Style): string[] {
 }
 
 /** preventDestroy marks this plan records (or stops recording) when applied. */
-export function protectionLines(changes: NonNullable<Plan['protectionChanges']>): string[] {
-  return ['', 'preventDestroy marks to record with this apply:',
-    ...changes.added.map((k) => `  + ${k}: protected from now on`),
-    ...changes.removed.map((k) => `  - ${k}: no longer protected`)];
+function protectionLines(changes: NonNullable<Plan['protectionChanges']>): string[] {
+  return ['', PROTECTIONS_HEADING, ...protectionItems(changes).map((item) => `  ${item}`)];
 }
 
 /** What --skip-destructive left out: still asked for by the file, so the next plan shows it again. */

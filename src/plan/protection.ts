@@ -1,18 +1,19 @@
-import type { Change } from '../diff/changes.js';
+import { rebuilds, type Change } from '../diff/changes.js';
 import { SchemaformError } from '../errors.js';
 import { protectionKey } from '../yaml/protections.js';
 
 /** What a change drops for good, as a protection key (an object dropped to be created again is not). */
 export function droppedObject(c: Change): string | undefined {
+  if (rebuilds(c)) return undefined;
   switch (c.kind) {
     case 'drop-schema': return protectionKey('schema', c.schema);
     case 'drop-table': return protectionKey('table', c.schema, c.table.name);
     case 'drop-column': return protectionKey('column', c.schema, c.table, c.column.name);
-    case 'drop-view': return c.rebuild ? undefined : protectionKey('view', c.schema, c.view.name);
+    case 'drop-view': return protectionKey('view', c.schema, c.view.name);
     case 'drop-sequence': return protectionKey('sequence', c.schema, c.sequence.name);
     case 'drop-enum': return protectionKey('enum', c.schema, c.enum.name);
-    case 'drop-domain': return c.rebuild ? undefined : protectionKey('domain', c.schema, c.domain.name);
-    case 'drop-function': return c.rebuild ? undefined : protectionKey('function', c.schema, c.routine.name);
+    case 'drop-domain': return protectionKey('domain', c.schema, c.domain.name);
+    case 'drop-function': return protectionKey('function', c.schema, c.routine.name);
     default: return undefined;
   }
 }

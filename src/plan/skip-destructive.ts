@@ -1,21 +1,14 @@
 import type { Change } from '../diff/changes.js';
 import { emptySchema, type Model, type Schema } from '../model/types.js';
-import { isValuePreserving } from './hazards.js';
+import { hazardsOf } from './hazards.js';
 
 /**
- * Whether a change loses data (what `data-loss` hazards name): a table,
- * column or sequence dropped, values converted or replaced, enum values or
- * composite fields removed.
+ * Whether a change loses data: whether it carries a `data-loss` hazard (a
+ * table, column or sequence dropped, values converted or replaced, enum
+ * values or composite fields removed), judged by the hazards themselves.
  */
 export function destroysData(c: Change): boolean {
-  switch (c.kind) {
-    case 'drop-table': case 'drop-column': case 'drop-sequence': case 'clear-enum-values': return true;
-    case 'alter-composite': return c.from.attributes.some((a) => !c.to.attributes.some((b) => b.name === a.name));
-    case 'alter-column':
-      return ((c.aspects.includes('type') || c.aspects.includes('collation')) && !isValuePreserving(c.from.type, c.to.type))
-        || (c.aspects.includes('generated') && c.from.generated === undefined);
-    default: return false;
-  }
+  return hazardsOf(c, { rowEstimates: new Map(), newTables: new Set() }).some((h) => h.code === 'data-loss');
 }
 
 /**

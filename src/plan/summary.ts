@@ -1,4 +1,4 @@
-import { describeObject, type ObjectRef } from '../diff/changes.js';
+import { describeObject, rebuilds, type ObjectRef } from '../diff/changes.js';
 import type { Hazard, Plan, PlanStep } from './types.js';
 import { definitionOf } from './definitions.js';
 import { createRequire } from 'node:module';
@@ -92,7 +92,7 @@ export function restoresData(step: PlanStep): boolean {
 function replacement(steps: readonly PlanStep[]): string | undefined {
   for (const { change: c } of steps) {
     if (c.kind === 'recreate-enum') return 'PostgreSQL cannot remove or reorder the values of an enum';
-    if (!('rebuild' in c) || !c.rebuild) continue;
+    if (!rebuilds(c)) continue;
     if ((c.kind === 'drop-view' || c.kind === 'drop-function') && c.because) return `it uses ${c.because}, which this plan changes`;
     return 'PostgreSQL cannot change its definition in place';
   }
@@ -104,4 +104,18 @@ let createTwoFilesPatch: typeof import('diff').createTwoFilesPatch | undefined;
 function unifiedDiff() {
   createTwoFilesPatch ??= (createRequire(import.meta.url)('diff') as typeof import('diff')).createTwoFilesPatch;
   return createTwoFilesPatch;
+}
+
+const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
+
+/** Hazards as a reviewer reads them: the most severe first, then by step. */
+export function bySeverity<H extends Hazard & { step: number }>(hazards: readonly H[]): H[] {
+  return [...hazards].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.step - b.step);
+}
+
+export const PROTECTIONS_HEADING = 'preventDestroy marks to record with this apply:';
+
+/** The preventDestroy marks a plan records when applied, one line each ("+ table public.t: protected from now on"). */
+export function protectionItems(changes: NonNullable<Plan['protectionChanges']>): string[] {
+  return [...changes.added.map((k) => `+ ${k}: protected from now on`), ...changes.removed.map((k) => `- ${k}: no longer protected`)];
 }

@@ -1,4 +1,4 @@
-import { objectOf } from '../diff/changes.js';
+import { objectOf, rebuilds } from '../diff/changes.js';
 import { blocksWrites } from './locks.js';
 import type { PlanStep } from './types.js';
 
@@ -47,8 +47,7 @@ function unitsByWork(steps: ReadonlyArray<UnitStep>): number[] {
 function keepingRebuildsWhole(steps: ReadonlyArray<UnitStep>, units: number[]): number[] {
   const key = (step: UnitStep) => JSON.stringify(objectOf(step.change));
   for (let i = 0; i < steps.length; i++) {
-    const c = steps[i]!.change;
-    if (!c.kind.startsWith('drop-') || !('rebuild' in c) || !c.rebuild) continue;
+    if (!rebuilds(steps[i]!.change)) continue;
     const object = key(steps[i]!);
     const j = steps.findIndex((s, k) => k > i && s.change.kind.startsWith('create-') && key(s) === object);
     if (j === -1 || steps.slice(i, j + 1).some((s) => !s.transactional)) continue;

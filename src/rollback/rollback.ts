@@ -1,5 +1,4 @@
 import { withSequenceRestarts } from '../introspect/sequence-positions.js';
-import { protectionChanges, refuseProtectedDrops } from '../plan/protection.js';
 import type { Database } from '../db/database.js';
 import type { Change } from '../diff/changes.js';
 import { refuseRepartitioning } from '../diff/diff.js';
@@ -15,9 +14,9 @@ import { loadParser } from '../sql/parser.js';
 import type { Hazard, Plan } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
 import { quoteIdent, truncateIdentifier } from '../sql/quote.js';
-import { backupsOfPartialApply, backupsTakenBy, getSnapshot, listSnapshots, protectionsAt, type RenameEvent } from '../state/store.js';
+import { backupsOfPartialApply, backupsTakenBy, getSnapshot, listSnapshots, type RenameEvent } from '../state/store.js';
 import { partialApplies } from '../state/journal.js';
-import { comparisonBase, newPlanId, planChanges } from '../workflow/plan.js';
+import { comparisonBase, newPlanId, planChanges, protections } from '../workflow/plan.js';
 import { tableSizes } from '../introspect/table-sizes.js';
 import { restrictToScope } from '../workflow/scope.js';
 import type { Execution } from '../plan/online.js';
@@ -85,8 +84,7 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
   await warnOfNewerValues(db, restoring, lookup, latest.id, keepNewer, unrestorable);
   const changes = restoring
     .map((c) => (c.kind === 'restore-table' && (c.table.partitionOf || c.table.inherits) ? { ...c, table: withRowColumns(c.table, desired) } : c));
-  const recorded = await protectionsAt(db, latest.id);
-  refuseProtectedDrops(changes, target.model.preventDestroy ?? [], { snapshotId: latest.id, keys: recorded });
+  const marks = await protections(db, changes, target.model.preventDestroy ?? [], latest.id);
   const now = (options.now ?? (() => new Date()))();
   options.onPhase?.('building the plan');
   // The dependency graph reads SQL texts with PostgreSQL's parser.
@@ -96,7 +94,7 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
     target: { systemIdentifier: server.systemIdentifier, database: server.database, serverVersion: server.versionNum },
     scope,
     source: { model: source, snapshotId: latest.id, rowEstimates: live.rowEstimates, tableBytes: await tableSizes(db, changes) },
-    desired, changes, dependents, allowDestructive: false, rollbackTo: target.id, extraHazards: unrestorable, preventDestroy: target.model.preventDestroy ?? [], protectionChanges: protectionChanges(target.model.preventDestroy ?? [], recorded),
+    desired, changes, dependents, allowDestructive: false, rollbackTo: target.id, extraHazards: unrestorable, ...marks,
     ...(partial && { abandons: partial.planId }),
     ...(options.execution && { execution: options.execution }),
   });

@@ -99,8 +99,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   const { changes: planned, dependents, target, fileTarget, skipped } = await plannedChanges(db, base, normalized, desired, renames, { role: server.currentRole, managedRoles: scope.managedRoles }, options.skipDestructive ?? false);
   const changes = await withSequenceRestarts(db, planned);
   refuseDroppingEverythingForNothing(loaded, changes, options.allowDestructive ?? false);
-  const recorded = latest ? await protectionsAt(db, latest.id) : [];
-  refuseProtectedDrops(changes, loaded.preventDestroy ?? [], latest && { snapshotId: latest.id, keys: recorded });
+  const marks = await protections(db, changes, loaded.preventDestroy ?? [], latest?.id);
   await requireAvailableExtensions(db, changes);
   await requireExistingRoles(db, changes);
   phase('building the plan');
@@ -119,8 +118,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
     dependents,
     unmanaged,
     allowDestructive: options.allowDestructive ?? false,
-    preventDestroy: loaded.preventDestroy ?? [],
-    protectionChanges: protectionChanges(loaded.preventDestroy ?? [], recorded),
+    ...marks,
     ...(skipped.length && { skipped: skipped.map(describeChange) }),
     ...(options.execution && { execution: options.execution }),
     ...(options.orderRules && { orderRules: options.orderRules }),
@@ -143,6 +141,18 @@ async function plannedChanges(db: Database, base: Model, normalized: Model, file
   if (skipped.length === 0) return { ...full, target: normalized, fileTarget: file, skipped };
   const target = keepingLive(normalized, base, skipped);
   return { ...(await planChanges(db, base, target, renames, options)), target, fileTarget: keepingLive(file, base, skipped), skipped };
+}
+
+/**
+ * The preventDestroy marks against those the latest apply recorded: a change
+ * that would drop a marked object stops the plan; otherwise, what the plan
+ * records (the marks, and how they differ from the recorded ones).
+ */
+export async function protections(db: Database, changes: readonly Change[], marks: readonly string[], latestId: number | undefined): Promise<{ preventDestroy: string[]; protectionChanges?: Plan['protectionChanges'] }> {
+  const recorded = latestId === undefined ? [] : await protectionsAt(db, latestId);
+  refuseProtectedDrops(changes, marks, latestId === undefined ? undefined : { snapshotId: latestId, keys: recorded });
+  const changed = protectionChanges(marks, recorded);
+  return { preventDestroy: [...marks], ...(changed && { protectionChanges: changed }) };
 }
 
 const NO_TARGET = 'no scratch database was available (plan against a server where the role may create databases, or pass --shadow-database-url)';
