@@ -4,6 +4,7 @@ import { Command, Flags, Errors } from '@oclif/core';
 import type { Input, ParserOutput } from '@oclif/core/interfaces';
 import { isSchemaformError, SchemaFileError, SchemaformError } from '../errors.js';
 import { connectionSecrets, scrub } from '../db/redact.js';
+import { mark, profiled } from '../profile.js';
 import { connect, SESSION_LOCK_TIMEOUT, type Connection } from './connect.js';
 import { describeLockHolders, LOCK_NOT_AVAILABLE, QUERY_CANCELED } from '../db/lock-holders.js';
 import { createProgress, type Progress } from './progress.js';
@@ -59,6 +60,7 @@ export abstract class BaseCommand extends Command {
   protected style: Style = makeStyle(colorEnabled());
 
   public override async init(): Promise<void> {
+    mark('CLI and command loaded');
     await super.init();
     // Before parsing, so that even a mistake in the other flags is printed without colour.
     const own = this.argv.indexOf('--');
@@ -117,7 +119,7 @@ export abstract class BaseCommand extends Command {
       if (!url && !embedded) throw new SchemaformError(`environment "${name}" in ${project!.file} names no database; nothing was changed`, { hint: 'Give it url, urlFrom (a variable holding the URL) or embedded: true.' });
     }
     const announce = (line: string) => { if (!this.jsonEnabled()) process.stderr.write(this.style.dim(line) + '\n'); };
-    this.connection ??= await connect(url, { embedded, embeddedWhenNoneNamed: project?.embedded === true, announce, ...(name !== undefined && { environment: name }) });
+    this.connection ??= await profiled('connecting', () => connect(url, { embedded, embeddedWhenNoneNamed: project?.embedded === true, announce, ...(name !== undefined && { environment: name }) }));
     if ((this.constructor as typeof BaseCommand).readsOnly && !this.deadline) {
       const limit = process.env.SCHEMAFORM_COMMAND_TIMEOUT ?? '15min';
       const deadline = { limit, hit: false, timer: setTimeout(() => {

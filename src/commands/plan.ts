@@ -8,6 +8,7 @@ import { formatPlanText } from '../plan/format-text.js';
 import { writePlanFile } from '../plan/plan-file.js';
 import { summarizePlan } from '../plan/summary.js';
 import { createPlan } from '../workflow/plan.js';
+import { profiled } from '../profile.js';
 
 export default class Plan extends BaseCommand {
   static override summary = 'Compare the schema file with the database and write a plan';
@@ -47,9 +48,9 @@ export default class Plan extends BaseCommand {
     collectGarbage();
     const path = flags.output ?? join('plans', `${plan.id}.plan.json`);
     const empty = isEmptyPlan(plan);
-    if (!empty || flags.output) await writePlanFile(path, plan);
+    if (!empty || flags.output) await profiled('writing the plan file', () => writePlanFile(path, plan));
     progress.succeed(empty ? 'planned: no changes' : `planned ${plan.steps.length} step(s)${plan.protectionChanges ? ' and preventDestroy marks to record' : ''}`);
-    this.say(formatPlanText(plan, this.style, { planPath: empty && !flags.output ? undefined : path, showSql: flags['show-sql'] }));
+    this.say(profiled('rendering the plan', () => formatPlanText(plan, this.style, { planPath: empty && !flags.output ? undefined : path, showSql: flags['show-sql'] })));
     const { counts, objects } = summarizePlan(plan);
     const result = {
       planFile: empty && !flags.output ? null : path,

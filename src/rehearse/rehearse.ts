@@ -1,4 +1,5 @@
 import { append } from '../arrays.js';
+import { mark } from '../profile.js';
 import type { Database } from '../db/database.js';
 import { diffModels } from '../diff/diff.js';
 import { SchemaformError } from '../errors.js';
@@ -42,7 +43,8 @@ export interface RehearsalInput {
 }
 
 export async function rehearse(target: RehearsalTarget, plan: Plan, { live, file, dependents = [] }: RehearsalInput): Promise<Rehearsal> {
-  const lap = profiler();
+  // With SCHEMAFORM_PROFILE set, the moments the rehearsal reaches (see profile.ts).
+  const lap = (phase: string) => mark(`rehearsal: ${phase}`);
   const { model: base, objects } = rehearsalModel(live, plan.steps);
   lap('closure');
   const ctx = { serverVersion: plan.target.serverVersion };
@@ -71,14 +73,6 @@ export async function rehearse(target: RehearsalTarget, plan: Plan, { live, file
   return { rehearsed: true, where: target.where };
 }
 
-
-/** With SCHEMAFORM_PROFILE set, each call prints how long the rehearsal has run so far. */
-function profiler(): (phase: string) => void {
-  const started = Date.now();
-  return (phase) => {
-    if (process.env.SCHEMAFORM_PROFILE) process.stderr.write(`rehearsal ${phase}: ${Date.now() - started} ms\n`);
-  };
-}
 
 /**
  * The steps in order, as apply runs them, in one transaction (the database

@@ -6,7 +6,7 @@ import {
 } from '../yaml/to-model.js';
 import type { ModelProblem } from './semantic.js';
 import type { RawRule } from '../yaml/rules.js';
-import type { Model } from '../model/types.js';
+import type { Aggregate, Model } from '../model/types.js';
 import type { SqlShape } from './sql-shapes.js';
 import { checkShapes, type ShapeRequests } from '../sql/shape-checker.js';
 
@@ -70,14 +70,22 @@ function walkSqlFragments(doc: RawDocument, judge: Judge): Array<ModelProblem & 
 /**
  * Which model fields hold SQL text of which shape, where that text is the
  * same in a live model (as the catalog prints it) and in a file. Not
- * routine bodies (a plpgsql body is not SQL text of any shape here),
- * collations and operator classes (a column's collation is a plain name).
+ * routine bodies in general (a plpgsql body is not SQL text of any shape
+ * here: see knownFragments), nor collations (a column's is a plain name).
  */
 const LIVE_FIELDS: Record<string, SqlShape> = {
   type: 'type', default: 'expression', generated: 'expression', expression: 'expression', where: 'expression', when: 'expression',
   using: 'expression', withCheck: 'expression', query: 'query', definition: 'exclusion', partitionBy: 'partition-key',
   bound: 'partition-bound', returns: 'routine-result', arguments: 'routine-arguments',
+  subtype: 'type', stateType: 'type', opclass: 'operator-class', subtypeOpclass: 'operator-class',
+  // Function names as regproc prints them: a trigger's, an aggregate's support functions, a range's.
+  function: 'function-name', stateFunction: 'function-name', finalFunction: 'function-name', combineFunction: 'function-name',
+  serialFunction: 'function-name', deserialFunction: 'function-name', inverseFunction: 'function-name',
+  canonical: 'function-name', subtypeDiff: 'function-name',
 };
+
+/** Fields holding a list of SQL texts of one shape: a rule's actions. */
+const LIVE_LISTS: Record<string, SqlShape> = { actions: 'rule-action' };
 
 /**
  * The SQL texts of a live model, by shape. PostgreSQL printed them from
@@ -87,22 +95,37 @@ const LIVE_FIELDS: Record<string, SqlShape> = {
  */
 export function knownFragments(model: Model): ShapeRequests {
   const known: ShapeRequests = new Map();
-  const visit = (value: unknown): void => {
+  const add = (shape: SqlShape, text: string) => {
+    let texts = known.get(shape);
+    if (!texts) known.set(shape, (texts = new Set()));
+    texts.add(text);
+  };
+  const visit = (value: unknown, skip?: string): void => {
     if (Array.isArray(value)) {
       for (const v of value) visit(v);
     } else if (value !== null && typeof value === 'object') {
       for (const key in value) {
+        if (key === skip) continue;
         const v = (value as Record<string, unknown>)[key];
         const shape = typeof v === 'string' ? LIVE_FIELDS[key] : undefined;
-        if (shape) {
-          let texts = known.get(shape);
-          if (!texts) known.set(shape, (texts = new Set()));
-          texts.add(v as string);
-        } else if (typeof v === 'object') visit(v);
+        if (shape) add(shape, v as string);
+        else if (LIVE_LISTS[key] && Array.isArray(v)) {
+          for (const t of v) if (typeof t === 'string') add(LIVE_LISTS[key], t);
+        } else if (key === 'aggregates' && Array.isArray(v)) visitAggregates(v as Aggregate[]);
+        else if (typeof v === 'object') visit(v);
       }
     }
   };
+  // An aggregate's argument list is of its own shape (ORDER BY, VARIADIC "any"), not a routine's.
+  const visitAggregates = (aggregates: Aggregate[]) => {
+    for (const a of aggregates) {
+      add('aggregate-arguments', a.arguments);
+      visit(a, 'arguments');
+    }
+  };
   visit(model);
+  // SQL-standard bodies (BEGIN ATOMIC, RETURN) are SQL text; other bodies are not checked.
+  for (const s of model.schemas) for (const f of s.functions) if (hasStandardBody(f)) add('routine-body', f.body);
   return known;
 }
 

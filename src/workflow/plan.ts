@@ -3,6 +3,7 @@ import { ignoredObjects } from '../model/ignore.js';
 import { destroysData, keepingLive } from '../plan/skip-destructive.js';
 import { protectionChanges, refuseProtectedDrops } from '../plan/protection.js';
 import { randomBytes } from 'node:crypto';
+import { profiled } from '../profile.js';
 import type { Database } from '../db/database.js';
 import type { Change } from '../diff/changes.js';
 import { SchemaformError } from '../errors.js';
@@ -69,19 +70,23 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   const now = (options.now ?? (() => new Date()))();
   const phase = options.onPhase ?? (() => undefined);
   phase('reading the database');
-  const server = await serverInfo(db);
+  const server = await profiled('server info', () => serverInfo(db));
   // Every user schema: which ones are in scope is known once the file is loaded.
-  const reading = Promise.all([latestSnapshotSummary(db), introspect(db, {}, server), scanCatalog(db, server)]);
+  const reading = Promise.all([
+    profiled('latest snapshot', () => latestSnapshotSummary(db)),
+    profiled('catalog read (introspect)', () => introspect(db, {}, server)),
+    profiled('catalog scan (for unmanaged objects)', () => scanCatalog(db, server)),
+  ]);
   // A broken file is the more useful error; don't leave the other one unhandled.
   reading.catch(() => undefined);
   const knownFragments = reading.then(([, live]) => knownFragmentsOf(live.model));
   knownFragments.catch(() => undefined);
-  const loaded = await (typeof desiredInput === 'function' ? desiredInput({ knownFragments }) : desiredInput);
+  const loaded = await profiled('schema file', () => (typeof desiredInput === 'function' ? desiredInput({ knownFragments }) : desiredInput));
   const desired = withServerPrivileges(loaded, server.versionNum, server.currentRole);
-  const [latest, live, scan] = await reading;
+  const [latest, live, scan] = await profiled('waiting for the catalog', () => reading);
   const scope = managedScope(desired, latest);
   refuseDeclaredAndIgnored(loaded);
-  const unmanaged = (await unmanagedAmong(db, scan, live.read)).filter((o) => scope.schemas.includes(o.schema));
+  const unmanaged = (await profiled('unmanaged objects', () => unmanagedAmong(db, scan, live.read))).filter((o) => scope.schemas.includes(o.schema));
   if (options.strict && unmanaged.length) {
     throw new SchemaformError(`${unmanaged.length} object(s) in managed schemas are not managed by schemaform (--strict)`, {
       details: unmanaged.slice(0, 30).map(unmanagedLabel),
@@ -93,26 +98,30 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   // Schema renames change how the catalog spells every name inside those
   // schemas: compare against the live schema as it reads after the renames.
   const { renames, base } = await comparisonBase(db, source, desired, scope);
-  const normalized = await normalizeDesired(db, desired, base, server, renames);
+  const normalized = await profiled('normalising (probe)', () => normalizeDesired(db, desired, base, server, renames));
   phase('comparing');
   refuseRepartitioning(base, normalized);
-  const { changes: planned, dependents, target, fileTarget, skipped } = await plannedChanges(db, base, normalized, desired, renames, { role: server.currentRole, managedRoles: scope.managedRoles }, options.skipDestructive ?? false);
-  const changes = await withSequenceRestarts(db, planned);
+  const { changes: planned, dependents, target, fileTarget, skipped } = await profiled('diff and dependents', () => plannedChanges(db, base, normalized, desired, renames, { role: server.currentRole, managedRoles: scope.managedRoles }, options.skipDestructive ?? false));
+  const changes = await profiled('sequence positions', () => withSequenceRestarts(db, planned));
   refuseDroppingEverythingForNothing(loaded, changes, options.allowDestructive ?? false);
-  const marks = await protections(db, changes, loaded.preventDestroy ?? [], latest?.id);
-  await requireAvailableExtensions(db, changes);
-  await requireExistingRoles(db, changes);
+  const marks = await profiled('checks (protections, extensions, roles)', async () => {
+    const recorded = await protections(db, changes, loaded.preventDestroy ?? [], latest?.id);
+    await requireAvailableExtensions(db, changes);
+    await requireExistingRoles(db, changes);
+    return recorded;
+  });
   phase('building the plan');
   // The dependency graph reads SQL texts with PostgreSQL's parser.
-  if (changes.length) await loadParser();
-  const plan = buildPlan({
+  if (changes.length) await profiled('loading the SQL parser', () => loadParser());
+  const tableBytes = await profiled('table sizes', () => tableSizes(db, changes));
+  const plan = profiled('building the plan (graph, units, SQL)', () => buildPlan({
     id: options.newId?.() ?? newPlanId(now),
     createdAt: now.toISOString(),
     toolVersion,
     kind: 'migrate',
     target: { systemIdentifier: server.systemIdentifier, database: server.database, serverVersion: server.versionNum },
     scope,
-    source: { model: source, snapshotId: latest?.id ?? null, rowEstimates: live.rowEstimates, tableBytes: await tableSizes(db, changes) },
+    source: { model: source, snapshotId: latest?.id ?? null, rowEstimates: live.rowEstimates, tableBytes },
     desired: target,
     changes,
     dependents,
@@ -123,11 +132,11 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
     ...(options.execution && { execution: options.execution }),
     ...(options.orderRules && { orderRules: options.orderRules }),
     ...(!options.rehearsal && changes.length > 0 && { rehearsal: { rehearsed: false, reason: options.noRehearsalReason ?? NO_TARGET } }),
-  });
+  }));
   // Sealed a second time only when rehearsed: a rehearsal needs the steps first.
   if (plan.steps.length === 0 || !options.rehearsal) return plan;
   phase('rehearsing the plan');
-  return sealPlan({ ...plan, rehearsal: await rehearse(options.rehearsal, plan, { live: source, file: fileTarget, dependents }) });
+  return sealPlan({ ...plan, rehearsal: await profiled('rehearsal', () => rehearse(options.rehearsal!, plan, { live: source, file: fileTarget, dependents })) });
 }
 
 /**

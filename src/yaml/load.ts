@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { profiled } from '../profile.js';
 import { append } from '../arrays.js';
 import { SchemaFileError, type SourceProblem } from '../errors.js';
 import { listSchemaFiles, readSchemaText } from './schema-files.js';
@@ -35,7 +36,7 @@ export interface LoadedSchema {
 export async function loadSchema(path: string, cwd = process.cwd(), options: LoadOptions = {}): Promise<LoadedSchema> {
   const files = await listSchemaFiles(path);
   const texts = await Promise.all(files.map(readSchemaText));
-  return (await loadQuickly(files, texts, options)) ?? loadPrecisely(files, texts, cwd, options);
+  return (await loadQuickly(files, texts, options)) ?? profiled('schema file: precise load (positions, SQL checks)', () => loadPrecisely(files, texts, cwd, options));
 }
 
 /**
@@ -43,11 +44,11 @@ export async function loadSchema(path: string, cwd = process.cwd(), options: Loa
  * error message returns undefined and goes the precise way.
  */
 async function loadQuickly(files: string[], texts: string[], options: LoadOptions): Promise<LoadedSchema | undefined> {
-  const read = readQuickly(texts);
+  const read = profiled('schema file: parse, validate, model', () => readQuickly(texts));
   if (read) options.onParsed?.();
   // The documents are gone by now: a plan's known texts come once the catalog is read, and
   // holding a large file's documents until then would add them to the plan's peak memory.
-  if (!read || (await anyNotOfShape(read.fragments, await options.knownFragments))) return undefined;
+  if (!read || (await profiled('schema file: SQL texts the catalog does not spell', async () => anyNotOfShape(read.fragments, await options.knownFragments)))) return undefined;
   return { model: read.model, files };
 }
 

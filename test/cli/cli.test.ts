@@ -206,6 +206,21 @@ describe('the schema CLI', function () {
     }
   });
 
+  it('SCHEMAFORM_PROFILE=1 prints where a plan spent its time, in start order, and nothing without it', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'schema.yaml'), schemaV1);
+    const profiled = await runCli(['plan', '-o', 'p.plan.json'], { cwd, databaseUrl: database.url, env: { SCHEMAFORM_PROFILE: '1' } });
+    assert.equal(profiled.code, 0, profiled.stderr);
+    const report = profiled.stderr.slice(profiled.stderr.indexOf('schemaform profile'));
+    const phases = [...report.matchAll(/^ *(\d+) ms {2}(?: *\d+ ms)? +(.+)$/gm)].map((m) => ({ start: Number(m[1]), name: m[2]!.trim() }));
+    for (const name of ['CLI and command loaded', 'connecting', 'catalog read (introspect)', 'schema file', 'diff and dependents', 'building the plan (graph, units, SQL)', 'rehearsal', 'writing the plan file', 'exit']) {
+      assert.ok(phases.some((p) => p.name === name), `${name} in:\n${report}`);
+    }
+    assert.deepEqual(phases.map((p) => p.start), [...phases.map((p) => p.start)].sort((x, y) => x - y), 'in start order');
+    const plain = await runCli(['plan', '-o', 'q.plan.json'], { cwd, databaseUrl: database.url });
+    assert.doesNotMatch(plain.stderr, /schemaform profile|\d+ ms/);
+  });
+
   it('answers --version without loading the framework', async () => {
     const r = await runCli(['--version'], { cwd: tempDir() });
     assert.match(r.stdout, /^schemaform\/\d+\.\d+\.\d+ /);

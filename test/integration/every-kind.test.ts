@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { introspect, serverInfo } from '../../src/introspect/introspect.js';
 import { listUnmanaged } from '../../src/introspect/unmanaged.js';
 import { modelToYaml } from '../../src/yaml/from-model.js';
+import { parseSchemaTextFast } from '../../src/yaml/fast-parse.js';
+import type { RawDocument } from '../../src/yaml/to-model.js';
+import { collectSqlFragments, knownFragments } from '../../src/validate/fragments.js';
 import { schemaDump } from '../conformance/dump.js';
 import { scratchDatabases, sql } from '../harness/databases.js';
 import { runCli, STACK_TRACE } from '../harness/cli.js';
@@ -117,6 +120,18 @@ describe('a database using every managed kind', function () {
         assert.equal(schemaDump(binDir, target.url, { privileges: true }), schemaDump(binDir, source.url, { privileges: true }));
         assert.deepEqual((await planYaml(target.db, yaml)).steps.map((s) => s.description), []);
       });
+    });
+  });
+
+  it('inspects to a file whose every SQL text is one the catalog already spells, so planning it parses none of them', async () => {
+    await withDatabase(async ({ db }) => {
+      await db.exec(everything);
+      const { model } = await introspect(db);
+      const known = knownFragments(model);
+      const texts = collectSqlFragments(parseSchemaTextFast(modelToYaml(model))! as RawDocument);
+      const unknown = [...texts].flatMap(([shape, set]) => [...set].filter((t) => !known.get(shape)?.has(t)).map((t) => `${shape}: ${t}`));
+      assert.ok(texts.size > 5, 'the file has SQL texts of several shapes');
+      assert.deepEqual(unknown, []);
     });
   });
 
