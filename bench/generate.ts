@@ -39,7 +39,10 @@ export function generateSchemaSql(tables: number): string {
  */
 export function mutateModel(model: Model): Model {
   const schema = model.schemas.find((s) => s.name === 'public')!;
-  const tables = [...schema.tables].sort((a, b) => Number(a.name.slice(2)) - Number(b.name.slice(2)));
+  // Only the numbered t_N tables change; others (the rich profile's partitioned tables) stay as they are.
+  const numbered = (t: Table) => /^t_\d+$/.test(t.name);
+  const others = schema.tables.filter((t) => !numbered(t));
+  const tables = schema.tables.filter(numbered).sort((a, b) => Number(a.name.slice(2)) - Number(b.name.slice(2)));
   const n = tables.length;
   const every = (k: number) => tables.filter((_, i) => i % k === 0);
   const changed = new Set<Table>();
@@ -65,5 +68,5 @@ export function mutateModel(model: Model): Model {
     primaryKey: { name: `new_table_${k}_pkey`, columns: ['id'] },
     uniques: [], checks: [], foreignKeys: [], exclusions: [], indexes: [], triggers: [], policies: [],
   }));
-  return { ...model, schemas: model.schemas.map((s) => (s === schema ? { ...s, tables: [...kept, ...added] } : s)) };
+  return { ...model, schemas: model.schemas.map((s) => (s === schema ? { ...s, tables: [...others, ...kept, ...added] } : s)) };
 }
