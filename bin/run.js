@@ -5,7 +5,8 @@ if (process.argv.length === 3 && (process.argv[2] === '--version' || process.arg
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`schemaform/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {
-  const { run, flush, handle, Errors } = await import('@oclif/core');
+  // One bundled module (see src/build/bundle.ts): the framework, the commands, the hook.
+  const { run, flush, handle, Errors } = await import('../dist/src/schemaform.js');
   try {
     await run(process.argv.slice(2), import.meta.url);
     await flush();
