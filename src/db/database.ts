@@ -23,6 +23,11 @@ export interface Database {
   close(): Promise<void>;
   /** Drop the connection at once, whatever it is doing (a query waiting for a lock fails on the client side now). */
   abort(): void;
+  /**
+   * Another connection to the same database, for reads that can run side by
+   * side (see withSharedSnapshot). Absent where there is only one (PGlite).
+   */
+  connectAnother?(): Promise<Database>;
   /** Shown to people: never contains a password. */
   readonly description: string;
 }

@@ -19,6 +19,7 @@ export async function connectServer(url: string): Promise<Database> {
   client.on('error', () => undefined);
   return {
     description: redactConnection(url),
+    connectAnother: () => connectServer(url),
     async query<T>(sql: string, params: readonly unknown[] = []) {
       const result = await client.query(sql, params as unknown[]);
       return result.rows as T[];

@@ -4,6 +4,7 @@ import type { ColumnStorage,
 } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
 import { CatalogObjects } from './catalog-objects.js';
+import type { Reader } from '../db/shared-snapshot.js';
 import { rulesQuery, toRule, type RuleRow } from './rules.js';
 import { loadParser } from '../sql/parser.js';
 import { aggregatesQuery, toAggregate, type AggregateRow } from './aggregates.js';
@@ -40,11 +41,33 @@ export interface Introspection {
 export interface IntrospectOptions {
   /** Schemas to read; undefined reads every user schema except the tool's own. */
   schemas?: string[];
+  /** Connections in the same snapshot as `db` (see withSharedSnapshot) that take the largest queries. */
+  readers?: Reader[];
 }
 
 export async function serverInfo(db: Database): Promise<ServerInfo> {
   const [row] = await db.query<{ version_num: number; current_role: string; database: string; system_identifier: string }>(serverQuery);
   return { versionNum: Number(row!.version_num), currentRole: row!.current_role, database: row!.database, systemIdentifier: row!.system_identifier };
+}
+
+/** How many more connections a full catalog read may use: one for each of its two largest queries (see withSharedSnapshot). */
+export const CATALOG_READERS = 2;
+
+/** Expressions and types print as they read with only public on the path. */
+const SEARCH_PATH = `SELECT pg_catalog.set_config('search_path', 'public', false)`;
+
+/**
+ * The connection for the nth large query: the nth reader, or `db` when there
+ * is none or it could not join. A reader gets the search_path before its
+ * first query.
+ */
+function lanes(db: Database, readers: Reader[]): (n: number) => Promise<Database> {
+  const ready = readers.map((r) => r.then(async (reader) => {
+    if (!reader) return db;
+    await reader.query(SEARCH_PATH);
+    return reader;
+  }));
+  return (n) => ready[n - 1] ?? Promise.resolve(db);
 }
 
 /**
@@ -55,20 +78,22 @@ export async function serverInfo(db: Database): Promise<ServerInfo> {
 export async function introspect(db: Database, options: IntrospectOptions = {}, server?: ServerInfo): Promise<Introspection> {
   const info = server ?? (await serverInfo(db));
   const params = [options.schemas ?? null, TOOL_SCHEMA];
+  const lane = lanes(db, options.readers ?? []);
   // All issued at once: on a pipelining connection they reach the server
   // together and it works through them while this process does other work
   // (parsing the schema file). They run in the order issued, so the
-  // search_path is set before any of them.
+  // search_path is set before any of them. The two largest go to the
+  // other connections in the snapshot, when there are any.
   const [, schemaRows, extensionRows, enumRows, domainRows, sequenceRows, tableRows, columnRows, constraintRows, indexRows, viewRows, triggerRows, policyRows, functionRows, grantRows, collationRows, compositeRows, defaultPrivilegeRows, rangeRows, dictionaryRows, configurationRows, aggregateRows, ruleRows] = await Promise.all([
-    db.query(`SELECT pg_catalog.set_config('search_path', 'public', false)`),
+    db.query(SEARCH_PATH),
     db.query<{ name: string; comment: string | null; acl: AclRow[] | null }>(schemasQuery, params),
     db.query<{ oid: number; name: string; schema: string; version: string; comment: string | null; default_comment: string | null }>(extensionsQuery),
     db.query<EnumRow>(enumsQuery, params),
     db.query<DomainRow>(domainsQuery, params),
     db.query<SequenceRow>(sequencesQuery, params),
     db.query<TableRow>(tablesQuery, params),
-    db.query<ColumnRow>(columnsQuery(info.versionNum), params),
-    db.query<ConstraintRow>(constraintsQuery(info.versionNum), params),
+    lane(1).then((c) => c.query<ColumnRow>(columnsQuery(info.versionNum), params)),
+    lane(2).then((c) => c.query<ConstraintRow>(constraintsQuery(info.versionNum), params)),
     db.query<IndexRow>(indexesQuery(info.versionNum), params),
     db.query<ViewRow>(viewsQuery, params),
     db.query<TriggerRow>(triggersQuery, params),

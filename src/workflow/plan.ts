@@ -11,7 +11,8 @@ import { completeChanges, diffObjects, refuseRepartitioning, type DiffOptions } 
 import { inPlanNames, seedsOf, type LiveDependent } from '../graph/facts.js';
 import { readDependents } from '../introspect/dependents.js';
 import { withServerPrivileges } from '../model/grants.js';
-import { introspect, serverInfo } from '../introspect/introspect.js';
+import { CATALOG_READERS, introspect, serverInfo } from '../introspect/introspect.js';
+import { withSharedSnapshot } from '../db/shared-snapshot.js';
 import type { Model } from '../model/types.js';
 import { normalizeDesired } from '../normalize/probe.js';
 import { buildPlan, describeChange, sealPlan } from '../plan/build.js';
@@ -72,11 +73,11 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   phase('reading the database');
   const server = await profiled('server info', () => serverInfo(db));
   // Every user schema: which ones are in scope is known once the file is loaded.
-  const reading = Promise.all([
+  const reading = withSharedSnapshot(db, CATALOG_READERS, (readers) => Promise.all([
     profiled('latest snapshot', () => latestSnapshotSummary(db)),
-    profiled('catalog read (introspect)', () => introspect(db, {}, server)),
+    profiled('catalog read (introspect)', () => introspect(db, { readers }, server)),
     profiled('catalog scan (for unmanaged objects)', () => scanCatalog(db, server)),
-  ]);
+  ]));
   // A broken file is the more useful error; don't leave the other one unhandled.
   reading.catch(() => undefined);
   const knownFragments = reading.then(([, live]) => knownFragmentsOf(live.model));
