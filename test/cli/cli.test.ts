@@ -212,11 +212,13 @@ describe('the schema CLI', function () {
     const profiled = await runCli(['plan', '-o', 'p.plan.json'], { cwd, databaseUrl: database.url, env: { SCHEMAFORM_PROFILE: '1' } });
     assert.equal(profiled.code, 0, profiled.stderr);
     const report = profiled.stderr.slice(profiled.stderr.indexOf('schemaform profile'));
-    const phases = [...report.matchAll(/^ *(\d+) ms {2}(?: *\d+ ms)? *(.+)$/gm)].map((m) => ({ start: Number(m[1]), name: m[2]!.trim() }));
+    const phases = [...report.matchAll(/^ *(\d+) ms {2}(?: *\d+ ms)? *(?:(?:peak )?\d+ MiB)? *(.+)$/gm)].map((m) => ({ start: Number(m[1]), name: m[2]!.trim() }));
     for (const name of ['CLI and command loaded', 'connecting', 'catalog read (introspect)', 'schema file', 'diff and dependents', 'building the plan (graph, units, SQL)', 'rehearsal', 'writing the plan file', 'exit']) {
       assert.ok(phases.some((p) => p.name === name), `${name} in:\n${report}`);
     }
     assert.deepEqual(phases.map((p) => p.start), [...phases.map((p) => p.start)].sort((x, y) => x - y), 'in start order');
+    assert.match(report, /^ *\d+ ms +\d+ ms +\d+ MiB +catalog read \(introspect\)$/m, 'each phase with the memory at its end');
+    assert.match(report, /peak \d+ MiB +exit$/m);
     const plain = await runCli(['plan', '-o', 'q.plan.json'], { cwd, databaseUrl: database.url });
     assert.doesNotMatch(plain.stderr, /schemaform profile|\d+ ms/);
   });
