@@ -41,8 +41,8 @@ export interface Introspection {
 export interface IntrospectOptions {
   /** Schemas to read; undefined reads every user schema except the tool's own. */
   schemas?: string[];
-  /** Connections in the same snapshot as `db` (see withSharedSnapshot) that take the largest queries. */
-  readers?: Reader[];
+  /** Where the largest queries go (see catalogLanes); all on `db` without. */
+  lanes?: Lanes;
 }
 
 export async function serverInfo(db: Database): Promise<ServerInfo> {
@@ -56,12 +56,16 @@ export const CATALOG_READERS = 2;
 /** Expressions and types print as they read with only public on the path. */
 const SEARCH_PATH = `SELECT pg_catalog.set_config('search_path', 'public', false)`;
 
+/** The connection for the nth large query of a catalog read. */
+export type Lanes = (n: number) => Promise<Database>;
+
 /**
- * The connection for the nth large query: the nth reader, or `db` when there
- * is none or it could not join. A reader gets the search_path before its
- * first query.
+ * The nth reader in the snapshot, or `db` when there is none or it could not
+ * join: lane 1 takes the columns (and a plan's catalog scan), lane 2 the
+ * constraints, `db` the rest. A reader gets the search_path before its first
+ * query.
  */
-function lanes(db: Database, readers: Reader[]): (n: number) => Promise<Database> {
+export function catalogLanes(db: Database, readers: Reader[]): Lanes {
   const ready = readers.map((r) => r.then(async (reader) => {
     if (!reader) return db;
     await reader.query(SEARCH_PATH);
@@ -78,7 +82,7 @@ function lanes(db: Database, readers: Reader[]): (n: number) => Promise<Database
 export async function introspect(db: Database, options: IntrospectOptions = {}, server?: ServerInfo): Promise<Introspection> {
   const info = server ?? (await serverInfo(db));
   const params = [options.schemas ?? null, TOOL_SCHEMA];
-  const lane = lanes(db, options.readers ?? []);
+  const lane = options.lanes ?? catalogLanes(db, []);
   // All issued at once: on a pipelining connection they reach the server
   // together and it works through them while this process does other work
   // (parsing the schema file). They run in the order issued, so the

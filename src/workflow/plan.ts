@@ -11,7 +11,7 @@ import { completeChanges, diffObjects, refuseRepartitioning, type DiffOptions } 
 import { inPlanNames, seedsOf, type LiveDependent } from '../graph/facts.js';
 import { readDependents } from '../introspect/dependents.js';
 import { withServerPrivileges } from '../model/grants.js';
-import { CATALOG_READERS, introspect, serverInfo } from '../introspect/introspect.js';
+import { CATALOG_READERS, catalogLanes, introspect, serverInfo } from '../introspect/introspect.js';
 import { withSharedSnapshot } from '../db/shared-snapshot.js';
 import type { Model } from '../model/types.js';
 import { normalizeDesired } from '../normalize/probe.js';
@@ -73,13 +73,22 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   phase('reading the database');
   const server = await profiled('server info', () => serverInfo(db));
   // Every user schema: which ones are in scope is known once the file is loaded.
-  const reading = withSharedSnapshot(db, CATALOG_READERS, (readers) => Promise.all([
-    profiled('latest snapshot', () => latestSnapshotSummary(db)),
-    profiled('catalog read (introspect)', () => introspect(db, { readers }, server)),
-    profiled('catalog scan (for unmanaged objects)', () => scanCatalog(db, server)),
-  ]));
+  let issued!: () => void;
+  const queriesIssued = new Promise<void>((resolve) => (issued = resolve));
+  const reading = withSharedSnapshot(db, CATALOG_READERS, (readers) => {
+    const lanes = catalogLanes(db, readers);
+    const all = Promise.all([
+      profiled('latest snapshot', () => latestSnapshotSummary(db)),
+      profiled('catalog read (introspect)', () => introspect(db, { lanes }, server)),
+      profiled('catalog scan (for unmanaged objects)', () => lanes(1).then((c) => scanCatalog(c, server))),
+    ]);
+    issued();
+    return all;
+  });
   // A broken file is the more useful error; don't leave the other one unhandled.
   reading.catch(() => undefined);
+  // The file's parse holds the event loop: the queries must be on their way before it starts.
+  await Promise.race([queriesIssued, reading.then(() => undefined, () => undefined)]);
   const knownFragments = reading.then(([, live]) => knownFragmentsOf(live.model));
   knownFragments.catch(() => undefined);
   const loaded = await profiled('schema file', () => (typeof desiredInput === 'function' ? desiredInput({ knownFragments }) : desiredInput));
