@@ -44,7 +44,7 @@ export async function loadSchema(path: string, cwd = process.cwd(), options: Loa
  * error message returns undefined and goes the precise way.
  */
 async function loadQuickly(files: string[], texts: string[], options: LoadOptions): Promise<LoadedSchema | undefined> {
-  const read = await profiled('schema file: parse, validate, model', () => readQuickly(texts));
+  const read = profiled('schema file: parse, validate, model', () => readQuickly(texts));
   if (read) options.onParsed?.();
   // The documents are gone by now: a plan's known texts come once the catalog is read, and
   // holding a large file's documents until then would add them to the plan's peak memory.
@@ -53,31 +53,20 @@ async function loadQuickly(files: string[], texts: string[], options: LoadOption
 }
 
 /** The model and the SQL texts of valid files, or undefined if anything would need an error message. */
-async function readQuickly(texts: string[]): Promise<{ model: Model; fragments: ShapeRequests } | undefined> {
+function readQuickly(texts: string[]): { model: Model; fragments: ShapeRequests } | undefined {
   const docs: Array<Record<string, unknown>> = [];
   for (const text of texts) {
     const doc = parseSchemaTextFast(text);
-    await letRowsIn();
     if (!doc || !isValidShape(doc)) return undefined;
     docs.push(doc);
   }
   if (checkNulBytes(texts, docs).length) return undefined;
   const { merged, conflicts } = mergeDocuments(docs.map((doc) => ({ doc: doc as RawDocument })));
   if (conflicts.length) return undefined;
-  await letRowsIn();
   const model = documentToModel(merged);
-  await letRowsIn();
   if (checkModel(model).length) return undefined;
   return { model, fragments: collectSqlFragments(merged) };
 }
-
-/**
- * Between the parse's stages, a turn of the event loop: the catalog's rows
- * that arrived meanwhile are read off the sockets, so the server goes on
- * answering instead of waiting, with full socket buffers, for a parse of
- * a few hundred milliseconds to end.
- */
-const letRowsIn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function loadPrecisely(files: string[], texts: string[], cwd: string, options: LoadOptions): Promise<LoadedSchema> {
   // The position-keeping parser is loaded only when a file needs it.
