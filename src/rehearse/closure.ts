@@ -37,13 +37,22 @@ export function rehearsalModel(live: Model, steps: readonly PlanStep[]): { model
     }
   }
   const objects = [...kept.values(), ...live.extensions.map((e): ObjectRef => ({ type: 'extension', name: e.name }))];
-  const model = restrictModel(live, objects);
-  // A foreign key to a table outside is left out rather than the table brought in: a step that adds
-  // one names its target (and so brings it), and one whose key changes has it taken off by the plan.
+  const model = foreignKeysWithin(restrictModel(live, objects));
+  // A schema's default privileges would change what the setup creates; the rehearsal is about structure.
+  return { objects, model: { ...model, schemas: model.schemas.map((s) => ({ ...s, defaultPrivileges: [] })) } };
+}
+
+/**
+ * The model without its foreign keys to tables it does not hold. The
+ * rehearsal leaves such a key out rather than bring its target in (a step
+ * that adds one names its target, and so brings it; one whose key changes
+ * has it taken off by the plan), so it leaves it out of the comparison
+ * after the steps too: on both sides, or the key would look missing.
+ */
+export function foreignKeysWithin(model: Model): Model {
   const tables = new Set(model.schemas.flatMap((s) => s.tables.map((t) => `${s.name}\u0000${t.name}`)));
   const inside = (fk: { references: { schema: string; table: string } }) => tables.has(`${fk.references.schema}\u0000${fk.references.table}`);
-  // A schema's default privileges would change what the setup creates; the rehearsal is about structure.
-  return { objects, model: { ...model, schemas: model.schemas.map((s) => ({ ...s, defaultPrivileges: [], tables: s.tables.map((t) => ({ ...t, foreignKeys: t.foreignKeys.filter(inside) })) })) } };
+  return { ...model, schemas: model.schemas.map((s) => ({ ...s, tables: s.tables.map((t) => (t.foreignKeys.every(inside) ? t : { ...t, foreignKeys: t.foreignKeys.filter(inside) })) })) };
 }
 
 /**

@@ -14,7 +14,7 @@ import { describeChange, searchPathOf } from '../plan/build.js';
 import { renderChange, type RenderContext } from '../plan/render.js';
 import type { Plan, PlanStep, Rehearsal } from '../plan/types.js';
 import { describeObject, objectOf, type ObjectRef } from '../diff/changes.js';
-import { rehearsalModel } from './closure.js';
+import { foreignKeysWithin, rehearsalModel } from './closure.js';
 import { plainForm } from '../plan/online.js';
 import { withScratchDatabase, type RehearsalTarget } from './scratch.js';
 import { buildInScratch, inert } from './build-model.js';
@@ -128,9 +128,9 @@ function statementsOf(step: PlanStep, ctx: RenderContext): readonly string[] {
  */
 async function converged(db: Database, plan: Plan, file: Model, refs: ObjectRef[], ctx: RenderContext, stepsRefused: boolean): Promise<SqlRefusal[]> {
   const server = await serverInfo(db);
-  const after = comparable(restrictModel((await introspect(db, { schemas: plan.scope.schemas }, server)).model, refs));
+  const after = comparable(foreignKeysWithin(restrictModel((await introspect(db, { schemas: plan.scope.schemas }, server)).model, refs)));
   // What a plan against the scratch database would now find to do: from the file, spelled by it, as a replan is.
-  const wanted = await normalizeDesired(db, comparable(restrictModel(file, refs)), after, server);
+  const wanted = await normalizeDesired(db, comparable(foreignKeysWithin(restrictModel(file, refs))), after, server);
   const left = diffModels(after, wanted, {});
   if (left.length === 0) return [];
   const ordered = orderChanges(left, { live: after });

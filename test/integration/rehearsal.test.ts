@@ -68,6 +68,34 @@ describe('rehearsal', () => {
     });
   });
 
+  it('rehearses a change to a table whose foreign key points at a table the plan leaves alone', async () => {
+    await withDatabase(async ({ db, url }) => {
+      // The scratch database holds items without owners, so without its key: the comparison must not miss it.
+      await db.exec('CREATE TABLE owners (id bigint PRIMARY KEY); CREATE TABLE items (id bigint PRIMARY KEY, owner_id bigint REFERENCES owners ON DELETE SET NULL)');
+      const { model } = await loadSchema(writeTempYaml(`schemas:
+  public:
+    tables:
+      owners:
+        columns:
+          id: { type: bigint, notNull: true }
+        primaryKey: [ id ]
+      items:
+        columns:
+          id: { type: bigint, notNull: true }
+          owner_id: { type: bigint }
+          note: { type: text }
+        primaryKey: [ id ]
+        foreignKeys:
+          items_owner_id_fkey: { columns: [ owner_id ], references: { table: owners, columns: [ id ] }, onDelete: set null }
+`));
+      const plan = await createPlan(db, model, { rehearsal: await rehearsalTarget(url, db) });
+      assert.deepEqual(plan.steps.map((s) => s.description), ['add column note to table public.items']);
+      assert.deepEqual(plan.rehearsal, { rehearsed: true, where: 'this server' });
+      await applyPlan(db, plan);
+      assert.deepEqual((await createPlan(db, model, { rehearsal: await rehearsalTarget(url, db) })).steps, []);
+    });
+  });
+
   it('says in the plan when there was nowhere to rehearse', async () => {
     await withDatabase(async ({ db }) => {
       const { model } = await loadSchema(writeTempYaml(file));
