@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,12 +77,18 @@ export async function startPostgres(): Promise<RunningServer> {
   });
   if (init.status !== 0) throw new Error(`initdb failed (${binDir}): ${init.stderr || init.error}`);
   const port = await freePort();
+  // The server's log goes to a file, not a pipe: a pipe is read only while
+  // this process's event loop runs, and a benchmark or test blocked in a
+  // synchronous child process (spawnSync) would leave the server blocked
+  // writing its log, and the child waiting for the server, for ever.
+  const logPath = join(dir, 'server.log');
+  const logFile = openSync(logPath, 'a');
   const child: ChildProcess = spawn(join(binDir, 'postgres'), [
     '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
     '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200', '-c', 'max_locks_per_transaction=1024',
-  ], { ...identity, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr!.on('data', (d) => { log = (log + d).slice(-4000); });
+  ], { ...identity, stdio: ['ignore', 'ignore', logFile] });
+  closeSync(logFile);
+  const log = () => readFileSync(logPath, 'utf8').slice(-4000);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -93,7 +99,7 @@ export async function startPostgres(): Promise<RunningServer> {
       break;
     } catch {
       await client.end().catch(() => undefined);
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`postgres did not start: ${log}`);
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`postgres did not start: ${log()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
