@@ -28,6 +28,8 @@ export interface Database {
    * side (see withSharedSnapshot). Absent where there is only one (PGlite).
    */
   connectAnother?(): Promise<Database>;
+  /** True while the connection is inside a transaction block, as the server last reported; absent where unknown. */
+  inTransaction?(): boolean;
   /** Shown to people: never contains a password. */
   readonly description: string;
 }

@@ -20,6 +20,7 @@ export async function connectServer(url: string): Promise<Database> {
   return {
     description: redactConnection(url),
     connectAnother: () => connectServer(url),
+    inTransaction: () => client.getTransactionStatus() !== 'I',
     async query<T>(sql: string, params: readonly unknown[] = []) {
       const result = await client.query(sql, params as unknown[]);
       return result.rows as T[];

@@ -14,15 +14,17 @@ export type Reader = Promise<Database | undefined>;
  *
  * `read` does not wait for the extra connections: it gets them as promises,
  * and one that fails to connect or to join (too many connections, a server
- * that refuses to export snapshots) resolves to undefined. Only for a
- * connection that is not in a transaction, and only for reads: the
- * transaction is committed (read-only, so nothing to keep) when `read`
+ * that refuses to export snapshots) resolves to undefined. Only for reads:
+ * the transaction is committed (read-only, so nothing to keep) when `read`
  * settles, and the extra connections are closed. Each reader waits for
- * locks and statements no longer than `db` would.
+ * locks and statements no longer than `db` would. A connection already in
+ * a transaction (a library caller's), or one that cannot tell, reads alone
+ * in it, untouched.
  */
 export async function withSharedSnapshot<T>(db: Database, count: number, read: (readers: Reader[]) => Promise<T>): Promise<T> {
   const open = db.connectAnother;
-  if (!open || count <= 0) return read([]);
+  // A caller's own transaction is left alone: its snapshot cannot be shared, nor it be committed here.
+  if (!open || count <= 0 || db.inTransaction?.() !== false) return read([]);
   let session: Session;
   try {
     await db.exec('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

@@ -53,6 +53,16 @@ describe('catalog reads in one shared snapshot', () => {
     });
   });
 
+  it("leaves a caller's own transaction alone: no readers, nothing committed", async () => {
+    await withDatabase(async ({ db }) => {
+      await db.exec('BEGIN; CREATE TABLE only_in_my_transaction (id int)');
+      const readers = await withSharedSnapshot(db, CATALOG_READERS, async (r) => r.length);
+      assert.equal(readers, 0);
+      await db.exec('ROLLBACK');
+      assert.deepEqual(await db.query(`SELECT 1 FROM pg_class WHERE relname = 'only_in_my_transaction'`), [], 'the caller could still roll it back');
+    });
+  });
+
   it('readers wait for locks and statements no longer than the main connection', async () => {
     await withDatabase(async ({ db }) => {
       await db.exec("SET lock_timeout = '1234ms'; SET statement_timeout = '4321ms'");
