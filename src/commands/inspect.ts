@@ -6,8 +6,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { collectGarbage } from '../cli/memory.js';
 import { scratchTarget } from '../cli/planning.js';
 import { SchemaformError } from '../errors.js';
-import { CATALOG_READERS, catalogLanes, introspect, serverInfo } from '../introspect/introspect.js';
-import { withSharedSnapshot } from '../db/shared-snapshot.js';
+import { introspect, serverInfo, withCatalogLanes } from '../introspect/introspect.js';
 
 export default class Inspect extends BaseCommand {
   static override summary = 'Write the live database schema as a schema file';
@@ -34,7 +33,7 @@ export default class Inspect extends BaseCommand {
   async run() {
     const { flags } = await this.parse(Inspect);
     const db = await this.database(flags);
-    const { model } = await withSharedSnapshot(db, CATALOG_READERS, (readers) => introspect(db, { schemas: flags.schema, lanes: catalogLanes(db, readers) }));
+    const { model } = await withCatalogLanes(db, (lanes) => introspect(db, { schemas: flags.schema, lanes }));
     collectGarbage();
     // The YAML writer is loaded only by the commands that write YAML.
     const [{ writeModelYaml }, { schemaReference }] = await Promise.all([import('../yaml/from-model.js'), import('../yaml/starter.js')]);

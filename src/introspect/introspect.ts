@@ -4,7 +4,7 @@ import type { ColumnStorage,
 } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
 import { CatalogObjects } from './catalog-objects.js';
-import type { Reader } from '../db/shared-snapshot.js';
+import { withSharedSnapshot, type Reader } from '../db/shared-snapshot.js';
 import { rulesQuery, toRule, type RuleRow } from './rules.js';
 import { loadParser } from '../sql/parser.js';
 import { aggregatesQuery, toAggregate, type AggregateRow } from './aggregates.js';
@@ -53,6 +53,11 @@ export async function serverInfo(db: Database): Promise<ServerInfo> {
 /** How many more connections a full catalog read may use: one for each of its two largest queries (see withSharedSnapshot). */
 export const CATALOG_READERS = 2;
 
+/** `read` with the catalog's lanes: `db` and CATALOG_READERS more connections in one snapshot (see withSharedSnapshot). */
+export function withCatalogLanes<T>(db: Database, read: (lanes: Lanes) => Promise<T>): Promise<T> {
+  return withSharedSnapshot(db, CATALOG_READERS, (readers) => read(catalogLanes(db, readers)));
+}
+
 /** Expressions and types print as they read with only public on the path. */
 const SEARCH_PATH = `SELECT pg_catalog.set_config('search_path', 'public', false)`;
 
@@ -65,7 +70,7 @@ export type Lanes = (n: number) => Promise<Database>;
  * constraints, `db` the rest. A reader gets the search_path before its first
  * query.
  */
-export function catalogLanes(db: Database, readers: Reader[]): Lanes {
+function catalogLanes(db: Database, readers: Reader[]): Lanes {
   const ready = readers.map((r) => r.then(async (reader) => {
     if (!reader) return db;
     await reader.query(SEARCH_PATH);

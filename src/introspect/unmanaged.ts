@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.js';
 import { CatalogObjects } from './catalog-objects.js';
-import { introspect, TOOL_SCHEMA, type ServerInfo } from './introspect.js';
+import { introspect, TOOL_SCHEMA, type Lanes, type ServerInfo } from './introspect.js';
 import { schemasInScope } from './queries.js';
 
 /**
@@ -117,11 +117,13 @@ FROM unnest($1::text[], $2::oid[]) AS o(catalog, objid),
   LATERAL regexp_replace(i.identity, '([(,])pg_catalog\\.', '\\1', 'g') AS shown(identity)`;
 
 /** Read what is in scope. Runs beside the introspection: it does not need the model. */
-export async function scanCatalog(db: Database, server: ServerInfo, schemas?: string[]): Promise<CatalogScan> {
+export async function scanCatalog(db: Database, server: ServerInfo, schemas?: string[], lanes?: Lanes): Promise<CatalogScan> {
   const params = [schemas ?? null, TOOL_SCHEMA];
+  // Beside a catalog read in lanes, the scan shares the columns' lane (see catalogLanes).
+  const on = lanes ? await lanes(1) : db;
   const [objectRows, attributes] = await Promise.all([
-    db.query<{ catalog: string; oids: number[] }>(objectsQuery, params),
-    db.query<UnmanagedObject>(attributesQuery(server.versionNum), params),
+    on.query<{ catalog: string; oids: number[] }>(objectsQuery, params),
+    on.query<UnmanagedObject>(attributesQuery(server.versionNum), params),
   ]);
   const objects = new CatalogObjects();
   for (const r of objectRows) for (const oid of r.oids) objects.add(r.catalog, Number(oid));

@@ -2,8 +2,7 @@ import type { Database } from '../db/database.js';
 import type { Change } from '../diff/changes.js';
 import { completeChanges, diffObjects } from '../diff/diff.js';
 import { SchemaformError } from '../errors.js';
-import { CATALOG_READERS, catalogLanes, introspect, serverInfo } from '../introspect/introspect.js';
-import { withSharedSnapshot } from '../db/shared-snapshot.js';
+import { introspect, serverInfo, withCatalogLanes } from '../introspect/introspect.js';
 import { scanCatalog, unmanagedAmong, type UnmanagedObject } from '../introspect/unmanaged.js';
 import { withoutIgnored } from '../model/ignore.js';
 import type { Model } from '../model/types.js';
@@ -29,10 +28,8 @@ export async function detectDrift(db: Database): Promise<Drift> {
   const latest = await latestSnapshot(db);
   if (!latest) throw new SchemaformError('no snapshot to compare with: nothing has been applied to this database yet', { hint: 'Run `schema plan` and `schema apply` first, or `schema adopt` for a database that exists.' });
   const server = await serverInfo(db);
-  const [{ model, read }, scan] = await withSharedSnapshot(db, CATALOG_READERS, (readers) => {
-    const lanes = catalogLanes(db, readers);
-    return Promise.all([introspect(db, { schemas: latest.scope.schemas, lanes }, server), lanes(1).then((c) => scanCatalog(c, server, latest.scope.schemas))]);
-  });
+  const [{ model, read }, scan] = await withCatalogLanes(db, (lanes) =>
+    Promise.all([introspect(db, { schemas: latest.scope.schemas, lanes }, server), scanCatalog(db, server, latest.scope.schemas, lanes)]));
   const live = restrictToScope(model, latest.scope);
   const recorded = withoutIgnored(latest.model, latest.scope.ignore);
   const roles = latest.scope.managedRoles;

@@ -11,8 +11,7 @@ import { completeChanges, diffObjects, refuseRepartitioning, type DiffOptions } 
 import { inPlanNames, seedsOf, type LiveDependent } from '../graph/facts.js';
 import { readDependents } from '../introspect/dependents.js';
 import { withServerPrivileges } from '../model/grants.js';
-import { CATALOG_READERS, catalogLanes, introspect, serverInfo } from '../introspect/introspect.js';
-import { withSharedSnapshot } from '../db/shared-snapshot.js';
+import { introspect, serverInfo, withCatalogLanes } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
 import { normalizeDesired } from '../normalize/probe.js';
 import { buildPlan, describeChange, sealPlan } from '../plan/build.js';
@@ -75,12 +74,11 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   // Every user schema: which ones are in scope is known once the file is loaded.
   let issued!: () => void;
   const queriesIssued = new Promise<void>((resolve) => (issued = resolve));
-  const reading = withSharedSnapshot(db, CATALOG_READERS, (readers) => {
-    const lanes = catalogLanes(db, readers);
+  const reading = withCatalogLanes(db, (lanes) => {
     const all = Promise.all([
       profiled('latest snapshot', () => latestSnapshotSummary(db)),
       profiled('catalog read (introspect)', () => introspect(db, { lanes }, server)),
-      profiled('catalog scan (for unmanaged objects)', () => lanes(1).then((c) => scanCatalog(c, server))),
+      profiled('catalog scan (for unmanaged objects)', () => scanCatalog(db, server, undefined, lanes)),
     ]);
     issued();
     return all;

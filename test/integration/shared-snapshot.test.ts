@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Database } from '../../src/db/database.js';
 import { withSharedSnapshot } from '../../src/db/shared-snapshot.js';
-import { CATALOG_READERS, catalogLanes, introspect } from '../../src/introspect/introspect.js';
+import { CATALOG_READERS, introspect, withCatalogLanes } from '../../src/introspect/introspect.js';
 import { sql } from '../harness/databases.js';
 import { withDatabase } from '../harness/workflow.js';
 
@@ -43,10 +43,10 @@ describe('catalog reads in one shared snapshot', () => {
         CREATE TABLE child (id int PRIMARY KEY, parent_id bigint REFERENCES parent (id) ON DELETE CASCADE, note text);
         CREATE INDEX child_note ON child (lower(note)) WHERE note IS NOT NULL;`);
       const alone = (await introspect(db)).model;
-      const shared = (await withSharedSnapshot(db, CATALOG_READERS, (readers) => introspect(db, { lanes: catalogLanes(db, readers) }))).model;
+      const shared = (await withCatalogLanes(db, (lanes) => introspect(db, { lanes }))).model;
       assert.deepEqual(shared, alone);
       const refusing: Database = { ...db, connectAnother: () => Promise.reject(new Error('too many connections')) };
-      const fallback = (await withSharedSnapshot(refusing, CATALOG_READERS, (readers) => introspect(refusing, { lanes: catalogLanes(refusing, readers) }))).model;
+      const fallback = (await withCatalogLanes(refusing, (lanes) => introspect(refusing, { lanes }))).model;
       assert.deepEqual(fallback, alone);
       assert.equal(await inTransaction(db), false);
       assert.equal(await backends(url), 1);
