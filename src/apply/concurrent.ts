@@ -1,5 +1,6 @@
 import { isServerError, type Database } from '../db/database.js';
 import type { PlanStep } from '../plan/types.js';
+import { detachPartition } from '../plan/render.js';
 import { qualify } from '../sql/quote.js';
 
 type IndexState = 'absent' | 'valid' | 'invalid';
@@ -12,19 +13,37 @@ async function indexState(db: Database, schema: string, name: string): Promise<I
   return row === undefined ? 'absent' : row.valid ? 'valid' : 'invalid';
 }
 
+type PartitionState = 'attached' | 'pending' | 'detached';
+
+/** Whether a table is a partition of `parent`, one whose detach is pending (PostgreSQL 14+), or neither. */
+async function partitionState(db: Database, schema: string, table: string, parent: { schema: string; table: string }): Promise<PartitionState> {
+  const [row] = await db.query<{ pending: boolean }>(
+    `SELECT i.inhdetachpending AS pending FROM pg_catalog.pg_inherits i
+     JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
+     WHERE n.nspname = $1 AND c.relname = $2 AND pn.nspname = $3 AND p.relname = $4`, [schema, table, parent.schema, parent.table]);
+  return row === undefined ? 'detached' : row.pending ? 'pending' : 'attached';
+}
+
 /**
  * Run a step that PostgreSQL refuses inside a transaction: a concurrent
- * index build or drop, statement by statement. Either may have been
- * interrupted before (a killed apply, a lock timeout, a duplicate key):
- * a build then left an INVALID index, which is dropped (concurrently) and
- * built again; one found valid was finished and is not built twice; an
- * index already gone is not dropped again. A build that fails now removes
- * the INVALID index it leaves, so the failure leaves the table as it was.
+ * index build or drop, or a concurrent detach, statement by statement. Any
+ * of them may have been interrupted before (a killed apply, a lock
+ * timeout, a duplicate key): a build then left an INVALID index, which is
+ * dropped (concurrently) and built again; one found valid was finished and
+ * is not built twice; an index already gone is not dropped again. A detach
+ * left pending is completed (DETACH ... FINALIZE); one that finished is
+ * not run again. A build that fails now removes the INVALID index it
+ * leaves, so the failure leaves the table as it was.
  */
 export async function runConcurrentStep(db: Database, step: PlanStep, run: (statement: string) => Promise<void>): Promise<void> {
   const change = step.change;
   const [first, ...rest] = step.sql;
-  if (change.kind === 'drop-index') {
+  if (change.kind === 'set-partition' && change.from && !change.to) {
+    const state = await partitionState(db, change.schema, change.table, change.from);
+    if (state === 'attached') await run(first!);
+    if (state === 'pending') await run(detachPartition(change.from, qualify(change.schema, change.table), 'finalize'));
+  } else if (change.kind === 'drop-index') {
     if ((await indexState(db, change.schema, change.index.name)) !== 'absent') await run(first!);
   } else if (change.kind === 'create-index') {
     const { schema, index } = change;
@@ -57,12 +76,21 @@ async function removeInvalid(db: Database, schema: string, name: string): Promis
 const dropConcurrently = (schema: string, name: string) => `DROP INDEX CONCURRENTLY IF EXISTS ${qualify(schema, name)}`;
 
 /**
- * After a concurrent step failed with a server error: whether the table is
- * as it was, so that the unit can run again. A failed build's INVALID index
- * is removed first.
+ * Where a concurrent step that failed with a server error left its table:
+ * as it was (`undone`: a failed build's INVALID index is removed first);
+ * part-way, in a state that running the step again finishes (`resumable`:
+ * a detach left pending, an index a drop left INVALID); or not known.
+ * Either of the first two may run again at once, but only the first may
+ * be reported as rolled back.
  */
-export async function undoneAfterFailure(db: Database, step: PlanStep): Promise<boolean> {
+export async function stateAfterFailure(db: Database, step: PlanStep): Promise<'undone' | 'resumable' | 'unknown'> {
   const c = step.change;
-  if (c.kind === 'create-index') return removeInvalid(db, c.schema, c.index.name);
-  return true;
+  try {
+    if (c.kind === 'create-index') return (await removeInvalid(db, c.schema, c.index.name)) ? 'undone' : 'unknown';
+    if (c.kind === 'drop-index') return (await indexState(db, c.schema, c.index.name)) === 'valid' ? 'undone' : 'resumable';
+    if (c.kind === 'set-partition' && c.from) return (await partitionState(db, c.schema, c.table, c.from)) === 'attached' ? 'undone' : 'resumable';
+    return 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

@@ -53,7 +53,8 @@ export class ApplyFailedError extends SchemaformError {
 
 function partialText(p: PartialProgress): string {
   const undone = p.failedUnitUndone ? 'its changes were undone' : 'it may have left part of its work (applying the plan again finishes or removes it)';
-  return `Units 1–${p.unitsDone} of ${p.units} (steps 1–${p.stepsDone}) were committed and are recorded in the apply journal; unit ${p.failedUnit} failed and ${undone}. No snapshot was recorded: this apply is partial.`;
+  const committed = p.unitsDone === 0 ? `No unit of ${p.units} was committed` : `Units 1–${p.unitsDone} of ${p.units} (steps 1–${p.stepsDone}) were committed and are recorded in the apply journal`;
+  return `${committed}; unit ${p.failedUnit} failed and ${undone}. No snapshot was recorded: this apply is partial.`;
 }
 
 /** The connection went while COMMIT was on its way: whether it committed is known only to the server. */

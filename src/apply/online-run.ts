@@ -4,7 +4,7 @@ import type { PlanStep } from '../plan/types.js';
 import { forgetApply, recordUnit, type JournalEntry } from '../state/journal.js';
 import { ensureStateSchema } from '../state/store.js';
 import type { ApplyResult, RunContext } from './apply.js';
-import { runConcurrentStep, undoneAfterFailure } from './concurrent.js';
+import { runConcurrentStep, stateAfterFailure } from './concurrent.js';
 import { ApplyFailedError, CommitInDoubtError } from './errors.js';
 import { parentSnapshot, recordBackups, recordSnapshot, renamesOf } from './record.js';
 import { LockWaitExceeded, retryPolicy, withLockRetries } from './retry.js';
@@ -97,9 +97,10 @@ async function runUnit(ctx: RunContext, unit: Unit, progress: Progress, timings:
       });
     } catch (e) {
       // A build that failed left an INVALID index: removed, the table is as it was and the unit can run again.
-      const undone = isServerError(e) && await undoneAfterFailure(db, step);
-      progress.fate = undone ? 'rolled-back' : isServerError(e) ? 'committed' : 'not-committed';
-      if (undone && e.code === LOCK_NOT_AVAILABLE) throw new LockWaitExceeded(progress.where, progress.statement, e);
+      // A detach left pending is not as it was, but the unit can run again too (it finishes it).
+      const after = isServerError(e) ? await stateAfterFailure(db, step) : 'unknown';
+      progress.fate = after === 'undone' ? 'rolled-back' : isServerError(e) ? 'committed' : 'not-committed';
+      if (after !== 'unknown' && isServerError(e) && e.code === LOCK_NOT_AVAILABLE) throw new LockWaitExceeded(progress.where, progress.statement, e);
       throw e;
     }
     await recordUnit(db, plan.id, plan.checksum, unit.number, 'done', steps);

@@ -74,7 +74,8 @@ export type Change =
   | { kind: 'grant-privileges' | 'revoke-privileges'; schema: string; target: GrantTargetRef; grant: Grant }
   /** Detach from `from` and/or attach to `to`: a partition's parent or bound changes, or a table becomes or stops being a partition. */
   /** provenBy: a validated check matching the bound, from which ATTACH proves it without a scan (online). */
-  | { kind: 'set-partition'; schema: string; table: string; from?: PartitionOf; to?: PartitionOf; provenBy?: string }
+  /** concurrently: DETACH ... CONCURRENTLY, outside any transaction (an interrupted detach leaves it pending; FINALIZE completes it). */
+  | { kind: 'set-partition'; schema: string; table: string; from?: PartitionOf; to?: PartitionOf; provenBy?: string; concurrently?: true }
   /** concurrently: built without blocking writes, outside any transaction (an interrupted build leaves it INVALID). */
   | { kind: 'create-index'; schema: string; table: string; index: Index; concurrently?: true }
   | { kind: 'drop-index'; schema: string; table: string; index: Index; concurrently?: true }

@@ -214,5 +214,5 @@ export function diffTriggers(schema: string, table: string, from: Trigger[], to:
 }
 
 function samePartition(a: PartitionOf | undefined, b: PartitionOf | undefined): boolean {
-  return a === b || (a !== undefined && b !== undefined && a.schema === b.schema && a.table === b.table && a.bound === b.bound);
+  return a === b || (a !== undefined && b !== undefined && a.schema === b.schema && a.table === b.table && a.bound === b.bound && !a.detachPending && !b.detachPending);
 }

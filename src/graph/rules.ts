@@ -33,6 +33,9 @@ const PART_DROPS = new Set<Change['kind']>(['drop-constraint', 'drop-index', 'dr
 const PART_ADDS = new Set<Change['kind']>(['add-constraint', 'create-index', 'create-trigger', 'create-policy', 'validate-constraint']);
 const COLUMN_CHANGES = new Set<Change['kind']>(['add-column', 'drop-column', 'alter-column', 'rename-column', 'set-partition', 'set-inheritance']);
 
+/** DETACH ... FINALIZE: the step that completes a detach left pending. */
+const finishesDetach = (c: Change): c is Extract<Change, { kind: 'set-partition' }> => c.kind === 'set-partition' && c.from?.detachPending === true;
+
 /** Positions of steps of these kinds, by the table they act on. */
 function byTable(steps: readonly Change[], kinds: ReadonlySet<Change['kind']>): Map<string, number[]> {
   const out = new Map<string, number[]>();
@@ -110,8 +113,26 @@ export const rules: EdgeRule[] = [
       const drops = byTable(steps, PART_DROPS);
       const adds = byTable(steps, PART_ADDS);
       for (const [table, changes] of columns) {
-        yield* pairs(drops.get(table), changes);
+        // A pending detach is finished before anything else touches the table (pending-detach-finished-first).
+        yield* pairs(drops.get(table), changes.filter((i) => !finishesDetach(steps[i]!)));
         yield* pairs(changes, adds.get(table));
+      }
+    },
+  },
+  {
+    name: 'pending-detach-finished-first',
+    because: 'a partition whose detach an interrupted DETACH ... CONCURRENTLY left pending can be altered only once FINALIZE completes it, and its parent can detach no other partition concurrently until then',
+    *edges({ steps }) {
+      for (let i = 0; i < steps.length; i++) {
+        const c = steps[i]!;
+        if (!finishesDetach(c)) continue;
+        const parent = c.from!;
+        for (let j = 0; j < steps.length; j++) {
+          const o = steps[j]!;
+          const onTable = 'table' in o && o.table === c.table && o.schema === c.schema;
+          const detachesSibling = o.kind === 'set-partition' && o.from?.schema === parent.schema && o.from.table === parent.table;
+          if (j !== i && (onTable || detachesSibling)) yield [i, j];
+        }
       }
     },
   },

@@ -100,7 +100,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     db.query<EnumRow>(enumsQuery, params),
     db.query<DomainRow>(domainsQuery, params),
     db.query<SequenceRow>(sequencesQuery, params),
-    db.query<TableRow>(tablesQuery, params),
+    db.query<TableRow>(tablesQuery(info.versionNum), params),
     lane(1).then((c) => c.query<ColumnRow>(columnsQuery(info.versionNum), params)),
     lane(2).then((c) => c.query<ConstraintRow>(constraintsQuery(info.versionNum), params)),
     db.query<IndexRow>(indexesQuery(info.versionNum), params),
@@ -217,7 +217,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
       ...(r.unlogged && { unlogged: true }),
       ...(r.cluster_on !== null && { clusterOn: r.cluster_on }),
       ...(r.partition_by !== null && { partitionBy: r.partition_by }),
-      ...(r.parent_table !== null && { partitionOf: { schema: r.parent_schema!, table: r.parent_table, bound: r.partition_bound! } }),
+      ...(r.parent_table !== null && { partitionOf: { schema: r.parent_schema!, table: r.parent_table, bound: r.partition_bound!, ...(r.detach_pending && { detachPending: true as const }) } }),
       ...(r.inherits !== null && r.inherits.length > 0 && { inherits: r.inherits }),
     };
     if (r.comment !== null) table.comment = r.comment;
@@ -401,7 +401,7 @@ interface CollationRow extends CatalogRow {
 interface GrantRow { schema: string; name: string; column_name: string | null; grantee: string; privilege: string; grantable: boolean }
 interface TableRow extends CatalogRow {
   schema: string; name: string; comment: string | null; row_estimate: number; rls: boolean; force_rls: boolean; unlogged: boolean; cluster_on: string | null;
-  partition_by: string | null; parent_schema: string | null; parent_table: string | null; partition_bound: string | null;
+  partition_by: string | null; parent_schema: string | null; parent_table: string | null; partition_bound: string | null; detach_pending: boolean;
   inherits: Array<{ schema: string; table: string }> | null;
 }
 interface ColumnRow {

@@ -228,7 +228,10 @@ WHERE c.relkind = 'S' AND (d.deptype IS NULL OR d.deptype = 'a')
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
 ORDER BY 1, 2`;
 
-export const tablesQuery = `
+/** Tables; a partition's pending detach from PostgreSQL 14 (pg_inherits.inhdetachpending). */
+export function tablesQuery(serverVersion: number): string {
+  const pending = serverVersion >= 140000 ? 'ih.inhdetachpending' : 'false';
+  return `
 WITH ${scope}
 SELECT c.oid, n.nspname AS schema, c.relname AS name, pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
   c.reltuples::float8 AS row_estimate, c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
@@ -237,6 +240,7 @@ SELECT c.oid, n.nspname AS schema, c.relname AS name, pg_catalog.obj_description
   CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
   pn.nspname AS parent_schema, pc.relname AS parent_table,
   CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid, true) END AS partition_bound,
+  c.relispartition AND ${pending} AS detach_pending,
   CASE WHEN NOT c.relispartition THEN (
     SELECT json_agg(json_build_object('schema', qn.nspname, 'table', qc.relname) ORDER BY qi.inhseqno)
     FROM pg_catalog.pg_inherits qi JOIN pg_catalog.pg_class qc ON qc.oid = qi.inhparent JOIN pg_catalog.pg_namespace qn ON qn.oid = qc.relnamespace
@@ -248,6 +252,7 @@ LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
 WHERE c.relkind IN ('r', 'p')
   AND NOT EXISTS (SELECT 1 FROM extension_members m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
 ORDER BY 1, 2`;
+}
 
 /** Columns; storage is read only where it is not the type's own, compression from PostgreSQL 14. */
 export function columnsQuery(serverVersion: number): string {

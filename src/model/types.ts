@@ -497,6 +497,15 @@ export interface PartitionOf {
   table: string;
   /** As pg_get_expr(relpartbound) prints it: `FOR VALUES FROM (...) TO (...)`, `FOR VALUES IN (...)`, `FOR VALUES WITH (...)` or `DEFAULT`. */
   bound: string;
+  /**
+   * Only when true, and only as read from a database: an interrupted
+   * DETACH PARTITION ... CONCURRENTLY left the table half detached
+   * (pg_inherits.inhdetachpending). Its rows are already out of the
+   * parent's queries and no other partition of the parent can be detached
+   * concurrently until `DETACH ... FINALIZE` completes it. Never equal to
+   * an attached partition.
+   */
+  detachPending?: true;
 }
 
 export type Constraint =

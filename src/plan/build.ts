@@ -140,7 +140,7 @@ export function touched(steps: readonly PlanStep[]): ObjectRef[] {
 
 /** Concurrent index builds and drops: PostgreSQL refuses them inside a transaction block. */
 export function isTransactional(change: Change): boolean {
-  return !((change.kind === 'create-index' || change.kind === 'drop-index') && change.concurrently);
+  return !((change.kind === 'create-index' || change.kind === 'drop-index' || change.kind === 'set-partition') && change.concurrently);
 }
 
 export function hasDataLoss(plan: Pick<Plan, 'steps'>): boolean {
@@ -206,9 +206,12 @@ export function describeChange(change: Change): string {
     ].join('; ');
     case 'set-table-logging': return `make ${object} ${change.unlogged ? 'unlogged' : 'logged'}`;
     case 'set-table-cluster': return change.index !== undefined ? `cluster ${object} on ${change.index}` : `set ${object} without cluster`;
-    case 'set-partition': return change.to
-      ? `${change.from ? 'move' : 'attach'} ${object} as a partition of ${change.to.schema}.${change.to.table} ${change.to.bound}${change.provenBy ? `, proven by check ${change.provenBy}` : ''}`
-      : `detach ${object} from ${change.from!.schema}.${change.from!.table}`;
+    case 'set-partition': {
+      const pending = change.from?.detachPending ? `finish detaching ${object} from ${change.from.schema}.${change.from.table} (an interrupted concurrent detach left it pending)` : undefined;
+      if (!change.to) return pending ?? `detach ${object} from ${change.from!.schema}.${change.from!.table}${change.concurrently ? ' concurrently' : ''}`;
+      const attach = `${object} as a partition of ${change.to.schema}.${change.to.table} ${change.to.bound}${change.provenBy ? `, proven by check ${change.provenBy}` : ''}`;
+      return pending ? `${pending}, then attach ${attach}` : `${change.from ? 'move' : 'attach'} ${attach}`;
+    }
     case 'set-row-level-security': return `${change.enabled ? 'enable' : 'disable'} row-level security${change.forced ? ' (forced)' : ''} on ${object}`;
     case 'drop-trigger': return `drop trigger ${change.trigger.name} from ${object}`;
     case 'alter-trigger': return `alter trigger ${change.to.name} on ${object} (${change.from.enabled !== change.to.enabled ? change.to.enabled : 'comment'})`;

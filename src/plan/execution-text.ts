@@ -23,10 +23,19 @@ export function executionLines(plan: Pick<Plan, 'steps' | 'execution'>): string[
   const lines = [head];
   for (const [unit, steps] of units) {
     const range = steps.length === 1 ? `step ${steps[0]!.index}` : `steps ${steps[0]!.index}–${steps.at(-1)!.index}`;
-    const how = steps.every((s) => s.transactional) ? 'in a transaction (undone whole if it fails)' : 'outside a transaction (an interrupted build is removed and built again)';
+    const how = steps.every((s) => s.transactional) ? 'in a transaction (undone whole if it fails)' : `outside a transaction (${interrupted(steps[0]!)})`;
     const locks = unitLocks(steps);
     const held = locks.length ? locks.map((l) => `${l.mode} on ${l.relation} (${lockEffect(l.mode)})`).join('; ') : 'no lock on existing tables';
     lines.push(`  unit ${unit}: ${range}, ${how}; ${held}`);
   }
   return lines;
+}
+
+/** What becomes of a step outside a transaction that is interrupted, and of it when the plan is applied again. */
+function interrupted(step: PlanStep): string {
+  switch (step.change.kind) {
+    case 'set-partition': return 'an interrupted detach is left pending, and finished when the plan is applied again';
+    case 'drop-index': return 'an interrupted drop leaves the index INVALID, and it is dropped when the plan is applied again';
+    default: return 'an interrupted build is removed and built again';
+  }
 }

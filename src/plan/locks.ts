@@ -56,9 +56,13 @@ export function locksOf(change: Change, newTables: ReadonlySet<string>): StepLoc
         return on(schema, table, 'ACCESS EXCLUSIVE');
       });
     case 'set-partition': {
-      const parent = change.to ?? change.from!;
-      // ATTACH needs only SHARE UPDATE EXCLUSIVE on the parent; DETACH (not concurrent) takes it exclusively.
-      return [...on(parent.schema, parent.table, change.to && !change.from ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE'), ...on(change.schema, change.table, 'ACCESS EXCLUSIVE')];
+      // ATTACH, DETACH ... CONCURRENTLY and DETACH ... FINALIZE need only SHARE UPDATE EXCLUSIVE on the parent; a plain DETACH takes it exclusively.
+      const from = change.from;
+      return [
+        ...(from ? on(from.schema, from.table, change.concurrently || from.detachPending ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE') : []),
+        ...(change.to && !(from && from.schema === change.to.schema && from.table === change.to.table) ? on(change.to.schema, change.to.table, 'SHARE UPDATE EXCLUSIVE') : []),
+        ...on(change.schema, change.table, 'ACCESS EXCLUSIVE'),
+      ];
     }
     case 'drop-table':
       return on(change.schema, change.table.name, 'ACCESS EXCLUSIVE');

@@ -38,7 +38,9 @@ export interface OnlineContext {
  *   its own, under a lock that lets reads and writes go on;
  * - SET NOT NULL follows a validated CHECK (col IS NOT NULL), which lets
  *   PostgreSQL skip its scan; the check is dropped after;
- * - ATTACH PARTITION follows a validated CHECK matching the bound, likewise.
+ * - ATTACH PARTITION follows a validated CHECK matching the bound, likewise;
+ * - DETACH PARTITION runs CONCURRENTLY, with such a check around it so that
+ *   PostgreSQL adds none of its own.
  *
  * Partitioned tables keep the plain forms: PostgreSQL builds no index
  * concurrently on them. Pure.
@@ -64,7 +66,7 @@ export function onlineForms(changes: readonly Change[], ctx: OnlineContext): Ste
       case 'add-constraint':
         return onlineConstraint(change);
       case 'set-partition':
-        return onlineAttach(change, ctx) ?? [{ change }];
+        return onlineDetach(change, ctx) ?? onlineAttach(change, ctx) ?? [{ change }];
       case 'alter-column':
         return change.aspects.length === 1 && change.aspects[0] === 'not-null' && change.to.notNull && !change.restoreFrom && ctx.serverVersion >= 120000
           ? onlineNotNull(change)
@@ -167,17 +169,49 @@ function onlineAttach(change: SetPartition, ctx: OnlineContext): StepDraft[] | u
 }
 
 /**
+ * DETACH PARTITION of a table with rows from a parent: CONCURRENTLY
+ * (PostgreSQL 14+), so that reads and writes to the parent go on while it
+ * waits for the transactions that use it.
+ *
+ * PostgreSQL then adds to the table a CHECK copying its partition
+ * constraint, under a name of its choosing, unless a validated check
+ * already implies it; so a check matching the bound is added and validated
+ * first (reads and writes go on) and dropped after, and the table ends as
+ * the file says. Not where the parent has a default partition (PostgreSQL
+ * refuses CONCURRENTLY there), nor where the bound gives no check: those
+ * keep the plain DETACH, whose exclusive lock on the parent is brief but
+ * bounded only by the lock timeout. (A detach left pending is finished by
+ * FINALIZE, planned as it is: PostgreSQL lets nothing else alter the table
+ * first, and the check it added is dropped after, as any other.)
+ */
+function onlineDetach(change: SetPartition, ctx: OnlineContext): StepDraft[] | undefined {
+  const from = change.from;
+  if (!from || change.to || from.detachPending || ctx.serverVersion < 140000) return undefined;
+  const siblings = ctx.live.schemas.flatMap((s) => s.tables.filter((t) => t.partitionOf?.schema === from.schema && t.partitionOf.table === from.table));
+  if (siblings.some((t) => t.partitionOf!.bound === 'DEFAULT')) return undefined;
+  const parent = ctx.live.schemas.find((s) => s.name === from.schema)?.tables.find((t) => t.name === from.table);
+  const expression = parent?.partitionBy ? boundCheck(parent.partitionBy, from.bound) : undefined;
+  if (!expression) return undefined;
+  return aroundValidatedCheck({ ...change, concurrently: true }, boundCheckName(change.table), expression);
+}
+
+/**
  * A change that PostgreSQL can prove from a validated check instead of
- * scanning under its strong lock: the check added NOT VALID (brief), validated
- * (reads and writes go on), the change marked as proven by it, the check dropped.
+ * scanning under its strong lock: the change marked as proven by the check
+ * (see aroundValidatedCheck).
  */
 function provenByCheck<C extends AlterColumn | SetPartition>(change: C, name: string, expression: string): StepDraft[] {
+  return aroundValidatedCheck({ ...change, provenBy: name }, name, expression);
+}
+
+/** The check added NOT VALID (brief), validated (reads and writes go on), the change, the check dropped. */
+function aroundValidatedCheck(change: AlterColumn | SetPartition, name: string, expression: string): StepDraft[] {
   const { schema, table } = change;
   const check: Constraint = { type: 'check', name, expression, noInherit: false, validated: false };
   return [
     { change: { kind: 'add-constraint', schema, table, constraint: check }, helper: true },
     { change: { kind: 'validate-constraint', schema, table, constraint: name, type: 'check' }, helper: true },
-    { change: { ...change, provenBy: name } },
+    { change },
     { change: { kind: 'drop-constraint', schema, table, constraint: check }, helper: true },
   ];
 }
@@ -191,11 +225,21 @@ export function notNullCheckName(column: string): string {
   return truncateIdentifier(`schemaform_not_null_${column}`);
 }
 
-/** The change as one transaction runs it: a concurrent index build or drop made plain (the same change otherwise). */
+/**
+ * The change as one transaction runs it in a scratch database built from
+ * the live model: a concurrent index build or drop, or a concurrent detach,
+ * made plain; a detach that is pending live (which the scratch copy cannot
+ * be) made a plain one (the same change otherwise).
+ */
 export function plainForm(change: Change): Change {
   if ((change.kind === 'create-index' || change.kind === 'drop-index') && change.concurrently) {
     const { concurrently: _dropped, ...plain } = change;
     return plain;
+  }
+  if (change.kind === 'set-partition' && (change.concurrently || change.from?.detachPending)) {
+    const { concurrently: _dropped, from, ...rest } = change;
+    const { detachPending: _pending, ...attached } = from!;
+    return { ...rest, from: attached };
   }
   return change;
 }

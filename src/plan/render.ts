@@ -278,7 +278,7 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
     case 'set-partition': {
       const t = qualify(change.schema, change.table);
       return [
-        ...(change.from ? [`ALTER TABLE ${qualify(change.from.schema, change.from.table)} DETACH PARTITION ${t}`] : []),
+        ...(change.from ? [detachPartition(change.from, t, change.from.detachPending ? 'finalize' : change.concurrently ? 'concurrently' : 'plain')] : []),
         ...(change.to ? [`ALTER TABLE ${qualify(change.to.schema, change.to.table)} ATTACH PARTITION ${t} ${change.to.bound}`] : []),
       ];
     }
@@ -461,4 +461,13 @@ function grantObject(schema: string, target: GrantTargetRef): string {
     case 'schema': return `SCHEMA ${quoteIdent(schema)}`;
     case 'default-privileges': return target.on.toUpperCase();
   }
+}
+
+/**
+ * DETACH PARTITION: plain (ACCESS EXCLUSIVE on the parent), CONCURRENTLY
+ * (PostgreSQL 14+, outside a transaction: reads and writes to the parent go
+ * on), or FINALIZE, which completes a concurrent detach that was interrupted.
+ */
+export function detachPartition(parent: { schema: string; table: string }, partition: string, how: 'plain' | 'concurrently' | 'finalize'): string {
+  return `ALTER TABLE ${qualify(parent.schema, parent.table)} DETACH PARTITION ${partition}${how === 'plain' ? '' : how === 'concurrently' ? ' CONCURRENTLY' : ' FINALIZE'}`;
 }

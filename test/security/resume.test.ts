@@ -84,7 +84,7 @@ async function seed(db: Database) {
  * build, once the driver is at it, a session holding a snapshot makes the
  * build wait at its end, its index made and INVALID, while the driver dies.
  */
-async function killedRun(url: string, file: string, point: KillPoint, concurrent: boolean): Promise<boolean> {
+async function killedRun(url: string, file: string, point: KillPoint, concurrent: boolean, hold = 'SELECT 1'): Promise<boolean> {
   const holder = concurrent ? await connectServer(url) : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'schemaform-handover-'));
   try {
@@ -94,7 +94,7 @@ async function killedRun(url: string, file: string, point: KillPoint, concurrent
       child.stderr.on('data', (d) => (stderr += d));
       child.on('error', reject);
       child.on('exit', (c, signal) => (signal === 'SIGKILL' ? resolve(null) : c === 0 ? resolve(c) : reject(new Error(`driver exited ${c}: ${stderr}`))));
-      if (holder) void handOver(dir, holder).catch(reject);
+      if (holder) void handOver(dir, holder, hold).catch(reject);
     });
     await applyLockReleased(url);
     return code === null;
@@ -104,9 +104,10 @@ async function killedRun(url: string, file: string, point: KillPoint, concurrent
   }
 }
 
-async function handOver(dir: string, holder: Database) {
+/** Once the driver is at its concurrent step: a transaction that the step must wait for (a snapshot for an index build, a lock on the parent for a detach). */
+async function handOver(dir: string, holder: Database, hold: string) {
   for (let i = 0; i < 1000 && !existsSync(join(dir, 'ready')); i++) await new Promise((r) => setTimeout(r, 10));
-  await holder.exec('BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1');
+  await holder.exec(`BEGIN ISOLATION LEVEL REPEATABLE READ; ${hold}`);
   writeFileSync(join(dir, 'go'), '');
 }
 
@@ -165,6 +166,47 @@ describe('security: an online apply killed at any point resumes to the planned s
         assert.ok(journal.entries.every((e) => e.state === 'done'), `${label}: every unit done`);
       });
     }
+  });
+
+  it('kill -9 while a concurrent detach waits leaves it pending; applying the plan again finishes it, with no check left behind', async function () {
+    const partitioned = `
+schemas:
+  public:
+    tables:
+      m:
+        columns: { id: { type: integer }, day: { type: date } }
+        partitionBy: RANGE (day)
+      m_2026_01:
+        partitionOf: { table: m, bound: "FROM ('2026-01-01') TO ('2026-02-01')" }
+      m_2026_02:
+        partitionOf: { table: m, bound: "FROM ('2026-02-01') TO ('2026-03-01')" }
+`;
+    const detached = partitioned.replace(
+      "      m_2026_01:\n        partitionOf: { table: m, bound: \"FROM ('2026-01-01') TO ('2026-02-01')\" }\n",
+      '      m_2026_01:\n        columns: { id: { type: integer }, day: { type: date } }\n');
+    const dir = mkdtempSync(join(tmpdir(), 'schemaform-resume-detach-'));
+    await withDatabase(async ({ db, url }) => {
+      const [server] = await db.query<{ v: number }>("SELECT current_setting('server_version_num')::int AS v");
+      if (server!.v < 140000) return this.skip();
+      await applyYaml(db, partitioned);
+      await db.exec("INSERT INTO public.m SELECT g, date '2026-01-01' + (g % 59) FROM generate_series(1, 3000) g");
+      const plan = await planYaml(db, detached);
+      const detach = plan.steps.find((s) => s.change.kind === 'set-partition' && !s.transactional)!;
+      assert.ok(detach, 'the detach runs concurrently');
+      const file = join(dir, `${plan.id}.plan.json`);
+      await writePlanFile(file, plan);
+      assert.ok(await killedRun(url, file, { mode: 'in-step', at: detach.index }, true, 'SELECT count(*) FROM ONLY public.m'), 'the driver was killed');
+      const [left] = await db.query<{ pending: boolean }>("SELECT inhdetachpending AS pending FROM pg_inherits WHERE inhrelid = 'public.m_2026_01'::regclass");
+      assert.equal(left?.pending, true, 'the killed detach is left pending');
+      const journal = await readJournal(db, plan.id);
+      assert.equal(journal.entries.find((e) => e.unit === detach.unit)?.state, 'started');
+      const result = await applyPlan(db, plan);
+      assert.ok((result.resumedAfter ?? 0) > 0);
+      assert.deepEqual((await planYaml(db, detached)).steps.map((s) => s.description), [], 'replan after resume');
+      assert.deepEqual(await db.query("SELECT conname FROM pg_constraint WHERE conrelid = 'public.m_2026_01'::regclass"), [], 'no check is left behind');
+      assert.equal((await listSnapshots(db)).filter((s) => s.planId === plan.id).length, 1, 'one snapshot of the plan');
+      assert.ok((await readJournal(db, plan.id)).entries.every((e) => e.state === 'done'));
+    });
   });
 
   it('a unit that fails after others committed leaves a partial apply that names itself, refuses other plans, and resumes', async () => {

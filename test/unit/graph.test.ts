@@ -251,6 +251,27 @@ schemas:
     assertOrdered(plan(file(false, false), file(true, true)), 'attached-before-parent-keys', 'attach table a.p1', 'create index p_k');
   });
 
+  it('pending-detach-finished-first: a detach left pending is finished before its table is altered and before a sibling detaches', () => {
+    const file = (checked: boolean, attached: boolean) => `
+schemas:
+  a:
+    tables:
+      p:
+        columns: { k: { type: int } }
+        partitionBy: list (k)
+      p1:
+        ${attached ? 'partitionOf: { table: p, bound: "FOR VALUES IN (1)" }' : 'columns: { k: { type: int } }'}
+        ${checked ? 'checks: { p1_k_check: { expression: "k IS NOT NULL AND k = 1" } }' : ''}
+      p2:
+        ${attached ? 'partitionOf: { table: p, bound: "FOR VALUES IN (2)" }' : 'columns: { k: { type: int } }'}
+`;
+    const live = model(file(true, true));
+    live.schemas[0]!.tables.find((t) => t.name === 'p1')!.partitionOf!.detachPending = true;
+    const changes = diffModels(live, model(file(false, false)), {});
+    assertOrdered({ changes, live }, 'pending-detach-finished-first', 'finish detaching table a.p1', 'drop check p1_k_check');
+    assertOrdered({ changes, live }, 'pending-detach-finished-first', 'finish detaching table a.p1', 'detach table a.p2');
+  });
+
   it('keeps the differ\'s order wherever no rule decides, so equal inputs give equal plans', () => {
     const p = plan('', `
 schemas:
