@@ -14,9 +14,11 @@
  * Not a test: nothing here asserts a time.
  *
  *   npm run bench:online -- --rows 1000000 --clients 4
+ *   npm run bench:online -- --pg-setting shared_buffers=2GB
  *
- * SCHEMAFORM_BENCH_TRACE=1 also prints each apply's progress and when, in
- * the change, the write that waited longest began.
+ * SCHEMAFORM_BENCH_TRACE=1 also prints each apply's progress, when, in
+ * the change, the write that waited longest began, and what the server
+ * said the writers waited for meanwhile (sampled every 50 ms).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,6 +37,8 @@ const option = (name: string, fallback: string) => {
 const ROWS = Number(option('rows', '10000000'));
 const CLIENTS = Number(option('clients', '4'));
 const HOLD_SECONDS = Number(option('hold', '8'));
+// --pg-setting NAME=VALUE (repeatable): the server configured otherwise than the tests' (a production-sized buffer pool, say).
+const SETTINGS = Object.fromEntries(args.flatMap((a, i) => (a === '--pg-setting' && args[i + 1]?.includes('=') ? [args[i + 1]!.split(/=(.*)/s).slice(0, 2) as [string, string]] : [])));
 
 const table = (extra: string) => `
 schemas:
@@ -109,6 +113,30 @@ function readLog(dir: string, prefix: string): Latency[] {
   return out;
 }
 
+const SAMPLE_MS = 50;
+
+/**
+ * With SCHEMAFORM_BENCH_TRACE: every SAMPLE_MS, what the load's sessions
+ * wait for (pg_stat_activity) and the phase of any index build
+ * (pg_stat_progress_create_index), so that the longest write can be
+ * matched with what held it up.
+ */
+async function sampleWaits(url: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const samples: Array<{ at: number; states: string[] }> = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const rows = (await c.query(`SELECT 'writer ' || coalesce(wait_event_type || ':' || wait_event, 'on CPU') AS s FROM pg_stat_activity WHERE application_name = 'pgbench' AND state = 'active'
+        UNION ALL SELECT 'index build: ' || phase FROM pg_stat_progress_create_index`)).rows as Array<{ s: string }>;
+      samples.push({ at: Date.now(), states: rows.map((r) => r.s) });
+      await new Promise((r) => setTimeout(r, SAMPLE_MS));
+    }
+  })();
+  return { stop: async () => { running = false; await loop; await c.end(); return samples; } };
+}
+
 interface CaseResult { label: string; worstMs: number; p99Ms: number; seconds: number; note: string }
 
 /** Run the load for `seconds`, call `change` after a warm-up, and read the latencies of the writes that overlapped it. */
@@ -119,14 +147,22 @@ async function underLoad(pgbench: string, url: string, label: string, seconds: n
   const load: ChildProcess = spawn(pgbench, ['-n', '-c', String(CLIENTS), '-j', '2', '-T', String(seconds), '-f', 'load.sql', '-l', `--log-prefix=${prefix}`, url], { cwd: dir, stdio: 'ignore' });
   const done = new Promise<void>((resolve) => load.on('exit', () => resolve()));
   await new Promise((r) => setTimeout(r, 3000));
+  const sampler = process.env.SCHEMAFORM_BENCH_TRACE ? await sampleWaits(url) : undefined;
   const started = Date.now();
   const note = await change();
   const ended = Date.now();
+  const samples = await sampler?.stop();
   await done;
   const during = readLog(dir, prefix).filter((t) => t.end >= started && t.end - t.ms <= ended);
   const sorted = during.map((t) => t.ms).sort((a, b) => a - b);
   const worst = during.reduce((w, t) => (t.ms > (w?.ms ?? -1) ? t : w), undefined as Latency | undefined);
-  if (worst && process.env.SCHEMAFORM_BENCH_TRACE) process.stderr.write(`${label}: worst write started ${((worst.end - worst.ms - started) / 1000).toFixed(2)} s into the change\n`);
+  if (worst && process.env.SCHEMAFORM_BENCH_TRACE) {
+    process.stderr.write(`${label}: worst write started ${((worst.end - worst.ms - started) / 1000).toFixed(2)} s into the change\n`);
+    // What the server said, while it waited, about the writers and any index build.
+    const seen = new Map<string, number>();
+    for (const s of samples ?? []) if (s.at >= worst.end - worst.ms && s.at <= worst.end) for (const w of s.states) seen.set(w, (seen.get(w) ?? 0) + 1);
+    process.stderr.write(`${label}: during it, sampled every ${SAMPLE_MS} ms: ${[...seen].map(([w, n]) => `${w} ×${n}`).join('; ') || 'nothing'}\n`);
+  }
   const ranPast = readLog(dir, prefix).some((t) => t.end > ended);
   return {
     label, seconds: (ended - started) / 1000, worstMs: sorted.at(-1) ?? NaN, p99Ms: sorted[Math.floor(sorted.length * 0.99)] ?? NaN,
@@ -135,7 +171,7 @@ async function underLoad(pgbench: string, url: string, label: string, seconds: n
 }
 
 async function main() {
-  const server = await startPostgres();
+  const server = await startPostgres(SETTINGS);
   const pgbench = join(server.binDir, 'pgbench');
   if (!existsSync(pgbench)) throw new Error(`pgbench not found in ${server.binDir}: install Debian's postgresql package (it ships pgbench)`);
   const cwd = mkdtempSync(join(tmpdir(), 'schemaform-online-'));
@@ -233,7 +269,7 @@ async function main() {
     report(results.at(-1)!);
 
     process.stdout.write([
-      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL from ${server.binDir} (fsync off); ${ROWS.toLocaleString('en-US')} rows, ${CLIENTS} pgbench clients`,
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL from ${server.binDir} (fsync off${Object.entries(SETTINGS).map(([k, v]) => `, ${k}=${v}`).join('')}); ${ROWS.toLocaleString('en-US')} rows, ${CLIENTS} pgbench clients`,
       '',
       '| how the change runs | worst write stall | p99 write latency | change took | outcome |',
       '| --- | --- | --- | --- | --- |',

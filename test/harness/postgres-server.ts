@@ -65,7 +65,8 @@ async function freePort(): Promise<number> {
 
 const NOBODY = 65534;
 
-export async function startPostgres(): Promise<RunningServer> {
+/** `settings`: more server settings (name → value), for a benchmark that wants a server configured otherwise than the tests'. */
+export async function startPostgres(settings: Readonly<Record<string, string>> = {}): Promise<RunningServer> {
   const binDir = findPostgresBinaries();
   const dir = mkdtempSync(join(tmpdir(), 'schemaform-pg-'));
   const asRoot = process.getuid?.() === 0;
@@ -86,6 +87,7 @@ export async function startPostgres(): Promise<RunningServer> {
   const child: ChildProcess = spawn(join(binDir, 'postgres'), [
     '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
     '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200', '-c', 'max_locks_per_transaction=1024',
+    ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
   ], { ...identity, stdio: ['ignore', 'ignore', logFile] });
   closeSync(logFile);
   const log = () => readFileSync(logPath, 'utf8').slice(-4000);
