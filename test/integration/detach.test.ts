@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { applyPlan, ApplyFailedError } from '../../src/apply/apply.js';
 import type { Database } from '../../src/db/database.js';
+import { januaryDetached, partitioned } from '../harness/partitioned.js';
 import { applyYaml, planYaml, withDatabase } from '../harness/workflow.js';
 
 /**
@@ -11,21 +12,8 @@ import { applyYaml, planYaml, withDatabase } from '../harness/workflow.js';
  * that an interrupted one left pending is seen as such and finished.
  * Each reaches the file: a replan is empty and no check is left behind.
  */
-const attached = `
-schemas:
-  public:
-    tables:
-      m:
-        columns: { id: { type: integer }, day: { type: date } }
-        partitionBy: RANGE (day)
-      m_2026_01:
-        partitionOf: { table: m, bound: "FROM ('2026-01-01') TO ('2026-02-01')" }
-      m_2026_02:
-        partitionOf: { table: m, bound: "FROM ('2026-02-01') TO ('2026-03-01')" }
-`;
-const detached = attached.replace(
-  "      m_2026_01:\n        partitionOf: { table: m, bound: \"FROM ('2026-01-01') TO ('2026-02-01')\" }\n",
-  '      m_2026_01:\n        columns: { id: { type: integer }, day: { type: date } }\n');
+const attached = partitioned;
+const detached = januaryDetached;
 
 async function seed(db: Database) {
   await applyYaml(db, attached);

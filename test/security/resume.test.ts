@@ -14,6 +14,7 @@ import { planRollback } from '../../src/rollback/rollback.js';
 import { listSnapshots } from '../../src/state/store.js';
 import { applyYaml, planYaml, withDatabase } from '../harness/workflow.js';
 import { runCli, STACK_TRACE } from '../harness/cli.js';
+import { januaryDetached, partitioned } from '../harness/partitioned.js';
 
 /**
  * An online apply killed with SIGKILL at every unit boundary, inside every
@@ -169,28 +170,13 @@ describe('security: an online apply killed at any point resumes to the planned s
   });
 
   it('kill -9 while a concurrent detach waits leaves it pending; applying the plan again finishes it, with no check left behind', async function () {
-    const partitioned = `
-schemas:
-  public:
-    tables:
-      m:
-        columns: { id: { type: integer }, day: { type: date } }
-        partitionBy: RANGE (day)
-      m_2026_01:
-        partitionOf: { table: m, bound: "FROM ('2026-01-01') TO ('2026-02-01')" }
-      m_2026_02:
-        partitionOf: { table: m, bound: "FROM ('2026-02-01') TO ('2026-03-01')" }
-`;
-    const detached = partitioned.replace(
-      "      m_2026_01:\n        partitionOf: { table: m, bound: \"FROM ('2026-01-01') TO ('2026-02-01')\" }\n",
-      '      m_2026_01:\n        columns: { id: { type: integer }, day: { type: date } }\n');
     const dir = mkdtempSync(join(tmpdir(), 'schemaform-resume-detach-'));
     await withDatabase(async ({ db, url }) => {
       const [server] = await db.query<{ v: number }>("SELECT current_setting('server_version_num')::int AS v");
       if (server!.v < 140000) return this.skip();
       await applyYaml(db, partitioned);
       await db.exec("INSERT INTO public.m SELECT g, date '2026-01-01' + (g % 59) FROM generate_series(1, 3000) g");
-      const plan = await planYaml(db, detached);
+      const plan = await planYaml(db, januaryDetached);
       const detach = plan.steps.find((s) => s.change.kind === 'set-partition' && !s.transactional)!;
       assert.ok(detach, 'the detach runs concurrently');
       const file = join(dir, `${plan.id}.plan.json`);
@@ -202,7 +188,7 @@ schemas:
       assert.equal(journal.entries.find((e) => e.unit === detach.unit)?.state, 'started');
       const result = await applyPlan(db, plan);
       assert.ok((result.resumedAfter ?? 0) > 0);
-      assert.deepEqual((await planYaml(db, detached)).steps.map((s) => s.description), [], 'replan after resume');
+      assert.deepEqual((await planYaml(db, januaryDetached)).steps.map((s) => s.description), [], 'replan after resume');
       assert.deepEqual(await db.query("SELECT conname FROM pg_constraint WHERE conrelid = 'public.m_2026_01'::regclass"), [], 'no check is left behind');
       assert.equal((await listSnapshots(db)).filter((s) => s.planId === plan.id).length, 1, 'one snapshot of the plan');
       assert.ok((await readJournal(db, plan.id)).entries.every((e) => e.state === 'done'));
