@@ -13,12 +13,14 @@ import { acquireApplyLock } from './lock.js';
 import { runAtomic } from './atomic.js';
 import { runOnline } from './online-run.js';
 import { briefMs } from './settings.js';
+import { buildResources, type BuildResources } from './build-resources.js';
 import { refuseIfDiverged } from './resume.js';
 import type { RetryEvent } from './retry.js';
 
 export { ApplyFailedError, CommitInDoubtError, type Outcome } from './errors.js';
 export { DEFAULT_BRIEF_TIMEOUT, DEFAULT_LOCK_TIMEOUT } from './settings.js';
 export { DEFAULT_RETRY_BUDGET } from './retry.js';
+export { DEFAULT_BUILD_MEMORY, DEFAULT_BUILD_WORKERS } from './build-resources.js';
 
 export interface ApplyOptions {
   allowDestructive?: boolean;
@@ -28,6 +30,10 @@ export interface ApplyOptions {
   retryBudget?: string;
   /** How long a step meant to change only the catalog may run while it blocks writes (DEFAULT_BRIEF_TIMEOUT). */
   briefTimeout?: string;
+  /** maintenance_work_mem of a concurrent index build: 'auto' (the default, from the table's size), 'server', or a size such as '2GB'. */
+  buildMemory?: string;
+  /** Parallel workers of a concurrent index build: '0' (the default) or more, or 'server'. */
+  buildWorkers?: string;
   onStep?: (event: StepEvent) => void;
   /** Called as the apply moves on: checking the plan, running its steps, reading the result, recording the snapshot. */
   onPhase?: (phase: string) => void;
@@ -60,6 +66,8 @@ export interface RunContext {
   options: ApplyOptions;
   /** options.briefTimeout in milliseconds, read once before anything runs. */
   briefMs: number;
+  /** options.buildMemory and buildWorkers, read once before anything runs. */
+  build: BuildResources;
 }
 
 /**
@@ -71,6 +79,7 @@ export interface RunContext {
  */
 export async function applyPlan(db: Database, plan: ExecutablePlan, options: ApplyOptions = {}): Promise<ApplyResult> {
   const brief = briefMs(options);
+  const build = buildResources(options);
   const server = await serverInfo(db);
   if (server.systemIdentifier !== plan.target.systemIdentifier || server.database !== plan.target.database) {
     throw new PlanRefusedError('wrong-target', `this plan was made for database "${plan.target.database}" on server ${plan.target.systemIdentifier}, but this is "${server.database}" on server ${server.systemIdentifier}; nothing was changed`, {
@@ -92,7 +101,7 @@ export async function applyPlan(db: Database, plan: ExecutablePlan, options: App
     options.onPhase?.('checking the plan against the database');
     await refuseIfApplied(db, plan);
     const journal = await readJournal(db, plan.id);
-    const ctx: RunContext = { db, plan, live: {}, serverVersion: server.versionNum, options, briefMs: brief };
+    const ctx: RunContext = { db, plan, live: {}, serverVersion: server.versionNum, options, briefMs: brief, build };
     if (journal.entries.some((e) => e.unit === 0 && e.state === 'abandoned')) {
       throw new PlanRefusedError('stale', `this plan was applied part-way and then rolled back (${journal.entries[0]!.finishedAt}); nothing was changed`, {
         hint: 'Run `schema plan` again to plan from the current state.',

@@ -4,6 +4,7 @@ import type { PlanStep } from '../plan/types.js';
 import { forgetApply, recordUnit, type JournalEntry } from '../state/journal.js';
 import { ensureStateSchema } from '../state/store.js';
 import type { ApplyResult, RunContext } from './apply.js';
+import { buildSettings, RESET_BUILD_SETTINGS } from './build-resources.js';
 import { runConcurrentStep, stateAfterFailure } from './concurrent.js';
 import { ApplyFailedError, CommitInDoubtError } from './errors.js';
 import { parentSnapshot, recordBackups, recordSnapshot, renamesOf } from './record.js';
@@ -93,7 +94,13 @@ async function runUnit(ctx: RunContext, unit: Unit, progress: Progress, timings:
     try {
       await runStep(step, async () => {
         await db.exec(`SET search_path TO ${searchPath(step)}`);
-        await runConcurrentStep(db, step, (statement) => runStatement(db, statement, progress));
+        const settings = step.change.kind === 'create-index' ? await buildSettings(db, step.change.schema, step.change.table, ctx.build) : [];
+        for (const set of settings) await db.exec(set);
+        try {
+          await runConcurrentStep(db, step, (statement) => runStatement(db, statement, progress));
+        } finally {
+          if (settings.length) await db.exec(RESET_BUILD_SETTINGS).catch(() => undefined);
+        }
       });
     } catch (e) {
       // A build that failed left an INVALID index: removed, the table is as it was and the unit can run again.

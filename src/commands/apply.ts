@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { applyPlan, DEFAULT_BRIEF_TIMEOUT, DEFAULT_LOCK_TIMEOUT, DEFAULT_RETRY_BUDGET } from '../apply/apply.js';
+import { applyPlan, DEFAULT_BRIEF_TIMEOUT, DEFAULT_BUILD_MEMORY, DEFAULT_BUILD_WORKERS, DEFAULT_LOCK_TIMEOUT, DEFAULT_RETRY_BUDGET } from '../apply/apply.js';
 import { collectGarbage } from '../cli/memory.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { stateDirFlag, writeSnapshotFile } from '../cli/snapshot-file.js';
@@ -25,6 +25,8 @@ Each statement waits at most the lock timeout for a lock; a unit that gives up i
     'lock-timeout': Flags.string({ summary: `Longest wait for a table lock per statement: also the longest that application queries queue behind the apply. Default: the environment's lockTimeout, else ${DEFAULT_LOCK_TIMEOUT}.` }),
     'retry-budget': Flags.string({ summary: `How long, in all, a unit that times out waiting for a lock is retried (0: not at all). Default: the environment's retryBudget, else ${DEFAULT_RETRY_BUDGET}.` }),
     'brief-timeout': Flags.string({ summary: `Longest a step meant to change only the catalog (an added column, a rename) may run while it blocks writes; past it, its unit is rolled back. Default: ${DEFAULT_BRIEF_TIMEOUT}.` }),
+    'build-memory': Flags.string({ summary: `maintenance_work_mem of a concurrent index build: auto (from the table's row estimate, at least the server's setting, at most 1GB), server, or a size such as 2GB. Default: ${DEFAULT_BUILD_MEMORY}.` }),
+    'build-workers': Flags.string({ summary: `Parallel workers of a concurrent index build (0: it leaves the other cores to the application), or server. Default: ${DEFAULT_BUILD_WORKERS}.` }),
     'state-dir': stateDirFlag,
     'auto-approve': Flags.boolean({ summary: 'Apply without asking. At a terminal, apply shows the plan and asks for "yes" first; in CI and without a terminal it never asks.' }),
   };
@@ -43,6 +45,8 @@ Each statement waits at most the lock timeout for a lock; a unit that gives up i
       lockTimeout: await this.setting(flags['lock-timeout'], 'lockTimeout', DEFAULT_LOCK_TIMEOUT),
       retryBudget: await this.setting(flags['retry-budget'], 'retryBudget', DEFAULT_RETRY_BUDGET),
       briefTimeout: flags['brief-timeout'],
+      buildMemory: flags['build-memory'],
+      buildWorkers: flags['build-workers'],
       onPhase: (p) => {
         collectGarbage();
         progress.phase(p);

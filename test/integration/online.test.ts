@@ -125,6 +125,38 @@ schemas:
     });
   });
 
+  it('a concurrent build gets the memory its sorts need and no parallel workers, for itself only; or the server\'s settings when asked', async () => {
+    await withDatabase(async ({ db }) => {
+      await applyYaml(db, base);
+      await db.exec("INSERT INTO public.t SELECT g, 'a' || g, g FROM generate_series(1, 20000) g; ANALYZE public.t");
+      const [before] = await db.query<{ mem: string; workers: string }>("SELECT current_setting('maintenance_work_mem') AS mem, current_setting('max_parallel_maintenance_workers') AS workers");
+      const wanted = base.replace('t_a_idx: { columns: [a] }', 't_a_idx: { columns: [a] }\n          t_b_idx: { columns: [b] }');
+      for (const options of [{}, { buildMemory: 'server', buildWorkers: 'server' }]) {
+        const sent: string[] = [];
+        const recording = new Proxy(db, {
+          get: (target, key) => (key === 'exec' || key === 'run' ? (sql: string) => (sent.push(sql), target[key](sql)) : Reflect.get(target, key)),
+        });
+        const plan = await planYaml(db, wanted);
+        await applyPlan(recording, plan, options);
+        const build = sent.findIndex((s) => /CREATE INDEX CONCURRENTLY "t_b_idx"/.test(s));
+        assert.ok(build > 0, sent.join('\n'));
+        const around = sent.slice(0, build).filter((s) => /^SET (maintenance_work_mem|max_parallel_maintenance_workers)/.test(s));
+        if ('buildMemory' in options) {
+          assert.deepEqual(around, [], 'the server\'s settings');
+        } else {
+          const kb = Number(/^SET maintenance_work_mem = '(\d+)kB'$/.exec(around[0] ?? '')?.[1]);
+          assert.ok(kb * 1024 >= 20000 * 80, `sized from the rows: ${around.join('; ')}`);
+          assert.equal(around[1], 'SET max_parallel_maintenance_workers = 0');
+          assert.ok(sent.slice(build + 1).some((s) => s.startsWith('RESET maintenance_work_mem')), 'reset after the build');
+        }
+        const [after] = await db.query<{ mem: string; workers: string }>("SELECT current_setting('maintenance_work_mem') AS mem, current_setting('max_parallel_maintenance_workers') AS workers");
+        assert.deepEqual(after, before, 'the session\'s settings are as they were');
+        assert.deepEqual((await planYaml(db, wanted)).steps, []);
+        await applyYaml(db, base);
+      }
+    });
+  });
+
   it('attaching a table with rows validates a matching check first, so ATTACH proves the bound without scanning', async () => {
     await withDatabase(async ({ db, url }) => {
       const parts = `
