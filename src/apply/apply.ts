@@ -32,7 +32,7 @@ export interface ApplyOptions {
   briefTimeout?: string;
   /** maintenance_work_mem of a concurrent index build: 'auto' (the default, from the table's size), 'server', or a size such as '2GB'. */
   buildMemory?: string;
-  /** Parallel workers of a concurrent index build: '0' (the default) or more, or 'server'. */
+  /** Parallel workers of a concurrent index build: 'server' (the default) or a number (0: none). */
   buildWorkers?: string;
   onStep?: (event: StepEvent) => void;
   /** Called as the apply moves on: checking the plan, running its steps, reading the result, recording the snapshot. */

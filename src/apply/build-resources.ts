@@ -5,30 +5,30 @@ import { SchemaformError } from '../errors.js';
  * What a concurrent index build on a table with rows may use. Measured on
  * a busy 10,000,000-row table (npm run bench:online, the sampler of
  * SCHEMAFORM_BENCH_TRACE): with the server's defaults, the application's
- * writes waited up to a second inside the build, for no lock of ours:
+ * writes waited up to a second inside the build, for no lock of ours. One
+ * cause is the build's: its validation scans the new index page by page,
+ * holding each page's lock while it feeds the page's entries to a sort;
+ * when the sort outgrows maintenance_work_mem it writes a run to disk
+ * right there, and writers inserting into that page wait for it
+ * (LWLock:BufferContent). So the build gets the memory its sorts need,
+ * from the table's row estimate, within a cap (which also spares the
+ * temporary files and makes it faster).
  *
- * - the build's validation scans the new index page by page, holding each
- *   page's lock while it feeds the page's entries to a sort; when the sort
- *   outgrows maintenance_work_mem it writes a run to disk right there, and
- *   writers inserting into that page wait for it (LWLock:BufferContent).
- *   So the build gets the memory its sorts need, from the table's row
- *   estimate, within a cap;
- * - parallel workers sort and scan on every core, and writers holding a
- *   page lock lose their CPU in the middle of it. So the build runs on one
- *   core unless asked otherwise: it takes longer, the application does not
- *   wait.
+ * Parallel workers are the server's choice unless asked: on two cores they
+ * take the CPU from writers in the middle of holding a page, on many cores
+ * they shorten the build; `--build-workers 0` keeps the build on one core.
  *
  * Both are session settings, set for the build and reset after it.
  */
 export interface BuildResources {
   /** maintenance_work_mem: 'auto' (from the row estimate, at least the server's, at most AUTO_CAP), 'server', or bytes. */
   memory: 'auto' | 'server' | number;
-  /** max_parallel_maintenance_workers: a number, or 'server'. */
+  /** max_parallel_maintenance_workers: 'server' (the default), or a number. */
   workers: 'server' | number;
 }
 
 export const DEFAULT_BUILD_MEMORY = 'auto';
-export const DEFAULT_BUILD_WORKERS = '0';
+export const DEFAULT_BUILD_WORKERS = 'server';
 const AUTO_CAP = 1024 ** 3;
 /** Per row: a btree build's sorted tuple (~56 bytes for a one-column key) and the validation's sorted TID (24). */
 const BYTES_PER_ROW = 80;
@@ -44,7 +44,7 @@ export function buildResources(options: { buildMemory?: string; buildWorkers?: s
     throw new SchemaformError(`invalid build memory "${memory}"`, { hint: 'Use auto, server, or a size such as 512MB or 2GB (PostgreSQL units: kB, MB, GB, TB).' });
   }
   if (workers !== 'server' && !/^\d{1,3}$/.test(workers)) {
-    throw new SchemaformError(`invalid number of build workers "${workers}"`, { hint: 'Use a number of parallel workers (0: none, the default) or server.' });
+    throw new SchemaformError(`invalid number of build workers "${workers}"`, { hint: 'Use a number of parallel workers (0: none) or server (the default: the server\'s max_parallel_maintenance_workers).' });
   }
   return {
     memory: size ? Number(size[1]) * SIZE_UNITS[size[2]!]! : (memory as 'auto' | 'server'),

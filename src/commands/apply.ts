@@ -26,7 +26,7 @@ Each statement waits at most the lock timeout for a lock; a unit that gives up i
     'retry-budget': Flags.string({ summary: `How long, in all, a unit that times out waiting for a lock is retried (0: not at all). Default: the environment's retryBudget, else ${DEFAULT_RETRY_BUDGET}.` }),
     'brief-timeout': Flags.string({ summary: `Longest a step meant to change only the catalog (an added column, a rename) may run while it blocks writes; past it, its unit is rolled back. Default: ${DEFAULT_BRIEF_TIMEOUT}.` }),
     'build-memory': Flags.string({ summary: `maintenance_work_mem of a concurrent index build: auto (from the table's row estimate, at least the server's setting, at most 1GB), server, or a size such as 2GB. Default: ${DEFAULT_BUILD_MEMORY}.` }),
-    'build-workers': Flags.string({ summary: `Parallel workers of a concurrent index build (0: it leaves the other cores to the application), or server. Default: ${DEFAULT_BUILD_WORKERS}.` }),
+    'build-workers': Flags.string({ summary: `Parallel workers of a concurrent index build: a number (0: it leaves the other cores to the application), or server (its max_parallel_maintenance_workers). Default: ${DEFAULT_BUILD_WORKERS}.` }),
     'state-dir': stateDirFlag,
     'auto-approve': Flags.boolean({ summary: 'Apply without asking. At a terminal, apply shows the plan and asks for "yes" first; in CI and without a terminal it never asks.' }),
   };

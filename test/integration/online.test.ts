@@ -125,13 +125,13 @@ schemas:
     });
   });
 
-  it('a concurrent build gets the memory its sorts need and no parallel workers, for itself only; or the server\'s settings when asked', async () => {
+  it('a concurrent build gets the memory its sorts need, for itself only, and the workers asked for; or the server\'s settings when asked', async () => {
     await withDatabase(async ({ db }) => {
       await applyYaml(db, base);
       await db.exec("INSERT INTO public.t SELECT g, 'a' || g, g FROM generate_series(1, 20000) g; ANALYZE public.t");
       const [before] = await db.query<{ mem: string; workers: string }>("SELECT current_setting('maintenance_work_mem') AS mem, current_setting('max_parallel_maintenance_workers') AS workers");
       const wanted = base.replace('t_a_idx: { columns: [a] }', 't_a_idx: { columns: [a] }\n          t_b_idx: { columns: [b] }');
-      for (const options of [{}, { buildMemory: 'server', buildWorkers: 'server' }]) {
+      for (const options of [{ buildWorkers: '0' }, { buildMemory: 'server' }]) {
         const sent: string[] = [];
         const recording = new Proxy(db, {
           get: (target, key) => (key === 'exec' || key === 'run' ? (sql: string) => (sent.push(sql), target[key](sql)) : Reflect.get(target, key)),

@@ -4,7 +4,8 @@ import { autoBuildMemory, buildResources } from '../../src/apply/build-resources
 /** How a concurrent index build is resourced: the options read, and the memory sized from the table. */
 describe('build resources', () => {
   it('reads auto, server, PostgreSQL sizes and worker counts, and refuses anything else with the fix', () => {
-    assert.deepEqual(buildResources({}), { memory: 'auto', workers: 0 });
+    assert.deepEqual(buildResources({}), { memory: 'auto', workers: 'server' });
+    assert.deepEqual(buildResources({ buildWorkers: '0' }), { memory: 'auto', workers: 0 });
     assert.deepEqual(buildResources({ buildMemory: '2GB', buildWorkers: '4' }), { memory: 2 * 1024 ** 3, workers: 4 });
     assert.deepEqual(buildResources({ buildMemory: 'server', buildWorkers: 'server' }), { memory: 'server', workers: 'server' });
     assert.deepEqual(buildResources({ buildMemory: '512 MB' }).memory, 512 * 1024 ** 2);
