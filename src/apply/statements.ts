@@ -36,7 +36,7 @@ export async function refuseUnsafeStatements(plan: ExecutablePlan): Promise<void
 
 function outsideTransactionProblems(step: PlanStep, serverVersion: number): string[] {
   const where = `step ${step.index} (${step.description}) is marked to run outside the transaction`;
-  if (isTransactional(step.change)) return [`${where}, which schemaform plans only for concurrent index builds and drops and concurrent detaches`];
+  if (isTransactional(step.change)) return [`${where}, which schemaform plans only for concurrent index builds, drops and detaches`];
   if (step.backup) return [`${where} but takes a backup, which must commit with it`];
   const expected = renderChange(step.change, { serverVersion });
   if (expected.length !== step.sql.length || expected.some((s, i) => s !== step.sql[i])) return [`${where} and its statements are not the ones its change renders`];

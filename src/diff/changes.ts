@@ -173,6 +173,17 @@ export interface ObjectRef {
   name: string;
 }
 
+/**
+ * How a set-partition change detaches its table, if it does: FINALIZE when
+ * an interrupted concurrent detach left it pending (whatever else the
+ * change asks), CONCURRENTLY when the online plan chose it, else plain.
+ * The one place the SQL, the locks, the hazards and the description read it from.
+ */
+export function detachForm(change: Extract<Change, { kind: 'set-partition' }>): 'plain' | 'concurrently' | 'finalize' | undefined {
+  if (!change.from) return undefined;
+  return change.from.detachPending ? 'finalize' : change.concurrently ? 'concurrently' : 'plain';
+}
+
 /** A drop that only makes way for the same object to be created again (`rebuild`), not a drop for good. */
 export function rebuilds(change: Change): boolean {
   return change.kind.startsWith('drop-') && 'rebuild' in change && change.rebuild === true;

@@ -1,4 +1,4 @@
-import type { Change } from '../diff/changes.js';
+import { detachForm, type Change } from '../diff/changes.js';
 import type { Model } from '../model/types.js';
 import { findTable } from '../model/row-columns.js';
 import type { Effects } from './effects.js';
@@ -34,7 +34,7 @@ const PART_ADDS = new Set<Change['kind']>(['add-constraint', 'create-index', 'cr
 const COLUMN_CHANGES = new Set<Change['kind']>(['add-column', 'drop-column', 'alter-column', 'rename-column', 'set-partition', 'set-inheritance']);
 
 /** DETACH ... FINALIZE: the step that completes a detach left pending. */
-const finishesDetach = (c: Change): c is Extract<Change, { kind: 'set-partition' }> => c.kind === 'set-partition' && c.from?.detachPending === true;
+const finishesDetach = (c: Change): c is Extract<Change, { kind: 'set-partition' }> => c.kind === 'set-partition' && detachForm(c) === 'finalize';
 
 /** Positions of steps of these kinds, by the table they act on. */
 function byTable(steps: readonly Change[], kinds: ReadonlySet<Change['kind']>): Map<string, number[]> {

@@ -1,6 +1,6 @@
 import type { Change, GrantTargetRef } from '../diff/changes.js';
 import { ruleDefinitionChanged } from './rule-sql.js';
-import { actionOf, describeObject, objectOf, type ObjectRef } from '../diff/changes.js';
+import { actionOf, describeObject, detachForm, objectOf, type ObjectRef } from '../diff/changes.js';
 import { fingerprintOf, objectDigests, restrictModel } from '../model/objects.js';
 import type { Grant, Model } from '../model/types.js';
 import { hazardsOf } from './hazards.js';
@@ -138,7 +138,7 @@ export function touched(steps: readonly PlanStep[]): ObjectRef[] {
   });
 }
 
-/** Concurrent index builds and drops: PostgreSQL refuses them inside a transaction block. */
+/** Concurrent index builds and drops, and concurrent detaches: PostgreSQL refuses them inside a transaction block. */
 export function isTransactional(change: Change): boolean {
   return !((change.kind === 'create-index' || change.kind === 'drop-index' || change.kind === 'set-partition') && change.concurrently);
 }
@@ -207,8 +207,9 @@ export function describeChange(change: Change): string {
     case 'set-table-logging': return `make ${object} ${change.unlogged ? 'unlogged' : 'logged'}`;
     case 'set-table-cluster': return change.index !== undefined ? `cluster ${object} on ${change.index}` : `set ${object} without cluster`;
     case 'set-partition': {
-      const pending = change.from?.detachPending ? `finish detaching ${object} from ${change.from.schema}.${change.from.table} (an interrupted concurrent detach left it pending)` : undefined;
-      if (!change.to) return pending ?? `detach ${object} from ${change.from!.schema}.${change.from!.table}${change.concurrently ? ' concurrently' : ''}`;
+      const form = detachForm(change);
+      const pending = form === 'finalize' ? `finish detaching ${object} from ${change.from!.schema}.${change.from!.table} (an interrupted concurrent detach left it pending)` : undefined;
+      if (!change.to) return pending ?? `detach ${object} from ${change.from!.schema}.${change.from!.table}${form === 'concurrently' ? ' concurrently' : ''}`;
       const attach = `${object} as a partition of ${change.to.schema}.${change.to.table} ${change.to.bound}${change.provenBy ? `, proven by check ${change.provenBy}` : ''}`;
       return pending ? `${pending}, then attach ${attach}` : `${change.from ? 'move' : 'attach'} ${attach}`;
     }

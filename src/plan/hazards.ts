@@ -1,5 +1,5 @@
 import type { Change } from '../diff/changes.js';
-import { describeObject, objectOf } from '../diff/changes.js';
+import { describeObject, detachForm, objectOf } from '../diff/changes.js';
 import type { Column } from '../model/types.js';
 import type { Hazard } from './types.js';
 import { isArrayType } from './sql-fragments.js';
@@ -245,7 +245,7 @@ export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
     case 'set-partition': {
       const t = `${change.schema}.${change.table}`;
       return [
-        ...(change.from ? [detachHazard(change.from, t, change.concurrently === true)] : []),
+        ...(change.from ? [detachHazard(change.from, t, detachForm(change)!)] : []),
         ...(change.to ? [
           change.provenBy !== undefined
             ? { code: 'blocking-lock' as const, severity: 'low' as const, message: `Attaching ${t} relies on the validated check ${change.provenBy} for its bound: a brief ACCESS EXCLUSIVE lock on ${t}, no scan` }
@@ -308,12 +308,12 @@ function alterColumnHazards(change: Extract<Change, { kind: 'alter-column' }>, c
 }
 
 /** What a detach does to the parent's readers and writers, in each of its three forms. */
-function detachHazard(from: { schema: string; table: string; detachPending?: true }, t: string, concurrently: boolean): Hazard {
+function detachHazard(from: { schema: string; table: string }, t: string, form: 'plain' | 'concurrently' | 'finalize'): Hazard {
   const parent = `${from.schema}.${from.table}`;
-  if (from.detachPending) {
+  if (form === 'finalize') {
     return { code: 'blocking-lock', severity: 'low', message: `${t} was left pending by an interrupted DETACH ... CONCURRENTLY (its rows are already out of ${parent}'s queries): FINALIZE waits for transactions older than it, then takes a brief ACCESS EXCLUSIVE lock on ${t}; reads and writes to ${parent} go on` };
   }
-  if (concurrently) {
+  if (form === 'concurrently') {
     return { code: 'non-transactional', severity: 'low', message: `Detaching ${t} concurrently: reads and writes to ${parent} go on; it waits for transactions that use ${parent}, then takes a brief ACCESS EXCLUSIVE lock on ${t}; its rows leave ${parent}'s queries. An interrupted detach leaves it pending, and applying the plan again finishes it` };
   }
   return { code: 'blocking-lock', severity: 'medium', message: `Detaching ${t} locks ${parent} against reads and writes; its rows leave the parent's queries` };

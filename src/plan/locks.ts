@@ -1,4 +1,4 @@
-import type { Change } from '../diff/changes.js';
+import { detachForm, type Change } from '../diff/changes.js';
 
 /** PostgreSQL's table lock modes that plan steps take, weakest first. */
 export const LOCK_MODES = ['ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'ACCESS EXCLUSIVE'] as const;
@@ -59,7 +59,7 @@ export function locksOf(change: Change, newTables: ReadonlySet<string>): StepLoc
       // ATTACH, DETACH ... CONCURRENTLY and DETACH ... FINALIZE need only SHARE UPDATE EXCLUSIVE on the parent; a plain DETACH takes it exclusively.
       const from = change.from;
       return [
-        ...(from ? on(from.schema, from.table, change.concurrently || from.detachPending ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE') : []),
+        ...(from ? on(from.schema, from.table, detachForm(change) === 'plain' ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE') : []),
         ...(change.to && !(from && from.schema === change.to.schema && from.table === change.to.table) ? on(change.to.schema, change.to.table, 'SHARE UPDATE EXCLUSIVE') : []),
         ...on(change.schema, change.table, 'ACCESS EXCLUSIVE'),
       ];

@@ -1,4 +1,4 @@
-import { savedName, type BackupRef, type Change, type EnumColumnUse, type GrantTargetRef, type KeyColumn } from '../diff/changes.js';
+import { detachForm, savedName, type BackupRef, type Change, type EnumColumnUse, type GrantTargetRef, type KeyColumn } from '../diff/changes.js';
 import { wantedExtensionComment } from '../model/extension-comment.js';
 import type { Column, CompositeType, Domain, Table, View } from '../model/types.js';
 import { createRoutine, dropRoutine, routineSignature } from './routines.js';
@@ -278,7 +278,7 @@ export function renderChange(change: Change, ctx: RenderContext): string[] {
     case 'set-partition': {
       const t = qualify(change.schema, change.table);
       return [
-        ...(change.from ? [detachPartition(change.from, t, change.from.detachPending ? 'finalize' : change.concurrently ? 'concurrently' : 'plain')] : []),
+        ...(change.from ? [detachPartition(change.from, t, detachForm(change)!)] : []),
         ...(change.to ? [`ALTER TABLE ${qualify(change.to.schema, change.to.table)} ATTACH PARTITION ${t} ${change.to.bound}`] : []),
       ];
     }
