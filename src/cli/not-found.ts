@@ -1,4 +1,4 @@
-import { Errors, type Hook } from '@oclif/core';
+import { Errors, type Hook, type Interfaces } from '@oclif/core';
 
 /**
  * `schema plna` says which command was meant instead of "command plna not
@@ -9,6 +9,8 @@ const hook: Hook<'command_not_found'> = async function (options) {
   const typed = options.id.split(':');
   const commands = this.config.commands.filter((c) => !c.hidden).map((c) => c.id.split(':'));
   const guess = closest(typed, commands);
+  // `schema validate schema.yaml`: the command is right, the word after it is not one of its arguments.
+  if (guess && guess.join(':') === typed.slice(0, guess.length).join(':')) throw unexpectedArgument(this.config, guess, typed.slice(guess.length));
   // The id holds the arguments too (`aply x` → aply:x): show the words that name a command.
   const topic = commands.some((c) => c.length > 1 && c[0] === typed[0]);
   const shown = typed.slice(0, guess?.length ?? (topic ? 2 : 1)).join(' ');
@@ -18,6 +20,14 @@ const hook: Hook<'command_not_found'> = async function (options) {
 };
 
 export default hook;
+
+function unexpectedArgument(config: Interfaces.Config, command: string[], extra: string[]): Errors.CLIError {
+  const name = command.join(' ');
+  const takesFile = Boolean(config.findCommand(command.join(':'))?.flags?.file);
+  const lines = [`"${config.bin} ${name}" takes no argument "${extra[0]}".`,
+    `hint: \`${config.bin} help ${name}\` shows what it takes${takesFile ? '; a schema file is given with -f FILE' : ''}.`];
+  return new Errors.CLIError(lines.join('\n'), { exit: 1 });
+}
 
 /** The command closest to the words typed, if any is close enough to be what was meant. */
 export function closest(typed: string[], commands: string[][]): string[] | undefined {

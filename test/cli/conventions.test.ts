@@ -21,6 +21,10 @@ describe('CLI conventions', function () {
       assert.doesNotMatch(r.stderr, / › /);
       assert.doesNotMatch(r.stderr, STACK_TRACE);
     }
+    // The right command with a word it does not take is not "not a command, did you mean it".
+    const extra = await runCli(['validate', 'schema.yaml'], { cwd: tempDir() });
+    assert.equal(extra.code, 1);
+    assert.equal(extra.stderr, 'Error: "schema validate" takes no argument "schema.yaml".\nhint: `schema help validate` shows what it takes; a schema file is given with -f FILE.\n');
     const far = await runCli(['frobnicate'], { cwd: tempDir() });
     assert.equal(far.code, 1);
     assert.match(far.stderr, /^Error: "frobnicate" is not a schema command\.\nhint: `schema --help` lists the commands/);
