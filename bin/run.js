@@ -5,8 +5,11 @@ if (process.argv.length === 3 && (process.argv[2] === '--version' || process.arg
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`schemaform/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {
-  // One bundled module (see src/build/bundle.ts): the framework, the commands, the hook.
-  const { run, flush, handle, Errors } = await import('../dist/src/schemaform.js');
+  // One bundled file (see src/build/bundle.ts): the framework, the commands, the hook,
+  // compiled from V8's code cache when this command has run before (src/cli/compile-cache.ts).
+  const { fileURLToPath } = await import('node:url');
+  const { loadBundle } = await import('../dist/src/cli/compile-cache.js');
+  const { run, flush, handle, Errors } = loadBundle(fileURLToPath(new URL('../dist/src/schemaform.cjs', import.meta.url)), process.argv[2]);
   try {
     await run(process.argv.slice(2), import.meta.url);
     await flush();

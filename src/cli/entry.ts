@@ -1,7 +1,7 @@
 /**
  * What bin/run.js loads: the CLI framework, every command and the hook, in
  * one module. The build bundles this file with everything it imports into
- * dist/src/schemaform.js (see build/bundle.ts), which the package's oclif
+ * dist/src/schemaform.cjs (see build/bundle.ts), which the package's oclif
  * settings name for the commands and the hook, so the framework loads the
  * same module instead of resolving and compiling a few hundred files on
  * every run.
@@ -9,3 +9,4 @@
 export { Errors, flush, handle, run } from '@oclif/core';
 export { COMMANDS } from '../commands/index.js';
 export { default as NOT_FOUND } from './not-found.js';
+export { useImporter } from '../external-import.js';

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { SchemaformError } from '../errors.js';
 import type { Database } from './database.js';
+import { importExternal } from '../external-import.js';
 
 /**
  * PostgreSQL compiled to WebAssembly, persisted in a directory: lets people
@@ -9,7 +10,7 @@ import type { Database } from './database.js';
  */
 export async function openEmbedded(dataDir: string): Promise<Database> {
   await mkdir(dataDir, { recursive: true });
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGlite } = await importExternal<typeof import('@electric-sql/pglite')>('@electric-sql/pglite');
   let db: InstanceType<typeof PGlite>;
   try {
     db = await PGlite.create(dataDir, { extensions: await contribExtensions() });
@@ -47,16 +48,16 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
  */
 async function contribExtensions() {
   const [{ pgcrypto }, { uuid_ossp }, { citext }, { hstore }, { pg_trgm }, { btree_gin }, { btree_gist }, { ltree }, { unaccent }, { fuzzystrmatch }] = await Promise.all([
-    import('@electric-sql/pglite/contrib/pgcrypto'),
-    import('@electric-sql/pglite/contrib/uuid_ossp'),
-    import('@electric-sql/pglite/contrib/citext'),
-    import('@electric-sql/pglite/contrib/hstore'),
-    import('@electric-sql/pglite/contrib/pg_trgm'),
-    import('@electric-sql/pglite/contrib/btree_gin'),
-    import('@electric-sql/pglite/contrib/btree_gist'),
-    import('@electric-sql/pglite/contrib/ltree'),
-    import('@electric-sql/pglite/contrib/unaccent'),
-    import('@electric-sql/pglite/contrib/fuzzystrmatch'),
+    importExternal<typeof import('@electric-sql/pglite/contrib/pgcrypto')>('@electric-sql/pglite/contrib/pgcrypto'),
+    importExternal<typeof import('@electric-sql/pglite/contrib/uuid_ossp')>('@electric-sql/pglite/contrib/uuid_ossp'),
+    importExternal<typeof import('@electric-sql/pglite/contrib/citext')>('@electric-sql/pglite/contrib/citext'),
+    importExternal<typeof import('@electric-sql/pglite/contrib/hstore')>('@electric-sql/pglite/contrib/hstore'),
+    importExternal<typeof import('@electric-sql/pglite/contrib/pg_trgm')>('@electric-sql/pglite/contrib/pg_trgm'),
+    importExternal<typeof import('@electric-sql/pglite/contrib/btree_gin')>('@electric-sql/pglite/contrib/btree_gin'),
+    importExternal<typeof import('@electric-sql/pglite/contrib/btree_gist')>('@electric-sql/pglite/contrib/btree_gist'),
+    importExternal<typeof import('@electric-sql/pglite/contrib/ltree')>('@electric-sql/pglite/contrib/ltree'),
+    importExternal<typeof import('@electric-sql/pglite/contrib/unaccent')>('@electric-sql/pglite/contrib/unaccent'),
+    importExternal<typeof import('@electric-sql/pglite/contrib/fuzzystrmatch')>('@electric-sql/pglite/contrib/fuzzystrmatch'),
   ]);
   return { pgcrypto, uuid_ossp, citext, hstore, pg_trgm, btree_gin, btree_gist, ltree, unaccent, fuzzystrmatch };
 }

@@ -5,12 +5,14 @@
  */
 type Parser = typeof import('libpg-query');
 
+import { importExternal } from '../external-import.js';
+
 let parser: Parser | undefined;
 let loading: Promise<Parser> | undefined;
 
 /** Load the parser; every other function here needs this to have resolved once. */
 export function loadParser(): Promise<Parser> {
-  loading ??= import('libpg-query').then(async (module) => {
+  loading ??= importExternal<Parser>('libpg-query').then(async (module) => {
     await module.loadModule();
     parser = module;
     return module;
