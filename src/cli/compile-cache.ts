@@ -12,13 +12,14 @@
  * it (see external-import.ts).
  *
  * One cache file per command (the functions `plan` compiles are not those of
- * `apply`), written when the command exits if there was none or V8 refused
- * it (another Node, other V8 flags, another build). It lives in the user's
+ * `apply`) and build of the bundle, written when the command exits if there
+ * was none or V8 refused it (another Node, other V8 flags); the command's
+ * files for other builds go then. It lives in the user's
  * own cache directory, never a shared one: what V8 takes from it runs as
  * code, so a directory or file that anyone else could have written is not
  * read. SCHEMAFORM_COMPILE_CACHE=off loads the bundle without it.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, constants as fs } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, constants as fs } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -51,7 +52,7 @@ export function loadBundle(path: string, command: string | undefined, env: NodeJ
   // Code compiled by vm.Script cannot import(): the packages left out of the bundle are imported from here.
   (module.exports as { useImporter?: (host: (specifier: string) => Promise<unknown>) => void }).useImporter?.((specifier) => import(specifier));
   // At exit the cache holds what this command compiled, not only the bundle's top level.
-  if (!cachedData || script.cachedDataRejected) process.once('exit', () => save(file, () => script.createCachedData()));
+  if (!cachedData || script.cachedDataRejected) process.once('exit', () => save(file, () => script.createCachedData(), `${name}-`));
   return module.exports;
 }
 
@@ -84,13 +85,20 @@ function readOwned(file: string): Buffer | undefined {
   }
 }
 
-/** Written beside and renamed, so a concurrent command reads a whole file or none. A failure only means no cache. */
-function save(file: string, data: () => Buffer): void {
+/**
+ * Written beside and renamed, so a concurrent command reads a whole file or
+ * none; then the command's files for other builds or Nodes are removed, so
+ * upgrades do not pile them up. A failure only means no cache.
+ */
+function save(file: string, data: () => Buffer, prefix: string): void {
   const partial = `${file}.${process.pid}.partial`;
   try {
     writeFileSync(partial, data(), { mode: 0o600, flag: 'wx' });
     renameSync(partial, file);
+    const dir = dirname(file);
+    const stale = (name: string) => name.startsWith(prefix) && /^\d/.test(name.slice(prefix.length)) && name.endsWith('.v8') && join(dir, name) !== file;
+    for (const name of readdirSync(dir).filter(stale)) rmSync(join(dir, name), { force: true });
   } catch {
-    // No cache next time; nothing else depends on it.
+    // No cache next time, or an old file left; nothing else depends on it.
   }
 }

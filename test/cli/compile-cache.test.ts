@@ -49,6 +49,16 @@ describe('compile cache', function () {
     assert.deepEqual(readdirSync(dir), [file]);
   });
 
+  it('removes the files an older build left for the same command, and only those', async () => {
+    const dir = freshDir();
+    for (const old of ['help-1-2-v18.0.0-x64.v8', 'plan-1-2-v18.0.0-x64.v8', 'notes.txt']) writeFileSync(join(dir, old), 'old', { mode: 0o600 });
+    await help(dir);
+    const left = readdirSync(dir).sort();
+    assert.equal(left.length, 3, left.join(', '));
+    assert.ok(!left.includes('help-1-2-v18.0.0-x64.v8'));
+    assert.ok(left.includes('plan-1-2-v18.0.0-x64.v8') && left.includes('notes.txt'));
+  });
+
   it('replaces a cache V8 refuses (damaged, or from another build) and prints the same', async () => {
     const dir = freshDir();
     await help(dir);
