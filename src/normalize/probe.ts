@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js';
-import { diffModels } from '../diff/diff.js';
+import { diffObjects } from '../diff/diff.js';
 import { introspect, type ServerInfo } from '../introspect/introspect.js';
 import type { Aggregate, Column, Domain, Index, Model, RangeType, Routine, Rule, Table, View } from '../model/types.js';
 import { routineKey } from '../model/canonical.js';
@@ -266,9 +266,14 @@ function otherPartsDiffer(desired: Table, live: Table): boolean {
   });
 }
 
-/** Types and sequences the desired tables may use that do not exist yet. */
+/**
+ * Types and sequences the desired tables may use that do not exist yet.
+ * Only creations matter here, and none of them comes from a table or a view:
+ * those are left out of this diff, which would otherwise compare every
+ * table once more (most of a 5% plan's probing time at 1,000 tables).
+ */
 async function createPrerequisites(db: Database, desired: Model, live: Model, server: ServerInfo) {
-  const needed = diffModels(live, desired).filter((c) =>
+  const needed = diffObjects(withoutRelations(live), withoutRelations(desired)).changes.filter((c) =>
     c.kind === 'create-schema' || c.kind === 'create-extension' || c.kind === 'create-collation' || c.kind === 'create-composite' || c.kind === 'create-enum' || c.kind === 'create-sequence'
     || c.kind === 'create-domain' || c.kind === 'create-function' || c.kind === 'create-range'
     || c.kind === 'create-ts-dictionary' || c.kind === 'create-ts-configuration' || c.kind === 'create-aggregate')
@@ -277,6 +282,8 @@ async function createPrerequisites(db: Database, desired: Model, live: Model, se
   await db.exec('SET LOCAL check_function_bodies = off');
   await attemptAll(db, needed.map((change) => renderChange(inert(change), { serverVersion: server.versionNum }).join(';\n')));
 }
+
+const withoutRelations = (model: Model): Model => ({ ...model, schemas: model.schemas.map((s) => ({ ...s, tables: [], views: [] })) });
 
 /** A prerequisite as planning creates it: a sequence without its owner (created later), a routine whose body cannot run. */
 function inert(change: Change): Change {
