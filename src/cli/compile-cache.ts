@@ -14,7 +14,8 @@
  * One cache file per command (the functions `plan` compiles are not those of
  * `apply`) and build of the bundle, written when the command exits if there
  * was none or V8 refused it (another Node, other V8 flags); the command's
- * files for other builds go then. It lives in the user's
+ * files for other builds go then. A word that is no command (a typo) shares
+ * one file, `other`, so mistakes do not leave a file each. It lives in the user's
  * own cache directory, never a shared one: what V8 takes from it runs as
  * code, so a directory or file that anyone else could have written is not
  * read. SCHEMAFORM_COMPILE_CACHE=off loads the bundle without it.
@@ -39,9 +40,12 @@ export function loadBundle(path: string, command: string | undefined, env: NodeJ
   const dir = env.SCHEMAFORM_COMPILE_CACHE === 'off' ? undefined : cacheDirectory(env);
   if (!dir) return createRequire(path)(path);
   const { size, mtimeMs } = statSync(path);
-  const name = /^[a-z][a-z-]{0,30}$/.test(command ?? '') ? command : 'other';
-  const file = join(dir, `${name}-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8`);
-  const cachedData = readOwned(file);
+  const fileOf = (name: string) => join(dir, `${name}-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8`);
+  // Whether the word names a command is known once the bundle has run: until then a word's own file, else `other`'s.
+  const word = /^[a-z][a-z-]{0,30}$/.test(command ?? '') ? command! : OTHER;
+  const own = readOwned(fileOf(word));
+  const other = own || word === OTHER ? undefined : readOwned(fileOf(OTHER));
+  const cachedData = own ?? other;
   const script = new vm.Script(Modules.wrap(readFileSync(path, 'utf8')), { filename: path, cachedData });
   const module = new Modules(path);
   module.filename = path;
@@ -51,9 +55,20 @@ export function loadBundle(path: string, command: string | undefined, env: NodeJ
   module.loaded = true;
   // Code compiled by vm.Script cannot import(): the packages left out of the bundle are imported from here.
   (module.exports as { useImporter?: (host: (specifier: string) => Promise<unknown>) => void }).useImporter?.((specifier) => import(specifier));
+  const name = isCommandWord(module.exports, word) ? word : OTHER;
+  const read = name === word ? own : other;
   // At exit the cache holds what this command compiled, not only the bundle's top level.
-  if (!cachedData || script.cachedDataRejected) process.once('exit', () => save(file, () => script.createCachedData(), `${name}-`));
+  if (!read || script.cachedDataRejected) process.once('exit', () => save(fileOf(name), () => script.createCachedData(), (w) => w === name || (w !== OTHER && !isCommandWord(module.exports, w))));
   return module.exports;
+}
+
+/** The file of every word that is not a command. */
+const OTHER = 'other';
+
+/** Whether `word` is a command or the topic of some (`state` of `state:list`), by the bundle's own list. */
+function isCommandWord(exports: unknown, word: string): boolean {
+  const ids = Object.keys((exports as { COMMANDS?: object }).COMMANDS ?? {});
+  return ids.some((id) => id === word || id.startsWith(`${word}:`));
 }
 
 /** $SCHEMAFORM_CACHE_DIR, else $XDG_CACHE_HOME/schemaform, else ~/.cache/schemaform; made private to the user. Undefined if none can be. */
@@ -87,18 +102,26 @@ function readOwned(file: string): Buffer | undefined {
 
 /**
  * Written beside and renamed, so a concurrent command reads a whole file or
- * none; then the command's files for other builds or Nodes are removed, so
- * upgrades do not pile them up. A failure only means no cache.
+ * none; then the other cache files of the words `replaces` names are removed
+ * (this command's for other builds or Nodes, and any a typo left), so
+ * upgrades and mistakes do not pile them up. A failure only means no cache.
  */
-function save(file: string, data: () => Buffer, prefix: string): void {
+function save(file: string, data: () => Buffer, replaces: (word: string) => boolean): void {
   const partial = `${file}.${process.pid}.partial`;
   try {
     writeFileSync(partial, data(), { mode: 0o600, flag: 'wx' });
     renameSync(partial, file);
     const dir = dirname(file);
-    const stale = (name: string) => name.startsWith(prefix) && /^\d/.test(name.slice(prefix.length)) && name.endsWith('.v8') && join(dir, name) !== file;
-    for (const name of readdirSync(dir).filter(stale)) rmSync(join(dir, name), { force: true });
+    for (const name of readdirSync(dir)) {
+      const word = /^([a-z][a-z-]*?)-\d+-\d+-v[^/]*\.v8$/.exec(name)?.[1];
+      if (word !== undefined && replaces(word) && join(dir, name) !== file) rmSync(join(dir, name), { force: true });
+    }
   } catch {
     // No cache next time, or an old file left; nothing else depends on it.
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // A file that cannot be removed cannot be helped here either.
+    }
   }
 }

@@ -59,6 +59,28 @@ describe('compile cache', function () {
     assert.ok(left.includes('plan-1-2-v18.0.0-x64.v8') && left.includes('notes.txt'));
   });
 
+  it('gives words that are no command one shared file, and removes the files typos left before', async () => {
+    const dir = freshDir();
+    // What an earlier version wrote for a typo: a file of its own, per mistake.
+    writeFileSync(join(dir, 'plna-1-2-v18.0.0-x64.v8'), 'old', { mode: 0o600 });
+    const typo = async (word: string) => {
+      const r = await runCli([word], { cwd, env: { SCHEMAFORM_CACHE_DIR: dir } });
+      assert.equal(r.code, 1, r.stderr);
+      assert.doesNotMatch(r.stderr, STACK_TRACE);
+    };
+    await typo('plna');
+    const files = cacheFiles(dir);
+    assert.equal(files.length, 1, files.join(', '));
+    assert.ok(files[0]!.startsWith('other-'), files.join(', '));
+    const written = statSync(join(dir, files[0]!)).mtimeMs;
+    await typo('aply');
+    assert.deepEqual(cacheFiles(dir), files, 'a second typo wrote a file of its own');
+    assert.equal(statSync(join(dir, files[0]!)).mtimeMs, written, 'the shared file was not used as it was');
+    // A command's first run starts from the shared file and then writes its own; the shared one stays.
+    await help(dir);
+    assert.deepEqual(cacheFiles(dir).map((f) => f.slice(0, f.indexOf('-'))).sort(), ['help', 'other']);
+  });
+
   it('replaces a cache V8 refuses (damaged, or from another build) and prints the same', async () => {
     const dir = freshDir();
     await help(dir);
