@@ -18,11 +18,22 @@ export interface ObjectSummary {
   patch?: string;
 }
 
+const summaries = new WeakMap<Plan, { objects: ObjectSummary[]; counts: PlanCounts }>();
+
 /**
  * The plan regrouped per object, the way a reviewer reads it: what happens to
  * each table or type, with its hazards and the diff of its definition.
+ * Worked out once per plan (the text and the command's JSON result both
+ * read it, and rendering every changed object's definition twice is most
+ * of a plan's rendering time); callers only read it.
  */
 export function summarizePlan(plan: Plan): { objects: ObjectSummary[]; counts: PlanCounts } {
+  let summary = summaries.get(plan);
+  if (!summary) summaries.set(plan, (summary = summarize(plan)));
+  return summary;
+}
+
+function summarize(plan: Plan): { objects: ObjectSummary[]; counts: PlanCounts } {
   const groups = new Map<string, ObjectSummary>();
   for (const step of plan.steps) {
     const key = `${step.object.type}\u0000${step.object.schema ?? ''}\u0000${step.object.name}`;
