@@ -30,6 +30,17 @@ describe('CLI conventions', function () {
     assert.match(far.stderr, /^Error: "frobnicate" is not a schema command\.\nhint: `schema --help` lists the commands/);
   });
 
+  it('lists the commands in the order ICU collation gives (the bundle sorts their ids by code unit)', async () => {
+    const { COMMANDS } = await import('../../src/commands/index.js');
+    const ids = Object.keys(COMMANDS);
+    const byCodeUnit = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    assert.deepEqual(byCodeUnit, [...ids].sort((a, b) => a.localeCompare(b)), 'a command id sorts differently by code unit: see plainCommandSort in src/build/bundle.ts');
+    const help = await runCli(['--help'], { cwd: tempDir() });
+    assert.equal(help.code, 0, help.stderr);
+    const listed = [...help.stdout.slice(help.stdout.indexOf('\nCOMMANDS\n')).matchAll(/^ {2}([a-z]+) {2,}/gm)].map((m) => m[1]);
+    assert.deepEqual(listed, byCodeUnit.filter((id) => !id.includes(':')));
+  });
+
   it('-h, --help and `schema help COMMAND` print the same help', async () => {
     const cwd = tempDir();
     const long = await runCli(['plan', '--help'], { cwd });
