@@ -4,6 +4,7 @@ import type { ColumnStorage,
 } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
 import { CatalogObjects } from './catalog-objects.js';
+import { tableKey } from '../model/names.js';
 import { withSharedSnapshot, type Reader } from '../db/shared-snapshot.js';
 import { rulesQuery, toRule, type RuleRow } from './rules.js';
 import { loadParser } from '../sql/parser.js';
@@ -32,7 +33,7 @@ export interface ServerInfo {
 
 export interface Introspection {
   model: Model;
-  /** Planner statistics (reltuples), keyed "schema.table"; -1 when never analysed. */
+  /** Planner statistics (reltuples), by tableKey; -1 when never analysed. */
   rowEstimates: Map<string, number>;
   /** Every catalog object the model holds, so what it does not hold can be listed (see unmanaged.ts). */
   read: CatalogObjects;
@@ -223,7 +224,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
     if (r.comment !== null) table.comment = r.comment;
     schemaOf(r.schema)?.tables.push(table);
     tables.set(key(r.schema, r.name), table);
-    rowEstimates.set(`${r.schema}.${r.name}`, Number(r.row_estimate));
+    rowEstimates.set(tableKey(r.schema, r.name), Number(r.row_estimate));
   }
   for (const r of columnRows) tables.get(key(r.schema, r.table_name))?.columns.push(toColumn(r));
   for (const r of policyRows) {

@@ -1,9 +1,10 @@
 import type { Database } from '../db/database.js';
 import type { Change } from '../diff/changes.js';
+import { tableKey } from '../model/names.js';
 
 /**
  * On-disk size of the existing tables the changes act on (with indexes and
- * TOAST: pg_total_relation_size), "schema.table" → bytes, for the hazards'
+ * TOAST: pg_total_relation_size), by tableKey, for the hazards'
  * sentences and severities. Asked only for those tables: the size of a
  * table is a stat() of its files, too many to ask for all of them. Each
  * (schema, name) pair is looked up through pg_class's name index rather than
@@ -14,7 +15,7 @@ export async function tableSizes(db: Database, changes: readonly Change[]): Prom
   for (const c of changes) {
     const at = c.kind === 'drop-table' || c.kind === 'restore-table' ? { schema: c.schema, table: c.table.name }
       : 'table' in c && typeof c.table === 'string' ? { schema: c.schema, table: c.table } : undefined;
-    if (at) tables.set(`${at.schema}\u0000${at.table}`, at);
+    if (at) tables.set(tableKey(at.schema, at.table), at);
   }
   if (tables.size === 0) return new Map();
   const wanted = [...tables.values()];
@@ -24,5 +25,5 @@ export async function tableSizes(db: Database, changes: readonly Change[]): Prom
      JOIN pg_catalog.pg_namespace n ON n.nspname = t.schema
      JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = t.name
      WHERE c.relkind IN ('r', 'p', 'm')`, [wanted.map((t) => t.schema), wanted.map((t) => t.table)]);
-  return new Map(rows.map((r) => [`${r.schema}.${r.name}`, Number(r.bytes)]));
+  return new Map(rows.map((r) => [tableKey(r.schema, r.name), Number(r.bytes)]));
 }

@@ -13,3 +13,17 @@ export function defaultPrimaryKeyName(table: string): string {
 export function qualifiedName(schema: string, name: string): string {
   return `${schema}.${name}`;
 }
+
+/**
+ * A table's key in a plan's maps (row estimates, sizes, the tables the plan
+ * creates). Not "schema.table": "c"."a.b" and "c.a"."b" would share it, and
+ * a change to the one be taken for a change to the other.
+ */
+export function tableKey(schema: string, table: string): string {
+  return `${schema}\u0000${table}`;
+}
+
+/** The relation a step's lock names for a table key ("schema.table", as plans show it). */
+export function relationOfKey(key: string): string {
+  return key.replace('\u0000', '.');
+}

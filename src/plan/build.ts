@@ -14,7 +14,8 @@ import type { Hazard, Plan, PlanStep, PlanTarget } from './types.js';
 import { onlineForms, type Execution, type StepDraft } from './online.js';
 import { locksOf } from './locks.js';
 import { assignUnits } from './units.js';
-import { bigTableThresholds, withSizeSeverity, type BigTable } from './size-severity.js';
+import { bigTableThresholds, byRelation, withSizeSeverity, type BigTable } from './size-severity.js';
+import { tableKey } from '../model/names.js';
 
 export interface BuildPlanInput {
   id: string;
@@ -62,7 +63,7 @@ export function searchPathOf(change: Change): string[] {
 
 export function buildPlan(input: BuildPlanInput): Plan {
   const ordered = orderChanges(input.changes, { live: input.source.model, describe: describeChange, dependents: input.dependents ?? modelDependents(input.source.model), ...(input.orderRules && { rules: input.orderRules }) });
-  const newTables = new Set(ordered.flatMap((c) => (c.kind === 'create-table' ? [`${c.schema}.${c.table.name}`] : [])));
+  const newTables = new Set(ordered.flatMap((c) => (c.kind === 'create-table' ? [tableKey(c.schema, c.table.name)] : [])));
   const execution = input.execution ?? 'online';
   const drafts: StepDraft[] = execution === 'online'
     ? onlineForms(ordered, { live: input.source.model, newTables, serverVersion: input.target.serverVersion })
@@ -89,7 +90,8 @@ export function buildPlan(input: BuildPlanInput): Plan {
     };
   });
   const units = assignUnits(unnumbered, execution);
-  const steps: PlanStep[] = unnumbered.map((s, i) => ({ ...s, hazards: withSizeSeverity(s, ctx.rowEstimates, ctx.tableBytes ?? new Map(), big), unit: units[i]! }));
+  const [rowsByRelation, bytesByRelation] = [byRelation(ctx.rowEstimates), byRelation(ctx.tableBytes ?? new Map())];
+  const steps: PlanStep[] = unnumbered.map((s, i) => ({ ...s, hazards: withSizeSeverity(s, rowsByRelation, bytesByRelation, big), unit: units[i]! }));
   const summary = { create: 0, update: 0, delete: 0 };
   for (const s of steps) if (!s.helper) summary[s.action]++;
   const sourceObjects = objectDigests(input.source.model);

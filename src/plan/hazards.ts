@@ -4,19 +4,20 @@ import type { Column } from '../model/types.js';
 import type { Hazard } from './types.js';
 import { isArrayType } from './sql-fragments.js';
 import { formatBytes } from './size-severity.js';
+import { tableKey } from '../model/names.js';
 
 export interface HazardContext {
-  /** Planner statistics for existing tables ("schema.table" → rows; -1 unknown). */
+  /** Planner statistics for existing tables (by tableKey → rows; -1 unknown). */
   rowEstimates: Map<string, number>;
-  /** On-disk size of the existing tables the plan acts on ("schema.table" → bytes), where known. */
+  /** On-disk size of the existing tables the plan acts on (by tableKey → bytes), where known. */
   tableBytes?: ReadonlyMap<string, number>;
-  /** Tables this plan creates: work on them touches no rows and blocks nobody. */
+  /** Tables this plan creates (by tableKey): work on them touches no rows and blocks nobody. */
   newTables: Set<string>;
 }
 
 const rows = (ctx: HazardContext, schema: string, table: string) => {
-  const n = ctx.rowEstimates.get(`${schema}.${table}`);
-  const bytes = ctx.tableBytes?.get(`${schema}.${table}`);
+  const n = ctx.rowEstimates.get(tableKey(schema, table));
+  const bytes = ctx.tableBytes?.get(tableKey(schema, table));
   const count = n === undefined || n < 0 ? 'an unknown number of rows' : `~${Math.round(n).toLocaleString('en-US')} rows`;
   return bytes === undefined ? count : `${count}, ${formatBytes(bytes)}`;
 };
@@ -72,7 +73,7 @@ function columnAddHazards(schema: string, table: string, column: Column, ctx: Ha
 /** What a reviewer must know before this change runs. Pure. */
 export function hazardsOf(change: Change, ctx: HazardContext): Hazard[] {
   const object = describeObject(objectOf(change));
-  if ('table' in change && typeof change.table === 'string' && ctx.newTables.has(`${change.schema}.${change.table}`)) return [];
+  if ('table' in change && typeof change.table === 'string' && ctx.newTables.has(tableKey(change.schema, change.table))) return [];
   switch (change.kind) {
     case 'drop-table':
       return [{ code: 'data-loss', severity: 'high', message: `Drops table ${change.schema}.${change.table.name} and its ${rows(ctx, change.schema, change.table.name)}; they are backed up for rollback` }];

@@ -1,4 +1,5 @@
 import { detachForm, type Change } from '../diff/changes.js';
+import { qualifiedName, tableKey } from '../model/names.js';
 
 /** PostgreSQL's table lock modes that plan steps take, weakest first. */
 export const LOCK_MODES = ['ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'ACCESS EXCLUSIVE'] as const;
@@ -24,8 +25,9 @@ export const blocksWrites = (mode: LockMode) => lockEffect(mode) !== 'reads and 
  * that exist before the plan (a relation the plan creates blocks nobody).
  * Catalog-only changes (types, routines, grants) take no table lock.
  */
+/** `newTables`: the tables the plan creates, by tableKey. */
 export function locksOf(change: Change, newTables: ReadonlySet<string>): StepLock[] {
-  const on = (schema: string, table: string, mode: LockMode): StepLock[] => (newTables.has(`${schema}.${table}`) ? [] : [{ relation: `${schema}.${table}`, mode }]);
+  const on = (schema: string, table: string, mode: LockMode): StepLock[] => (newTables.has(tableKey(schema, table)) ? [] : [{ relation: qualifiedName(schema, table), mode }]);
   switch (change.kind) {
     case 'create-index':
       return on(change.schema, change.table, change.concurrently ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE');

@@ -2,6 +2,7 @@ import type { Change } from '../diff/changes.js';
 import type { Constraint, Index, Model } from '../model/types.js';
 import { quoteIdent, truncateIdentifier } from '../sql/quote.js';
 import { boundCheck } from './partition-bound.js';
+import { tableKey } from '../model/names.js';
 
 /**
  * How a plan runs against production. `online` (the default) writes the
@@ -21,6 +22,7 @@ export interface StepDraft {
 export interface OnlineContext {
   live: Model;
   /** "schema.table" of tables the plan creates: work on them meets no rows and blocks nobody, so it stays plain. */
+  /** By tableKey. */
   newTables: ReadonlySet<string>;
   serverVersion: number;
 }
@@ -46,10 +48,10 @@ export interface OnlineContext {
  * concurrently on them. Pure.
  */
 export function onlineForms(changes: readonly Change[], ctx: OnlineContext): StepDraft[] {
-  const partitioned = new Set(ctx.live.schemas.flatMap((s) => s.tables.filter((t) => t.partitionBy !== undefined).map((t) => `${s.name}.${t.name}`)));
-  const dropped = new Set(changes.flatMap((c) => (c.kind === 'drop-table' ? [`${c.schema}.${c.table.name}`] : [])));
+  const partitioned = new Set(ctx.live.schemas.flatMap((s) => s.tables.filter((t) => t.partitionBy !== undefined).map((t) => tableKey(s.name, t.name))));
+  const dropped = new Set(changes.flatMap((c) => (c.kind === 'drop-table' ? [tableKey(c.schema, c.table.name)] : [])));
   const online = (schema: string, table: string) => {
-    const key = `${schema}.${table}`;
+    const key = tableKey(schema, table);
     return !ctx.newTables.has(key) && !partitioned.has(key) && !dropped.has(key);
   };
   const swaps = indexSwaps(changes, online);

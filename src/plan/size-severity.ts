@@ -1,5 +1,6 @@
 import { blocksWrites } from './locks.js';
 import type { Hazard, PlanStep } from './types.js';
+import { relationOfKey } from '../model/names.js';
 
 /** When a table counts as big: a step that blocks its writes while it reads or rewrites its rows is then a high hazard. */
 export interface BigTable {
@@ -19,6 +20,21 @@ export function bigTableThresholds(env: NodeJS.ProcessEnv = process.env): BigTab
  * rewrite and scan hazards high, whatever the kind of change. Online forms
  * (a validation, a concurrent build) do not block writes and keep theirs.
  */
+/**
+ * A map by tableKey as the relations steps' locks name: where two tables
+ * print alike ("c"."a.b" and "c.a"."b" both as c.a.b), the larger value, so
+ * a lock on either is judged as severely as the bigger one deserves.
+ */
+export function byRelation(byKey: ReadonlyMap<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [key, value] of byKey) {
+    const relation = relationOfKey(key);
+    out.set(relation, Math.max(out.get(relation) ?? value, value));
+  }
+  return out;
+}
+
+/** `rowEstimates` and `sizes` by the relation a lock names (see byRelation). */
 export function withSizeSeverity(step: Omit<PlanStep, 'unit'>, rowEstimates: ReadonlyMap<string, number>, sizes: ReadonlyMap<string, number>, big: BigTable): Hazard[] {
   const blocked = step.locks.filter((l) => blocksWrites(l.mode) && ((rowEstimates.get(l.relation) ?? 0) >= big.rows || (sizes.get(l.relation) ?? 0) >= big.bytes));
   if (blocked.length === 0) return step.hazards;

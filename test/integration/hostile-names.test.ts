@@ -55,6 +55,23 @@ describe('hostile names round-trip', () => {
     });
   });
 
+  it('a table named like another schema\'s table plus a dot is its own: a new "c.a"."b" does not hide the data lost from "c"."a.b"', async () => {
+    await withDatabase(async ({ db }) => {
+      const table = (columns: string) => `\n      "a.b":\n        columns:\n${columns}        primaryKey: [id]\n`;
+      const before = `schemas:\n  c:\n    tables:${table('          id: { type: int }\n          x: { type: text }\n')}`;
+      await applyYaml(db, before);
+      await db.exec(`INSERT INTO c."a.b" VALUES (1, 'kept?')`);
+      await db.exec('ANALYZE c."a.b"');
+      const after = `schemas:\n  c:\n    tables:${table('          id: { type: int }\n')}  "c.a":\n    tables:\n      b:\n        columns:\n          id: { type: int }\n`;
+      const plan = await planYaml(db, after, { allowDestructive: true });
+      const drop = plan.steps.find((s) => s.change.kind === 'drop-column');
+      assert.ok(drop, plan.steps.map((s) => s.description).join('; '));
+      assert.ok(drop.hazards.some((h) => h.code === 'data-loss' && /~1 rows/.test(h.message)), JSON.stringify(drop.hazards));
+      assert.ok(drop.locks.some((l) => l.relation === 'c.a.b' && l.mode === 'ACCESS EXCLUSIVE'), JSON.stringify(drop.locks));
+      assert.ok(plan.steps.some((s) => s.change.kind === 'create-table' && s.hazards.length === 0 && s.locks.length === 0));
+    });
+  });
+
   it('drops and restores hostile names through rollback', async () => {
     await withDatabase(async ({ db }) => {
       await applyYaml(db, hostile);
