@@ -1,5 +1,6 @@
 import { detachForm, type Change } from '../diff/changes.js';
 import type { Model } from '../model/types.js';
+import { tableKey } from '../model/names.js';
 import { findTable } from '../model/row-columns.js';
 import type { Effects } from './effects.js';
 import { dependentIds, referencedId, type LiveDependent } from './facts.js';
@@ -28,7 +29,6 @@ export interface EdgeRule {
   edges(ctx: GraphContext): Iterable<[number, number]>;
 }
 
-const tableKey = (schema: string, table: string) => `${schema}\u0000${table}`;
 const PART_DROPS = new Set<Change['kind']>(['drop-constraint', 'drop-index', 'drop-trigger', 'drop-policy']);
 const PART_ADDS = new Set<Change['kind']>(['add-constraint', 'create-index', 'create-trigger', 'create-policy', 'validate-constraint']);
 const COLUMN_CHANGES = new Set<Change['kind']>(['add-column', 'drop-column', 'alter-column', 'rename-column', 'set-partition', 'set-inheritance']);

@@ -24,8 +24,8 @@ export const blocksWrites = (mode: LockMode) => lockEffect(mode) !== 'reads and 
  * CREATE INDEX, CREATE TRIGGER and COMMENT pages give them, on relations
  * that exist before the plan (a relation the plan creates blocks nobody).
  * Catalog-only changes (types, routines, grants) take no table lock.
+ * `newTables`: the tables the plan creates, by tableKey.
  */
-/** `newTables`: the tables the plan creates, by tableKey. */
 export function locksOf(change: Change, newTables: ReadonlySet<string>): StepLock[] {
   const on = (schema: string, table: string, mode: LockMode): StepLock[] => (newTables.has(tableKey(schema, table)) ? [] : [{ relation: qualifiedName(schema, table), mode }]);
   switch (change.kind) {

@@ -21,8 +21,7 @@ export interface StepDraft {
 
 export interface OnlineContext {
   live: Model;
-  /** "schema.table" of tables the plan creates: work on them meets no rows and blocks nobody, so it stays plain. */
-  /** By tableKey. */
+  /** The tables the plan creates, by tableKey: work on them meets no rows and blocks nobody, so it stays plain. */
   newTables: ReadonlySet<string>;
   serverVersion: number;
 }

@@ -15,12 +15,6 @@ export function bigTableThresholds(env: NodeJS.ProcessEnv = process.env): BigTab
 }
 
 /**
- * Severity from the live statistics: a step that holds a lock blocking
- * writes on a big table while it rewrites or reads every row makes its
- * rewrite and scan hazards high, whatever the kind of change. Online forms
- * (a validation, a concurrent build) do not block writes and keep theirs.
- */
-/**
  * A map by tableKey as the relations steps' locks name: where two tables
  * print alike ("c"."a.b" and "c.a"."b" both as c.a.b), the larger value, so
  * a lock on either is judged as severely as the bigger one deserves.
@@ -34,7 +28,13 @@ export function byRelation(byKey: ReadonlyMap<string, number>): Map<string, numb
   return out;
 }
 
-/** `rowEstimates` and `sizes` by the relation a lock names (see byRelation). */
+/**
+ * Severity from the live statistics: a step that holds a lock blocking
+ * writes on a big table while it rewrites or reads every row makes its
+ * rewrite and scan hazards high, whatever the kind of change. Online forms
+ * (a validation, a concurrent build) do not block writes and keep theirs.
+ * `rowEstimates` and `sizes` by the relation a lock names (see byRelation).
+ */
 export function withSizeSeverity(step: Omit<PlanStep, 'unit'>, rowEstimates: ReadonlyMap<string, number>, sizes: ReadonlyMap<string, number>, big: BigTable): Hazard[] {
   const blocked = step.locks.filter((l) => blocksWrites(l.mode) && ((rowEstimates.get(l.relation) ?? 0) >= big.rows || (sizes.get(l.relation) ?? 0) >= big.bytes));
   if (blocked.length === 0) return step.hazards;
