@@ -1,5 +1,6 @@
 import type { ColumnAspect, Change } from './changes.js';
 import type { Column, Constraint, Index, PartitionOf, Rule, Table, Trigger } from '../model/types.js';
+import { tableKey } from '../model/names.js';
 import { deepEqual as same, stableStringify } from '../model/canonical.js';
 import { diffByKey } from './by-key.js';
 
@@ -100,7 +101,7 @@ export function diffTable(schema: string, from: Table, to: Table): Change[] {
   changes.push(...diffIndexes(schema, table, from.indexes, to.indexes));
   changes.push(...diffTriggers(schema, table, from.triggers ?? [], to.triggers ?? []));
   changes.push(...diffRules(schema, table, from.rules ?? [], to.rules ?? [], false));
-  const parentKey = (p: { schema: string; table: string }) => `${p.schema}.${p.table}`;
+  const parentKey = (p: { schema: string; table: string }) => tableKey(p.schema, p.table);
   const fromParents = new Set((from.inherits ?? []).map(parentKey));
   const toParents = new Set((to.inherits ?? []).map(parentKey));
   const add = (to.inherits ?? []).filter((p) => !fromParents.has(parentKey(p)));

@@ -7,6 +7,7 @@ import { deepEqual as same, routineKey } from '../model/canonical.js';
 import { diffTextSearch } from './diff-text-search.js';
 import { diffUnalterable } from './by-key.js';
 import { displayUserType } from '../normalize/type-names.js';
+import { relationText, splitRelationText } from '../model/names.js';
 import { quoteIdent } from '../sql/quote.js';
 import { constraintsOf, diffTable } from './diff-table.js';
 import { diffViews } from './diff-views.js';
@@ -126,7 +127,10 @@ function applySchemaRenames(from: Model, to: Model): { renames: Change[]; model:
         columns: t.columns.map((c) => ({ ...c, type: retype(c.type) })),
         foreignKeys: t.foreignKeys.map((f) => ({ ...f, references: { ...f.references, schema: rename(f.references.schema) } })),
       })),
-      views: (s.views ?? []).map((v) => ({ ...v, dependsOn: v.dependsOn?.map((d) => `${rename(d.slice(0, d.indexOf('.')))}${d.slice(d.indexOf('.'))}`) })),
+      views: (s.views ?? []).map((v) => ({ ...v, dependsOn: v.dependsOn?.map((d) => {
+        const [schema, name] = splitRelationText(d);
+        return relationText(rename(schema), name);
+      }) })),
     })),
   };
   return { renames: [...map].map(([a, b]): Change => ({ kind: 'rename-schema', from: a, to: b })), model };

@@ -1,5 +1,6 @@
 import type { Change } from '../diff/changes.js';
 import type { Model, Table } from '../model/types.js';
+import { splitRelationText, tableKey } from '../model/names.js';
 import { ids, type ObjectId } from './ids.js';
 
 /**
@@ -163,19 +164,18 @@ function seedsOfChange(c: Change): DependencySeed[] {
  */
 export function modelDependents(live: Model): LiveDependent[] {
   const out: LiveDependent[] = [];
-  const tables = new Map(live.schemas.flatMap((s) => s.tables.map((t): [string, Table] => [`${s.name}.${t.name}`, t])));
+  const tables = new Map(live.schemas.flatMap((s) => s.tables.map((t): [string, Table] => [tableKey(s.name, t.name), t])));
   for (const s of live.schemas) {
     for (const v of s.views ?? []) {
       for (const d of v.dependsOn ?? []) {
-        const dot = d.indexOf('.');
-        const [schema, name] = [d.slice(0, dot), d.slice(dot + 1)];
+        const [schema, name] = splitRelationText(d);
         out.push({ kind: 'view', schema: s.name, name: v.name, on: { kind: 'relation', schema, name } });
-        for (const c of tables.get(d)?.columns ?? []) out.push({ kind: 'view', schema: s.name, name: v.name, on: { kind: 'column', schema, table: name, column: c.name } });
+        for (const c of tables.get(tableKey(schema, name))?.columns ?? []) out.push({ kind: 'view', schema: s.name, name: v.name, on: { kind: 'column', schema, table: name, column: c.name } });
       }
     }
     for (const t of s.tables) {
       for (const fk of t.foreignKeys) {
-        const target = tables.get(`${fk.references.schema}.${fk.references.table}`);
+        const target = tables.get(tableKey(fk.references.schema, fk.references.table));
         const key: { name: string } | undefined = [target?.primaryKey, ...(target?.uniques ?? [])].find((k) => k && sameSet(k.columns, fk.references.columns))
           ?? target?.indexes.find((i) => i.unique && sameSet(i.keys.map((k) => k.column ?? ''), fk.references.columns));
         if (key) out.push({ kind: 'constraint', schema: s.name, table: t.name, name: fk.name, on: { kind: 'relation', schema: fk.references.schema, name: key.name } });

@@ -1,5 +1,6 @@
 import type { Aggregate, Column, CompositeType, RangeType, Rule, Constraint, Domain, Index, Policy, Routine, Table, Trigger, View } from '../model/types.js';
 import { hasStandardBody } from '../model/routine-body.js';
+import { splitRelationText } from '../model/names.js';
 import { ids, type ObjectId } from './ids.js';
 import { mayName, referencesIn, splitQualified, type QualifiedName, type ReferenceShape } from './references.js';
 
@@ -61,7 +62,7 @@ export class References {
       ...this.read(schema, 'query', v.query),
       // The live side knows what the view reads from pg_depend.
       ...(v.dependsOn ?? []).flatMap((d) => {
-        const [s, n] = splitAt(d);
+        const [s, n] = splitRelationText(d);
         return [ids.relation(s, n), ids.shape(s, n)];
       }),
       ...v.indexes.flatMap((i) => this.index(schema, i)),
@@ -129,8 +130,3 @@ export class References {
   }
 }
 
-/** "schema.name" as the introspector writes a view's dependencies. */
-function splitAt(qualified: string): [string, string] {
-  const dot = qualified.indexOf('.');
-  return [qualified.slice(0, dot), qualified.slice(dot + 1)];
-}

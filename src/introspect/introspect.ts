@@ -4,7 +4,7 @@ import type { ColumnStorage,
 } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
 import { CatalogObjects } from './catalog-objects.js';
-import { tableKey } from '../model/names.js';
+import { relationText, tableKey } from '../model/names.js';
 import { withSharedSnapshot, type Reader } from '../db/shared-snapshot.js';
 import { rulesQuery, toRule, type RuleRow } from './rules.js';
 import { loadParser } from '../sql/parser.js';
@@ -259,7 +259,7 @@ export async function introspect(db: Database, options: IntrospectOptions = {}, 
       ...(r.options !== null && r.options.length > 0 && { options: storageOptions(r.options) }),
       ...(r.comment !== null && { comment: r.comment }),
       ...(r.column_comments !== null && { columnComments: r.column_comments }),
-      dependsOn: (r.depends_on ?? []).sort(),
+      dependsOn: (r.depends_on ?? []).map(([schema, name]) => relationText(schema, name)).sort(),
     };
     schemaOf(r.schema)?.views.push(view);
     views.set(key(r.schema, r.name), view);
@@ -365,7 +365,7 @@ const volatilities: Record<string, 'immutable' | 'stable' | 'volatile'> = { i: '
 const parallels: Record<string, 'safe' | 'restricted' | 'unsafe'> = { s: 'safe', r: 'restricted', u: 'unsafe' };
 interface ViewRow extends CatalogRow {
   schema: string; name: string; materialized: boolean; populated: boolean; query: string;
-  options: string[] | null; comment: string | null; depends_on: string[] | null; column_comments: Record<string, string> | null;
+  options: string[] | null; comment: string | null; depends_on: Array<[string, string]> | null; column_comments: Record<string, string> | null;
 }
 interface DomainRow extends CatalogRow {
   schema: string; name: string; type: string; not_null: boolean; default: string | null; collation: string | null;

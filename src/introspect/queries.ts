@@ -140,7 +140,7 @@ SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind = 'm' AS materia
      FROM pg_catalog.pg_attribute a
      JOIN pg_catalog.pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
      WHERE a.attrelid = c.oid AND a.attnum > 0) AS column_comments,
-  (SELECT json_agg(DISTINCT rn.nspname || '.' || r.relname)
+  (SELECT json_agg(DISTINCT jsonb_build_array(rn.nspname, r.relname))
      FROM pg_catalog.pg_rewrite rw
      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.refclassid = 'pg_class'::regclass
      JOIN pg_catalog.pg_class r ON r.oid = d.refobjid AND r.oid <> c.oid

@@ -1,4 +1,4 @@
-import { MAX_IDENTIFIER_BYTES, truncateIdentifier } from '../sql/quote.js';
+import { MAX_IDENTIFIER_BYTES, qualify, truncateIdentifier } from '../sql/quote.js';
 
 /**
  * The name PostgreSQL gives a primary key by default (makeObjectName clips the
@@ -27,3 +27,35 @@ export function tableKey(schema: string, table: string): string {
 export function relationOfKey(key: string): string {
   return key.replace('\u0000', '.');
 }
+
+/**
+ * A relation a view reads, as the model records it (View.dependsOn): both
+ * names quoted, so that a dot inside a name cannot be taken for the one
+ * between them ("c"."a.b" is not "c.a"."b").
+ */
+export function relationText(schema: string, name: string): string {
+  return qualify(schema, name);
+}
+
+/**
+ * The schema and name of a relationText. Snapshots and plans written before
+ * it quoted hold "schema.name" bare: a bare part ends at the first dot, as
+ * those were read then.
+ */
+export function splitRelationText(text: string): [string, string] {
+  if (text[0] !== '"') {
+    const dot = text.indexOf('.');
+    return [text.slice(0, dot), text.slice(dot + 1)];
+  }
+  const end = closingQuote(text, 0);
+  return [unquote(text, 0, end), unquote(text, end + 2, text.length - 1)];
+}
+
+/** Where the quoted identifier opening at `at` closes (a doubled quote is part of it). */
+function closingQuote(text: string, at: number): number {
+  let i = at + 1;
+  while (i < text.length && !(text[i] === '"' && text[i + 1] !== '"')) i += text[i] === '"' ? 2 : 1;
+  return i;
+}
+
+const unquote = (text: string, open: number, close: number) => text.slice(open + 1, close).replaceAll('""', '"');

@@ -221,7 +221,7 @@ export interface View {
   comment?: string;
   /** Comments on the view's columns, by column name (only when some are set). */
   columnComments?: Record<string, string>;
-  /** Live side only: relations the view reads ("schema.name"), from pg_depend. */
+  /** Live side only: relations the view reads, from pg_depend, as relationText writes them ("schema"."name"). */
   dependsOn?: string[];
   grants?: Grant[];
   /** INSTEAD OF row triggers (and statement-level BEFORE/AFTER ones). */

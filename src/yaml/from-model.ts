@@ -230,7 +230,7 @@ function tableToRaw(schema: string, t: Table) {
       : { columns: Object.fromEntries(t.columns.map((c) => [c.name, columnToRaw(c, pkColumns.has(c.name))])) }),
     ...(t.unlogged && { unlogged: true }),
     ...(t.clusterOn !== undefined && { clusterOn: t.clusterOn }),
-    ...(t.inherits && { inherits: t.inherits.map((p) => (p.schema === schema ? p.table : `${p.schema}.${p.table}`)) }),
+    ...(t.inherits && { inherits: t.inherits.map((p) => parentToRaw(p, schema)) }),
     ...(t.partitionBy !== undefined && { partitionBy: t.partitionBy }),
     ...grantsToRaw(t.grants),
     ...(t.primaryKey && {
@@ -310,4 +310,14 @@ function triggersToRaw(triggers: Trigger[] | undefined) {
     ...(tr.enabled !== 'origin' && { enabled: tr.enabled }),
     ...(tr.comment !== undefined && { comment: tr.comment }),
   }])) } : {};
+}
+
+/**
+ * A parent as `inherits` lists it: table, or schema.table, read at the first
+ * dot; a name with a dot of its own is written { table, schema } so that it
+ * reads back as itself.
+ */
+function parentToRaw(p: { schema: string; table: string }, schema: string): string | { table: string; schema?: string } {
+  if (p.schema.includes('.') || p.table.includes('.')) return { table: p.table, ...(p.schema !== schema && { schema: p.schema }) };
+  return p.schema === schema ? p.table : `${p.schema}.${p.table}`;
 }

@@ -96,7 +96,7 @@ export interface RawTable {
   partitionOf?: { schema?: string; table: string; bound: string };
   unlogged?: boolean;
   clusterOn?: string;
-  inherits?: string[];
+  inherits?: Array<string | { schema?: string; table: string }>;
   grants?: RawGrant[];
   primaryKey?: string[] | { name?: string; columns: string[]; include?: string[]; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string };
   unique?: Record<string, { columns: string[]; include?: string[]; nullsNotDistinct?: boolean; deferrable?: boolean; initiallyDeferred?: boolean; comment?: string }>;
@@ -472,6 +472,7 @@ function toTable(name: string, raw: RawTable, canonicalType: (t: string) => stri
     ...(raw.clusterOn !== undefined && { clusterOn: raw.clusterOn }),
     ...(raw.inherits?.length && {
       inherits: raw.inherits.map((ref) => {
+        if (typeof ref !== 'string') return { schema: ref.schema ?? schema, table: ref.table };
         const dot = ref.indexOf('.');
         return dot > 0 ? { schema: ref.slice(0, dot), table: ref.slice(dot + 1) } : { schema, table: ref };
       }),

@@ -4,6 +4,7 @@ import { modelToYaml } from '../../src/yaml/from-model.js';
 import { applyYaml, planYaml, withDatabase } from '../harness/workflow.js';
 import { applyPlan } from '../../src/apply/apply.js';
 import { planRollback } from '../../src/rollback/rollback.js';
+import { modelDependents } from '../../src/graph/facts.js';
 
 const long = 'x'.repeat(60) + 'end'; // exactly 63 bytes
 const longUnicode = 'ü'.repeat(31) + 'a'; // 63 bytes in UTF-8
@@ -69,6 +70,37 @@ describe('hostile names round-trip', () => {
       assert.ok(drop.hazards.some((h) => h.code === 'data-loss' && /~1 rows/.test(h.message)), JSON.stringify(drop.hazards));
       assert.ok(drop.locks.some((l) => l.relation === 'c.a.b' && l.mode === 'ACCESS EXCLUSIVE'), JSON.stringify(drop.locks));
       assert.ok(plan.steps.some((s) => s.change.kind === 'create-table' && s.hazards.length === 0 && s.locks.length === 0));
+    });
+  });
+
+  it('a parent and a relation a view reads are told apart from a dotted look-alike, through inspect and back', async () => {
+    await withDatabase(async ({ db }) => {
+      const yaml = `schemas:
+  c:
+    tables:
+      "a.b": { columns: { x: { type: int } } }
+  "c.a":
+    tables:
+      b: { columns: { x: { type: int }, y: { type: int } } }
+  k:
+    tables:
+      child:
+        inherits: [{ schema: "c.a", table: b }]
+        columns: { z: { type: int } }
+    views:
+      v: { query: 'SELECT b.y FROM "c.a".b' }
+`;
+      await applyYaml(db, yaml);
+      const [parent] = await db.query<{ p: string }>(`SELECT inhparent::regclass::text AS p FROM pg_inherits WHERE inhrelid = 'k.child'::regclass`);
+      assert.equal(parent!.p, '"c.a".b');
+      assert.deepEqual((await planYaml(db, yaml)).steps.map((s) => s.description), []);
+      const { model } = await introspect(db, { schemas: ['c', 'c.a', 'k'] });
+      // The view reads "c.a"."b" (and its column y), not "c"."a.b".
+      const reads = modelDependents(model).filter((d) => d.kind === 'view').map((d) => d.on);
+      assert.deepEqual(reads, [{ kind: 'relation', schema: 'c.a', name: 'b' }, { kind: 'column', schema: 'c.a', table: 'b', column: 'x' }, { kind: 'column', schema: 'c.a', table: 'b', column: 'y' }]);
+      const inspected = modelToYaml(model);
+      assert.match(inspected, /inherits:\n\s+- table: b\n\s+schema: c\.a\n/);
+      assert.deepEqual((await planYaml(db, inspected)).steps.map((s) => s.description), []);
     });
   });
 

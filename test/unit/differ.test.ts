@@ -34,6 +34,13 @@ describe('differ (pure)', () => {
     it(c.name, () => assert.deepEqual(kinds(c.from, c.to), c.want));
   }
 
+  it('tells inheritance parents apart by schema and name: "c"."a.b" is not "c.a"."b"', () => {
+    const child = (schema: string, parent: string) => model({ schemas: { c: { tables: { 'a.b': table({ x: { type: 'int' } }) } }, 'c.a': { tables: { b: table({ x: { type: 'int' } }) } },
+      k: { tables: { child: table({ x: { type: 'int' } }, { inherits: [{ schema, table: parent }] }) } } } });
+    const changes = diffModels(child('c', 'a.b'), child('c.a', 'b')).filter((c) => c.kind === 'set-inheritance');
+    assert.deepEqual(changes.map((c) => c.kind === 'set-inheritance' && [c.add, c.remove]), [[[{ schema: 'c.a', table: 'b' }], [{ schema: 'c', table: 'a.b' }]]]);
+  });
+
   it('is deterministic', () => {
     const a = { schemas: { public: { tables: { t1: table({ a: { type: 'int' } }), t2: table({ b: { type: 'text' } }) } } } };
     assert.deepEqual(diffModels(model({}), model(a)), diffModels(model({}), model(a)));

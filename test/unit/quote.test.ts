@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { quoteIdent, quoteLiteral, truncateIdentifier } from '../../src/sql/quote.js';
 import { canonicalTypeName } from '../../src/normalize/type-names.js';
-import { defaultPrimaryKeyName } from '../../src/model/names.js';
+import { defaultPrimaryKeyName, relationText, splitRelationText } from '../../src/model/names.js';
 
 describe('quoting', () => {
   it('quotes every identifier and doubles embedded quotes', () => {
@@ -13,6 +13,15 @@ describe('quoting', () => {
   });
   it('doubles single quotes in literals and leaves backslashes alone', () => {
     assert.equal(quoteLiteral("it's \\n"), "'it''s \\n'");
+  });
+  it('writes a relation a view reads so that dots and quotes inside names cannot be misread', () => {
+    for (const [schema, name] of [['c', 'a.b'], ['c.a', 'b'], ['a"."b', 'c'], ['x', '"'], ['sp ace', 'ü.ö""']] as const) {
+      assert.deepEqual(splitRelationText(relationText(schema, name)), [schema, name]);
+    }
+    assert.notEqual(relationText('c', 'a.b'), relationText('c.a', 'b'));
+    // Snapshots and plans written before the names were quoted: read at the first dot, as then.
+    assert.deepEqual(splitRelationText('public.orders'), ['public', 'orders']);
+    assert.deepEqual(splitRelationText('My Schema.T.x'), ['My Schema', 'T.x']);
   });
   it('truncates at 63 bytes without splitting a character, as the server does', () => {
     assert.equal(Buffer.byteLength(truncateIdentifier('é'.repeat(40))), 62);
