@@ -140,9 +140,15 @@ export function touched(steps: readonly PlanStep[]): ObjectRef[] {
   });
 }
 
-/** Concurrent index builds and drops, and concurrent detaches: PostgreSQL refuses them inside a transaction block. */
+/**
+ * Whether a step may run inside a transaction block: PostgreSQL refuses
+ * concurrent index builds and drops and concurrent detaches there. A detach
+ * left pending is finished by FINALIZE, which it allows: detachForm decides
+ * the SQL and this alike.
+ */
 export function isTransactional(change: Change): boolean {
-  return !((change.kind === 'create-index' || change.kind === 'drop-index' || change.kind === 'set-partition') && change.concurrently);
+  if (change.kind === 'set-partition') return detachForm(change) !== 'concurrently';
+  return !((change.kind === 'create-index' || change.kind === 'drop-index') && change.concurrently);
 }
 
 export function hasDataLoss(plan: Pick<Plan, 'steps'>): boolean {

@@ -162,6 +162,8 @@ describe('online detach', function () {
         assert.match(finish.sql[0]!, /^ALTER TABLE "public"\."m" DETACH PARTITION "public"\."m_2026_01" FINALIZE$/);
         assert.match(plan.steps.map((s) => s.description).join('\n'), /an interrupted concurrent detach left it pending/);
         assert.ok(finish.hazards.some((h) => /left pending by an interrupted DETACH/.test(h.message)), JSON.stringify(finish.hazards));
+        // FINALIZE may run in a transaction block: the attach after it is then undone with it if it fails.
+        assert.equal(finish.transactional, true, 'finishing the detach is transactional');
         if (wanted === attached) assert.match(finish.sql[1]!, /ATTACH PARTITION "public"\."m_2026_01" FOR VALUES FROM \('2026-01-01'\) TO \('2026-02-01'\)/);
         await applyPlan(db, plan);
         assert.deepEqual((await planYaml(db, wanted)).steps, [], wanted === attached ? 'attached again' : 'detached');
