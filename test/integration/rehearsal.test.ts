@@ -6,6 +6,7 @@ import { createPlan } from '../../src/workflow/plan.js';
 import { applyPlan } from '../../src/apply/apply.js';
 import { withDatabase, writeTempYaml } from '../harness/workflow.js';
 import { scratchDatabases } from '../harness/databases.js';
+import { withScratchDatabase } from '../../src/rehearse/scratch.js';
 
 const file = `
 schemas:
@@ -93,6 +94,18 @@ describe('rehearsal', () => {
       assert.deepEqual(plan.rehearsal, { rehearsed: true, where: 'this server' });
       await applyPlan(db, plan);
       assert.deepEqual((await createPlan(db, model, { rehearsal: await rehearsalTarget(url, db) })).steps, []);
+    });
+  });
+
+  it('drops its scratch database when the work in it fails', async () => {
+    await withDatabase(async ({ db, url }) => {
+      const target = await rehearsalTarget(url, db);
+      await assert.rejects(withScratchDatabase(target, async (scratch, name) => {
+        assert.deepEqual(await scratchDatabases(url), [name], 'the work runs in the one scratch database');
+        await scratch.exec('CREATE TABLE t (id int)');
+        throw new Error('work failed');
+      }), /work failed/);
+      assert.deepEqual(await scratchDatabases(url), []);
     });
   });
 
