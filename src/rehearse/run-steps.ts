@@ -31,9 +31,10 @@ export interface StepsOutcome {
  * Run the steps in order, inside one transaction the caller ends, each as
  * if in a savepoint of its own (see attemptBatch). A step that fails does
  * not stop the others: what needs it is held back, everything else runs,
- * so one rehearsal reports every problem at once. The failed and held-back steps are tried once more at
- * the end. One that then runs was misordered (a schemaform bug); one that
- * fails again is refused by PostgreSQL wherever it runs.
+ * so one rehearsal reports every problem at once. The failed and held-back
+ * steps are tried once more at the end. One that then runs was misordered
+ * (a schemaform bug); one that fails again is refused by PostgreSQL
+ * wherever it runs.
  */
 export async function runSteps(db: Database, steps: readonly RehearsedStep[]): Promise<StepsOutcome> {
   const ran = new Set<number>();
