@@ -3,7 +3,7 @@ import { LOCK_NOT_AVAILABLE, QUERY_CANCELED } from '../db/lock-holders.js';
 import { blocksWrites } from '../plan/locks.js';
 import { expectedBrief } from '../plan/units.js';
 import type { PlanStep } from '../plan/types.js';
-import { quoteIdent } from '../sql/quote.js';
+import { quoteList } from '../sql/quote.js';
 import { CommitInDoubtError } from './errors.js';
 import { LockWaitExceeded } from './retry.js';
 import { statementsOf } from './statements.js';
@@ -78,7 +78,7 @@ function briefTimeoutError(e: Error & { code: string; severity: string }, step: 
   });
 }
 
-export const searchPath = (step: PlanStep) => step.searchPath.map(quoteIdent).join(', ');
+export const searchPath = (step: PlanStep) => quoteList(step.searchPath);
 
 /**
  * Roll back and check, by the transaction's id, what PostgreSQL says became

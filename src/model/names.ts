@@ -1,4 +1,5 @@
 import { MAX_IDENTIFIER_BYTES, qualify, truncateIdentifier } from '../sql/quote.js';
+import { splitQualified } from '../graph/references.js';
 
 /**
  * The name PostgreSQL gives a primary key by default (makeObjectName clips the
@@ -43,19 +44,7 @@ export function relationText(schema: string, name: string): string {
  * those were read then.
  */
 export function splitRelationText(text: string): [string, string] {
-  if (text[0] !== '"') {
-    const dot = text.indexOf('.');
-    return [text.slice(0, dot), text.slice(dot + 1)];
-  }
-  const end = closingQuote(text, 0);
-  return [unquote(text, 0, end), unquote(text, end + 2, text.length - 1)];
+  if (text.startsWith('"')) return splitQualified(text) as [string, string];
+  const dot = text.indexOf('.');
+  return [text.slice(0, dot), text.slice(dot + 1)];
 }
-
-/** Where the quoted identifier opening at `at` closes (a doubled quote is part of it). */
-function closingQuote(text: string, at: number): number {
-  let i = at + 1;
-  while (i < text.length && !(text[i] === '"' && text[i + 1] !== '"')) i += text[i] === '"' ? 2 : 1;
-  return i;
-}
-
-const unquote = (text: string, open: number, close: number) => text.slice(open + 1, close).replaceAll('""', '"');

@@ -8,7 +8,7 @@ import { withInertBody } from '../normalize/planning-transaction.js';
 import { renderChange, type RenderContext } from '../plan/render.js';
 import { searchPathOf } from '../plan/build.js';
 import { loadParser } from '../sql/parser.js';
-import { quoteIdent } from '../sql/quote.js';
+import { quoteList } from '../sql/quote.js';
 
 export interface BuildOptions {
   /** Routines with bodies that do nothing (a rehearsal runs no code of the file), or as written (their bodies are not run at creation either). */
@@ -51,7 +51,7 @@ function* batches(steps: ReadonlyArray<{ path: string[]; statements: string[] }>
   let batch: string[] = [];
   let path = '';
   for (const step of steps) {
-    const wanted = step.path.map(quoteIdent).join(', ');
+    const wanted = quoteList(step.path);
     if (batch.length === 0 || wanted !== path) batch.push(`SET LOCAL search_path TO ${(path = wanted)}`);
     batch.push(...step.statements);
     if (batch.length >= BATCH) {

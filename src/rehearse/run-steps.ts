@@ -1,5 +1,5 @@
 import { isServerError, type Database } from '../db/database.js';
-import { quoteIdent } from '../sql/quote.js';
+import { quoteList } from '../sql/quote.js';
 
 /** A step as the rehearsal runs it: its statements, where names resolve, and which steps it needs run first. */
 export interface RehearsedStep {
@@ -87,7 +87,7 @@ async function attemptBatch(db: Database, batch: readonly RehearsedStep[]): Prom
   let path: string | undefined;
   try {
     for (const step of batch) {
-      const wanted = step.searchPath.map(quoteIdent).join(', ');
+      const wanted = quoteList(step.searchPath);
       if (wanted !== path) await db.exec(`SET LOCAL search_path TO ${(path = wanted)}`);
       for (const statement of step.statements) await db.run(statement);
     }
@@ -105,7 +105,7 @@ const BATCH = 200;
 
 /** One step in a savepoint: undefined if it ran, else what PostgreSQL said (and the step left nothing behind). */
 async function attempt(db: Database, step: RehearsedStep, index: number): Promise<Refusal | undefined> {
-  await db.exec(`SAVEPOINT schemaform_step; SET LOCAL search_path TO ${step.searchPath.map(quoteIdent).join(', ')}`);
+  await db.exec(`SAVEPOINT schemaform_step; SET LOCAL search_path TO ${quoteList(step.searchPath)}`);
   for (const statement of step.statements) {
     try {
       await db.run(statement);
