@@ -60,10 +60,14 @@ async function joinSnapshot(open: () => Promise<Database>, session: Session): Pr
   let reader: Database | undefined;
   try {
     reader = await open();
-    await reader.query(`SELECT pg_catalog.set_config('lock_timeout', $1, false), pg_catalog.set_config('statement_timeout', $2, false)`, [session.lock_timeout, session.statement_timeout]);
-    await reader.exec('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    // A utility statement takes no parameters: the server's own name for the snapshot, as a literal.
-    await reader.exec(`SET TRANSACTION SNAPSHOT ${quoteLiteral(session.snapshot)}`);
+    // Issued together: a pipelining connection sends them in one round trip, in this order (a
+    // reader joins while the caller may be about to hold the event loop, see createPlan).
+    await Promise.all([
+      reader.query(`SELECT pg_catalog.set_config('lock_timeout', $1, false), pg_catalog.set_config('statement_timeout', $2, false)`, [session.lock_timeout, session.statement_timeout]),
+      reader.exec('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'),
+      // A utility statement takes no parameters: the server's own name for the snapshot, as a literal.
+      reader.exec(`SET TRANSACTION SNAPSHOT ${quoteLiteral(session.snapshot)}`),
+    ]);
     return reader;
   } catch {
     reader?.abort();

@@ -81,6 +81,18 @@ function catalogLanes(db: Database, readers: Reader[]): Lanes {
 }
 
 /**
+ * Once every lane's connection is ready and what was issued on it when it
+ * became ready has been sent (a pipelining connection sends a query when
+ * it is issued): before a caller holds the event loop for long.
+ */
+export async function lanesIssued(lanes: Lanes): Promise<void> {
+  await Promise.all(Array.from({ length: CATALOG_READERS }, (_, i) => lanes(i + 1)));
+  // The queries are issued by reactions to the same promises, registered
+  // earlier; one more turn of the event loop lets every such reaction run.
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
  * Read the live schema into the model with a fixed number of catalog
  * queries. Expressions and types come back as PostgreSQL prints them with
  * search_path = public, the canonical form the rest of the tool compares.

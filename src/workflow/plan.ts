@@ -11,7 +11,7 @@ import { completeChanges, diffObjects, refuseRepartitioning, type DiffOptions } 
 import { inPlanNames, seedsOf, type LiveDependent } from '../graph/facts.js';
 import { readDependents } from '../introspect/dependents.js';
 import { withServerPrivileges } from '../model/grants.js';
-import { introspect, serverInfo, withCatalogLanes } from '../introspect/introspect.js';
+import { introspect, lanesIssued, serverInfo, withCatalogLanes } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
 import { normalizeDesired } from '../normalize/probe.js';
 import { buildPlan, describeChange, sealPlan } from '../plan/build.js';
@@ -80,7 +80,9 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
       profiled('catalog read (introspect)', () => introspect(db, { lanes }, server)),
       profiled('catalog scan (for unmanaged objects)', () => scanCatalog(db, server, undefined, lanes)),
     ]);
-    issued();
+    // Not before the other connections have their queries: a reader still joining when the parse
+    // starts sends its query only after it (measured at 1,000 tables: the constraints 0.6 s late).
+    lanesIssued(lanes).then(issued, issued);
     return all;
   });
   // A broken file is the more useful error; don't leave the other one unhandled.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Database } from '../../src/db/database.js';
 import { withSharedSnapshot } from '../../src/db/shared-snapshot.js';
-import { CATALOG_READERS, introspect, withCatalogLanes } from '../../src/introspect/introspect.js';
+import { CATALOG_READERS, introspect, lanesIssued, withCatalogLanes } from '../../src/introspect/introspect.js';
 import { sql } from '../harness/databases.js';
 import { withDatabase } from '../harness/workflow.js';
 
@@ -82,6 +82,23 @@ describe('catalog reads in one shared snapshot', () => {
       assert.equal(await backends(url), 1);
       // The connection is usable for the rest of a command.
       assert.deepEqual(await db.query('SELECT 1 AS one'), [{ one: 1 }]);
+    });
+  });
+
+  it("a reader's query is on its way once lanesIssued resolves, so work that then holds the event loop does not delay it", async () => {
+    await withDatabase(async ({ db }) => {
+      const [started, heldUntil] = await withCatalogLanes(db, async (lanes) => {
+        // As introspect does: each lane's query issued as soon as its connection is ready.
+        const queries = [1, 2].map((n) => lanes(n).then((c) => c.query<{ at: string }>('SELECT pg_catalog.statement_timestamp()::text AS at')));
+        await lanesIssued(lanes);
+        // A schema file's parse: synchronous, nothing else in this process runs meanwhile.
+        const until = Date.now() + 700;
+        while (Date.now() < until);
+        const [at] = await db.query<{ at: string }>('SELECT pg_catalog.clock_timestamp()::text AS at');
+        return [(await Promise.all(queries)).map((rows) => Date.parse(rows[0]!.at)), Date.parse(at!.at)] as const;
+      });
+      // Sent before the hold, each started at least ~0.7 s before it ended (the server's clock on both sides).
+      for (const at of started) assert.ok(heldUntil - at >= 500, `a reader's query started ${heldUntil - at} ms before the hold ended`);
     });
   });
 });
