@@ -50,29 +50,48 @@ export interface BuildPlanInput {
   bigTable?: BigTable;
 }
 
-/**
- * Order, render and annotate changes into a plan. Pure: id and clock come in.
- * The SQL parser must be loaded (loadParser) when there are changes: the
- * dependency graph reads the texts that may name what the plan creates.
- */
 /** Where a step's unqualified names resolve: its object's schema, then public. */
 export function searchPathOf(change: Change): string[] {
   const schema = objectOf(change).schema ?? ('schema' in change && typeof change.schema === 'string' ? change.schema : change.kind === 'rename-schema' ? change.to : undefined);
   return schema && schema !== 'public' ? [schema, 'public'] : ['public'];
 }
 
+/**
+ * Order, render and annotate changes into a plan. Pure: id and clock come in.
+ * The SQL parser must be loaded (loadParser) when there are changes: the
+ * dependency graph reads the texts that may name what the plan creates.
+ */
 export function buildPlan(input: BuildPlanInput): Plan {
+  return finishPlan(draftPlan(input), input.source.tableBytes);
+}
+
+/**
+ * A plan before the sizes of its tables are known: the steps ordered and
+ * rendered, the source's digests and the file's checksum. What the sizes
+ * change (the hazards' sentences and severities) and what follows from the
+ * hazards (the units) is left to finishPlan, so that a caller can have the
+ * server measure the tables while this runs.
+ */
+export interface PlanDraft {
+  input: BuildPlanInput;
+  execution: Execution;
+  newTables: Set<string>;
+  /** Their hazards are empty until finishPlan (the key holds its place in the plan file's order). */
+  steps: Array<Omit<PlanStep, 'unit'>>;
+  source: Plan['source'];
+  desiredChecksum: string;
+}
+
+export function draftPlan(input: BuildPlanInput): PlanDraft {
   const ordered = orderChanges(input.changes, { live: input.source.model, describe: describeChange, dependents: input.dependents ?? modelDependents(input.source.model), ...(input.orderRules && { rules: input.orderRules }) });
   const newTables = new Set(ordered.flatMap((c) => (c.kind === 'create-table' ? [tableKey(c.schema, c.table.name)] : [])));
   const execution = input.execution ?? 'online';
   const drafts: StepDraft[] = execution === 'online'
     ? onlineForms(ordered, { live: input.source.model, newTables, serverVersion: input.target.serverVersion })
     : ordered.map((change) => ({ change }));
-  const ctx = { rowEstimates: input.source.rowEstimates, ...(input.source.tableBytes && { tableBytes: input.source.tableBytes }), newTables };
-  const big = input.bigTable ?? bigTableThresholds();
   // The whole plan id: backups of plans made in the same minute must not collide.
   const backupPrefix = `backup_${input.id.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`;
-  const unnumbered = drafts.map(({ change, helper }, i): Omit<PlanStep, 'unit'> => {
+  const steps = drafts.map(({ change, helper }, i): Omit<PlanStep, 'unit'> => {
     const backup = backupFor(change, `${backupPrefix}_${i + 1}`);
     return {
       index: i + 1,
@@ -84,17 +103,31 @@ export function buildPlan(input: BuildPlanInput): Plan {
       transactional: isTransactional(change),
       locks: locksOf(change, newTables),
       searchPath: searchPathOf(change),
-      hazards: [...hazardsOf(change, ctx), ...(input.extraHazards?.get(change) ?? [])],
+      hazards: [],
       ...(helper && { helper }),
       ...(backup && { backup }),
     };
   });
+  const sourceObjects = objectDigests(input.source.model);
+  const source = {
+    fingerprint: fingerprintOf(sourceObjects),
+    snapshotId: input.source.snapshotId,
+    objects: sourceObjects,
+    model: restrictModel(input.source.model, touched(steps)),
+  };
+  return { input, execution, newTables, steps, source, desiredChecksum: modelChecksum(input.desired) };
+}
+
+/** The draft with its hazards (sized by `tableBytes`, by tableKey), units and summary, sealed. */
+export function finishPlan({ input, execution, newTables, steps: drafted, source, desiredChecksum }: PlanDraft, tableBytes?: ReadonlyMap<string, number>): Plan {
+  const ctx = { rowEstimates: input.source.rowEstimates, ...(tableBytes && { tableBytes }), newTables };
+  const unnumbered = drafted.map((s): Omit<PlanStep, 'unit'> => ({ ...s, hazards: [...hazardsOf(s.change, ctx), ...(input.extraHazards?.get(s.change) ?? [])] }));
   const units = assignUnits(unnumbered, execution);
-  const [rowsByRelation, bytesByRelation] = [byRelation(ctx.rowEstimates), byRelation(ctx.tableBytes ?? new Map())];
+  const big = input.bigTable ?? bigTableThresholds();
+  const [rowsByRelation, bytesByRelation] = [byRelation(ctx.rowEstimates), byRelation(tableBytes ?? new Map())];
   const steps: PlanStep[] = unnumbered.map((s, i) => ({ ...s, hazards: withSizeSeverity(s, rowsByRelation, bytesByRelation, big), unit: units[i]! }));
   const summary = { create: 0, update: 0, delete: 0 };
   for (const s of steps) if (!s.helper) summary[s.action]++;
-  const sourceObjects = objectDigests(input.source.model);
   const plan: Omit<Plan, 'checksum'> = {
     formatVersion: 2,
     id: input.id,
@@ -103,13 +136,8 @@ export function buildPlan(input: BuildPlanInput): Plan {
     toolVersion: input.toolVersion,
     target: input.target,
     scope: input.scope,
-    source: {
-      fingerprint: fingerprintOf(sourceObjects),
-      snapshotId: input.source.snapshotId,
-      objects: sourceObjects,
-      model: restrictModel(input.source.model, touched(steps)),
-    },
-    desired: { checksum: modelChecksum(input.desired), model: input.desired },
+    source,
+    desired: { checksum: desiredChecksum, model: input.desired },
     allowDestructive: input.allowDestructive,
     ...(input.preventDestroy?.length && { preventDestroy: input.preventDestroy }),
     ...(input.protectionChanges && { protectionChanges: input.protectionChanges }),
@@ -130,7 +158,7 @@ export function sealPlan(plan: Omit<Plan, 'checksum'> | Plan): Plan {
 }
 
 /** Objects the steps act on, plus the tables on the far side of new foreign keys. */
-export function touched(steps: readonly PlanStep[]): ObjectRef[] {
+export function touched(steps: ReadonlyArray<Pick<PlanStep, 'object' | 'change'>>): ObjectRef[] {
   return steps.flatMap((s) => {
     const c = s.change;
     const refs: ObjectRef[] = [s.object];

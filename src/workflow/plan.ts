@@ -14,7 +14,7 @@ import { withServerPrivileges } from '../model/grants.js';
 import { introspect, lanesIssued, serverInfo, withCatalogLanes } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
 import { normalizeDesired } from '../normalize/probe.js';
-import { buildPlan, describeChange, sealPlan } from '../plan/build.js';
+import { describeChange, draftPlan, finishPlan, sealPlan } from '../plan/build.js';
 import { loadParser } from '../sql/parser.js';
 import type { Plan } from '../plan/types.js';
 import { rehearse } from '../rehearse/rehearse.js';
@@ -123,15 +123,18 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   phase('building the plan');
   // The dependency graph reads SQL texts with PostgreSQL's parser.
   if (changes.length) await profiled('loading the SQL parser', () => loadParser());
-  const tableBytes = await profiled('table sizes', () => tableSizes(db, changes));
-  const plan = profiled('building the plan (graph, units, SQL)', () => buildPlan({
+  // Asked now: the server measures the tables (a stat() of each file) while this process orders
+  // and renders the steps, which do not need the sizes (see draftPlan).
+  const sizes = tableSizes(db, changes);
+  sizes.catch(() => undefined);
+  const draft = profiled('building the plan (graph, SQL, digests)', () => draftPlan({
     id: options.newId?.() ?? newPlanId(now),
     createdAt: now.toISOString(),
     toolVersion,
     kind: 'migrate',
     target: { systemIdentifier: server.systemIdentifier, database: server.database, serverVersion: server.versionNum },
     scope,
-    source: { model: source, snapshotId: latest?.id ?? null, rowEstimates: live.rowEstimates, tableBytes },
+    source: { model: source, snapshotId: latest?.id ?? null, rowEstimates: live.rowEstimates },
     desired: target,
     changes,
     dependents,
@@ -143,6 +146,8 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
     ...(options.orderRules && { orderRules: options.orderRules }),
     ...(!options.rehearsal && changes.length > 0 && { rehearsal: { rehearsed: false, reason: options.noRehearsalReason ?? NO_TARGET } }),
   }));
+  const tableBytes = await profiled('table sizes', () => sizes);
+  const plan = profiled('building the plan (hazards, units)', () => finishPlan(draft, tableBytes));
   // Sealed a second time only when rehearsed: a rehearsal needs the steps first.
   if (plan.steps.length === 0 || !options.rehearsal) return plan;
   phase('rehearsing the plan');

@@ -213,7 +213,7 @@ describe('the schema CLI', function () {
     assert.equal(profiled.code, 0, profiled.stderr);
     const report = profiled.stderr.slice(profiled.stderr.indexOf('schemaform profile'));
     const phases = [...report.matchAll(/^ *(\d+) ms {2}(?: *\d+ ms)? *(?:(?:peak )?\d+ MiB)? *(.+)$/gm)].map((m) => ({ start: Number(m[1]), name: m[2]!.trim() }));
-    for (const name of ['CLI and command loaded', 'connecting', 'catalog read (introspect)', 'schema file', 'diff and dependents', 'building the plan (graph, units, SQL)', 'rehearsal', 'writing the plan file', 'exit']) {
+    for (const name of ['CLI and command loaded', 'connecting', 'catalog read (introspect)', 'schema file', 'diff and dependents', 'building the plan (graph, SQL, digests)', 'table sizes', 'building the plan (hazards, units)', 'rehearsal', 'writing the plan file', 'exit']) {
       assert.ok(phases.some((p) => p.name === name), `${name} in:\n${report}`);
     }
     assert.deepEqual(phases.map((p) => p.start), [...phases.map((p) => p.start)].sort((x, y) => x - y), 'in start order');
