@@ -5,7 +5,7 @@ import { diffModels } from '../diff/diff.js';
 import { SchemaformError } from '../errors.js';
 import { dependencyGraph, orderChanges } from '../graph/graph.js';
 import type { LiveDependent } from '../graph/facts.js';
-import { introspect, serverInfo } from '../introspect/introspect.js';
+import { introspect, serverInfo, withCatalogLanes } from '../introspect/introspect.js';
 import { normalizeDesired } from '../normalize/probe.js';
 import { restrictModel } from '../model/objects.js';
 import type { Model } from '../model/types.js';
@@ -128,7 +128,9 @@ function statementsOf(step: PlanStep, ctx: RenderContext): readonly string[] {
  */
 async function converged(db: Database, plan: Plan, file: Model, refs: ObjectRef[], ctx: RenderContext, stepsRefused: boolean): Promise<SqlRefusal[]> {
   const server = await serverInfo(db);
-  const after = comparable(foreignKeysWithin(restrictModel((await introspect(db, { schemas: plan.scope.schemas }, server)).model, refs)));
+  // Over the catalog's lanes: this process has nothing else to do meanwhile.
+  const read = await withCatalogLanes(db, (lanes) => introspect(db, { schemas: plan.scope.schemas, lanes }, server));
+  const after = comparable(foreignKeysWithin(restrictModel(read.model, refs)));
   // What a plan against the scratch database would now find to do: from the file, spelled by it, as a replan is.
   const wanted = await normalizeDesired(db, comparable(foreignKeysWithin(restrictModel(file, refs))), after, server);
   const left = diffModels(after, wanted, {});

@@ -7,6 +7,8 @@ import { applyPlan } from '../../src/apply/apply.js';
 import { withDatabase, writeTempYaml } from '../harness/workflow.js';
 import { scratchDatabases } from '../harness/databases.js';
 import { withScratchDatabase } from '../../src/rehearse/scratch.js';
+import { rehearse } from '../../src/rehearse/rehearse.js';
+import type { SchemaformError } from '../../src/errors.js';
 
 const file = `
 schemas:
@@ -94,6 +96,33 @@ describe('rehearsal', () => {
       assert.deepEqual(plan.rehearsal, { rehearsed: true, where: 'this server' });
       await applyPlan(db, plan);
       assert.deepEqual((await createPlan(db, model, { rehearsal: await rehearsalTarget(url, db) })).steps, []);
+    });
+  });
+
+  it('refuses a plan whose steps do not reach the file, naming what is left to do', async () => {
+    await withDatabase(async ({ db, url }) => {
+      await db.exec('CREATE TABLE items (id bigint PRIMARY KEY)');
+      const { model } = await loadSchema(writeTempYaml(`schemas:
+  public:
+    tables:
+      items:
+        columns:
+          id: { type: bigint, notNull: true }
+          note: { type: text }
+          size: { type: integer }
+        primaryKey: [ id ]
+`));
+      const plan = await createPlan(db, model);
+      assert.deepEqual(plan.steps.map((s) => s.description), ['add column note to table public.items', 'add column size to table public.items']);
+      // A planner that forgot a step: the other one runs, and the result is read back and compared with the file.
+      const short = { ...plan, steps: plan.steps.slice(0, 1) };
+      await assert.rejects(rehearse(await rehearsalTarget(url, db), short, { live: plan.source.model, file: model }), (e: SchemaformError) => {
+        assert.equal(e.message, "rehearsal: after the plan's steps ran in a scratch database, 1 difference(s) from the file remain; no plan was written");
+        assert.deepEqual(e.details, ['still to do: add column size to table public.items']);
+        return true;
+      });
+      assert.deepEqual(await scratchDatabases(url), []);
+      assert.deepEqual((await db.query<{ n: string }>("SELECT count(*)::text AS n FROM pg_attribute WHERE attrelid = 'items'::regclass AND attnum > 0")), [{ n: '1' }], 'the live table is untouched');
     });
   });
 
