@@ -9,15 +9,13 @@ import type { Column, Model } from '../model/types.js';
 import { BackupLookup, type DatedBackup } from './backup-lookup.js';
 import { savedName } from '../diff/changes.js';
 import { warnOfNewerValues } from './newer-values.js';
-import { buildPlan } from '../plan/build.js';
 import { loadParser } from '../sql/parser.js';
 import type { Hazard, Plan } from '../plan/types.js';
 import { toolVersion } from '../paths.js';
 import { quoteIdent, truncateIdentifier } from '../sql/quote.js';
 import { backupsOfPartialApply, backupsTakenBy, getSnapshot, listSnapshots, type RenameEvent } from '../state/store.js';
 import { partialApplies } from '../state/journal.js';
-import { comparisonBase, newPlanId, planChanges, protections } from '../workflow/plan.js';
-import { tableSizes } from '../introspect/table-sizes.js';
+import { buildSizedPlan, comparisonBase, newPlanId, planChanges, protections } from '../workflow/plan.js';
 import { restrictToScope } from '../workflow/scope.js';
 import type { Execution } from '../plan/online.js';
 
@@ -89,11 +87,11 @@ export async function planRollback(db: Database, options: RollbackOptions = {}):
   options.onPhase?.('building the plan');
   // The dependency graph reads SQL texts with PostgreSQL's parser.
   if (changes.length) await loadParser();
-  return buildPlan({
+  return buildSizedPlan(db, {
     id: newPlanId(now), createdAt: now.toISOString(), toolVersion, kind: 'rollback',
     target: { systemIdentifier: server.systemIdentifier, database: server.database, serverVersion: server.versionNum },
     scope,
-    source: { model: source, snapshotId: latest.id, rowEstimates: live.rowEstimates, tableBytes: await tableSizes(db, changes) },
+    source: { model: source, snapshotId: latest.id, rowEstimates: live.rowEstimates },
     desired, changes, dependents, allowDestructive: false, rollbackTo: target.id, extraHazards: unrestorable, ...marks,
     ...(partial && { abandons: partial.planId }),
     ...(options.execution && { execution: options.execution }),

@@ -14,7 +14,7 @@ import { withServerPrivileges } from '../model/grants.js';
 import { introspect, lanesIssued, serverInfo, withCatalogLanes } from '../introspect/introspect.js';
 import type { Model } from '../model/types.js';
 import { normalizeDesired } from '../normalize/probe.js';
-import { describeChange, draftPlan, finishPlan, sealPlan } from '../plan/build.js';
+import { describeChange, draftPlan, finishPlan, sealPlan, type BuildPlanInput } from '../plan/build.js';
 import { loadParser } from '../sql/parser.js';
 import type { Plan } from '../plan/types.js';
 import { rehearse } from '../rehearse/rehearse.js';
@@ -123,11 +123,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
   phase('building the plan');
   // The dependency graph reads SQL texts with PostgreSQL's parser.
   if (changes.length) await profiled('loading the SQL parser', () => loadParser());
-  // Asked now: the server measures the tables (a stat() of each file) while this process orders
-  // and renders the steps, which do not need the sizes (see draftPlan).
-  const sizes = tableSizes(db, changes);
-  sizes.catch(() => undefined);
-  const draft = profiled('building the plan (graph, SQL, digests)', () => draftPlan({
+  const plan = await buildSizedPlan(db, {
     id: options.newId?.() ?? newPlanId(now),
     createdAt: now.toISOString(),
     toolVersion,
@@ -145,9 +141,7 @@ export async function createPlan(db: Database, desiredInput: Model | Promise<Mod
     ...(options.execution && { execution: options.execution }),
     ...(options.orderRules && { orderRules: options.orderRules }),
     ...(!options.rehearsal && changes.length > 0 && { rehearsal: { rehearsed: false, reason: options.noRehearsalReason ?? NO_TARGET } }),
-  }));
-  const tableBytes = await profiled('table sizes', () => sizes);
-  const plan = profiled('building the plan (hazards, units)', () => finishPlan(draft, tableBytes));
+  });
   // Sealed a second time only when rehearsed: a rehearsal needs the steps first.
   if (plan.steps.length === 0 || !options.rehearsal) return plan;
   phase('rehearsing the plan');
@@ -180,6 +174,19 @@ export async function protections(db: Database, changes: readonly Change[], mark
 }
 
 const NO_TARGET = 'no scratch database was available (plan against a server where the role may create databases, or pass --shadow-database-url)';
+
+/**
+ * buildPlan, with the sizes the hazards quote asked for first: the server
+ * measures the tables (a stat() of each file) while this process orders and
+ * renders the steps, which do not need them (see draftPlan).
+ */
+export async function buildSizedPlan(db: Database, input: Omit<BuildPlanInput, 'source'> & { source: Omit<BuildPlanInput['source'], 'tableBytes'> }): Promise<Plan> {
+  const sizes = tableSizes(db, input.changes);
+  sizes.catch(() => undefined);
+  const draft = profiled('building the plan (graph, SQL, digests)', () => draftPlan(input));
+  const tableBytes = await profiled('table sizes', () => sizes);
+  return profiled('building the plan (hazards, units)', () => finishPlan(draft, tableBytes));
+}
 
 /**
  * An empty or comment-only file (a bad merge, a wrong -f) plans to drop
