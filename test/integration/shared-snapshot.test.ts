@@ -89,7 +89,7 @@ describe('catalog reads in one shared snapshot', () => {
     await withDatabase(async ({ db }) => {
       const [started, heldUntil] = await withCatalogLanes(db, async (lanes) => {
         // As introspect does: each lane's query issued as soon as its connection is ready.
-        const queries = [1, 2].map((n) => lanes(n).then((c) => c.query<{ at: string }>('SELECT pg_catalog.statement_timestamp()::text AS at')));
+        const queries = Array.from({ length: CATALOG_READERS }, (_, i) => lanes(i + 1).then((c) => c.query<{ at: string }>('SELECT pg_catalog.statement_timestamp()::text AS at')));
         await lanesIssued(lanes);
         // A schema file's parse: synchronous, nothing else in this process runs meanwhile.
         const until = Date.now() + 700;
